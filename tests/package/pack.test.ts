@@ -1,0 +1,124 @@
+/**
+ * What a user gets is what is tested: the package is packed with `npm pack`, installed from the
+ * tarball into a fresh project, and every entry point is imported both ways (ESM and CommonJS),
+ * type-checked as a consumer would, and the IIFE is run in a bare context.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runInNewContext } from 'node:vm';
+
+const root = resolve(__dirname, '../..');
+const entries = ['miniapp-auth-kit', 'miniapp-auth-kit/testing', ...(existsSync(join(root, 'dist/components.js')) ? ['miniapp-auth-kit/components'] : [])];
+let project: string;
+
+function run(cmd: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+  }
+}
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+  project = mkdtempSync(join(tmpdir(), 'mak-pack-'));
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', project], root)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const tarball = join(project, (packed[0] as { filename: string }).filename);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], project);
+}, 120_000);
+
+afterAll(() => {
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+test('the tarball ships dist and the README, not sources or tests', () => {
+  const pkgDir = join(project, 'node_modules/miniapp-auth-kit');
+  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  expect(pkg.dependencies ?? {}).toEqual({});
+  expect(existsSync(join(pkgDir, 'dist/miniapp-auth-kit.iife.js'))).toBe(true);
+  expect(existsSync(join(pkgDir, 'README.md'))).toBe(true);
+  expect(existsSync(join(pkgDir, 'utils'))).toBe(false);
+  expect(existsSync(join(pkgDir, 'tests'))).toBe(false);
+});
+
+const flow = `
+  const sim = kit.testing.createWalletSimulator();
+  const codes = [];
+  const authorizer = kit.core.createAuthorizer({ host: sim.my, engagementTarget: null, submit: async (code, ctx) => { codes.push(code); return { user: 'u1', scopes: ctx.scopes }; } });
+  const session = await authorizer.authorize('auth_base');
+  const bad = await kit.core.requestAuthCode('not a scope', { host: sim.my }).catch((e) => e);
+  out = {
+    exports: Object.keys(kit.core).sort(),
+    session,
+    submitted: codes.length,
+    badIsAuthError: bad instanceof kit.core.AuthError,
+    badCode: bad.code,
+    silent: kit.core.SCOPES.auth_base.silent,
+    hasComponents: typeof (kit.components && kit.components.defineConsentElements),
+  };
+`;
+
+test('ESM: every entry imports and the core runs a flow against the simulator', () => {
+  const script = `
+    const kit = { core: await import('miniapp-auth-kit'), testing: await import('miniapp-auth-kit/testing') ${entries.includes('miniapp-auth-kit/components') ? ", components: await import('miniapp-auth-kit/components')" : ''} };
+    let out; ${flow}
+    console.log(JSON.stringify(out));`;
+  writeFileSync(join(project, 'esm.mjs'), script);
+  const out = JSON.parse(run('node', ['esm.mjs'], project));
+  expect(out.exports).toEqual(expect.arrayContaining(['requestAuthCode', 'createAuthorizer', 'httpSubmitter', 'planPrompts', 'SCOPES', 'AuthError']));
+  expect(out.session).toEqual({ scopes: ['auth_base'], data: { user: 'u1', scopes: ['auth_base'] } });
+  expect(out.submitted).toBe(1);
+  expect(out.badIsAuthError).toBe(true);
+  expect(out.badCode).toBe('INVALID_SCOPE');
+  expect(out.silent).toBe(true);
+});
+
+test('CommonJS: every entry requires and the core runs a flow against the simulator', () => {
+  const script = `
+    const kit = { core: require('miniapp-auth-kit'), testing: require('miniapp-auth-kit/testing') ${entries.includes('miniapp-auth-kit/components') ? ", components: require('miniapp-auth-kit/components')" : ''} };
+    (async () => { let out; ${flow} console.log(JSON.stringify(out)); })();`;
+  writeFileSync(join(project, 'cjs.cjs'), script);
+  const out = JSON.parse(run('node', ['cjs.cjs'], project));
+  expect(out.exports).toEqual(expect.arrayContaining(['requestAuthCode', 'createAuthorizer', 'httpSubmitter', 'planPrompts', 'SCOPES', 'AuthError']));
+  expect(out.session.scopes).toEqual(['auth_base']);
+  expect(out.submitted).toBe(1);
+  expect(out.badIsAuthError).toBe(true);
+});
+
+test('the type declarations type-check a consumer in ESM and CommonJS resolution', () => {
+  const consumer = `
+    import { createAuthorizer, requestAuthCode, AuthError, type Session, type AuthErrorCode } from 'miniapp-auth-kit';
+    import { createWalletSimulator } from 'miniapp-auth-kit/testing';
+    const sim = createWalletSimulator();
+    const a = createAuthorizer({ host: sim.my, submit: async () => ({ ok: true }) });
+    const p: Promise<Session> = a.authorize(['USER_NAME'], { gesture: true });
+    const code: AuthErrorCode = new AuthError('DENIED').code;
+    void requestAuthCode('auth_base', { host: sim.my, timeoutMs: 1000 }).then((r) => r.authCode.toUpperCase());
+    // @ts-expect-error gesture is a boolean
+    a.authorize('auth_base', { gesture: 'yes' });
+    export { p, code };
+  `;
+  writeFileSync(join(project, 'consumer.mts'), consumer);
+  writeFileSync(join(project, 'consumer.cts'), consumer.replace(/export \{ p, code \};/, 'export = { p, code };'));
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  for (const file of ['consumer.mts', 'consumer.cts']) {
+    const args = [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', file];
+    run('node', args, project);
+  }
+});
+
+test('the IIFE sets globalThis.MiniappAuthKit in a page without a bundler', async () => {
+  const code = readFileSync(join(project, 'node_modules/miniapp-auth-kit/dist/miniapp-auth-kit.iife.js'), 'utf8');
+  const sandbox: Record<string, unknown> = { setTimeout, clearTimeout, AbortController, Promise, console };
+  sandbox.globalThis = sandbox;
+  runInNewContext(code, sandbox);
+  const kit = sandbox.MiniappAuthKit as typeof import('../../utils');
+  expect(typeof kit.createAuthorizer).toBe('function');
+  expect(typeof kit.requestAuthCode).toBe('function');
+  const error = await kit.requestAuthCode('auth_base', { bridgeWaitMs: 1 }).catch((e: unknown) => e);
+  expect((error as { code: string }).code).toBe('NOT_IN_MINIAPP');
+});

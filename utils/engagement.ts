@@ -1,0 +1,86 @@
+/**
+ * The first-screen guard's sensor: the user has engaged once a trusted click, pointer or key event
+ * reaches the page, an in-app navigation happens, or the app says so (`markEngaged()`).
+ * Scripted events (`isTrusted: false`) do not count: a page cannot fake engagement.
+ */
+import type { EngagementTarget } from './types';
+
+const INTERACTIONS = ['pointerdown', 'click', 'keydown', 'touchstart'];
+const NAVIGATIONS = ['popstate', 'hashchange'];
+
+export interface EngagementSensor {
+  readonly engaged: boolean;
+  mark(): void;
+  /** Resolves when engaged; rejects when `signal` aborts first. */
+  whenEngaged(signal?: AbortSignal): Promise<void>;
+  dispose(): void;
+}
+
+type Listener = (event: { isTrusted?: boolean; type: string }) => void;
+
+function defaultTarget(): EngagementTarget | null {
+  const g = globalThis as unknown as Partial<EngagementTarget>;
+  return typeof g.addEventListener === 'function' && typeof g.removeEventListener === 'function' ? (g as EngagementTarget) : null;
+}
+
+/** The Navigation API (`navigation.addEventListener('navigate')`) where the browser has it. */
+function navigationTarget(): EngagementTarget | null {
+  const nav = (globalThis as { navigation?: Partial<EngagementTarget> }).navigation;
+  return nav && typeof nav.addEventListener === 'function' && typeof nav.removeEventListener === 'function' ? (nav as EngagementTarget) : null;
+}
+
+export function createEngagementSensor(target: EngagementTarget | null | undefined, onEngaged: () => void): EngagementSensor {
+  let engaged = false;
+  const waiters = new Set<() => void>();
+  const watched: Array<[EngagementTarget, string, Listener]> = [];
+
+  function mark(): void {
+    if (engaged) return;
+    engaged = true;
+    for (const [t, type, l] of watched.splice(0)) t.removeEventListener(type, l, true);
+    onEngaged();
+    for (const wake of [...waiters]) wake();
+    waiters.clear();
+  }
+
+  const onInteraction: Listener = (event) => {
+    if (event && event.isTrusted === true) mark();
+  };
+  const onNavigation: Listener = () => mark();
+
+  const t = target === undefined ? defaultTarget() : target;
+  if (t) {
+    for (const type of INTERACTIONS) watched.push([t, type, onInteraction]);
+    for (const type of NAVIGATIONS) watched.push([t, type, onNavigation]);
+    const nav = target === undefined ? navigationTarget() : null;
+    if (nav) watched.push([nav, 'navigate', onNavigation]);
+    for (const [w, type, l] of watched) w.addEventListener(type, l, true);
+  }
+
+  return {
+    get engaged() {
+      return engaged;
+    },
+    mark,
+    whenEngaged(signal) {
+      if (engaged) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const wake = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          waiters.delete(wake);
+          reject(signal?.reason);
+        };
+        if (signal?.aborted) return onAbort();
+        waiters.add(wake);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+    dispose() {
+      for (const [w, type, l] of watched.splice(0)) w.removeEventListener(type, l, true);
+      waiters.clear();
+    },
+  };
+}

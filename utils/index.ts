@@ -1,0 +1,14 @@
+/**
+ * miniapp-auth-kit: user authorization for Alipay+ / SuperQi miniapps, the right way by default.
+ * The headless core: no DOM and no global `my` is touched on import.
+ */
+export { requestAuthCode } from './request-auth-code';
+export { AuthError, AUTH_ERROR_CODES, isAuthError, mapPlatformCode } from './errors';
+export type { AuthErrorCode, AuthErrorInit } from './errors';
+export { SCOPES, planPrompts, scopeInfo, isSilentScope, isScopeName, normalizeScopes } from './scopes';
+export type { ScopeGroup, ScopeInfo } from './scopes';
+export { createAuthorizer } from './authorizer';
+export { httpSubmitter } from './submitter';
+export type { HttpSubmitterOptions } from './submitter';
+export { memoryStorage } from './storage';
+export type * from './types';

@@ -1,0 +1,111 @@
+/**
+ * `requestAuthCode`: a promise over `my.getAuthCode` (or the raw `AlipayJSBridge`) that settles
+ * exactly once, whatever the host does.
+ */
+import { AuthError } from './errors';
+import { findHost, waitForBridge, type ResolvedHost } from './host';
+import { hasAuthCode, toAuthCodeResult, toAuthError } from './normalize';
+import { normalizeScopes } from './scopes';
+import type { AuthCodeResult, RawAuthCodeResult, RequestAuthCodeOptions, ScopeInput } from './types';
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_BRIDGE_WAIT_MS = 3_000;
+const MAX_TIMER_MS = 2_147_483_647;
+
+function checkDuration(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) {
+    throw new TypeError(`${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS}.`);
+  }
+  return value;
+}
+
+/** Validated options; throws TypeError for programmer errors. */
+export function readRequestOptions(options: unknown): { host?: unknown; timeoutMs: number; bridgeWaitMs: number; hasHost: boolean } {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError('requestAuthCode options must be an object.');
+  }
+  const o = (options ?? {}) as RequestAuthCodeOptions;
+  const hasHost = o.host !== undefined;
+  if (hasHost && !findHost(o.host)) {
+    throw new TypeError('options.host must have getAuthCode(options) or call(api, params, callback).');
+  }
+  return {
+    host: o.host,
+    hasHost,
+    timeoutMs: checkDuration('timeoutMs', o.timeoutMs, DEFAULT_TIMEOUT_MS),
+    bridgeWaitMs: o.bridgeWaitMs === undefined ? DEFAULT_BRIDGE_WAIT_MS : checkDuration('bridgeWaitMs', o.bridgeWaitMs, DEFAULT_BRIDGE_WAIT_MS),
+  };
+}
+
+/**
+ * Calls the host now (synchronously, so a user gesture still counts) and settles once.
+ * Exported for the authorizer, which has already validated scopes and host.
+ */
+export function callHost(resolved: ResolvedHost, scopes: string[], timeoutMs: number): Promise<AuthCodeResult> {
+  return new Promise<AuthCodeResult>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => finish(new AuthError('TIMEOUT', { scopes })), timeoutMs);
+    function finish(outcome: AuthCodeResult | AuthError): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (outcome instanceof AuthError) reject(outcome);
+      else resolve(outcome);
+    }
+    const onSuccess = (res: unknown) => finish(toAuthCodeResult(res, scopes));
+    const onFail = (res: unknown) => finish(toAuthError(res, scopes));
+    // `complete` fires after success or fail on most hosts; alone on a few.
+    const onComplete = (res: unknown) => finish(hasAuthCode(res) ? toAuthCodeResult(res, scopes) : toAuthError(res, scopes));
+    try {
+      let returned: unknown;
+      if (resolved.kind === 'my') {
+        returned = resolved.host.getAuthCode({
+          scopes: [...scopes],
+          success: onSuccess,
+          fail: onFail,
+          failed: onFail,
+          complete: (res: RawAuthCodeResult) => {
+            // Let success/fail, fired in the same task on some hosts, win over complete.
+            Promise.resolve().then(() => onComplete(res));
+          },
+        });
+      } else {
+        returned = resolved.host.call('getAuthCode', { scopeNicks: [...scopes] }, (res) =>
+          hasAuthCode(res) ? onSuccess(res) : onFail(res),
+        );
+      }
+      // Promise-style hosts resolve instead of (or as well as) calling back.
+      if (returned && typeof (returned as PromiseLike<unknown>).then === 'function') {
+        (returned as PromiseLike<unknown>).then(
+          (res) => { if (res !== undefined) onComplete(res); },
+          (err) => onFail(err),
+        );
+      }
+    } catch (thrown) {
+      finish(toAuthError(thrown, scopes));
+    }
+  });
+}
+
+/**
+ * Asks the wallet for an auth code.
+ * Rejects with `AuthError`: `INVALID_SCOPE` before the host is called, `NOT_IN_MINIAPP` without a
+ * host, else the wallet's failure mapped to the kit's codes.
+ */
+export function requestAuthCode(scopes: ScopeInput, options?: RequestAuthCodeOptions): Promise<AuthCodeResult> {
+  let list: string[];
+  let opts: ReturnType<typeof readRequestOptions>;
+  try {
+    list = normalizeScopes(scopes);
+    opts = readRequestOptions(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const resolved = findHost(opts.host);
+  if (resolved) return callHost(resolved, list, opts.timeoutMs);
+  return waitForBridge(opts.bridgeWaitMs).then((late) => {
+    if (!late) throw new AuthError('NOT_IN_MINIAPP', { scopes: list });
+    return callHost(late, list, opts.timeoutMs);
+  });
+}

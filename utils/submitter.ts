@@ -1,0 +1,180 @@
+/**
+ * `httpSubmitter`: a ready `submit` hook that POSTs `{ authCode, scopes }` to the merchant backend
+ * with `my.request` when the host has it, else `fetch`. The code travels only in the body.
+ */
+import { AuthError } from './errors';
+import type { MyRequestHost, SubmitContext, SubmitHook } from './types';
+
+export interface HttpSubmitterOptions {
+  /** The backend endpoint: HTTPS, or http on a loopback host for development. */
+  url: string;
+  headers?: Record<string, string>;
+  /** Default 15 000 ms. */
+  timeoutMs?: number;
+  /** The `my` to use for `my.request` (default `globalThis.my`); `null` forces `fetch`. */
+  host?: MyRequestHost | null;
+  /** `fetch` credentials mode (default `same-origin`). */
+  credentials?: 'omit' | 'same-origin' | 'include';
+}
+
+/** Backend `{ error: { code } }` values passed through as they are (the authorizer reads them). */
+const PASSED_CODES = new Set(['INVALID_CODE', 'USED_CODE', 'EXPIRED_CODE', 'CODE_REJECTED']);
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+interface ParsedUrl {
+  protocol: string;
+  hostname: string;
+}
+
+function parseUrl(url: string): ParsedUrl | undefined {
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  const URLCtor = (globalThis as { URL?: typeof URL }).URL;
+  if (typeof URLCtor === 'function') {
+    try {
+      const u = base ? new URLCtor(url, base) : new URLCtor(url);
+      return { protocol: u.protocol, hostname: u.hostname };
+    } catch {
+      return undefined;
+    }
+  }
+  // DSL mini program engines may lack URL: absolute URLs only.
+  const m = /^([a-z][a-z0-9+.-]*:)\/\/(\[[^\]]+\]|[^/:?#]+)/i.exec(url);
+  return m ? { protocol: (m[1] as string).toLowerCase(), hostname: (m[2] as string).toLowerCase() } : undefined;
+}
+
+/** Throws TypeError unless the URL is HTTPS, or http on a loopback host. */
+export function checkSubmitUrl(url: unknown): string {
+  if (typeof url !== 'string' || url.length === 0 || url.length > 2048) throw new TypeError('httpSubmitter: url must be a non-empty string.');
+  const parsed = parseUrl(url);
+  if (!parsed) throw new TypeError('httpSubmitter: url is not a valid URL.');
+  if (parsed.protocol === 'https:') return url;
+  if (parsed.protocol === 'http:' && LOOPBACK.test(parsed.hostname)) return url;
+  throw new TypeError('httpSubmitter: the backend URL must use HTTPS (plain http is allowed only on loopback hosts).');
+}
+
+function isRequestHost(value: unknown): value is MyRequestHost {
+  return typeof value === 'object' && value !== null && typeof (value as MyRequestHost).request === 'function';
+}
+
+interface RawResponse {
+  status: number | undefined;
+  body: unknown;
+}
+
+/** Maps an HTTP answer to the session data or to an error the authorizer understands. */
+export function readBackendAnswer(response: RawResponse, scopes: readonly string[]): unknown {
+  const { status, body } = response;
+  const errorField = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  const ok = status !== undefined && status >= 200 && status < 300;
+  if (ok && errorField === undefined) {
+    if (body === undefined || typeof body === 'string') {
+      throw new AuthError('BACKEND_ERROR', { retryable: false, status, scopes, message: 'The backend answer was not JSON.' });
+    }
+    return body;
+  }
+  const code = typeof errorField === 'object' && errorField !== null ? (errorField as { code?: unknown }).code : undefined;
+  const init = { scopes, ...(status !== undefined ? { status } : {}) };
+  if (typeof code === 'string' && PASSED_CODES.has(code)) {
+    throw new AuthError('CODE_REJECTED', { ...init, platformCode: code, message: `The backend refused the auth code (${code}).` });
+  }
+  const transient = status === undefined || status >= 500 || status === 429 || status === 408;
+  throw new AuthError('BACKEND_ERROR', {
+    ...init,
+    retryable: transient,
+    ...(typeof code === 'string' && code.length <= 64 && /^[A-Z0-9_]+$/i.test(code) ? { platformCode: code } : {}),
+    message: status === undefined ? 'The backend could not be reached.' : `The backend answered HTTP ${status}.`,
+  });
+}
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function viaMyRequest(my: MyRequestHost, url: string, headers: Record<string, string>, body: string, timeoutMs: number, ctx: SubmitContext): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (fn: () => unknown) => {
+      if (settled) return;
+      settled = true;
+      ctx.signal.removeEventListener('abort', onAbort);
+      try {
+        resolve(fn());
+      } catch (error) {
+        reject(error);
+      }
+    };
+    const onAbort = () => finish(() => { throw new AuthError('ABORTED', { scopes: ctx.scopes }); });
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      my.request({
+        url,
+        method: 'POST',
+        headers,
+        data: body,
+        dataType: 'text',
+        timeout: timeoutMs,
+        success: (res) => finish(() => readBackendAnswer({ status: typeof res?.status === 'number' ? res.status : 200, body: parseJson(res?.data) }, ctx.scopes)),
+        // Alipay calls fail for HTTP errors too (error 19), with status and data when there was an answer.
+        fail: (err) => finish(() => readBackendAnswer({ status: typeof err?.status === 'number' ? err.status : undefined, body: parseJson(err?.data) }, ctx.scopes)),
+      });
+    } catch {
+      finish(() => readBackendAnswer({ status: undefined, body: undefined }, ctx.scopes));
+    }
+  });
+}
+
+async function viaFetch(url: string, headers: Record<string, string>, body: string, timeoutMs: number, credentials: RequestCredentials, ctx: SubmitContext): Promise<unknown> {
+  const fetchFn = (globalThis as { fetch?: typeof fetch }).fetch;
+  if (typeof fetchFn !== 'function') throw new AuthError('BACKEND_ERROR', { retryable: false, scopes: ctx.scopes, message: 'Neither my.request nor fetch is available.' });
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    let response: Response;
+    try {
+      response = await fetchFn(url, { method: 'POST', headers, body, credentials, signal: controller.signal, cache: 'no-store' });
+    } catch {
+      if (ctx.signal.aborted) throw new AuthError('ABORTED', { scopes: ctx.scopes });
+      return readBackendAnswer({ status: undefined, body: undefined }, ctx.scopes);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      text = '';
+    }
+    return readBackendAnswer({ status: response.status, body: parseJson(text) }, ctx.scopes);
+  } finally {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
+  if (typeof options !== 'object' || options === null) throw new TypeError('httpSubmitter(options) needs { url }.');
+  const url = checkSubmitUrl(options.url);
+  const extra = options.headers ?? {};
+  if (typeof extra !== 'object' || extra === null || Object.values(extra).some((v) => typeof v !== 'string')) {
+    throw new TypeError('httpSubmitter: headers must be an object of strings.');
+  }
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > 2_147_483_647) throw new TypeError('httpSubmitter: timeoutMs must be a positive number.');
+  if (options.host !== undefined && options.host !== null && !isRequestHost(options.host)) throw new TypeError('httpSubmitter: host must have request(options).');
+  const credentials = options.credentials ?? 'same-origin';
+  const headers = { ...extra, 'Content-Type': 'application/json' };
+
+  return (authCode, ctx) => {
+    if (typeof authCode !== 'string' || authCode.length === 0) return Promise.reject(new TypeError('submit: authCode must be a non-empty string.'));
+    const body = JSON.stringify({ authCode, scopes: ctx.scopes });
+    const my = options.host === undefined ? (globalThis as { my?: unknown }).my : options.host;
+    if (isRequestHost(my)) return viaMyRequest(my, url, headers, body, timeoutMs, ctx);
+    return viaFetch(url, headers, body, timeoutMs, credentials, ctx);
+  };
+}

@@ -1,0 +1,313 @@
+/**
+ * `createWalletSimulator`: a wallet that behaves like an Alipay+ super app for `my.getAuthCode`
+ * (PLATFORM.md): silent scopes are granted without a prompt; consent scopes open a consent page
+ * that a scripted or interactive user answers; the wallet remembers what was granted; codes are
+ * single use and expire; every failure shape of the platform can be injected.
+ */
+import { isSilentScope } from '../scopes';
+import type { AlipayBridgeHost, GetAuthCodeCall, RawAuthCodeResult } from '../types';
+
+export type UserAnswer = 'allow' | 'deny' | 'dismiss' | { allow: readonly string[] };
+
+/** A consent page the wallet shows. Answer it once; later answers are ignored. */
+export interface ConsentRequest {
+  readonly id: number;
+  readonly scopes: readonly string[];
+  /** The scopes the page asks the user about (the silent ones ride along). */
+  readonly consentScopes: readonly string[];
+  readonly answered: boolean;
+  allow(): void;
+  deny(): void;
+  /** Closing the page without a choice (the wallet's error 10). */
+  dismiss(): void;
+  answer(answer: UserAnswer): void;
+}
+
+export type UserScript = UserAnswer | 'manual' | ((request: ConsentRequest) => UserAnswer | Promise<UserAnswer> | void);
+
+/** Failures the wallet can be told to produce on its next calls. */
+export type WalletFault =
+  /** `fail` with `{ error, errorMessage }` (any code of PLATFORM.md, or one outside it). */
+  | { error: number | string; errorMessage?: string }
+  /** `fail` with this `authErrorScopes` (an object, or the JSON string one old page sends). */
+  | { authErrorScopes: Record<string, string> | string }
+  /** Never calls back. */
+  | 'hang'
+  /** Calls `success` twice, then `fail`. */
+  | 'double'
+  /** Throws synchronously from `getAuthCode`. */
+  | 'throw'
+  /** `success` without a code. */
+  | 'empty'
+  /** Calls only the `failed` spelling, with `{ error: 1001 }`. */
+  | 'failed-spelling'
+  /** Calls only `complete`, with a valid result. */
+  | 'complete-only';
+
+export interface WalletCall {
+  readonly scopes: readonly string[];
+  readonly at: number;
+  /** Whether the wallet showed its consent page for this call. */
+  readonly prompted: boolean;
+  outcome?: 'granted' | 'partial' | 'denied' | 'dismissed' | 'fault';
+}
+
+export interface IssuedCode {
+  scopes: string[];
+  customerId: string;
+  issuedAt: number;
+  used: boolean;
+}
+
+export type ExchangeResult =
+  | { ok: true; scopes: string[]; customerId: string }
+  | { ok: false; error: 'INVALID_CODE' | 'USED_CODE' | 'EXPIRED_CODE' };
+
+export interface WalletSimulatorOptions {
+  /** How the user answers consent pages (default `'allow'`). */
+  user?: UserScript;
+  /** Delay before the wallet answers (default 0: the next microtask). */
+  latencyMs?: number;
+  /** Code lifetime (default 10 minutes, as on SuperQi). */
+  codeTtlMs?: number;
+  now?: () => number;
+  customerId?: string;
+  /** Issue codes elsewhere (the demo's wallet OpenAPI simulator); default: in this simulator. */
+  issueCode?: (scopes: string[], customerId: string) => string | Promise<string>;
+  /** Initial content of the simulated `my` storage. */
+  storage?: Record<string, string>;
+}
+
+export interface WalletSimulator {
+  /** A `my` with `getAuthCode` and the `*StorageSync` API. */
+  readonly my: SimulatedMy;
+  /** The raw `AlipayJSBridge` flavour of the same wallet. */
+  readonly bridge: AlipayBridgeHost;
+  /** Every `getAuthCode` call, recorded synchronously when it is made. */
+  readonly calls: WalletCall[];
+  /** Consent pages open now. */
+  readonly prompts: readonly ConsentRequest[];
+  /** Most consent pages ever open at once. */
+  readonly maxOpenPrompts: number;
+  /** Scopes the wallet remembers as granted (asked again silently). */
+  readonly grants: ReadonlySet<string>;
+  setUser(user: UserScript): void;
+  /** The next `times` calls fail with `fault`. */
+  failNext(fault: WalletFault, times?: number): void;
+  /** Called when a consent page opens (the demo draws it). */
+  onPrompt(listener: (request: ConsentRequest) => void): () => void;
+  /** The wallet OpenAPI's side: single use, expiring codes. */
+  exchange(code: string): ExchangeResult;
+  /** Forget grants (all, or these scopes), as when the user revokes in the wallet's settings. */
+  revoke(scopes?: readonly string[]): void;
+  /** The simulated storage (what `my.setStorageSync` wrote). */
+  readonly storage: ReadonlyMap<string, string>;
+}
+
+export interface SimulatedMy {
+  getAuthCode(call: Partial<GetAuthCodeCall> & { scopes?: unknown }): void;
+  getStorageSync(options: { key: string }): { data: string | null };
+  setStorageSync(options: { key: string; data: unknown }): void;
+  removeStorageSync(options: { key: string }): void;
+}
+
+const DENIED_CODE = '10001';
+
+function randomCode(): string {
+  const bytes = new Uint8Array(16);
+  const c = (globalThis as { crypto?: { getRandomValues?: (a: Uint8Array) => Uint8Array } }).crypto;
+  if (c && typeof c.getRandomValues === 'function') c.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return '0000000001' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function readScopes(raw: unknown): string[] {
+  // SuperQi takes an array; other wallets also take a string and default to auth_base.
+  if (typeof raw === 'string') return [raw];
+  if (Array.isArray(raw)) return raw.filter((s): s is string => typeof s === 'string');
+  return ['auth_base'];
+}
+
+export function createWalletSimulator(options: WalletSimulatorOptions = {}): WalletSimulator {
+  if (typeof options !== 'object' || options === null) throw new TypeError('createWalletSimulator(options): options must be an object.');
+  const now = options.now ?? Date.now;
+  const codeTtlMs = options.codeTtlMs ?? 10 * 60_000;
+  const latencyMs = options.latencyMs ?? 0;
+  const customerId = options.customerId ?? '1000001119398804' + String(Math.floor(Math.random() * 1e4)).padStart(4, '0');
+  let user: UserScript = options.user ?? 'allow';
+  const faults: WalletFault[] = [];
+  const calls: WalletCall[] = [];
+  const open: ConsentRequest[] = [];
+  const grants = new Set<string>();
+  const codes = new Map<string, IssuedCode>();
+  const storage = new Map<string, string>(Object.entries(options.storage ?? {}));
+  const promptListeners = new Set<(request: ConsentRequest) => void>();
+  let maxOpenPrompts = 0;
+  let nextId = 1;
+
+  const later = (fn: () => void) => {
+    if (latencyMs > 0) setTimeout(fn, latencyMs);
+    else Promise.resolve().then(fn);
+  };
+
+  function issue(scopes: string[]): Promise<string> {
+    if (options.issueCode) return Promise.resolve(options.issueCode([...scopes], customerId));
+    const code = randomCode();
+    codes.set(code, { scopes: [...scopes], customerId, issuedAt: now(), used: false });
+    return Promise.resolve(code);
+  }
+
+  /** The consent page: resolves with the user's answer. */
+  function ask(scopes: string[], consentScopes: string[]): Promise<UserAnswer> {
+    return new Promise((resolve) => {
+      let answered = false;
+      const request: ConsentRequest = {
+        id: nextId++,
+        scopes,
+        consentScopes,
+        get answered() {
+          return answered;
+        },
+        allow: () => request.answer('allow'),
+        deny: () => request.answer('deny'),
+        dismiss: () => request.answer('dismiss'),
+        answer(answer) {
+          if (answered) return;
+          answered = true;
+          const i = open.indexOf(request);
+          if (i >= 0) open.splice(i, 1);
+          resolve(answer);
+        },
+      };
+      open.push(request);
+      maxOpenPrompts = Math.max(maxOpenPrompts, open.length);
+      for (const listener of [...promptListeners]) listener(request);
+      const script = user;
+      if (script === 'manual') return;
+      if (typeof script === 'function') {
+        Promise.resolve()
+          .then(() => script(request))
+          .then((answer) => {
+            if (answer !== undefined) request.answer(answer);
+          });
+        return;
+      }
+      later(() => request.answer(script));
+    });
+  }
+
+  function deliver(call: Partial<GetAuthCodeCall>, kind: 'success' | 'fail', result: RawAuthCodeResult): void {
+    const cb = kind === 'success' ? call.success : call.fail ?? call.failed;
+    try {
+      cb?.(result);
+    } finally {
+      call.complete?.(result);
+    }
+  }
+
+  function runFault(fault: WalletFault, call: Partial<GetAuthCodeCall>, record: WalletCall, scopes: string[]): void {
+    record.outcome = 'fault';
+    if (fault === 'hang') return;
+    if (fault === 'throw') throw new Error('simulated bridge failure');
+    later(() => {
+      if (fault === 'empty') return deliver(call, 'success', {});
+      if (fault === 'failed-spelling') return call.failed?.({ error: 1001, errorMessage: 'user cancel' });
+      if (fault === 'complete-only' || fault === 'double') {
+        void issue(scopes).then((authCode) => {
+          if (fault === 'complete-only') return call.complete?.({ authCode, authSuccessScopes: scopes });
+          call.success?.({ authCode, authSuccessScopes: scopes });
+          call.success?.({ authCode: authCode + 'X', authSuccessScopes: scopes });
+          call.fail?.({ error: 1002 });
+        });
+        return;
+      }
+      if ('error' in fault) return deliver(call, 'fail', { error: fault.error, errorMessage: fault.errorMessage ?? 'simulated error' });
+      deliver(call, 'fail', { authErrorScopes: fault.authErrorScopes });
+    });
+  }
+
+  function getAuthCode(call: Partial<GetAuthCodeCall> & { scopes?: unknown }): void {
+    if (typeof call !== 'object' || call === null) throw new TypeError('my.getAuthCode(options): options must be an object');
+    const scopes = readScopes(call.scopes);
+    const consentScopes = scopes.filter((s) => !isSilentScope(s) && !grants.has(s));
+    const fault = faults.shift();
+    const record: WalletCall = { scopes, at: now(), prompted: fault === undefined && consentScopes.length > 0 };
+    calls.push(record);
+    if (fault !== undefined) return runFault(fault, call, record, scopes);
+
+    const answer: Promise<UserAnswer> = consentScopes.length > 0 ? ask(scopes, consentScopes) : new Promise((r) => later(() => r('allow')));
+    void answer.then(async (a) => {
+      if (a === 'dismiss') {
+        record.outcome = 'dismissed';
+        return deliver(call, 'fail', { error: 10, errorMessage: 'popup closed' });
+      }
+      const allowed = a === 'allow' ? consentScopes : a === 'deny' ? [] : consentScopes.filter((s) => a.allow.includes(s));
+      const refused = consentScopes.filter((s) => !allowed.includes(s));
+      for (const s of allowed) grants.add(s);
+      const granted = scopes.filter((s) => !refused.includes(s));
+      if (a === 'deny' || granted.length === 0) {
+        record.outcome = 'denied';
+        return deliver(call, 'fail', { error: 1001, errorMessage: 'user cancel', authErrorScopes: Object.fromEntries(refused.map((s) => [s, DENIED_CODE])) });
+      }
+      const authCode = await issue(granted);
+      record.outcome = refused.length > 0 ? 'partial' : 'granted';
+      const result: RawAuthCodeResult = { authCode, authSuccessScopes: granted };
+      if (refused.length > 0) result.authErrorScopes = Object.fromEntries(refused.map((s) => [s, DENIED_CODE]));
+      deliver(call, 'success', result);
+    });
+  }
+
+  const my: SimulatedMy = {
+    getAuthCode,
+    getStorageSync: ({ key }) => ({ data: storage.has(key) ? (storage.get(key) as string) : null }),
+    setStorageSync: ({ key, data }) => void storage.set(key, typeof data === 'string' ? data : JSON.stringify(data)),
+    removeStorageSync: ({ key }) => void storage.delete(key),
+  };
+
+  const bridge: AlipayBridgeHost = {
+    call(api, params, callback) {
+      if (api !== 'getAuthCode') return callback({ error: 1, errorMessage: 'unknown api' });
+      getAuthCode({
+        scopes: params?.scopeNicks,
+        success: (res) => callback({ authcode: res.authCode, ...res, authCode: undefined }),
+        fail: (res) => callback(res),
+      });
+    },
+  };
+
+  return {
+    my,
+    bridge,
+    calls,
+    get prompts() {
+      return [...open];
+    },
+    get maxOpenPrompts() {
+      return maxOpenPrompts;
+    },
+    grants,
+    storage,
+    setUser(next) {
+      user = next;
+    },
+    failNext(fault, times = 1) {
+      for (let i = 0; i < times; i++) faults.push(fault);
+    },
+    onPrompt(listener) {
+      promptListeners.add(listener);
+      return () => void promptListeners.delete(listener);
+    },
+    exchange(code) {
+      const entry = typeof code === 'string' ? codes.get(code) : undefined;
+      if (!entry) return { ok: false, error: 'INVALID_CODE' };
+      if (entry.used) return { ok: false, error: 'USED_CODE' };
+      entry.used = true;
+      if (now() - entry.issuedAt > codeTtlMs) return { ok: false, error: 'EXPIRED_CODE' };
+      return { ok: true, scopes: [...entry.scopes], customerId: entry.customerId };
+    },
+    revoke(scopes) {
+      if (!scopes) grants.clear();
+      else for (const s of scopes) grants.delete(s);
+    },
+  };
+}
