@@ -1,0 +1,91 @@
+/**
+ * `<auth-gate scopes="…">`: its children when the session covers the scopes, else the content of
+ * `slot="fallback"` (a consent button for the scopes when none is given). Hidden content is left
+ * unassigned to any slot: it is neither rendered nor in the accessibility tree, and the
+ * application's nodes are never moved or changed.
+ */
+import { isScopeName } from '../../utils';
+import { h, setAttr } from '../shared/dom';
+import { KitElement } from '../shared/kit-element';
+import { covers, parseScopes, scopesAttribute } from '../shared/scopes';
+import { AUTH_GATE_CSS } from './styles';
+
+export const CONSENT_BUTTON_TAG = 'consent-button';
+const PROPERTIES = ['scopes', 'rationale', 'locale', 'authorizer', 'messages'] as const;
+
+export class AuthGateElement extends KitElement {
+  static get observedAttributes(): string[] {
+    return ['scopes', 'rationale', 'locale', 'button-label'];
+  }
+
+  private readonly wrapper: HTMLDivElement;
+  private readonly contentSlot: HTMLSlotElement;
+  private readonly fallbackSlot: HTMLSlotElement;
+  private readonly fallbackButton: HTMLElement;
+  /**
+   * Where the built-in button waits while the gate is open: still connected, so the answer of
+   * the tap that opened the gate (its `consent-authorized` event) still reaches the page.
+   */
+  private readonly parking: HTMLDivElement;
+
+  constructor() {
+    super(AUTH_GATE_CSS, false);
+    const doc = this.ownerDocument;
+    this.contentSlot = h(doc, 'slot', { part: 'content' });
+    this.fallbackButton = h(doc, CONSENT_BUTTON_TAG as 'div', {
+      part: 'consent-button',
+      exportparts: 'button, label, icon, spinner, status, message, rationale',
+    });
+    this.fallbackSlot = h(doc, 'slot', { name: 'fallback', part: 'fallback' }, [this.fallbackButton]);
+    this.wrapper = h(doc, 'div', { class: 'root', part: 'root' });
+    this.parking = h(doc, 'div', { hidden: true });
+    this.root.append(this.wrapper, this.parking);
+    this.upgradeProperties(PROPERTIES);
+  }
+
+  get scopes(): string[] {
+    return parseScopes(this.getAttribute('scopes'));
+  }
+
+  set scopes(value: string | readonly string[] | null) {
+    setAttr(this, 'scopes', scopesAttribute(value, '<auth-gate>.scopes'));
+  }
+
+  /** Rationale of the built-in consent button. */
+  get rationale(): string | null {
+    return this.getAttribute('rationale');
+  }
+
+  set rationale(value: string | null) {
+    setAttr(this, 'rationale', value === null || value === undefined ? null : String(value));
+  }
+
+  /** True when the session covers the scopes (the children are shown). */
+  get authorized(): boolean {
+    const scopes = this.scopes;
+    return scopes.every(isScopeName) && covers(this.authorizer?.session() ?? null, scopes);
+  }
+
+  protected render(): void {
+    const locale = this.resolvedLocale;
+    const authorized = this.authorized;
+    this.applyLocale(this.wrapper, locale);
+    setAttr(this, 'data-state', authorized ? 'authorized' : 'unauthorized');
+    // Only one slot is in the shadow tree: the other content is unassigned, so not rendered.
+    const slot = authorized ? this.contentSlot : this.fallbackSlot;
+    if (this.wrapper.firstChild !== slot || this.wrapper.childNodes.length !== 1) this.wrapper.replaceChildren(slot);
+    const button = this.fallbackButton;
+    const home = authorized ? this.parking : this.fallbackSlot;
+    if (button.parentNode !== home) home.append(button);
+
+    setAttr(button, 'scopes', this.getAttribute('scopes'));
+    setAttr(button, 'rationale', this.getAttribute('rationale'));
+    setAttr(button, 'locale', locale);
+    const label = this.getAttribute('button-label')?.trim() ?? '';
+    if (button.textContent !== label) button.textContent = label;
+    const own = this.authorizer;
+    const target = button as HTMLElement & { authorizer?: unknown };
+    if (own && target.authorizer !== own) target.authorizer = own;
+    this.watchExpiry();
+  }
+}

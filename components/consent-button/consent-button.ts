@@ -1,0 +1,229 @@
+/**
+ * `<consent-button>`: a real button that asks the wallet for consent from the user's own tap.
+ *
+ * The wallet prompt must open inside the tap (WebViews block or defer prompts opened later), so
+ * the click handler calls `authorize(scopes, { gesture: true })` synchronously, before anything
+ * else; the core then calls `my.getAuthCode` in the same task.
+ */
+import type { Authorizer, AuthError, AuthorizerEvent, Session } from '../../utils';
+import { h, setAttr, setText, svgIcon } from '../shared/dom';
+import { classifyFailure, fire, isRetryable } from '../shared/events';
+import type { ConsentMessages } from '../shared/i18n';
+import { KitElement } from '../shared/kit-element';
+import { addRationaleSource } from '../shared/registry';
+import { covers, groupsOf, parseScopes, scopesAttribute } from '../shared/scopes';
+import { deriveButtonState, type ConsentButtonState } from './state';
+import { CONSENT_BUTTON_CSS } from './styles';
+
+const PROPERTIES = ['scopes', 'rationale', 'locale', 'disabled', 'authorizer', 'messages'] as const;
+
+export class ConsentButtonElement extends KitElement {
+  static get observedAttributes(): string[] {
+    return ['scopes', 'rationale', 'locale', 'disabled'];
+  }
+
+  private readonly wrapper: HTMLDivElement;
+  private readonly button: HTMLButtonElement;
+  private readonly labelSlot: HTMLSlotElement;
+  private readonly message: HTMLSpanElement;
+  private readonly rationaleText: HTMLSpanElement;
+  /** Taps so far; only the latest tap's answer changes the state and fires events. */
+  private taps = 0;
+  private pendingTap = 0;
+  private outcome: 'denied' | 'error' | null = null;
+  private lastError: Error | null = null;
+  private removeSource: (() => void) | null = null;
+
+  constructor() {
+    super(CONSENT_BUTTON_CSS, true);
+    const doc = this.ownerDocument;
+    this.labelSlot = h(doc, 'slot');
+    const check = svgIcon(doc, 'check', ['M5 12.5l4.5 4.5L19 7.5']);
+    check.setAttribute('part', 'icon');
+    this.button = h(doc, 'button', { type: 'button', class: 'btn', part: 'button', 'aria-describedby': 'status' }, [
+      h(doc, 'span', { class: 'spinner', part: 'spinner', 'aria-hidden': 'true' }),
+      check,
+      h(doc, 'span', { class: 'label', part: 'label' }, [this.labelSlot]),
+    ]);
+    this.message = h(doc, 'span', { class: 'message', part: 'message' });
+    this.rationaleText = h(doc, 'span', { class: 'rationale', part: 'rationale' });
+    this.wrapper = h(doc, 'div', { class: 'root', part: 'root' }, [
+      this.button,
+      // A polite live region: the outcome of a tap is announced without moving focus.
+      h(doc, 'div', { class: 'status', part: 'status', id: 'status', role: 'status' }, [this.message, this.rationaleText]),
+    ]);
+    this.root.append(this.wrapper);
+    this.addEventListener('click', this.onClick);
+    this.upgradeProperties(PROPERTIES);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Properties
+
+  /** The scopes asked for (`scopes` attribute: space or comma separated). */
+  get scopes(): string[] {
+    return parseScopes(this.getAttribute('scopes'));
+  }
+
+  set scopes(value: string | readonly string[] | null) {
+    setAttr(this, 'scopes', scopesAttribute(value, '<consent-button>.scopes'));
+  }
+
+  /** Why the miniapp asks: shown after a refusal and on the consent sheet. */
+  get rationale(): string | null {
+    return this.getAttribute('rationale');
+  }
+
+  set rationale(value: string | null) {
+    setAttr(this, 'rationale', value === null || value === undefined ? null : String(value));
+  }
+
+  get disabled(): boolean {
+    return this.hasAttribute('disabled');
+  }
+
+  set disabled(value: boolean) {
+    setAttr(this, 'disabled', value ? '' : null);
+  }
+
+  /** `idle`, `pending`, `authorized`, `denied` or `error` (also reflected as `data-state`). */
+  get state(): ConsentButtonState {
+    return deriveButtonState({ pending: this.pendingTap !== 0, outcome: this.outcome, authorizer: this.authorizer, scopes: this.scopes });
+  }
+
+  /** The error of the last tap, while the button shows it. */
+  get error(): Error | null {
+    return this.outcome ? this.lastError : null;
+  }
+
+  /** The session when it covers this button's scopes. */
+  get session(): Session | null {
+    const session = this.authorizer?.session() ?? null;
+    return covers(session, this.scopes) ? session : null;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The tap
+
+  private readonly onClick = (event: Event): void => {
+    // The host itself (element.click()) or the inner button; not the status text under it.
+    const path = event.composedPath();
+    if (path[0] !== this && !path.includes(this.button)) return;
+    if (this.disabled) return;
+    this.request();
+  };
+
+  private request(): void {
+    const authorizer = this.authorizer;
+    const scopes = this.scopes;
+    let answer: Promise<Session>;
+    if (!authorizer) {
+      answer = Promise.reject(new TypeError('<consent-button> has no authorizer: call defineConsentElements({ authorizer }) first.'));
+    } else {
+      try {
+        // First thing in the handler: the wallet prompt opens inside this tap.
+        answer = authorizer.authorize(scopes, { gesture: true });
+      } catch (error) {
+        answer = Promise.reject(error);
+      }
+    }
+    const tap = ++this.taps;
+    this.pendingTap = tap;
+    this.outcome = null;
+    this.lastError = null;
+    this.render();
+    answer.then(
+      (session) => this.settle(tap, session, null),
+      (error: unknown) => this.settle(tap, null, error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  private settle(tap: number, session: Session | null, error: Error | null): void {
+    if (tap !== this.taps) return;
+    this.pendingTap = 0;
+    if (session) {
+      this.render();
+      fire(this, 'consent-authorized', { session, scopes: this.scopes });
+      return;
+    }
+    const failure = classifyFailure(error);
+    // Aborted (signed out, replaced): back to what the authorizer says, no event.
+    if (failure !== 'aborted') {
+      this.outcome = failure;
+      this.lastError = error;
+    }
+    this.render();
+    if (failure === 'denied') {
+      const authError = error as AuthError;
+      const scopes = authError.scopes && authError.scopes.length > 0 ? [...authError.scopes] : this.scopes;
+      fire(this, 'consent-denied', { scopes, error: authError });
+    } else if (failure === 'error') {
+      fire(this, 'consent-error', { error: error as Error, scopes: this.scopes });
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Rendering
+
+  protected override onConnect(): void {
+    this.removeSource = addRationaleSource(this);
+  }
+
+  protected override onDisconnect(): void {
+    this.removeSource?.();
+    this.removeSource = null;
+  }
+
+  protected override onAuthorizerEvent(event: AuthorizerEvent): void {
+    // A sign-out forgets everything, including what the last tap ended with.
+    if (event.type === 'signed-out') {
+      this.outcome = null;
+      this.lastError = null;
+    }
+    this.render();
+  }
+
+  protected override onAuthorizerChange(_previous: Authorizer | null, _next: Authorizer | null): void {
+    this.outcome = null;
+    this.lastError = null;
+  }
+
+  private statusText(state: ConsentButtonState, t: ConsentMessages): string {
+    switch (state) {
+      case 'pending':
+        return t.pending;
+      case 'authorized':
+        return t.authorized;
+      case 'denied':
+        return t.allowAccess;
+      case 'error':
+        return isRetryable(this.lastError) ? t.tryAgain : t.unavailable;
+      default:
+        return '';
+    }
+  }
+
+  /** The button's own rationale, else the built-in one of each data group asked for. */
+  private rationaleFor(t: ConsentMessages): string {
+    const own = this.rationale?.trim();
+    if (own) return own;
+    return groupsOf(this.scopes)
+      .map((g) => t.rationale[g])
+      .join(' ');
+  }
+
+  protected render(): void {
+    const locale = this.resolvedLocale;
+    const t = this.texts(locale);
+    const state = this.state;
+    this.applyLocale(this.wrapper, locale);
+    setAttr(this, 'data-state', state);
+    if (this.button.disabled !== this.disabled) this.button.disabled = this.disabled;
+    setAttr(this.button, 'aria-busy', state === 'pending' ? 'true' : null);
+    // Shown when the application gives no label of its own.
+    setText(this.labelSlot, t.label);
+    setText(this.message, this.statusText(state, t));
+    setText(this.rationaleText, state === 'denied' ? this.rationaleFor(t) : '');
+    this.watchExpiry();
+  }
+}

@@ -1,0 +1,39 @@
+/** Styles of `<consent-button>`: a wallet-style primary button with a status line under it. */
+import { BUTTON, TOKENS } from '../shared/theme';
+
+export const CONSENT_BUTTON_CSS = `${TOKENS}${BUTTON}
+:host {
+  display: inline-block;
+  vertical-align: middle;
+  max-inline-size: 100%;
+  color: var(--_text);
+}
+.root {
+  display: flex;
+  flex-direction: column;
+  align-items: stretch;
+}
+.btn { inline-size: 100%; }
+.label { min-inline-size: 0; overflow-wrap: anywhere; }
+.spinner, .check { display: none; flex: none; inline-size: 1.1em; block-size: 1.1em; }
+.spinner {
+  box-sizing: border-box;
+  border: 2px solid currentColor;
+  border-inline-end-color: transparent;
+  border-radius: 50%;
+  animation: mak-spin 0.8s linear infinite;
+}
+.check { fill: none; stroke: currentColor; stroke-width: 2.5; stroke-linecap: round; stroke-linejoin: round; }
+:host([data-state="pending"]) .spinner { display: inline-block; }
+:host([data-state="pending"]) .btn { cursor: progress; }
+:host([data-state="authorized"]) .check { display: inline-block; }
+:host([data-state="authorized"]) .btn { background: var(--_success-soft); color: var(--_success); }
+.status { font-size: 13px; line-height: 1.45; color: var(--_text-2); text-align: start; }
+.message, .rationale { display: block; margin-block-start: 6px; }
+.message:empty, .rationale:empty { display: none; }
+:host([data-state="denied"]) .message { color: var(--_text); font-weight: 600; }
+:host([data-state="error"]) .message { color: var(--_danger); font-weight: 600; }
+:host([data-state="authorized"]) .message { color: var(--_success); }
+@keyframes mak-spin { to { transform: rotate(360deg); } }
+@media (prefers-reduced-motion: reduce) { .spinner { animation-duration: 2.4s; } }
+`;

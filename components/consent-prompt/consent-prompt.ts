@@ -1,0 +1,269 @@
+/**
+ * `<consent-prompt>`: the deferred consent sheet. A consent prompt that comes due without a tap
+ * (the core waits for the user to engage first) is shown here with its rationale; "Continue" is
+ * the user's tap that opens the wallet prompt, "Not now" (or Escape, or the backdrop) leaves the
+ * consent record as it was. An accessible modal: role="dialog" + aria-modal, focus moved in,
+ * trapped, and given back (jsdom and older WebViews have no `<dialog>.showModal`).
+ */
+import type { Authorizer, PendingConsent } from '../../utils';
+import { deepActiveElement, h, setAttr, setText, svgIcon } from '../shared/dom';
+import { fire, type ConsentPromptCloseDetail } from '../shared/events';
+import { KitElement } from '../shared/kit-element';
+import { registerSheet, unregisterSheet } from './presenter-hub';
+import { sheetRationale } from './rationale';
+import { CONSENT_PROMPT_CSS } from './styles';
+
+const PROPERTIES = ['locale', 'rationale', 'heading', 'authorizer', 'messages'] as const;
+type CloseReason = ConsentPromptCloseDetail['reason'];
+
+function isPendingConsent(value: unknown): value is PendingConsent {
+  const p = value as Partial<PendingConsent> | null;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.proceed === 'function' &&
+    typeof p.dismiss === 'function' &&
+    Array.isArray(p.scopes) &&
+    typeof p.signal?.aborted === 'boolean'
+  );
+}
+
+export class ConsentPromptElement extends KitElement {
+  static get observedAttributes(): string[] {
+    return ['locale', 'rationale', 'heading', 'continue-label', 'dismiss-label'];
+  }
+
+  private readonly wrapper: HTMLDivElement;
+  private readonly sheet: HTMLDivElement;
+  private readonly titleNode: HTMLHeadingElement;
+  private readonly rationaleBox: HTMLDivElement;
+  private readonly note: HTMLParagraphElement;
+  private readonly continueButton: HTMLButtonElement;
+  private readonly dismissButton: HTMLButtonElement;
+  private current: PendingConsent | null = null;
+  private readonly queue: PendingConsent[] = [];
+  private stopWatching: (() => void) | null = null;
+  private returnFocus: HTMLElement | null = null;
+  private shownRationale = '';
+
+  constructor() {
+    super(CONSENT_PROMPT_CSS, false);
+    const doc = this.ownerDocument;
+    this.titleNode = h(doc, 'h2', { class: 'title', part: 'title', id: 'title' });
+    this.rationaleBox = h(doc, 'div', { class: 'rationale', part: 'rationale', id: 'rationale' });
+    this.note = h(doc, 'p', { class: 'note', part: 'note' });
+    this.continueButton = h(doc, 'button', { type: 'button', class: 'btn continue', part: 'button continue' });
+    this.dismissButton = h(doc, 'button', { type: 'button', class: 'btn quiet dismiss', part: 'button dismiss' });
+    const shield = svgIcon(doc, 'shield', ['M12 3l7 3v5c0 4.4-3 8.3-7 9.5C8 19.3 5 15.4 5 11V6l7-3z', 'M9 12l2 2 4-4']);
+    const backdrop = h(doc, 'div', { class: 'backdrop', part: 'backdrop' });
+    this.sheet = h(
+      doc,
+      'div',
+      { class: 'sheet', part: 'sheet', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'title', 'aria-describedby': 'rationale', tabindex: '-1' },
+      [
+        h(doc, 'div', { class: 'handle', part: 'handle', 'aria-hidden': 'true' }),
+        h(doc, 'div', { class: 'badge', part: 'icon', 'aria-hidden': 'true' }, [shield]),
+        this.titleNode,
+        this.rationaleBox,
+        this.note,
+        h(doc, 'div', { class: 'actions', part: 'actions' }, [this.continueButton, this.dismissButton]),
+      ],
+    );
+    // Closed, the whole sheet carries `hidden`: nothing of it is rendered or in the accessibility tree.
+    this.wrapper = h(doc, 'div', { class: 'root', part: 'root', hidden: true }, [backdrop, this.sheet]);
+    this.root.append(this.wrapper);
+    this.continueButton.addEventListener('click', this.onContinue);
+    this.dismissButton.addEventListener('click', this.onDismiss);
+    backdrop.addEventListener('click', this.onDismiss);
+    this.upgradeProperties(PROPERTIES);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Properties
+
+  /** True while a consent prompt is shown. */
+  get open(): boolean {
+    return this.current !== null;
+  }
+
+  /** The scopes of the prompt shown (empty when closed). */
+  get scopes(): string[] {
+    return this.current ? [...this.current.scopes] : [];
+  }
+
+  /** Rationale used when no consent button in the page has one for the scopes asked. */
+  get rationale(): string | null {
+    return this.getAttribute('rationale');
+  }
+
+  set rationale(value: string | null) {
+    setAttr(this, 'rationale', value === null || value === undefined ? null : String(value));
+  }
+
+  /** The sheet's title (default: the built-in "Allow access?"). */
+  get heading(): string | null {
+    return this.getAttribute('heading');
+  }
+
+  set heading(value: string | null) {
+    setAttr(this, 'heading', value === null || value === undefined ? null : String(value));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Presenting
+
+  /**
+   * Shows a deferred consent prompt (the presenter installed by `defineConsentElements` calls
+   * this; an application with its own presenter may too). A second one waits for the first.
+   */
+  present(pending: PendingConsent): void {
+    if (!isPendingConsent(pending)) throw new TypeError('<consent-prompt>.present(pending) needs a PendingConsent from the authorizer.');
+    if (pending.signal.aborted || pending === this.current || this.queue.includes(pending)) return;
+    if (this.current || !this.isConnected) {
+      if (!this.isConnected) return pending.dismiss();
+      this.queue.push(pending);
+      return;
+    }
+    this.show(pending);
+  }
+
+  private show(pending: PendingConsent): void {
+    const doc = this.ownerDocument;
+    this.current = pending;
+    const onAbort = () => this.close(pending, 'cancel');
+    pending.signal.addEventListener('abort', onAbort, { once: true });
+    doc.addEventListener('keydown', this.onKeyDown, true);
+    doc.addEventListener('focusin', this.onFocusIn, true);
+    this.stopWatching = () => {
+      pending.signal.removeEventListener('abort', onAbort);
+      doc.removeEventListener('keydown', this.onKeyDown, true);
+      doc.removeEventListener('focusin', this.onFocusIn, true);
+    };
+    this.returnFocus = deepActiveElement(doc);
+    this.render();
+    this.continueButton.focus();
+    fire(this, 'consent-prompt-open', { scopes: [...pending.scopes] });
+  }
+
+  /** Hides the sheet, gives focus back, then shows the next prompt waiting, if any. */
+  private close(pending: PendingConsent, reason: CloseReason): void {
+    if (this.current !== pending) {
+      const i = this.queue.indexOf(pending);
+      if (i >= 0) this.queue.splice(i, 1);
+      return;
+    }
+    this.detach();
+    this.finish(pending, reason);
+  }
+
+  private detach(): void {
+    this.current = null;
+    this.stopWatching?.();
+    this.stopWatching = null;
+    this.render();
+  }
+
+  private finish(pending: PendingConsent, reason: CloseReason): void {
+    const back = this.returnFocus;
+    this.returnFocus = null;
+    if (back && back.isConnected) back.focus();
+    fire(this, 'consent-prompt-close', { scopes: [...pending.scopes], reason });
+    let next: PendingConsent | undefined;
+    while ((next = this.queue.shift()) && next.signal.aborted);
+    if (next && !this.current) this.show(next);
+  }
+
+  private readonly onContinue = (): void => {
+    const pending = this.current;
+    if (!pending) return;
+    this.detach();
+    try {
+      // Inside the user's tap: the wallet prompt opens now.
+      pending.proceed();
+    } finally {
+      this.finish(pending, 'continue');
+    }
+  };
+
+  private readonly onDismiss = (): void => {
+    const pending = this.current;
+    if (!pending) return;
+    this.detach();
+    try {
+      pending.dismiss();
+    } finally {
+      this.finish(pending, 'dismiss');
+    }
+  };
+
+  private focusables(): HTMLElement[] {
+    return [this.continueButton, this.dismissButton].filter((b) => !b.disabled);
+  }
+
+  private readonly onKeyDown = (event: KeyboardEvent): void => {
+    if (!this.current) return;
+    if (event.key === 'Escape' || event.key === 'Esc') {
+      event.preventDefault();
+      event.stopPropagation();
+      this.onDismiss();
+      return;
+    }
+    if (event.key !== 'Tab') return;
+    // Focus trap: Tab and Shift+Tab cycle through the sheet's buttons.
+    const items = this.focusables();
+    if (items.length === 0) return;
+    const active = this.root.activeElement;
+    const i = items.indexOf(active as HTMLElement);
+    const next = event.shiftKey ? (i <= 0 ? items.length - 1 : i - 1) : i === items.length - 1 || i < 0 ? 0 : i + 1;
+    event.preventDefault();
+    items[next]?.focus();
+  };
+
+  /** Focus that leaves the open sheet (script, screen reader) is brought back. */
+  private readonly onFocusIn = (event: FocusEvent): void => {
+    if (!this.current || event.composedPath().includes(this.sheet)) return;
+    this.continueButton.focus();
+  };
+
+  // ------------------------------------------------------------------------------------------
+  // Lifecycle and rendering
+
+  protected override onConnect(): void {
+    const authorizer = this.authorizer;
+    if (authorizer) registerSheet(authorizer, this);
+  }
+
+  protected override onDisconnect(): void {
+    const authorizer = this.authorizer;
+    if (authorizer) unregisterSheet(authorizer, this);
+    // A sheet taken out of the page cannot be answered: "Not now" for what it held.
+    const held = [...(this.current ? [this.current] : []), ...this.queue.splice(0)];
+    if (this.current) this.detach();
+    this.returnFocus = null;
+    for (const pending of held) pending.dismiss();
+  }
+
+  protected override onAuthorizerChange(previous: Authorizer | null, next: Authorizer | null): void {
+    if (previous) unregisterSheet(previous, this);
+    if (next && this.isConnected) registerSheet(next, this);
+  }
+
+  protected render(): void {
+    const locale = this.resolvedLocale;
+    const t = this.texts(locale);
+    const open = this.current !== null;
+    this.applyLocale(this.wrapper, locale);
+    setAttr(this, 'data-state', open ? 'open' : 'closed');
+    if (this.wrapper.hidden === open) this.wrapper.hidden = !open;
+    setText(this.titleNode, this.heading?.trim() || t.sheetTitle);
+    setText(this.note, t.sheetNote);
+    setText(this.continueButton, this.getAttribute('continue-label')?.trim() || t.continue);
+    setText(this.dismissButton, this.getAttribute('dismiss-label')?.trim() || t.notNow);
+    const paragraphs = open ? sheetRationale(this.current!.scopes, this.rationale, t) : [];
+    const key = paragraphs.join('\n');
+    if (key !== this.shownRationale) {
+      this.shownRationale = key;
+      this.rationaleBox.replaceChildren(...paragraphs.map((text) => h(this.ownerDocument, 'p', {}, [text])));
+    }
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * The IIFE build (`dist/miniapp-auth-kit.iife.js`): core and components on
+ * `globalThis.MiniappAuthKit`, for pages without a bundler. Still defines nothing by itself.
+ */
+export * from '../utils';
+export * from './index';

@@ -1,0 +1,193 @@
+/**
+ * Built-in texts of the elements in English, Arabic and Sorani Kurdish (Arabic script), and the
+ * rules to pick and override them. Every text is rendered with `textContent`, never as HTML.
+ */
+import type { ScopeGroup } from '../../utils';
+
+export type Locale = 'en' | 'ar' | 'ku';
+
+export const SUPPORTED_LOCALES: readonly Locale[] = Object.freeze(['en', 'ar', 'ku'] as const);
+
+export interface ConsentMessages {
+  /** Default label of a consent button without a label of its own. */
+  label: string;
+  /** Under the button while the wallet is asked. */
+  pending: string;
+  /** Under the button once the scopes are authorized. */
+  authorized: string;
+  /** Under the button after a refusal (followed by the rationale). */
+  allowAccess: string;
+  /** Under the button after a transient error. */
+  tryAgain: string;
+  /** Under the button after an error that a new tap will not fix (no wallet, no permission…). */
+  unavailable: string;
+  /** The consent sheet. */
+  sheetTitle: string;
+  sheetNote: string;
+  continue: string;
+  notNow: string;
+  /** Default rationale per data group of the scopes asked for. */
+  rationale: Record<ScopeGroup, string>;
+}
+
+/** Partial texts an application passes to override the built-in ones. */
+export type ConsentMessageOverrides = Partial<Omit<ConsentMessages, 'rationale'>> & {
+  rationale?: Partial<Record<ScopeGroup, string>>;
+};
+
+/** Overrides per locale: `{ ar: { continue: '…' } }`. */
+export type LocalizedMessageOverrides = Partial<Record<Locale, ConsentMessageOverrides>>;
+
+const en: ConsentMessages = {
+  label: 'Allow access',
+  pending: 'Waiting for your wallet…',
+  authorized: 'Access allowed',
+  allowAccess: 'Not allowed yet. Tap to allow access.',
+  tryAgain: 'Something went wrong. Tap to try again.',
+  unavailable: 'This isn’t available right now.',
+  sheetTitle: 'Allow access?',
+  sheetNote: 'Your wallet will ask you to confirm.',
+  continue: 'Continue',
+  notNow: 'Not now',
+  rationale: {
+    base: 'Your wallet account is used to sign you in.',
+    profile: 'Your name and profile picture are used to set up your account in this miniapp.',
+    contact: 'Your phone number and email are used to contact you about this service.',
+    notification: 'Allow notifications so this miniapp can send you updates in your wallet inbox.',
+    payment: 'Payment access lets you pay in this miniapp with your wallet.',
+    other: 'This miniapp needs your permission to continue.',
+  },
+};
+
+const ar: ConsentMessages = {
+  label: 'اسمح بالوصول',
+  pending: 'بانتظار محفظتك…',
+  authorized: 'تم السماح بالوصول',
+  allowAccess: 'لم يُسمح بالوصول بعد. اضغط لتسمح بالوصول.',
+  tryAgain: 'حدث خطأ ما. اضغط لتحاول مرة أخرى.',
+  unavailable: 'هذا غير متاح الآن.',
+  sheetTitle: 'هل تسمح بالوصول؟',
+  sheetNote: 'ستطلب منك محفظتك التأكيد.',
+  continue: 'متابعة',
+  notNow: 'ليس الآن',
+  rationale: {
+    base: 'يُستخدم حسابك في المحفظة لتسجيل دخولك.',
+    profile: 'يُستخدم اسمك وصورتك الشخصية لإعداد حسابك في هذا التطبيق المصغّر.',
+    contact: 'يُستخدم رقم هاتفك وبريدك الإلكتروني للتواصل معك بشأن هذه الخدمة.',
+    notification: 'اسمح بالإشعارات ليرسل لك هذا التطبيق المصغّر التحديثات في صندوق رسائل محفظتك.',
+    payment: 'يتيح لك الوصول إلى الدفع أن تدفع بمحفظتك في هذا التطبيق المصغّر.',
+    other: 'يحتاج هذا التطبيق المصغّر إلى إذنك للمتابعة.',
+  },
+};
+
+/** Sorani Kurdish (ckb), Arabic script. */
+const ku: ConsentMessages = {
+  label: 'ڕێگە بدە',
+  pending: 'چاوەڕێی جزدانەکەت دەکرێت…',
+  authorized: 'ڕێگە درا',
+  allowAccess: 'هێشتا ڕێگە نەدراوە. دەست لێ بدە بۆ ڕێگەدان.',
+  tryAgain: 'هەڵەیەک ڕوویدا. دەست لێ بدە بۆ هەوڵدانەوە.',
+  unavailable: 'ئەمە ئێستا بەردەست نییە.',
+  sheetTitle: 'ڕێگە دەدەیت؟',
+  sheetNote: 'جزدانەکەت داوای پشتڕاستکردنەوەت لێ دەکات.',
+  continue: 'بەردەوام بە',
+  notNow: 'ئێستا نا',
+  rationale: {
+    base: 'هەژماری جزدانەکەت بۆ چوونەژوورەوەت بەکاردێت.',
+    profile: 'ناو و وێنەی پرۆفایلەکەت بۆ ڕێکخستنی هەژمارەکەت لەم مینی ئەپەدا بەکاردێن.',
+    contact: 'ژمارەی مۆبایل و ئیمەیڵەکەت بۆ پەیوەندیکردن پێتەوە سەبارەت بەم خزمەتگوزارییە بەکاردێن.',
+    notification: 'ڕێگە بە ئاگادارکردنەوەکان بدە تا ئەم مینی ئەپە نوێکارییەکانت لە سندوقی جزدانەکەتدا بۆ بنێرێت.',
+    payment: 'ڕێگەدان بە پارەدان وات لێ دەکات لەم مینی ئەپەدا بە جزدانەکەت پارە بدەیت.',
+    other: 'ئەم مینی ئەپە بۆ بەردەوامبوون پێویستی بە ڕێگەپێدانی تۆیە.',
+  },
+};
+
+function freeze(messages: ConsentMessages): Readonly<ConsentMessages> {
+  Object.freeze(messages.rationale);
+  return Object.freeze(messages);
+}
+
+/** The built-in tables (read only). */
+export const CONSENT_MESSAGES: Readonly<Record<Locale, Readonly<ConsentMessages>>> = Object.freeze({
+  en: freeze(en),
+  ar: freeze(ar),
+  ku: freeze(ku),
+});
+
+const MESSAGE_KEYS = Object.keys(en).filter((k) => k !== 'rationale') as Array<Exclude<keyof ConsentMessages, 'rationale'>>;
+const GROUPS = Object.keys(en.rationale) as ScopeGroup[];
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (SUPPORTED_LOCALES as readonly string[]).includes(value);
+}
+
+/**
+ * The kit locale of a BCP 47 tag (`lang` attribute): `ar-IQ` → `ar`; `ckb`, `ku`, `ku-Arab` →
+ * `ku` (the Sorani texts are in Arabic script, so `ku-Latn` is not matched). Else null.
+ */
+export function localeFromTag(tag: string | null | undefined): Locale | null {
+  if (!tag) return null;
+  const parts = tag.trim().toLowerCase().split(/[-_]/);
+  const primary = parts[0];
+  if (primary === 'en') return 'en';
+  if (primary === 'ar') return 'ar';
+  if (primary === 'ckb') return 'ku';
+  if (primary === 'ku') return parts.includes('latn') ? null : 'ku';
+  return null;
+}
+
+export function directionOf(locale: Locale): 'ltr' | 'rtl' {
+  return locale === 'ar' || locale === 'ku' ? 'rtl' : 'ltr';
+}
+
+/** Built-in texts of `locale` with the overrides applied in order (later wins). */
+export function messagesFor(locale: Locale, ...layers: Array<LocalizedMessageOverrides | null | undefined>): ConsentMessages {
+  const base = CONSENT_MESSAGES[locale];
+  const out: ConsentMessages = { ...base, rationale: { ...base.rationale } };
+  for (const layer of layers) {
+    const o = layer?.[locale];
+    if (!o) continue;
+    for (const key of MESSAGE_KEYS) {
+      const value = o[key];
+      if (typeof value === 'string' && value.length > 0) out[key] = value;
+    }
+    for (const group of GROUPS) {
+      const value = o.rationale?.[group];
+      if (typeof value === 'string' && value.length > 0) out.rationale[group] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * Validates application overrides: known locales and keys, string values.
+ * @throws TypeError
+ */
+export function readMessageOverrides(value: unknown, where: string): LocalizedMessageOverrides {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${where}: messages must be an object keyed by locale (${SUPPORTED_LOCALES.join(', ')}).`);
+  const out: LocalizedMessageOverrides = {};
+  for (const [locale, table] of Object.entries(value as Record<string, unknown>)) {
+    if (!isLocale(locale)) throw new TypeError(`${where}: unknown locale "${String(locale).slice(0, 20)}" in messages; supported: ${SUPPORTED_LOCALES.join(', ')}.`);
+    if (typeof table !== 'object' || table === null || Array.isArray(table)) throw new TypeError(`${where}: messages.${locale} must be an object.`);
+    const copy: ConsentMessageOverrides = {};
+    for (const [key, text] of Object.entries(table as Record<string, unknown>)) {
+      if (key === 'rationale') {
+        if (typeof text !== 'object' || text === null || Array.isArray(text)) throw new TypeError(`${where}: messages.${locale}.rationale must be an object keyed by scope group.`);
+        const groups: Partial<Record<ScopeGroup, string>> = {};
+        for (const [group, t] of Object.entries(text as Record<string, unknown>)) {
+          if (!(GROUPS as string[]).includes(group)) throw new TypeError(`${where}: unknown scope group "${group.slice(0, 20)}"; groups: ${GROUPS.join(', ')}.`);
+          if (typeof t !== 'string') throw new TypeError(`${where}: messages.${locale}.rationale.${group} must be a string.`);
+          groups[group as ScopeGroup] = t;
+        }
+        copy.rationale = groups;
+      } else {
+        if (!(MESSAGE_KEYS as string[]).includes(key)) throw new TypeError(`${where}: unknown message "${key.slice(0, 20)}"; keys: ${MESSAGE_KEYS.join(', ')}, rationale.`);
+        if (typeof text !== 'string') throw new TypeError(`${where}: messages.${locale}.${key} must be a string.`);
+        (copy as Record<string, string>)[key] = text;
+      }
+    }
+    out[locale] = copy;
+  }
+  return out;
+}

@@ -1,0 +1,178 @@
+/**
+ * What the three elements share: an open shadow root with the kit's styles, the authorizer they
+ * follow (the one given to `defineConsentElements`, or their own `authorizer` property), their
+ * locale and texts, and re-rendering when any of these change.
+ */
+import type { Authorizer, AuthorizerEvent, AuthorizerSnapshot } from '../../utils';
+import { getConfig, onConfigChange } from './context';
+import { SafeHTMLElement, setAttr } from './dom';
+import { directionOf, messagesFor, readMessageOverrides, type ConsentMessages, type Locale, type LocalizedMessageOverrides } from './i18n';
+import { resolveLocale, watchLang } from './lang';
+import { applyStyles } from './styles';
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+export function isAuthorizerLike(value: unknown): value is Authorizer {
+  const a = value as Partial<Authorizer> | null;
+  return (
+    typeof a === 'object' &&
+    a !== null &&
+    typeof a.authorize === 'function' &&
+    typeof a.consentState === 'function' &&
+    typeof a.session === 'function' &&
+    typeof a.subscribe === 'function' &&
+    typeof a.setConsentPresenter === 'function'
+  );
+}
+
+export abstract class KitElement extends SafeHTMLElement {
+  protected readonly root: ShadowRoot;
+  private ownAuthorizer: Authorizer | null = null;
+  private ownMessages: LocalizedMessageOverrides | null = null;
+  private bound: Authorizer | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private cleanups: Array<() => void> = [];
+  private expiryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(css: string, delegatesFocus: boolean) {
+    super();
+    this.root = this.attachShadow({ mode: 'open', delegatesFocus });
+    applyStyles(this.root, css, getConfig().styleNonce);
+  }
+
+  /**
+   * A property set on the element before it was upgraded is an own property that hides the
+   * class's accessor: move it through the accessor (frameworks set properties early).
+   */
+  protected upgradeProperties(names: readonly string[]): void {
+    const self = this as unknown as Record<string, unknown>;
+    for (const name of names) {
+      if (Object.prototype.hasOwnProperty.call(this, name)) {
+        const value = self[name];
+        delete self[name];
+        self[name] = value;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Shared properties
+
+  /** The authorizer this element follows: its own, else the one of `defineConsentElements`. */
+  get authorizer(): Authorizer | null {
+    return this.ownAuthorizer ?? getConfig().authorizer;
+  }
+
+  set authorizer(value: Authorizer | null) {
+    if (value !== null && value !== undefined && !isAuthorizerLike(value)) {
+      throw new TypeError(`<${this.localName}>.authorizer must be an authorizer from createAuthorizer(), or null.`);
+    }
+    this.ownAuthorizer = value ?? null;
+    if (this.isConnected) {
+      this.bind();
+      this.render();
+    }
+  }
+
+  /** Text overrides for this element, keyed by locale (on top of `defineConsentElements({ messages })`). */
+  get messages(): LocalizedMessageOverrides | null {
+    return this.ownMessages;
+  }
+
+  set messages(value: LocalizedMessageOverrides | null) {
+    this.ownMessages = value === null || value === undefined ? null : readMessageOverrides(value, `<${this.localName}>.messages`);
+    if (this.isConnected) this.render();
+  }
+
+  get locale(): string | null {
+    return this.getAttribute('locale');
+  }
+
+  set locale(value: string | null) {
+    setAttr(this, 'locale', value === null || value === undefined ? null : String(value));
+  }
+
+  /** The locale the element renders in now. */
+  get resolvedLocale(): Locale {
+    return resolveLocale(this, getConfig().locale);
+  }
+
+  protected texts(locale: Locale): ConsentMessages {
+    return messagesFor(locale, getConfig().messages, this.ownMessages);
+  }
+
+  /** `lang` and `dir` on the element's inner wrapper: right to left for Arabic and Kurdish. */
+  protected applyLocale(wrapper: HTMLElement, locale: Locale): void {
+    setAttr(wrapper, 'lang', locale === 'ku' ? 'ckb' : locale);
+    setAttr(wrapper, 'dir', directionOf(locale));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  connectedCallback(): void {
+    this.bind();
+    this.cleanups.push(
+      onConfigChange(() => {
+        this.bind();
+        this.render();
+      }),
+      watchLang(this.ownerDocument, () => this.render()),
+    );
+    this.onConnect();
+    this.render();
+  }
+
+  disconnectedCallback(): void {
+    this.unbind();
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    this.onDisconnect();
+  }
+
+  attributeChangedCallback(_name: string, previous: string | null, next: string | null): void {
+    if (previous !== next && this.isConnected) this.render();
+  }
+
+  protected onConnect(): void {}
+  protected onDisconnect(): void {}
+  protected abstract render(): void;
+
+  /** Called for every authorizer event (session, consent, status, sign-out…). */
+  protected onAuthorizerEvent(_event: AuthorizerEvent, _snapshot: AuthorizerSnapshot): void {
+    this.render();
+  }
+
+  /** Called when the element starts following another authorizer. */
+  protected onAuthorizerChange(_previous: Authorizer | null, _next: Authorizer | null): void {}
+
+  private bind(): void {
+    const next = this.authorizer;
+    if (next === this.bound && this.unsubscribe) return;
+    const previous = this.bound;
+    this.unbind();
+    this.bound = next;
+    if (next) this.unsubscribe = next.subscribe((event, snapshot) => this.onAuthorizerEvent(event, snapshot));
+    if (previous !== next) this.onAuthorizerChange(previous, next);
+  }
+
+  private unbind(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /** Renders again when the session expires (no event marks an expiry). */
+  protected watchExpiry(): void {
+    if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    const expiresAt = this.isConnected ? this.authorizer?.session()?.expiresAt : undefined;
+    // Only a future expiry by the page clock (an authorizer with its own clock is re-read on events).
+    if (typeof expiresAt !== 'number' || expiresAt <= Date.now()) return;
+    const wait = Math.min(expiresAt - Date.now() + 20, MAX_TIMER_MS);
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = null;
+      if (this.isConnected) this.render();
+    }, wait);
+  }
+}

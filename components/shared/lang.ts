@@ -1,0 +1,44 @@
+/**
+ * Which locale an element speaks: its `locale` attribute, else the nearest `lang` ancestor (through
+ * shadow roots) when the kit has that language, else `defineConsentElements({ locale })`, else English.
+ * Elements follow `lang` changes in the document.
+ */
+import { closestLang } from './dom';
+import { isLocale, localeFromTag, type Locale } from './i18n';
+
+export function resolveLocale(element: Element, fallback: Locale | null): Locale {
+  const own = element.getAttribute('locale');
+  const fromAttr = own && (isLocale(own) ? own : localeFromTag(own));
+  if (fromAttr) return fromAttr;
+  const fromLang = localeFromTag(closestLang(element));
+  return fromLang ?? fallback ?? 'en';
+}
+
+interface Watch {
+  observer: MutationObserver;
+  listeners: Set<() => void>;
+}
+
+const watches = new WeakMap<Document, Watch>();
+
+/** Calls `listener` when a `lang` attribute changes anywhere in the document's light tree. */
+export function watchLang(doc: Document, listener: () => void): () => void {
+  const Observer = doc.defaultView?.MutationObserver;
+  if (!Observer) return () => undefined;
+  let watch = watches.get(doc);
+  if (!watch) {
+    const listeners = new Set<() => void>();
+    const observer = new Observer(() => {
+      for (const l of [...listeners]) l();
+    });
+    watch = { observer, listeners };
+    watches.set(doc, watch);
+  }
+  if (watch.listeners.size === 0) watch.observer.observe(doc.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+  watch.listeners.add(listener);
+  const w = watch;
+  return () => {
+    w.listeners.delete(listener);
+    if (w.listeners.size === 0) w.observer.disconnect();
+  };
+}

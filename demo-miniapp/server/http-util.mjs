@@ -1,0 +1,184 @@
+/** Small `node:http` helpers shared by the wallet simulator and the merchant backend. */
+
+export class HttpError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} code
+   * @param {string} message
+   * @param {boolean} [retryable] the same request may succeed later (default: 503)
+   */
+  constructor(status, code, message, retryable = status === 503) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.retryable = retryable;
+  }
+}
+
+/**
+ * Reads the whole request body as UTF-8, refusing more than `limit` bytes (413) without buffering them.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {number} limit
+ * @returns {Promise<string>}
+ */
+export function readBody(req, limit) {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) {
+      req.resume();
+      reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `body larger than ${limit} bytes`));
+      return;
+    }
+    /** @type {Buffer[]} */
+    const chunks = [];
+    let size = 0;
+    req.on('data', (/** @type {Buffer} */ chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        chunks.length = 0;
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `body larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Parses a JSON object body; anything else is a 400 with `code`.
+ * @param {string} text
+ * @param {string} code
+ * @returns {Record<string, unknown>}
+ */
+export function parseJsonObject(text, code) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, code, 'body is not valid JSON');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, code, 'body must be a JSON object');
+  return value;
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {string} body already serialised (the signed bytes must be the sent bytes)
+ * @param {Record<string, string>} [headers]
+ */
+export function sendRaw(res, status, body, headers = {}) {
+  if (res.headersSent) return;
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=UTF-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  res.end(body);
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {unknown} value
+ * @param {Record<string, string>} [headers]
+ */
+export function sendJson(res, status, value, headers) {
+  sendRaw(res, status, JSON.stringify(value), headers);
+}
+
+/**
+ * `{ "error": { code, message, ...extra } }`, the shape the kit's httpSubmitter reads.
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {string} code
+ * @param {string} message
+ * @param {Record<string, unknown>} [extra]
+ * @param {Record<string, string>} [headers]
+ */
+export function sendError(res, status, code, message, extra = {}, headers = {}) {
+  sendJson(res, status, { error: { code, message, ...extra } }, headers);
+}
+
+/** @param {string | undefined} address */
+export function isLoopback(address) {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || (typeof address === 'string' && address.startsWith('127.'));
+}
+
+/** The request path without query string. */
+export function pathOf(/** @type {import('node:http').IncomingMessage} */ req) {
+  const url = req.url || '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** Per server: open sockets and how many requests each is serving, so closing can be quick and graceful. */
+/** @type {WeakMap<import('node:http').Server, { sockets: Map<import('node:net').Socket, number>, closing: boolean }>} */
+const connections = new WeakMap();
+
+/** @param {import('node:http').Server} server */
+function trackConnections(server) {
+  if (connections.has(server)) return;
+  const state = { sockets: new Map(), closing: false };
+  connections.set(server, state);
+  server.on('connection', (socket) => {
+    state.sockets.set(socket, 0);
+    socket.on('close', () => state.sockets.delete(socket));
+  });
+  server.on('request', (req, res) => {
+    const socket = req.socket;
+    state.sockets.set(socket, (state.sockets.get(socket) ?? 0) + 1);
+    res.on('close', () => {
+      if (!state.sockets.has(socket)) return;
+      const serving = /** @type {number} */ (state.sockets.get(socket)) - 1;
+      state.sockets.set(socket, serving);
+      if (state.closing && serving === 0) socket.destroy();
+    });
+  });
+}
+
+/**
+ * Starts `server` on host:port and resolves with its base URL (port 0 picks a free port).
+ * @param {import('node:http').Server} server
+ * @param {number} port
+ * @param {string} host
+ * @returns {Promise<{ url: string, port: number }>}
+ */
+export function listenOn(server, port, host) {
+  trackConnections(server);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve({ url: `http://${shownHost}:${address.port}`, port: address.port });
+    });
+  });
+}
+
+/**
+ * Closes a server started with `listenOn`: requests under way are answered, then every connection is
+ * ended (idle keep-alive ones, and ones a client opened without sending anything, at once).
+ * @param {import('node:http').Server | null} server
+ * @returns {Promise<void>}
+ */
+export function closeServer(server) {
+  if (!server || !server.listening) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    const state = connections.get(server);
+    if (!state) return void server.closeIdleConnections();
+    state.closing = true;
+    for (const [socket, serving] of state.sockets) if (serving === 0) socket.destroy();
+  });
+}
+
+/** @param {number} ms */
+export const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

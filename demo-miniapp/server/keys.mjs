@@ -1,0 +1,144 @@
+/**
+ * Key material and configuration for the demo and for a real SuperQi deployment of the reference backend.
+ *
+ * Development: RSA key pairs for the merchant and the simulated wallet, and the token encryption key, are
+ * generated on first start into the data directory (`demo-miniapp/data/`, gitignored) and reused after.
+ * Production: everything comes from the environment (names in ENV below and in README.md); a real wallet
+ * is never talked to with generated keys.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { generateKeyPair } from './signing.mjs';
+import { parseTokenKey } from './token-crypto.mjs';
+
+/** Environment variable names (a real SuperQi miniapp backend sets these). */
+export const ENV = Object.freeze({
+  clientId: 'SUPERQI_CLIENT_ID',
+  baseUrl: 'SUPERQI_BASE_URL',
+  merchantPrivateKey: 'MERCHANT_PRIVATE_KEY',
+  walletPublicKey: 'WALLET_PUBLIC_KEY',
+  keyVersion: 'SUPERQI_KEY_VERSION',
+  tokenKey: 'MERCHANT_TOKEN_KEY',
+  dbPath: 'MERCHANT_DB_PATH',
+});
+
+export const DEFAULT_CLIENT_ID = 'SIMULATED_CLIENT_ID';
+
+/**
+ * @typedef {{ warn(message: string): void }} Logger
+ */
+
+/**
+ * A PEM from `NAME` (literal `\n` sequences allowed, as env files often carry them) or from the file
+ * named by `NAME_FILE`; null when neither is set.
+ * @param {Record<string, string | undefined>} env
+ * @param {string} name
+ */
+export function readPemFromEnv(env, name) {
+  const inline = env[name];
+  if (inline && inline.trim()) return inline.includes('\\n') ? inline.replace(/\\n/g, '\n') : inline;
+  const file = env[`${name}_FILE`];
+  return file ? readFileSync(file, 'utf8') : null;
+}
+
+/**
+ * `<dir>/<name>-private.pem` and `<dir>/<name>-public.pem`, generated when missing.
+ * @param {string} dir
+ * @param {string} name
+ * @returns {{ publicKeyPem: string, privateKeyPem: string }}
+ */
+export function loadOrCreateKeyPair(dir, name) {
+  const privateFile = join(dir, `${name}-private.pem`);
+  const publicFile = join(dir, `${name}-public.pem`);
+  if (existsSync(privateFile) && existsSync(publicFile)) {
+    return { privateKeyPem: readFileSync(privateFile, 'utf8'), publicKeyPem: readFileSync(publicFile, 'utf8') };
+  }
+  mkdirSync(dir, { recursive: true });
+  const pair = generateKeyPair();
+  writeSecret(privateFile, pair.privateKeyPem);
+  writeFileSync(publicFile, pair.publicKeyPem);
+  return pair;
+}
+
+/**
+ * The token encryption key: `value` (normally `MERCHANT_TOKEN_KEY`) when given; else a development key
+ * kept in `keyFile` (generated on first use, with a warning); with no file (in-memory database) a random
+ * key for this process only.
+ * @param {{ value?: string | Uint8Array | null, keyFile?: string | null, logger?: Logger | null }} options
+ * @returns {Buffer}
+ */
+export function resolveTokenKey({ value, keyFile, logger }) {
+  if (value !== undefined && value !== null && value !== '') return parseTokenKey(value);
+  if (!keyFile) {
+    logger?.warn(`${ENV.tokenKey} is not set: tokens are encrypted with a random key that lives as long as this process.`);
+    return randomBytes(32);
+  }
+  if (existsSync(keyFile)) return parseTokenKey(readFileSync(keyFile, 'utf8'));
+  const key = randomBytes(32);
+  writeSecret(keyFile, `${key.toString('hex')}\n`);
+  logger?.warn(
+    `${ENV.tokenKey} is not set: generated a DEVELOPMENT token encryption key in ${keyFile}. ` +
+      `In production set ${ENV.tokenKey} (32 bytes, hex or base64) from your secret store and keep it out of the database directory.`,
+  );
+  return key;
+}
+
+/**
+ * Configuration of the demo: against the simulated wallet (default) or, when `SUPERQI_BASE_URL` is set,
+ * against a real wallet OpenAPI (then the client id, merchant private key and wallet public key must come
+ * from the environment too).
+ * @param {{ dataDir: string, env?: Record<string, string | undefined> }} options
+ */
+export function loadDemoConfig({ dataDir, env = process.env }) {
+  const realBaseUrl = env[ENV.baseUrl] || null;
+  const merchantPrivateKeyPem = readPemFromEnv(env, ENV.merchantPrivateKey);
+  const walletPublicKeyPem = readPemFromEnv(env, ENV.walletPublicKey);
+  const keyVersion = env[ENV.keyVersion] ? Number(env[ENV.keyVersion]) : 1;
+  if (!Number.isInteger(keyVersion) || keyVersion < 0) throw new Error(`${ENV.keyVersion} must be an integer.`);
+  const dbPath = env[ENV.dbPath] || join(dataDir, 'merchant.sqlite');
+
+  if (realBaseUrl) {
+    const missing = [
+      !env[ENV.clientId] && ENV.clientId,
+      !merchantPrivateKeyPem && ENV.merchantPrivateKey,
+      !walletPublicKeyPem && ENV.walletPublicKey,
+      // Real tokens are never encrypted with a development key lying next to the database.
+      !env[ENV.tokenKey] && ENV.tokenKey,
+    ].filter(Boolean);
+    if (missing.length) throw new Error(`${ENV.baseUrl} is set, so ${missing.join(', ')} must be set too.`);
+    return {
+      simulated: false,
+      clientId: /** @type {string} */ (env[ENV.clientId]),
+      walletBaseUrl: realBaseUrl,
+      merchantPrivateKeyPem: /** @type {string} */ (merchantPrivateKeyPem),
+      walletPublicKeyPem: /** @type {string} */ (walletPublicKeyPem),
+      walletPrivateKeyPem: null,
+      keyVersion,
+      dbPath,
+    };
+  }
+
+  // Simulation: both sides' keys from the data directory (merchant keys may still come from the env).
+  const keyDir = join(dataDir, 'keys');
+  const merchantKey = merchantPrivateKeyPem ?? loadOrCreateKeyPair(keyDir, 'merchant').privateKeyPem;
+  const wallet = loadOrCreateKeyPair(keyDir, 'wallet');
+  return {
+    simulated: true,
+    clientId: env[ENV.clientId] || DEFAULT_CLIENT_ID,
+    walletBaseUrl: null,
+    merchantPrivateKeyPem: merchantKey,
+    /** What the simulated wallet verifies requests with. */
+    merchantPublicKeyPem: /** @type {string} */ (createPublicKey(merchantKey).export({ type: 'spki', format: 'pem' })),
+    walletPrivateKeyPem: wallet.privateKeyPem,
+    walletPublicKeyPem: wallet.publicKeyPem,
+    keyVersion,
+    dbPath,
+  };
+}
+
+/** @param {string} file @param {string} text */
+function writeSecret(file, text) {
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}

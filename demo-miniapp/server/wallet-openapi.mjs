@@ -1,0 +1,340 @@
+/**
+ * The simulated wallet OpenAPI: SuperQi's `POST /v1/authorizations/applyToken`, with the checks the real
+ * gateway makes (client, request time, RSA256 signature, single-use expiring codes, rotating refresh
+ * tokens) and signed responses, plus `POST /sim/codes` through which the simulated wallet in the demo
+ * page issues the codes this server later accepts.
+ *
+ * Result codes for request problems (the SuperQi docs list the codes but not which check yields which;
+ * these are the Alipay+ gateway conventions):
+ * - `Client-Id` missing → `PARAM_ILLEGAL`; not the configured client → `INVALID_AUTH_CLIENT`
+ * - `Request-Time` missing or not ISO 8601 with offset → `PARAM_ILLEGAL`;
+ *   further than `maxClockSkewMs` from the wallet's clock → `ACCESS_DENIED` (replay protection)
+ * - `Signature` missing, malformed, not `RSA256`, another keyVersion, or not verifying → `INVALID_SIGNATURE`
+ * - body not a JSON object, unknown `grantType`, missing `authCode` / `refreshToken` → `PARAM_ILLEGAL`
+ * - another method than POST → `INVALID_API` (HTTP 405)
+ * Business results are HTTP 200, like the real API; every response is signed with the wallet key.
+ */
+import { createServer } from 'node:http';
+import { randomBytes, randomInt } from 'node:crypto';
+import { APPLY_TOKEN_PATH, formatSignatureHeader, parseIsoTime, requestTime, sign, signedContent, toPrivateKey, toPublicKey, verifySignatureHeader } from './signing.mjs';
+import { closeServer, delay, isLoopback, listenOn, parseJsonObject, pathOf, readBody, sendError, sendJson, sendRaw } from './http-util.mjs';
+
+export const SIM_CODES_PATH = '/sim/codes';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const TEN_YEARS = 3652 * DAY;
+const SCOPE_RE = /^[A-Za-z0-9_]{1,64}$/;
+const CUSTOMER_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * @typedef {'UNKNOWN_EXCEPTION' | 'REQUEST_TRAFFIC_EXCEED_LIMIT' | 'HTTP_500' | 'BAD_SIGNATURE' | 'NO_SIGNATURE'} FaultType
+ * @typedef {{ type: FaultType, times?: number, probability?: number }} Fault
+ *   `times`: how many applyToken calls it hits (default: all); `probability`: chance per call (default 1).
+ *   U results and HTTP 500 answer before the request is processed (the code is not consumed);
+ *   BAD_SIGNATURE / NO_SIGNATURE spoil the signature of a processed answer (the code is consumed).
+ * @typedef {{ customerId: string, scopes: string[], expiresAt: number, usedAt: number | null }} Grant
+ */
+
+/**
+ * @param {{
+ *   clientId: string,
+ *   merchantPublicKeyPem: string | import('node:crypto').KeyObject,
+ *   walletPrivateKeyPem: string | import('node:crypto').KeyObject,
+ *   now?: () => number,
+ *   codeTtlMs?: number,
+ *   accessTokenTtlMs?: number,
+ *   refreshTokenTtlMs?: number,
+ *   maxClockSkewMs?: number,
+ *   merchantKeyVersion?: number,
+ *   latencyMs?: number,
+ *   fault?: Fault | null,
+ *   defaultCustomerId?: string,
+ *   maxBodyBytes?: number,
+ * }} options
+ */
+export function createWalletOpenApi(options) {
+  const {
+    clientId,
+    now = Date.now,
+    codeTtlMs = 10 * MINUTE,
+    accessTokenTtlMs = TEN_YEARS,
+    maxClockSkewMs = 5 * MINUTE,
+    merchantKeyVersion = 1,
+    maxBodyBytes = 64 * 1024,
+  } = options;
+  // Seed 000: the refresh token outlives the access token by two days.
+  const refreshTokenTtlMs = options.refreshTokenTtlMs ?? accessTokenTtlMs + 2 * DAY;
+  const merchantKey = toPublicKey(options.merchantPublicKeyPem);
+  const walletKey = toPrivateKey(options.walletPrivateKeyPem);
+  const defaultCustomerId = options.defaultCustomerId ?? newCustomerId();
+  let latencyMs = options.latencyMs ?? 0;
+  /** @type {Fault | null} */
+  let fault = options.fault ?? null;
+
+  /** @type {Map<string, Grant>} */
+  const codes = new Map();
+  /** @type {Map<string, Grant>} */
+  const refreshTokens = new Map();
+  /** @type {Map<string, { customerId: string, scopes: string[], expiresAt: number }>} */
+  const accessTokens = new Map();
+  /** Scopes each customer has granted this client so far; a token carries all of them. */
+  /** @type {Map<string, Set<string>>} */
+  const grants = new Map();
+  const stats = { applyToken: 0, authorizationCode: 0, refreshToken: 0, codesIssued: 0, faults: 0 };
+  let writes = 0;
+
+  /** Forgets long-expired entries now and then so a load test does not grow memory without bound. */
+  function sweep() {
+    if (++writes % 512 !== 0) return;
+    const cutoff = now() - codeTtlMs;
+    for (const map of [codes, refreshTokens, accessTokens]) {
+      for (const [key, value] of map) if (value.expiresAt < cutoff) map.delete(key);
+    }
+  }
+
+  /**
+   * Issues a single-use code as the wallet does after the user's consent.
+   * @param {{ scopes: string[], customerId?: string, ttlMs?: number }} request
+   */
+  function issueCode({ scopes, customerId = defaultCustomerId, ttlMs = codeTtlMs }) {
+    // `0000000001…` like the codes in the SuperQi docs; 128 random bits make it unguessable.
+    const authCode = `0000000001${randomBytes(16).toString('base64url')}`;
+    const expiresAt = now() + ttlMs;
+    codes.set(authCode, { customerId, scopes: [...new Set(scopes)], expiresAt, usedAt: null });
+    stats.codesIssued++;
+    sweep();
+    return { authCode, customerId, expiresAt };
+  }
+
+  /** @param {string} customerId @param {string[]} scopes */
+  function issueTokens(customerId, scopes) {
+    const granted = grants.get(customerId) ?? new Set();
+    for (const scope of scopes) granted.add(scope);
+    grants.set(customerId, granted);
+    const t = now();
+    const accessToken = newToken();
+    const refreshToken = newToken();
+    const all = [...granted];
+    accessTokens.set(accessToken, { customerId, scopes: all, expiresAt: t + accessTokenTtlMs });
+    refreshTokens.set(refreshToken, { customerId, scopes: all, expiresAt: t + refreshTokenTtlMs, usedAt: null });
+    sweep();
+    return {
+      result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' },
+      accessToken,
+      accessTokenExpiryTime: requestTime(t + accessTokenTtlMs),
+      refreshToken,
+      refreshTokenExpiryTime: requestTime(t + refreshTokenTtlMs),
+      customerId,
+      extendInfo: null,
+    };
+  }
+
+  /**
+   * Checks and executes one applyToken request; returns the response payload.
+   * @param {import('node:http').IncomingMessage} req
+   * @param {string} body
+   */
+  function applyToken(req, body) {
+    const cid = header(req, 'client-id');
+    if (!cid) return failure('PARAM_ILLEGAL', 'Client-Id header is required');
+    if (cid !== clientId) return failure('INVALID_AUTH_CLIENT', 'unknown Client-Id');
+    const time = header(req, 'request-time');
+    const sentAt = parseIsoTime(time);
+    if (sentAt === null) return failure('PARAM_ILLEGAL', 'Request-Time must be ISO 8601 with an offset');
+    if (Math.abs(now() - sentAt) > maxClockSkewMs) return failure('ACCESS_DENIED', 'Request-Time is outside the accepted window');
+    const signatureOk = verifySignatureHeader({
+      method: req.method ?? 'POST', path: pathOf(req), clientId: cid, time, body,
+      header: req.headers.signature, publicKey: merchantKey, keyVersion: merchantKeyVersion,
+    });
+    if (!signatureOk) return failure('INVALID_SIGNATURE', 'signature verification failed');
+
+    /** @type {Record<string, unknown>} */
+    let request;
+    try {
+      request = parseJsonObject(body, 'PARAM_ILLEGAL');
+    } catch {
+      return failure('PARAM_ILLEGAL', 'body must be a JSON object');
+    }
+    if (request.grantType === 'AUTHORIZATION_CODE') {
+      if (!nonEmptyString(request.authCode)) return failure('PARAM_ILLEGAL', 'authCode is required');
+      stats.authorizationCode++;
+      return redeem(codes, request.authCode, 'CODE', (grant) => issueTokens(grant.customerId, grant.scopes));
+    }
+    if (request.grantType === 'REFRESH_TOKEN') {
+      if (!nonEmptyString(request.refreshToken)) return failure('PARAM_ILLEGAL', 'refreshToken is required');
+      stats.refreshToken++;
+      return redeem(refreshTokens, request.refreshToken, 'REFRESH_TOKEN', (grant) => issueTokens(grant.customerId, grant.scopes));
+    }
+    return failure('PARAM_ILLEGAL', 'grantType must be AUTHORIZATION_CODE or REFRESH_TOKEN');
+  }
+
+  /**
+   * Single use with expiry, for codes and refresh tokens alike (a refresh token rotates on use).
+   * @param {Map<string, Grant>} store @param {string} key @param {'CODE' | 'REFRESH_TOKEN'} kind
+   * @param {(grant: Grant) => object} onValid
+   */
+  function redeem(store, key, kind, onValid) {
+    const grant = store.get(key);
+    if (!grant) return failure(`INVALID_${kind}`, `${kind.toLowerCase()} is invalid`);
+    if (grant.usedAt !== null) return failure(`USED_${kind}`, `${kind.toLowerCase()} was already used`);
+    if (now() >= grant.expiresAt) return failure(`EXPIRED_${kind}`, `${kind.toLowerCase()} has expired`);
+    grant.usedAt = now();
+    return onValid(grant);
+  }
+
+  /**
+   * @param {import('node:http').ServerResponse} res
+   * @param {string} cid
+   * @param {number} status
+   * @param {object} payload
+   * @param {'valid' | 'bad' | 'none'} signature
+   */
+  function respond(res, cid, status, payload, signature = 'valid') {
+    const body = JSON.stringify(payload);
+    const time = requestTime(now());
+    /** @type {Record<string, string>} */
+    const headers = { 'Client-Id': cid, 'Response-Time': time };
+    if (signature !== 'none') {
+      // A "bad" signature is a real RSA signature over other content: well-formed, just not this answer's.
+      const content = signedContent({ method: 'POST', path: APPLY_TOKEN_PATH, clientId: cid, time, body: signature === 'bad' ? `${body} ` : body });
+      headers.Signature = formatSignatureHeader(sign(content, walletKey));
+    }
+    sendRaw(res, status, body, headers);
+  }
+
+  /** @returns {Fault | null} the fault that hits this call, counting it down */
+  function takeFault() {
+    if (!fault || (fault.probability !== undefined && Math.random() >= fault.probability)) return null;
+    const hit = fault;
+    if (hit.times !== undefined && --hit.times <= 0) fault = null;
+    stats.faults++;
+    return hit;
+  }
+
+  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
+  async function handleApplyToken(req, res) {
+    stats.applyToken++;
+    const cid = header(req, 'client-id');
+    if (req.method !== 'POST') {
+      req.resume();
+      return respond(res, cid, 405, failure('INVALID_API', 'use POST'));
+    }
+    let body;
+    try {
+      body = await readBody(req, maxBodyBytes);
+    } catch {
+      return respond(res, cid, 200, failure('PARAM_ILLEGAL', 'body too large'));
+    }
+    if (latencyMs > 0) await delay(latencyMs);
+    const hit = takeFault();
+    if (hit?.type === 'HTTP_500') return sendRaw(res, 500, '{"message":"Internal Server Error"}');
+    if (hit?.type === 'UNKNOWN_EXCEPTION' || hit?.type === 'REQUEST_TRAFFIC_EXCEED_LIMIT') {
+      return respond(res, cid, 200, { result: { resultCode: hit.type, resultStatus: 'U', resultMessage: 'simulated fault' } });
+    }
+    const signature = hit?.type === 'BAD_SIGNATURE' ? 'bad' : hit?.type === 'NO_SIGNATURE' ? 'none' : 'valid';
+    respond(res, cid, 200, applyToken(req, body), signature);
+  }
+
+  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
+  async function handleSimCodes(req, res) {
+    // The page's simulated wallet stands in for the wallet app: only this machine may mint codes.
+    if (!isLoopback(req.socket.remoteAddress)) {
+      req.resume();
+      return sendError(res, 403, 'ACCESS_DENIED', 'codes are issued to loopback clients only');
+    }
+    if (req.method !== 'POST') {
+      req.resume();
+      return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'use POST', {}, { Allow: 'POST' });
+    }
+    let request;
+    try {
+      request = parseJsonObject(await readBody(req, 16 * 1024), 'PARAM_ILLEGAL');
+    } catch {
+      return sendError(res, 400, 'PARAM_ILLEGAL', 'body must be a JSON object');
+    }
+    const { scopes, customerId } = request;
+    if (!Array.isArray(scopes) || scopes.length === 0 || scopes.length > 32 || !scopes.every((s) => typeof s === 'string' && SCOPE_RE.test(s))) {
+      return sendError(res, 400, 'PARAM_ILLEGAL', 'scopes must be a non-empty array of scope names');
+    }
+    if (customerId !== undefined && !(typeof customerId === 'string' && CUSTOMER_RE.test(customerId))) {
+      return sendError(res, 400, 'PARAM_ILLEGAL', 'customerId must be 1-64 letters, digits, _ or -');
+    }
+    const { authCode } = issueCode({ scopes, ...(customerId === undefined ? {} : { customerId }) });
+    sendJson(res, 200, { authCode });
+  }
+
+  /**
+   * Takes the request when it is one of this server's routes (returns true), else returns false so a
+   * host server can route it elsewhere.
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   * @returns {boolean}
+   */
+  function handler(req, res) {
+    const path = pathOf(req);
+    const route = path === APPLY_TOKEN_PATH ? handleApplyToken : path === SIM_CODES_PATH ? handleSimCodes : null;
+    if (!route) return false;
+    route(req, res).catch(() => {
+      if (!res.headersSent) respond(res, header(req, 'client-id'), 200, { result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U', resultMessage: 'internal error' } });
+    });
+    return true;
+  }
+
+  /** @type {import('node:http').Server | null} */
+  let server = null;
+
+  return {
+    handler,
+    issueCode,
+    /** Start a standalone server (loopback by default; port 0 = a free port). */
+    async listen(port = 0, host = '127.0.0.1') {
+      server = createServer((req, res) => {
+        if (!handler(req, res)) sendError(res, 404, 'NOT_FOUND', 'no such route');
+      });
+      return listenOn(server, port, host);
+    },
+    close: () => closeServer(server),
+    /** @param {Fault | null} next */
+    setFault(next) {
+      fault = next ? { ...next } : null;
+    },
+    /** @param {number} ms added before every applyToken answer */
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    /** What the wallet knows about an access token (for tests and the demo's inspector); null when unknown or expired. */
+    inspectAccessToken(/** @type {string} */ token) {
+      const entry = accessTokens.get(token);
+      return entry && now() < entry.expiresAt ? { ...entry, scopes: [...entry.scopes] } : null;
+    },
+    /** Counters: applyToken calls, grants by type, codes issued, faults injected. */
+    stats,
+    defaultCustomerId,
+  };
+}
+
+/** @param {string} resultCode @param {string} resultMessage */
+function failure(resultCode, resultMessage) {
+  return { result: { resultCode, resultStatus: 'F', resultMessage } };
+}
+
+/** @param {import('node:http').IncomingMessage} req @param {string} name */
+function header(req, name) {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** @param {unknown} value @returns {value is string} */
+function nonEmptyString(value) {
+  return typeof value === 'string' && value.length > 0 && value.length <= 512;
+}
+
+function newToken() {
+  // Shaped like the seed's tokens (upper-case hex), 160 random bits.
+  return `2810100${randomBytes(20).toString('hex').toUpperCase()}`;
+}
+
+function newCustomerId() {
+  return `100000${randomInt(1e9, 1e10 - 1)}${randomInt(1000, 9999)}`;
+}

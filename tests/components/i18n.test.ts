@@ -1,0 +1,186 @@
+/** @jest-environment jsdom */
+import '@testing-library/jest-dom';
+import { waitFor } from '@testing-library/dom';
+import { CONSENT_MESSAGES, SUPPORTED_LOCALES, type ConsentMessages } from '../../components';
+import { defineKit, make, mount, resetDom, shadow, sheets } from './helpers';
+
+afterEach(resetDom);
+
+const wrapper = (el: Element) => el.shadowRoot!.querySelector('[part~="root"]') as HTMLElement;
+
+async function openSheetFor(kit: ReturnType<typeof defineKit>) {
+  const answer = kit.authorizer.authorize('NOTIFICATION_INBOX');
+  answer.catch(() => undefined);
+  kit.authorizer.markEngaged();
+  await waitFor(() => expect(sheets().some((s) => s.open)).toBe(true));
+  return sheets().find((s) => s.open)!;
+}
+
+describe('the tables', () => {
+  const keys = Object.keys(CONSENT_MESSAGES.en) as Array<keyof ConsentMessages>;
+
+  test.each(SUPPORTED_LOCALES)('%s has every text, non-empty', (locale) => {
+    const table = CONSENT_MESSAGES[locale];
+    expect(Object.keys(table).sort()).toEqual([...keys].sort());
+    for (const key of keys) {
+      if (key === 'rationale') {
+        expect(Object.keys(table.rationale).sort()).toEqual(['base', 'contact', 'notification', 'other', 'payment', 'profile']);
+        for (const text of Object.values(table.rationale)) expect(text.trim().length).toBeGreaterThan(10);
+      } else {
+        expect((table[key] as string).trim().length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  test.each(['ar', 'ku'] as const)('%s is translated (Arabic script, no English left)', (locale) => {
+    const table = CONSENT_MESSAGES[locale];
+    const texts = [...Object.entries(table).filter(([k]) => k !== 'rationale').map(([, v]) => v as string), ...Object.values(table.rationale)];
+    for (const text of texts) {
+      expect(text).toMatch(/[\u0600-\u06FF]/);
+      expect(text).not.toMatch(/[A-Za-z]/);
+    }
+  });
+
+  test('the tables are read only', () => {
+    expect(Object.isFrozen(CONSENT_MESSAGES.ar)).toBe(true);
+    expect(Object.isFrozen(CONSENT_MESSAGES.ar.rationale)).toBe(true);
+  });
+});
+
+describe.each([
+  ['ar', 'اسمح بالوصول', 'متابعة', 'ليس الآن', 'هل تسمح بالوصول؟'],
+  ['ku', 'ڕێگە بدە', 'بەردەوام بە', 'ئێستا نا', 'ڕێگە دەدەیت؟'],
+] as const)('%s renders right to left with its texts', (locale, label, cont, notNow, title) => {
+  test('consent-button: rtl, default label, denied text and built-in rationale', async () => {
+    defineKit({ user: 'deny' });
+    const el = mount(make('consent-button', { scopes: 'USER_NAME', locale }));
+    expect(wrapper(el)).toHaveAttribute('dir', 'rtl');
+    expect(shadow(el).getByRole('button', { name: label })).toBeInTheDocument();
+    el.click();
+    await waitFor(() => expect(el).toHaveAttribute('data-state', 'denied'));
+    const status = shadow(el).getByRole('status');
+    expect(status).toHaveTextContent(CONSENT_MESSAGES[locale].allowAccess);
+    expect(status).toHaveTextContent(CONSENT_MESSAGES[locale].rationale.profile);
+  });
+
+  test('consent-button: pending, authorized and error texts', async () => {
+    const kit = defineKit({ user: 'manual' });
+    const el = mount(make('consent-button', { scopes: 'USER_NAME', locale }));
+    el.click();
+    expect(shadow(el).getByRole('status')).toHaveTextContent(CONSENT_MESSAGES[locale].pending);
+    kit.sim.prompts[0]!.allow();
+    await waitFor(() => expect(shadow(el).getByRole('status')).toHaveTextContent(CONSENT_MESSAGES[locale].authorized));
+    const other = mount(make('consent-button', { scopes: 'USER_CONTACTINFO', locale }));
+    kit.sim.failNext({ error: 1003 });
+    other.click();
+    await waitFor(() => expect(shadow(other).getByRole('status')).toHaveTextContent(CONSENT_MESSAGES[locale].tryAgain));
+  });
+
+  test('consent-prompt: rtl sheet with translated title, rationale and actions', async () => {
+    const kit = defineKit();
+    mount(make('consent-prompt', { locale }));
+    const sheet = await openSheetFor(kit);
+    expect(wrapper(sheet)).toHaveAttribute('dir', 'rtl');
+    const dialog = shadow(sheet).getByRole('dialog');
+    expect(dialog).toHaveAccessibleName(title);
+    expect(dialog).toHaveAccessibleDescription(CONSENT_MESSAGES[locale].rationale.notification);
+    expect(shadow(sheet).getByRole('button', { name: cont })).toBeInTheDocument();
+    expect(shadow(sheet).getByRole('button', { name: notNow })).toBeInTheDocument();
+    expect(shadow(sheet).getByText(CONSENT_MESSAGES[locale].sheetNote)).toBeInTheDocument();
+  });
+
+  test('auth-gate: rtl, and its built-in button speaks the locale', () => {
+    defineKit();
+    const gate = mount(make('auth-gate', { scopes: 'USER_NAME', locale }));
+    expect(wrapper(gate)).toHaveAttribute('dir', 'rtl');
+    const button = gate.shadowRoot!.querySelector('consent-button')!;
+    expect(shadow(button).getByRole('button', { name: label })).toBeInTheDocument();
+    expect(wrapper(button)).toHaveAttribute('dir', 'rtl');
+  });
+});
+
+describe('which locale', () => {
+  test('English and ltr by default', () => {
+    defineKit();
+    const el = mount(make('consent-button', { scopes: 'USER_NAME' }));
+    expect(wrapper(el)).toHaveAttribute('dir', 'ltr');
+    expect(el.resolvedLocale).toBe('en');
+  });
+
+  test('from the nearest lang ancestor: ar-IQ → ar, ckb → ku, en inside ar → en', () => {
+    defineKit();
+    document.documentElement.setAttribute('lang', 'ckb');
+    const section = mount(make('section', { lang: 'ar-IQ' }));
+    const inner = mount(make('div', { lang: 'en' }), section);
+    const a = mount(make('consent-button', { scopes: 'USER_NAME' }), section);
+    const b = mount(make('consent-button', { scopes: 'USER_NAME' }));
+    const c = mount(make('consent-button', { scopes: 'USER_NAME' }), inner);
+    expect(a.resolvedLocale).toBe('ar');
+    expect(b.resolvedLocale).toBe('ku');
+    expect(c.resolvedLocale).toBe('en');
+    expect(wrapper(b)).toHaveAttribute('lang', 'ckb');
+    expect(wrapper(b)).toHaveAttribute('dir', 'rtl');
+  });
+
+  test('lang is found through a shadow root', () => {
+    defineKit();
+    const host = mount(make('div', { lang: 'ar' }));
+    const root = host.attachShadow({ mode: 'open' });
+    const el = make('consent-button', { scopes: 'USER_NAME' });
+    root.append(el);
+    expect(el.resolvedLocale).toBe('ar');
+  });
+
+  test('the locale attribute wins over lang; an unsupported lang falls back to the defined locale', () => {
+    defineKit({ locale: 'ku' });
+    const fr = mount(make('div', { lang: 'fr' }));
+    const a = mount(make('consent-button', { scopes: 'USER_NAME' }), fr);
+    const b = mount(make('consent-button', { scopes: 'USER_NAME', locale: 'ar' }), fr);
+    expect(a.resolvedLocale).toBe('ku');
+    expect(b.resolvedLocale).toBe('ar');
+    b.locale = null;
+    expect(b.resolvedLocale).toBe('ku');
+  });
+
+  test('follows a lang change in the page', async () => {
+    defineKit();
+    const el = mount(make('consent-button', { scopes: 'USER_NAME' }));
+    expect(shadow(el).getByRole('button', { name: 'Allow access' })).toBeInTheDocument();
+    document.documentElement.setAttribute('lang', 'ar');
+    await waitFor(() => expect(shadow(el).getByRole('button', { name: 'اسمح بالوصول' })).toBeInTheDocument());
+    expect(wrapper(el)).toHaveAttribute('dir', 'rtl');
+  });
+});
+
+describe('the application overrides texts', () => {
+  test('defineConsentElements({ messages }) per locale', async () => {
+    const kit = defineKit({ messages: { ar: { continue: 'استمر', rationale: { notification: 'نرسل لك حالة طلبك.' } }, en: { notNow: 'Maybe later' } } });
+    mount(make('consent-prompt', { locale: 'ar' }));
+    const sheet = await openSheetFor(kit);
+    expect(shadow(sheet).getByRole('button', { name: 'استمر' })).toBeInTheDocument();
+    expect(shadow(sheet).getByRole('button', { name: 'ليس الآن' })).toBeInTheDocument();
+    expect(shadow(sheet).getByRole('dialog')).toHaveAccessibleDescription('نرسل لك حالة طلبك.');
+    sheet.locale = 'en';
+    expect(shadow(sheet).getByRole('button', { name: 'Maybe later' })).toBeInTheDocument();
+    expect(shadow(sheet).getByRole('button', { name: 'Continue' })).toBeInTheDocument();
+  });
+
+  test('an element’s messages property', () => {
+    defineKit();
+    const el = mount(make('consent-button', { scopes: 'USER_NAME' }));
+    el.messages = { en: { label: 'Use my wallet name' } };
+    expect(shadow(el).getByRole('button', { name: 'Use my wallet name' })).toBeInTheDocument();
+    expect(() => {
+      el.messages = { xx: {} } as never;
+    }).toThrow(TypeError);
+  });
+
+  test('attributes: the label slot, the rationale, the sheet heading and action labels', async () => {
+    const kit = defineKit();
+    mount(make('consent-prompt', { heading: 'Stay in the loop', 'continue-label': 'Turn on', 'dismiss-label': 'Skip' }));
+    const sheet = await openSheetFor(kit);
+    expect(shadow(sheet).getByRole('dialog')).toHaveAccessibleName('Stay in the loop');
+    expect(shadow(sheet).getByRole('button', { name: 'Turn on' })).toBeInTheDocument();
+    expect(shadow(sheet).getByRole('button', { name: 'Skip' })).toBeInTheDocument();
+  });
+});

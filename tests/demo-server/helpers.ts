@@ -1,0 +1,116 @@
+/**
+ * Shared helpers of the demo-server tests: loading the server's ES modules, temp dirs, signed raw calls.
+ */
+import * as vm from 'node:vm';
+import * as path from 'node:path';
+import * as os from 'node:os';
+import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+const SERVER_DIR = path.resolve(__dirname, '../../demo-miniapp/server');
+
+// ts-jest compiles the tests to CommonJS, and Jest's own module system cannot load ES modules without
+// --experimental-vm-modules. Node's loader, reached through a function compiled in the main context,
+// can: the server modules run exactly as `node` runs them (and outside Jest's registry).
+const nativeImport = vm.runInThisContext('(specifier) => import(specifier)', {
+  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+}) as (specifier: string) => Promise<any>;
+
+/** Loads `demo-miniapp/server/<name>`. */
+export function loadServerModule(name: string): Promise<any> {
+  return nativeImport(pathToFileURL(path.join(SERVER_DIR, name)).href);
+}
+
+export function tempDir(prefix = 'demo-server-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function removeDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A settable clock: `clock.now()` for the servers, `clock.advance(ms)` in the test. */
+export function makeClock(start = Date.now()) {
+  let t = start;
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+export async function readAnswer(response: Response): Promise<RawAnswer> {
+  const text = await response.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  }).then(readAnswer);
+}
+
+/** A silent logger that keeps every line, to check that no secret is ever logged. */
+export function captureLogger() {
+  const lines: string[] = [];
+  const keep = (m: string) => {
+    lines.push(m);
+  };
+  return { lines, logger: { info: keep, warn: keep, error: keep } };
+}
+
+/** Every occurrence check over a few files' bytes (missing files are skipped). */
+export function filesContain(files: string[], needle: string): boolean {
+  return files.some((file) => fs.existsSync(file) && fs.readFileSync(file).includes(Buffer.from(needle, 'utf8')));
+}
+
+export interface SignedCallOptions {
+  /** Wallet base URL. */
+  baseUrl: string;
+  clientId?: string | null;
+  privateKeyPem: string;
+  body: unknown;
+  /** `Request-Time` to send (default: now per `now`), or null to leave it out. */
+  time?: string | null;
+  now?: () => number;
+  /** Replace the computed `Signature` header (null: leave it out). */
+  signature?: string | null;
+  /** Sign this body instead of the one sent. */
+  signBody?: string;
+}
+
+/** A hand-made applyToken call, signed like a merchant does, for probing the wallet simulator. */
+export async function signedApplyToken(signing: any, options: SignedCallOptions): Promise<RawAnswer> {
+  const clientId = options.clientId === undefined ? 'TEST_CLIENT' : options.clientId;
+  const body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const time = options.time === undefined ? signing.requestTime((options.now ?? Date.now)()) : options.time;
+  const content = signing.signedContent({
+    method: 'POST',
+    path: signing.APPLY_TOKEN_PATH,
+    clientId: clientId ?? '',
+    time: time ?? '',
+    body: options.signBody ?? body,
+  });
+  const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=UTF-8' };
+  if (clientId !== null) headers['Client-Id'] = clientId;
+  if (time !== null) headers['Request-Time'] = time;
+  const signature = options.signature === undefined ? signing.formatSignatureHeader(signing.sign(content, options.privateKeyPem)) : options.signature;
+  if (signature !== null) headers.Signature = signature;
+  return fetch(`${options.baseUrl}${signing.APPLY_TOKEN_PATH}`, { method: 'POST', headers, body }).then(readAnswer);
+}
