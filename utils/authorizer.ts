@@ -5,14 +5,15 @@
  */
 import { backoffDelay, delay } from './backoff';
 import { createEngagementSensor } from './engagement';
-import { AuthError, REFUSED_CODE_ERRORS } from './errors';
+import { AuthError, mapPlatformCode, REFUSED_CODE_ERRORS } from './errors';
+import { isDenial } from './normalize';
 import { findHost, waitForBridge } from './host';
 import { PromptLock } from './prompt-lock';
 import { callHost, DEFAULT_BRIDGE_WAIT_MS, DEFAULT_TIMEOUT_MS } from './request-auth-code';
 import { isSilentScope, normalizeScopes, planPrompts } from './scopes';
 import { emptyState, StateStore, type PersistedState } from './state-store';
 import { defaultStorage } from './storage';
-import { Emitter } from './emitter';
+import { Emitter, reportError } from './emitter';
 import { readAuthorizeOptions, readAuthorizerOptions, type ResolvedAuthorizerOptions } from './authorizer-options';
 import type {
   AuthCodeResult,
@@ -295,8 +296,10 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
               flight.trigger = () => pending.proceed();
               try {
                 show(pending);
-              } catch {
-                open();
+              } catch (error) {
+                // A broken presenter counts as "Not now": the wallet never opens without a tap.
+                reportError(error);
+                pending.dismiss();
               }
             }),
         );
@@ -357,16 +360,25 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   }
 
   /** Submits a code; after a refused (or stale) code, gets one fresh code and submits that once. */
-  async function exchange(flight: Flight, scopes: string[], first: AuthCodeResult & { obtainedAt: number }): Promise<unknown> {
+  async function exchange(
+    flight: Flight,
+    scopes: string[],
+    first: AuthCodeResult & { obtainedAt: number },
+  ): Promise<{ data: unknown; scopes: string[] }> {
     try {
-      return await submitOnce(flight, scopes, first, 1);
+      return { data: await submitOnce(flight, scopes, first, 1), scopes };
     } catch (error) {
       if (!(error instanceof AuthError) || error.code !== 'CODE_REJECTED') throw error;
     }
-    // The user granted these scopes a moment ago: the wallet answers this one without a prompt.
-    const fresh = await silentCall(flight, scopes);
+    // The user granted these scopes a moment ago, so the wallet answers without a prompt; consent
+    // scopes still go through the prompt lock in case it asks again.
+    const fresh = scopes.every(isSilentScope)
+      ? await silentCall(flight, scopes)
+      : await untilAborted(flight, lock.run(() => hostCall(flight, scopes, 'fetching')), scopes);
+    const freshScopes = scopes.filter((s) => fresh.grantedScopes.includes(s));
+    if (freshScopes.length === 0) throw new AuthError('CODE_REJECTED', { scopes });
     try {
-      return await submitOnce(flight, fresh.grantedScopes.length ? fresh.grantedScopes : scopes, fresh, 2);
+      return { data: await submitOnce(flight, freshScopes, fresh, 2), scopes: freshScopes };
     } catch (error) {
       if (error instanceof AuthError && error.code === 'CODE_REJECTED') {
         throw new AuthError('CODE_REJECTED', { scopes, platformCode: error.platformCode });
@@ -409,16 +421,27 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       // Later calls of the plan follow without a new gesture.
       if (consent) entitled = true;
       recordConsent(result.grantedScopes, 'granted', flight);
-      const denied = Object.keys(result.failedScopes).filter((s) => scopes.includes(s));
+      const failed = Object.keys(result.failedScopes).filter((s) => scopes.includes(s));
+      // Only a refusal is recorded as denied; another per-scope error (e.g. "1002") is not sticky.
+      const denied = failed.filter((s) => isDenial(result.failedScopes[s] as string));
       recordConsent(denied, 'denied', flight);
       const granted = scopes.filter((s) => result.grantedScopes.includes(s));
+      let lost: string[] = [];
       if (granted.length > 0) {
-        const data = await exchange(flight, granted, result);
-        storeSession(flight, granted, data);
+        const exchanged = await exchange(flight, granted, result);
+        storeSession(flight, exchanged.scopes, exchanged.data);
+        // The fresh code after a refused one may cover fewer scopes (the wallet asked again and
+        // the user refused some): the request fails for those, without asking once more.
+        lost = granted.filter((s) => !exchanged.scopes.includes(s));
       }
       if (denied.length > 0) {
         throw new AuthError('USER_CANCELLED', { scopes: denied, platformCode: result.failedScopes[denied[0] as string] || undefined });
       }
+      if (failed.length > 0) {
+        const raw = result.failedScopes[failed[0] as string] as string;
+        throw new AuthError(mapPlatformCode(raw), { scopes: failed, platformCode: raw || undefined });
+      }
+      if (lost.length > 0) throw new AuthError('USER_CANCELLED', { scopes: lost });
     }
   }
 
@@ -490,11 +513,18 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     if (gesture) for (const f of joined) f.trigger?.();
     const mine = rest.length > 0 ? [startFlight(rest, gesture)] : [];
     const waits = [...joined, ...mine].map((f) => waitFor(f, signal));
+    const started = generation;
     return Promise.all(waits).then(() => {
+      // Signed out in between: never start the flow again on the old request's gesture.
+      if (generation !== started) throw abortedError(scopes);
       const session = currentSession();
       if (covers(session, scopes)) return copySession(session as Session);
-      // A joined flight covered other scopes too and ended before ours were stored.
-      return authorizeNow(scopes, gesture, defer, signal);
+      // The backend's session expired at once (an `expiresAt` in the past, e.g. in seconds, or a
+      // skewed clock): answer with it rather than run the flow again and again.
+      if (covers(state.session, scopes)) return copySession(state.session as Session);
+      // A joined flight covered other scopes too and ended before ours were stored. Ask again
+      // without the old gesture: a prompt now would not come from the user's tap.
+      return authorizeNow(scopes, false, defer, signal);
     }, (error) => {
       if (error instanceof AuthError) emit({ type: 'error', error });
       throw error;
@@ -515,7 +545,19 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         return Promise.reject(error);
       }
       if (o.signal?.aborted) return Promise.reject(abortedError(scopes));
-      if (!loaded) return readyPromise.then(() => authorizeNow(scopes, o.gesture, o.defer, o.signal));
+      if (!loaded) {
+        // An abort during the storage load rejects at once and starts nothing afterwards.
+        const signal = o.signal;
+        return new Promise<Session>((resolve, reject) => {
+          const onAbort = () => reject(abortedError(scopes));
+          signal?.addEventListener('abort', onAbort, { once: true });
+          void readyPromise.then(() => {
+            signal?.removeEventListener('abort', onAbort);
+            if (signal?.aborted) return;
+            authorizeNow(scopes, o.gesture, o.defer, signal).then(resolve, reject);
+          });
+        });
+      }
       return authorizeNow(scopes, o.gesture, o.defer, o.signal);
     },
     consentState(scope): ConsentState {

@@ -1,3 +1,10 @@
+/** Reports an error from application code (a listener, a presenter) without throwing, as EventTarget does. */
+export function reportError(error: unknown): void {
+  const report = (globalThis as { reportError?: (e: unknown) => void }).reportError;
+  if (typeof report === 'function') report(error);
+  else if (typeof console !== 'undefined') console.error(error);
+}
+
 /** A small listener set: a throwing listener never breaks the kit or the other listeners. */
 export class Emitter<A extends unknown[]> {
   private readonly listeners = new Set<(...args: A) => void>();
@@ -15,10 +22,7 @@ export class Emitter<A extends unknown[]> {
       try {
         listener(...args);
       } catch (error) {
-        // Report without blocking the others, as EventTarget does.
-        const report = (globalThis as { reportError?: (e: unknown) => void }).reportError;
-        if (typeof report === 'function') report(error);
-        else if (typeof console !== 'undefined') console.error(error);
+        reportError(error);
       }
     }
   }

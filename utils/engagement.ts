@@ -46,7 +46,9 @@ export function createEngagementSensor(target: EngagementTarget | null | undefin
   const onInteraction: Listener = (event) => {
     if (event && event.isTrusted === true) mark();
   };
-  const onNavigation: Listener = () => mark();
+  // A navigation counts only when the browser fired it: routers that dispatch a synthetic
+  // `popstate` at launch must not open the first screen to consent prompts.
+  const onNavigation: Listener = onInteraction;
 
   const t = target === undefined ? defaultTarget() : target;
   if (t) {

@@ -52,7 +52,7 @@ function readSuccessScopes(raw: unknown): string[] | undefined {
 }
 
 /** A wallet code in `authErrorScopes` is a denial unless it is one of the table's other codes. */
-function isDenial(code: string): boolean {
+export function isDenial(code: string): boolean {
   return !isTablePlatformCode(code) || mapPlatformCode(code) === 'USER_CANCELLED';
 }
 

@@ -13,19 +13,23 @@ export class PromptLock {
     if (this.tail) {
       return this.tail.then(() => this.run(task));
     }
+    // Hold the lock before the task runs: a task that asks for the lock itself (a sheet that
+    // falls back to the wallet prompt) then waits for its own release instead of slipping in.
+    let release!: () => void;
+    const tail: Promise<void> = new Promise<void>((resolve) => {
+      release = resolve;
+    }).then(() => {
+      if (this.tail === tail) this.tail = null;
+    });
+    this.tail = tail;
     let result: Promise<T>;
     try {
       result = task();
     } catch (error) {
+      release();
       return Promise.reject(error);
     }
-    const tail: Promise<void> = result.then(
-      () => undefined,
-      () => undefined,
-    ).then(() => {
-      if (this.tail === tail) this.tail = null;
-    });
-    this.tail = tail;
+    result.then(release, release);
     return result;
   }
 }

@@ -12,10 +12,10 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_BRIDGE_WAIT_MS = 3_000;
 const MAX_TIMER_MS = 2_147_483_647;
 
-function checkDuration(name: string, value: unknown, fallback: number): number {
+function checkDuration(name: string, value: unknown, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) {
-    throw new TypeError(`${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS}.`);
+  if (typeof value !== 'number' || !(value > 0 || (allowZero && value === 0)) || value > MAX_TIMER_MS) {
+    throw new TypeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds up to ${MAX_TIMER_MS}.`);
   }
   return value;
 }
@@ -34,7 +34,8 @@ export function readRequestOptions(options: unknown): { host?: unknown; timeoutM
     host: o.host,
     hasHost,
     timeoutMs: checkDuration('timeoutMs', o.timeoutMs, DEFAULT_TIMEOUT_MS),
-    bridgeWaitMs: o.bridgeWaitMs === undefined ? DEFAULT_BRIDGE_WAIT_MS : checkDuration('bridgeWaitMs', o.bridgeWaitMs, DEFAULT_BRIDGE_WAIT_MS),
+    // 0: do not wait for a late AlipayJSBridge.
+    bridgeWaitMs: checkDuration('bridgeWaitMs', o.bridgeWaitMs, DEFAULT_BRIDGE_WAIT_MS, true),
   };
 }
 
@@ -53,10 +54,19 @@ export function callHost(resolved: ResolvedHost, scopes: string[], timeoutMs: nu
       if (outcome instanceof AuthError) reject(outcome);
       else resolve(outcome);
     }
-    const onSuccess = (res: unknown) => finish(toAuthCodeResult(res, scopes));
-    const onFail = (res: unknown) => finish(toAuthError(res, scopes));
+    // A result whose getters throw is a failure of the call, not an exception in the host.
+    const read = (res: unknown, as: 'success' | 'fail' | 'either'): AuthCodeResult | AuthError => {
+      try {
+        if (as === 'either') as = hasAuthCode(res) ? 'success' : 'fail';
+        return as === 'success' ? toAuthCodeResult(res, scopes) : toAuthError(res, scopes);
+      } catch {
+        return new AuthError('UNKNOWN', { scopes });
+      }
+    };
+    const onSuccess = (res: unknown) => finish(read(res, 'success'));
+    const onFail = (res: unknown) => finish(read(res, 'fail'));
     // `complete` fires after success or fail on most hosts; alone on a few.
-    const onComplete = (res: unknown) => finish(hasAuthCode(res) ? toAuthCodeResult(res, scopes) : toAuthError(res, scopes));
+    const onComplete = (res: unknown) => finish(read(res, 'either'));
     try {
       let returned: unknown;
       if (resolved.kind === 'my') {
@@ -71,9 +81,7 @@ export function callHost(resolved: ResolvedHost, scopes: string[], timeoutMs: nu
           },
         });
       } else {
-        returned = resolved.host.call('getAuthCode', { scopeNicks: [...scopes] }, (res) =>
-          hasAuthCode(res) ? onSuccess(res) : onFail(res),
-        );
+        returned = resolved.host.call('getAuthCode', { scopeNicks: [...scopes] }, onComplete);
       }
       // Promise-style hosts resolve instead of (or as well as) calling back.
       if (returned && typeof (returned as PromiseLike<unknown>).then === 'function') {

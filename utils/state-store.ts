@@ -78,8 +78,9 @@ export class StateStore {
     } catch {
       return emptyState();
     }
-    if (value && typeof (value as Promise<unknown>).then === 'function') {
-      return (value as Promise<unknown>).then(parseState, () => emptyState());
+    if (value && typeof (value as PromiseLike<unknown>).then === 'function') {
+      // Any thenable, adopted into a real promise.
+      return Promise.resolve(value).then(parseState, () => emptyState());
     }
     return parseState(value);
   }

@@ -66,8 +66,11 @@ export function readBackendAnswer(response: RawResponse, scopes: readonly string
   const { status, body } = response;
   const errorField = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
   const ok = status !== undefined && status >= 200 && status < 300;
-  if (ok && errorField === undefined) {
-    if (body === undefined || typeof body === 'string') {
+  // `"error": null` in a 2xx envelope means no error.
+  if (ok && (errorField === undefined || errorField === null)) {
+    // 204 / an empty body: the backend keeps its session in a cookie; the session data is null.
+    if (body === undefined) return null;
+    if (typeof body === 'string') {
       throw new AuthError('BACKEND_ERROR', { retryable: false, status, scopes, message: 'The backend answer was not JSON.' });
     }
     return body;

@@ -1,0 +1,104 @@
+/**
+ * Edge cases found in review: sign-out during a request, the fresh code after a refused one,
+ * hosts and adapters that misbehave in unusual ways.
+ */
+import { createAuthorizer, httpSubmitter, memoryStorage, requestAuthCode } from '../../utils';
+import type { MyRequestHost, StorageAdapter } from '../../utils';
+import { createWalletSimulator } from '../../utils/testing';
+import { authErrorOf, fakeBackend, flush } from './helpers';
+
+test('a sign-out while a request is finishing never starts the flow again', async () => {
+  const sim = createWalletSimulator();
+  let auth!: ReturnType<typeof createAuthorizer>;
+  auth = createAuthorizer({
+    host: sim.my,
+    engagementTarget: null,
+    storage: memoryStorage(),
+    // The user signs out right as the backend answers.
+    submit: async (code, ctx) => {
+      const data = await fakeBackend(sim).submit(code, ctx);
+      void auth.signOut();
+      return data;
+    },
+  });
+  const error = await authErrorOf(auth.authorize(['USER_NAME'], { gesture: true }));
+  await flush();
+  expect(error.code).toBe('ABORTED');
+  expect(sim.calls).toHaveLength(1);
+  expect(auth.session()).toBeNull();
+});
+
+test('after a refused code, a fresh code granted for fewer scopes fails the rest without asking again', async () => {
+  const sim = createWalletSimulator();
+  const submitted: string[][] = [];
+  const auth = createAuthorizer({
+    host: sim.my,
+    engagementTarget: null,
+    storage: memoryStorage(),
+    submit: async (_code, ctx) => {
+      submitted.push([...ctx.scopes]);
+      if (ctx.attempt === 1) {
+        // Between the two codes the user revoked the avatar in the wallet, and refuses it when asked.
+        sim.revoke(['USER_AVATAR']);
+        sim.setUser({ allow: [] });
+        throw Object.assign(new Error('refused'), { code: 'USED_CODE' });
+      }
+      return { scopes: ctx.scopes };
+    },
+  });
+  const error = await authErrorOf(auth.authorize(['USER_NAME', 'USER_AVATAR'], { gesture: true }));
+  expect(error.code).toBe('USER_CANCELLED');
+  expect(error.scopes).toEqual(['USER_AVATAR']);
+  expect(submitted).toEqual([['USER_NAME', 'USER_AVATAR'], ['USER_NAME']]);
+  expect(auth.session()?.scopes).toEqual(['USER_NAME']);
+  // Two wallet calls: the first prompt and the fresh code; no third prompt without a tap.
+  expect(sim.calls).toHaveLength(2);
+});
+
+test('bridgeWaitMs: 0 means "do not wait" for a late bridge', async () => {
+  const error = await authErrorOf(requestAuthCode('auth_base', { bridgeWaitMs: 0 }));
+  expect(error.code).toBe('NOT_IN_MINIAPP');
+});
+
+test('a result whose getters throw settles the request as UNKNOWN, not as an exception in the host', async () => {
+  const hostile = {
+    getAuthCode(call: { success(r: unknown): void }) {
+      const result = Object.defineProperty({}, 'authCode', {
+        get() {
+          throw new Error('boom');
+        },
+        enumerable: true,
+      });
+      expect(() => call.success(result)).not.toThrow();
+    },
+  };
+  const error = await authErrorOf(requestAuthCode('auth_base', { host: hostile, timeoutMs: 1000 }));
+  expect(error.code).toBe('UNKNOWN');
+});
+
+test('a storage adapter returning non-native thenables is read', async () => {
+  const sim = createWalletSimulator();
+  const map = new Map<string, string>();
+  const thenable = <T>(value: T) => ({ then: (resolve: (v: T) => unknown) => resolve(value) });
+  const storage = {
+    get: (key: string) => thenable(map.get(key) ?? null),
+    set: (key: string, value: string) => void map.set(key, value),
+    remove: (key: string) => void map.delete(key),
+  } as unknown as StorageAdapter;
+  const first = createAuthorizer({ host: sim.my, engagementTarget: null, storage, submit: fakeBackend(sim).submit });
+  await first.authorize('auth_base');
+  const second = createAuthorizer({ host: sim.my, engagementTarget: null, storage, submit: fakeBackend(sim).submit });
+  await second.ready();
+  expect(second.session()?.scopes).toEqual(['auth_base']);
+  expect(sim.calls).toHaveLength(1);
+});
+
+test('httpSubmitter resolves an empty 2xx answer (204) with null session data', async () => {
+  const host: MyRequestHost = {
+    request(options) {
+      options.success({ status: 204, data: '' });
+    },
+  };
+  const submit = httpSubmitter({ url: 'https://api.example.com/auth', host });
+  await expect(submit('code-1', { scopes: ['auth_base'], attempt: 1, signal: new AbortController().signal })).resolves.toBeNull();
+});
