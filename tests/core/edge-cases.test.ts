@@ -102,3 +102,11 @@ test('httpSubmitter resolves an empty 2xx answer (204) with null session data', 
   const submit = httpSubmitter({ url: 'https://api.example.com/auth', host });
   await expect(submit('code-1', { scopes: ['auth_base'], attempt: 1, signal: new AbortController().signal })).resolves.toBeNull();
 });
+
+test('the simulator answers error 1002 when its code issuer fails, instead of never answering', async () => {
+  const sim = createWalletSimulator({ issueCode: () => Promise.reject(new Error('offline')) });
+  const error = await authErrorOf(requestAuthCode('auth_base', { host: sim.my, timeoutMs: 5000 }));
+  expect(error.code).toBe('SERVICE_ERROR');
+  expect(error.platformCode).toBe(1002);
+  expect(sim.calls[0]?.outcome).toBe('fault');
+});

@@ -249,7 +249,14 @@ export function createWalletSimulator(options: WalletSimulatorOptions = {}): Wal
         record.outcome = 'denied';
         return deliver(call, 'fail', { error: 1001, errorMessage: 'user cancel', authErrorScopes: Object.fromEntries(refused.map((s) => [s, DENIED_CODE])) });
       }
-      const authCode = await issue(granted);
+      let authCode: string;
+      try {
+        authCode = await issue(granted);
+      } catch {
+        // The code issuer (the wallet's server side) is unreachable: an app service error.
+        record.outcome = 'fault';
+        return deliver(call, 'fail', { error: 1002, errorMessage: 'app service error' });
+      }
       record.outcome = refused.length > 0 ? 'partial' : 'granted';
       const result: RawAuthCodeResult = { authCode, authSuccessScopes: granted };
       if (refused.length > 0) result.authErrorScopes = Object.fromEntries(refused.map((s) => [s, DENIED_CODE]));

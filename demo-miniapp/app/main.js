@@ -1,0 +1,457 @@
+/**
+ * Tigris Market, the demo miniapp: what a SuperQi H5 miniapp writes with miniapp-auth-kit.
+ *
+ * - a silent `auth_base` login at launch (no prompt on the first screen);
+ * - name and photo behind a tap (<consent-button> in an <auth-gate>), contact details in their own
+ *   wallet request, order updates asked programmatically and routed through <consent-prompt>;
+ * - English and Arabic; sign-out clears the session and the consent record.
+ *
+ * The page never sees an auth code: the kit sends it to the backend (`httpSubmitter`) and keeps only
+ * the backend's own session.
+ */
+import { createAuthorizer, httpSubmitter } from '/kit/index.js';
+import { defineConsentElements } from '/kit/components.js';
+// The simulated wallet has put `globalThis.my` in place already (its own <script> runs first, like
+// hylid-bridge); importing it here only gives the demo a handle on it for `window.__demo`.
+import { sim, forgetGrants } from '/wallet/wallet.js';
+import { applyLang, formatDate, formatDigits, formatPrice, getLang, onLangChange, setLang, t } from '/i18n.js';
+
+// ---------------------------------------------------------------------------------------------
+// The kit
+
+const authorizer = createAuthorizer({
+  submit: httpSubmitter({ url: '/api/auth/session' }),
+  // The demo's wallet can be told to hang: give up after 20 s rather than the default minute.
+  timeoutMs: 20_000,
+});
+defineConsentElements({ authorizer, locale: getLang() });
+
+// For the end-to-end tests and the curious (read only).
+Object.defineProperty(window, '__demo', { value: Object.freeze({ sim, authorizer }), enumerable: false });
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, attrs = {}, children = []) => {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (name === 'class') node.className = value;
+    else if (value !== undefined && value !== null && value !== false) node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+};
+
+/** The backend's own session id (never a wallet token): what `/api/me` wants. */
+function sessionId() {
+  const data = authorizer.session()?.data;
+  return data && typeof data.sessionId === 'string' ? data.sessionId : null;
+}
+
+function customerTail(session = authorizer.session()) {
+  const id = session?.data?.customerId;
+  return typeof id === 'string' && id.length > 0 ? id.slice(-4) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Toasts
+
+let toastTimer = 0;
+function toast(text) {
+  const node = $('toast');
+  node.textContent = text;
+  node.classList.add('show');
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => node.classList.remove('show'), 3200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Silent login at launch (auth_base is silent: allowed on the first screen, no prompt)
+
+let signin = { state: 'pending', error: null };
+
+function renderSignin() {
+  const box = $('signin');
+  box.dataset.state = signin.state;
+  const title = $('signin-title');
+  const detail = $('signin-detail');
+  const retry = $('signin-retry');
+  const explain = $('signin-explain');
+  const tail = customerTail();
+  if (signin.state === 'pending') {
+    title.textContent = t('status.signingIn');
+    detail.textContent = '';
+  } else if (signin.state === 'signed-in') {
+    title.textContent = t('status.signedIn');
+    detail.textContent = tail ? t('status.signedInAs', { id: formatDigits(tail) }) : '';
+  } else if (signin.state === 'signed-out') {
+    title.textContent = t('status.signedOut');
+    detail.textContent = '';
+  } else {
+    title.textContent = t('status.failed');
+    detail.textContent = signin.error?.code ? `(${signin.error.code})` : '';
+  }
+  explain.hidden = signin.state !== 'signed-in';
+  const showRetry = signin.state === 'failed' || signin.state === 'signed-out';
+  retry.hidden = !showRetry;
+  retry.textContent = signin.state === 'failed' ? t('status.retry') : t('status.signIn');
+}
+
+function silentLogin() {
+  signin = { state: 'pending', error: null };
+  renderSignin();
+  return authorizer.authorize('auth_base').then(
+    () => {
+      signin = { state: 'signed-in', error: null };
+      renderSignin();
+    },
+    (error) => {
+      signin = { state: 'failed', error };
+      renderSignin();
+    },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalogue and cart
+
+const PRODUCTS = [
+  { id: 'dates', price: 12000, tone: 'amber' },
+  { id: 'kleicha', price: 8500, tone: 'sand' },
+  { id: 'tea', price: 6000, tone: 'rose' },
+  { id: 'dibis', price: 5500, tone: 'brown' },
+  { id: 'sumac', price: 3000, tone: 'red' },
+  { id: 'coffee', price: 9000, tone: 'green' },
+];
+const CART_KEY = 'tigris-market:cart';
+
+function loadCart() {
+  try {
+    const raw = JSON.parse(localStorage.getItem(CART_KEY) ?? '{}');
+    const cart = new Map();
+    for (const p of PRODUCTS) if (Number.isInteger(raw[p.id]) && raw[p.id] > 0) cart.set(p.id, Math.min(raw[p.id], 99));
+    return cart;
+  } catch {
+    return new Map();
+  }
+}
+
+const cart = loadCart();
+
+function saveCart() {
+  try {
+    localStorage.setItem(CART_KEY, JSON.stringify(Object.fromEntries(cart)));
+  } catch {
+    // private mode
+  }
+}
+
+const productName = (id) => t(`product.${id}`);
+
+function renderCatalogue() {
+  const list = $('catalogue');
+  list.replaceChildren(
+    ...PRODUCTS.map((p) =>
+      el('li', { class: `product tone-${p.tone}` }, [
+        el('div', { class: 'product-art' }, [el('img', { src: `/img/${p.id}.svg`, alt: '', width: 72, height: 72 })]),
+        el('div', { class: 'product-body' }, [
+          el('h3', { class: 'product-name' }, [productName(p.id)]),
+          el('p', { class: 'product-unit' }, [t(`product.${p.id}.unit`)]),
+          el('div', { class: 'product-foot' }, [
+            el('span', { class: 'price' }, [formatPrice(p.price)]),
+            el('button', { type: 'button', class: 'add-button', 'data-add': p.id, 'aria-label': t('shop.addLabel', { name: productName(p.id) }) }, [
+              el('span', { 'aria-hidden': 'true', class: 'plus' }, ['+']),
+              t('shop.add'),
+            ]),
+          ]),
+        ]),
+      ]),
+    ),
+  );
+}
+
+function renderCart() {
+  const lines = $('cart-lines');
+  const items = PRODUCTS.filter((p) => cart.has(p.id));
+  lines.replaceChildren(
+    ...items.map((p) => {
+      const qty = cart.get(p.id);
+      return el('li', { class: 'cart-line' }, [
+        el('img', { src: `/img/${p.id}.svg`, alt: '', width: 40, height: 40, class: `cart-thumb tone-${p.tone}` }),
+        el('div', { class: 'cart-line-text' }, [el('span', {}, [productName(p.id)]), el('small', {}, [t('cart.qty', { n: formatDigits(String(qty)) })])]),
+        el('span', { class: 'price' }, [formatPrice(p.price * qty)]),
+        el('button', { type: 'button', class: 'remove-button', 'data-remove': p.id, 'aria-label': t('cart.remove', { name: productName(p.id) }) }, ['×']),
+      ]);
+    }),
+  );
+  const count = [...cart.values()].reduce((a, b) => a + b, 0);
+  const total = items.reduce((sum, p) => sum + p.price * cart.get(p.id), 0);
+  $('cart-empty').hidden = items.length > 0;
+  $('cart-total').hidden = items.length === 0;
+  $('cart-total-value').textContent = formatPrice(total);
+  $('place-order').disabled = items.length === 0;
+  const badge = $('cart-badge');
+  badge.hidden = count === 0;
+  badge.textContent = formatDigits(String(count));
+}
+
+/**
+ * Order updates come due here, programmatically: no `gesture`, so the kit routes the prompt through
+ * <consent-prompt> ("Continue" is the tap that opens the wallet's page; "Not now" changes nothing).
+ * A scope the user refused is not asked again from here (the kit answers DENIED at once): the
+ * consent button in the cart is the way back.
+ */
+let askingUpdates = false;
+function askForOrderUpdates() {
+  if (askingUpdates || authorizer.consentState('NOTIFICATION_INBOX') !== 'unknown') return;
+  if (authorizer.session()?.scopes.includes('NOTIFICATION_INBOX')) return;
+  askingUpdates = true;
+  authorizer
+    .authorize('NOTIFICATION_INBOX')
+    .then(
+      () => toast(t('updates.on')),
+      (error) => {
+        if (error?.code === 'USER_CANCELLED') toast(t('updates.later'));
+      },
+    )
+    .finally(() => {
+      askingUpdates = false;
+    });
+}
+
+function addToCart(id) {
+  cart.set(id, Math.min((cart.get(id) ?? 0) + 1, 99));
+  saveCart();
+  renderCart();
+  toast(t('shop.added', { name: productName(id) }));
+  askForOrderUpdates();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profile (behind <auth-gate scopes="USER_NAME USER_AVATAR">)
+
+const SCOPE_KEYS = {
+  auth_base: 'perm.account',
+  USER_NAME: 'perm.profile',
+  USER_AVATAR: 'perm.profile',
+  USER_CONTACTINFO: 'perm.contact',
+  NOTIFICATION_INBOX: 'perm.updates',
+};
+
+let profile = { state: 'idle', me: null, for: null };
+
+async function loadProfile() {
+  const id = sessionId();
+  if (!id || profile.for === id) return;
+  profile = { state: 'loading', me: null, for: id };
+  renderProfile();
+  try {
+    const response = await fetch('/api/me', { headers: { Authorization: `Bearer ${id}` }, cache: 'no-store' });
+    const body = await response.json().catch(() => null);
+    if (profile.for !== id) return;
+    if (!response.ok || !body || typeof body !== 'object') throw new Error(body?.error?.code ?? `HTTP ${response.status}`);
+    profile = { state: 'ready', me: body, for: id };
+  } catch (error) {
+    if (profile.for !== id) return;
+    profile = { state: 'failed', me: null, for: id, error };
+  }
+  renderProfile();
+}
+
+/** A name and avatar from the backend, in the shapes a user-info endpoint may answer. */
+function profileOf(me) {
+  const p = (me && (me.profile ?? me.user ?? me.userInfo)) || {};
+  const name = [p.name, p.nickName, p.userName, me?.name].find((v) => typeof v === 'string' && v.trim());
+  const avatar = [p.avatar, p.avatarUrl, me?.avatar].find((v) => typeof v === 'string' && v.startsWith('/') && !v.startsWith('//'));
+  return { name: name?.trim() ?? null, avatar: avatar ?? null };
+}
+
+function renderProfile() {
+  const session = authorizer.session();
+  const me = profile.me;
+  const { name, avatar } = profileOf(me);
+  const tail = customerTail(session) ?? (typeof me?.customerId === 'string' ? me.customerId.slice(-4) : '');
+  const shownName = name ?? t('me.noName', { id: formatDigits(tail) });
+  $('profile-name').textContent = shownName;
+  const note = $('profile-note');
+  note.hidden = Boolean(name) || profile.state !== 'ready';
+  note.textContent = t('me.noNameNote');
+
+  const avatarNode = $('profile-avatar');
+  if (avatar) avatarNode.replaceChildren(el('img', { src: avatar, alt: '' }));
+  else avatarNode.replaceChildren(el('span', {}, [initials(name) ?? formatDigits(tail.slice(-2))]));
+
+  $('profile-customer').textContent = me?.customerId ?? session?.data?.customerId ?? '—';
+  const expiresAt = me?.expiresAt ?? session?.expiresAt;
+  $('profile-expiry').textContent = typeof expiresAt === 'number' ? formatDate(expiresAt) : '—';
+
+  const scopes = (me?.scopes ?? session?.scopes ?? []).filter((s) => s !== 'auth_base');
+  const labels = [...new Set(scopes.map((s) => (SCOPE_KEYS[s] ? t(SCOPE_KEYS[s]) : s)))];
+  $('profile-scopes').replaceChildren(...labels.map((label) => el('li', { class: 'chip' }, [label])));
+
+  const status = $('profile-status');
+  status.textContent = profile.state === 'loading' ? t('me.loading') : profile.state === 'failed' ? t('me.loadFailed') : '';
+}
+
+function initials(name) {
+  if (!name) return null;
+  const parts = name.split(/\s+/).filter(Boolean);
+  return parts.slice(0, 2).map((p) => p[0]).join('').toUpperCase() || null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Permissions (the kit's consent record)
+
+const PERMISSIONS = [
+  { key: 'perm.account', scopes: ['auth_base'] },
+  { key: 'perm.profile', scopes: ['USER_NAME', 'USER_AVATAR'] },
+  { key: 'perm.contact', scopes: ['USER_CONTACTINFO'] },
+  { key: 'perm.updates', scopes: ['NOTIFICATION_INBOX'] },
+];
+
+function permissionState(scopes) {
+  const session = authorizer.session();
+  if (scopes.every((s) => s === 'auth_base')) return session ? 'granted' : 'unknown';
+  const states = scopes.map((s) => authorizer.consentState(s));
+  if (states.includes('denied')) return 'denied';
+  if (states.every((s) => s === 'granted')) return 'granted';
+  return 'unknown';
+}
+
+function renderPermissions() {
+  $('permissions').replaceChildren(
+    ...PERMISSIONS.map(({ key, scopes }) => {
+      const state = permissionState(scopes);
+      return el('li', { class: 'permission' }, [
+        el('span', { class: 'permission-name' }, [t(key), el('code', { dir: 'ltr' }, [scopes.join(' ')])]),
+        el('span', { class: `pill pill-${state}` }, [
+          scopes[0] === 'auth_base' && state === 'granted' ? `${t('perm.granted')} · ${t('perm.silent')}` : t(`perm.${state}`),
+        ]),
+      ]);
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign out
+
+async function signOut() {
+  const id = sessionId();
+  if (id) {
+    // The backend forgets its session too (best effort: the kit's record is what the page uses).
+    fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${id}` } }).catch(() => undefined);
+  }
+  await authorizer.signOut();
+  // Demo convenience: the simulated wallet forgets the grants as well, so the walk-through starts over.
+  // A real wallet keeps them until the user revokes them in its settings.
+  forgetGrants();
+  profile = { state: 'idle', me: null, for: null };
+  signin = { state: 'signed-out', error: null };
+  renderAll();
+  toast(t('me.signedOut'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// In-app navigation (history API: an in-app navigation is also an engagement signal for the kit)
+
+const ROUTES = ['/', '/cart', '/me'];
+
+function currentRoute() {
+  return ROUTES.includes(location.pathname) ? location.pathname : '/';
+}
+
+function renderRoute({ focus = false } = {}) {
+  const route = currentRoute();
+  for (const page of document.querySelectorAll('.page')) page.hidden = page.dataset.route !== route;
+  for (const tab of document.querySelectorAll('[data-tab]')) {
+    if (tab.dataset.tab === route) tab.setAttribute('aria-current', 'page');
+    else tab.removeAttribute('aria-current');
+  }
+  $('wallet-back').hidden = route === '/';
+  if (focus) {
+    $('pages').scrollTop = 0;
+    $('miniapp').scrollTop = 0;
+    document.querySelector(`.page[data-route="${route}"] h2`)?.focus({ preventScroll: true });
+  }
+  if (route === '/me' && authorizer.session()?.scopes.includes('USER_NAME')) void loadProfile();
+}
+
+function navigate(path) {
+  if (path === location.pathname) return;
+  history.pushState({ inApp: true }, '', path);
+  renderRoute({ focus: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wiring
+
+function renderAll() {
+  // The switch is labelled in the language it switches to.
+  $('lang-switch').querySelector('span').lang = getLang() === 'ar' ? 'en' : 'ar';
+  renderSignin();
+  renderCatalogue();
+  renderCart();
+  renderProfile();
+  renderPermissions();
+}
+
+document.addEventListener('click', (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  const link = target?.closest('a[data-link]');
+  if (link && !event.defaultPrevented && event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey) {
+    event.preventDefault();
+    navigate(new URL(link.href).pathname);
+    return;
+  }
+  const add = target?.closest('[data-add]');
+  if (add) return addToCart(add.dataset.add);
+  const remove = target?.closest('[data-remove]');
+  if (remove) {
+    cart.delete(remove.dataset.remove);
+    saveCart();
+    renderCart();
+  }
+});
+
+window.addEventListener('popstate', () => renderRoute({ focus: true }));
+
+$('wallet-back').addEventListener('click', () => {
+  if (history.state?.inApp) history.back();
+  else navigate('/');
+});
+$('capsule-relaunch').addEventListener('click', () => location.reload());
+$('lang-switch').addEventListener('click', () => setLang(getLang() === 'ar' ? 'en' : 'ar'));
+$('signin-retry').addEventListener('click', () => void silentLogin());
+$('sign-out').addEventListener('click', () => void signOut());
+$('place-order').addEventListener('click', () => {
+  cart.clear();
+  saveCart();
+  renderCart();
+  toast(t('cart.placed'));
+});
+
+// Consent outcomes the page reacts to (the elements show their own states).
+document.addEventListener('consent-authorized', () => {
+  if (currentRoute() === '/me') void loadProfile();
+});
+
+authorizer.subscribe((event) => {
+  if (event.type === 'session' || event.type === 'consent' || event.type === 'signed-out') {
+    renderPermissions();
+    if (event.type === 'session' && event.session?.scopes.includes('USER_NAME') && currentRoute() === '/me') void loadProfile();
+    renderProfile();
+    if (signin.state === 'signed-in' || event.type === 'session') {
+      if (event.type === 'session' && event.session) signin = { state: 'signed-in', error: null };
+      renderSignin();
+    }
+  }
+});
+
+onLangChange(() => {
+  // A toast written in the other language goes.
+  $('toast').classList.remove('show');
+  renderAll();
+});
+
+applyLang();
+renderAll();
+renderRoute();
+void silentLogin();

@@ -1,0 +1,472 @@
+/**
+ * The demo miniapp in a real browser (Debian's chromium through playwright-core): the page server,
+ * the merchant backend and the simulated wallet OpenAPI run as `npm run demo` runs them, the page
+ * runs the built kit under the demo's strict Content-Security-Policy, and each test clicks through it
+ * as a user would. `window.__demo = { sim, authorizer }` is read, never driven.
+ */
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as vm from 'node:vm';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+jest.setTimeout(90_000);
+
+const ROOT = resolve(__dirname, '../..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const STEP = 15_000;
+
+// ts-jest compiles this file to CommonJS; Node's own loader (reached from the main context) loads
+// the demo's ES modules exactly as `node demo-miniapp/start.mjs` does.
+const nativeImport = vm.runInThisContext('(specifier) => import(specifier)', {
+  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+}) as (specifier: string) => Promise<any>;
+
+interface Demo {
+  url: string;
+  close(): Promise<void>;
+}
+
+interface WalletCall {
+  scopes: string[];
+  prompted: boolean;
+  outcome?: string;
+}
+
+let demo: Demo;
+let browser: Browser;
+let dataDir: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'dist/index.js')) || !existsSync(join(ROOT, 'dist/components.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+  }
+  dataDir = mkdtempSync(join(tmpdir(), 'mak-demo-e2e-'));
+  const { startDemo } = await nativeImport(pathToFileURL(join(ROOT, 'demo-miniapp/start.mjs')).href);
+  demo = await startDemo({ port: 0, dataDir, quiet: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: 30_000,
+  });
+}, 90_000);
+
+afterEach(async () => {
+  for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
+});
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await demo?.close().catch(() => undefined);
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}, 30_000);
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+interface Session {
+  page: Page;
+  /** Every auth code the page's wallet obtained or the page submitted (learned from the network). */
+  codes: Set<string>;
+  /** Page errors and console errors (a CSP violation is reported there). */
+  errors: string[];
+  /** Bodies of POST /api/auth/session, in order. */
+  submissions: Array<{ authCode: string; scopes: string[] }>;
+}
+
+async function openDemo(): Promise<Session> {
+  // A phone-sized window, as a miniapp is used.
+  const context = await browser.newContext({ viewport: { width: 412, height: 860 }, locale: 'en-US' });
+  contexts.push(context);
+  context.setDefaultTimeout(STEP);
+  const page = await context.newPage();
+  const codes = new Set<string>();
+  const errors: string[] = [];
+  const submissions: Session['submissions'] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/auth/session') {
+      const body = request.postDataJSON() as { authCode: string; scopes: string[] };
+      submissions.push(body);
+      codes.add(body.authCode);
+    }
+  });
+  page.on('response', (response) => {
+    if (new URL(response.url()).pathname !== '/sim/codes') return;
+    response
+      .json()
+      .then((body: { authCode?: unknown }) => {
+        if (typeof body.authCode === 'string') codes.add(body.authCode);
+      })
+      .catch(() => undefined);
+  });
+  await page.goto(demo.url);
+  await signedIn(page);
+  await page.getByText('Signed in silently').waitFor();
+  return { page, codes, errors, submissions };
+}
+
+/** The silent login at launch has finished (its status is on the shop page, maybe not shown). */
+async function signedIn(page: Page): Promise<void> {
+  await page.locator('#signin[data-state="signed-in"]').waitFor({ state: 'attached' });
+}
+
+const walletPage = (page: Page, name = 'Authorize Tigris Market?'): Locator => page.getByRole('dialog', { name });
+const consentSheet = (page: Page, name = 'Allow access?'): Locator => page.getByRole('dialog', { name });
+
+function calls(page: Page): Promise<WalletCall[]> {
+  return page.evaluate(() =>
+    (window as any).__demo.sim.calls.map((c: WalletCall) => ({ scopes: [...c.scopes], prompted: c.prompted, outcome: c.outcome })),
+  );
+}
+
+function consentState(page: Page, scope: string): Promise<string> {
+  return page.evaluate((s) => (window as any).__demo.authorizer.consentState(s), scope);
+}
+
+function sessionScopes(page: Page): Promise<string[] | null> {
+  return page.evaluate(() => (window as any).__demo.authorizer.session()?.scopes ?? null);
+}
+
+async function goTo(page: Page, tab: string): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name: tab, exact: true }).click();
+}
+
+/** Answers the wallet's own consent page (which must list `expected` and none of `absent`). */
+async function answerWallet(page: Page, answer: 'Allow' | 'Deny', expected: string[], absent: string[] = []): Promise<void> {
+  const dialog = walletPage(page);
+  await dialog.waitFor();
+  for (const text of expected) await dialog.getByText(text, { exact: true }).waitFor();
+  for (const text of absent) expect(await dialog.getByText(text, { exact: true }).count()).toBe(0);
+  await dialog.getByRole('button', { name: answer, exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** No auth code in the DOM (shadow roots included), web storage, cookies or the URL. */
+async function expectNoCodeLeak(session: Session): Promise<void> {
+  // Let the responses seen by the network listeners be read.
+  await session.page.waitForTimeout(100);
+  expect(session.codes.size).toBeGreaterThan(0);
+  const surface = await session.page.evaluate(() => {
+    const parts: string[] = [document.documentElement.outerHTML];
+    const walk = (root: Document | ShadowRoot) => {
+      for (const element of Array.from(root.querySelectorAll('*'))) {
+        const shadow = (element as Element).shadowRoot;
+        if (shadow) {
+          parts.push(shadow.innerHTML);
+          walk(shadow);
+        }
+      }
+    };
+    walk(document);
+    const storage = (s: Storage) => Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i) as string)}`).join('\n');
+    return { dom: parts.join('\n'), storage: `${storage(localStorage)}\n${storage(sessionStorage)}`, cookie: document.cookie, url: location.href, history: JSON.stringify(history.state) };
+  });
+  for (const code of session.codes) {
+    expect(surface.dom).not.toContain(code);
+    expect(surface.storage).not.toContain(code);
+    expect(surface.cookie).not.toContain(code);
+    expect(surface.url).not.toContain(code);
+    expect(surface.history).not.toContain(code);
+  }
+}
+
+/** No page error, no console error (CSP violations are reported there), except `expected` ones. */
+function expectNoPageErrors(session: Session, expected?: RegExp): void {
+  expect(session.errors.filter((e) => !expected || !expected.test(e))).toEqual([]);
+}
+
+const PROFILE_BUTTON = 'Show my name and photo';
+const PROFILE_RATIONALE =
+  'We show your name and photo on your orders and receipts, so the courier knows who to hand them to. Nothing else is shared.';
+const UPDATES_RATIONALE = 'We send a message to your wallet inbox when your order ships and when it arrives. Nothing else.';
+
+// ---------------------------------------------------------------------------------------------
+// The page server
+
+describe('page server', () => {
+  test('serves the pages and the kit with a strict CSP, and nothing outside them', async () => {
+    const page = await fetch(demo.url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    );
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i); // no inline script
+    expect(html).not.toMatch(/<style|\sstyle=/i); // no inline style
+
+    const kit = await fetch(new URL('/kit/index.js', demo.url));
+    expect(kit.status).toBe(200);
+    expect(kit.headers.get('content-type')).toMatch(/^text\/javascript/);
+    for (const route of ['/cart', '/me']) expect((await fetch(new URL(route, demo.url))).status).toBe(200);
+    for (const escape of ['/kit/..%2Fpackage.json', '/kit/%2e%2e/package.json', '/kit/chunks/', '/kit/../package.json', '/..%2F..%2Fetc%2Fpasswd', '/.gitignore']) {
+      expect((await fetch(new URL(escape, demo.url))).status).toBe(404);
+    }
+    expect((await fetch(new URL('/kit/index.js', demo.url), { method: 'POST' })).status).toBe(405);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Walk-throughs
+
+describe('the demo miniapp', () => {
+  test('(a) the first screen asks nothing: a silent auth_base login only', async () => {
+    const session = await openDemo();
+    const { page } = session;
+    // Give anything that would pop up the time to do so.
+    await page.waitForTimeout(600);
+    expect(await walletPage(page).count()).toBe(0);
+    expect(await consentSheet(page).count()).toBe(0);
+    expect(await page.locator('consent-prompt').getAttribute('data-state')).not.toBe('open');
+    const made = await calls(page);
+    expect(made.length).toBeGreaterThan(0);
+    for (const call of made) {
+      expect(call.prompted).toBe(false);
+      expect(call.scopes).toEqual(['auth_base']);
+    }
+    expect(await page.evaluate(() => (window as any).__demo.sim.maxOpenPrompts)).toBe(0);
+    // Nobody touched the page: the kit still counts it as the first screen.
+    expect(await page.evaluate(() => (window as any).__demo.authorizer.engaged)).toBe(false);
+    expect(await sessionScopes(page)).toEqual(['auth_base']);
+    expect(session.submissions.map((s) => s.scopes)).toEqual([['auth_base']]);
+    // Browsing still asks nothing.
+    await page.getByRole('heading', { name: 'Barhi dates' }).scrollIntoViewIfNeeded();
+    expect(await walletPage(page).count()).toBe(0);
+    await expectNoCodeLeak(session);
+    expectNoPageErrors(session);
+  });
+
+  test('(b) allow: the wallet lists name and avatar, then the profile card shows', async () => {
+    const session = await openDemo();
+    const { page } = session;
+    await goTo(page, 'Me');
+    await page.getByRole('button', { name: PROFILE_BUTTON }).click();
+    await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo'], ['Get your contact information (phone number and email)']);
+    const card = page.locator('#profile-card');
+    await card.waitFor();
+    await card.getByText('Shared with Tigris Market').waitFor();
+    await card.getByText('Name and photo', { exact: true }).waitFor();
+    // The backend's /api/me answered: the wallet customer id is shown.
+    await page.waitForFunction(() => /^\d{20}$/.test(document.getElementById('profile-customer')?.textContent ?? ''));
+    expect(await page.getByRole('button', { name: PROFILE_BUTTON }).count()).toBe(0);
+    expect(await sessionScopes(page)).toEqual(expect.arrayContaining(['auth_base', 'USER_NAME', 'USER_AVATAR']));
+    const prompted = (await calls(page)).filter((c) => c.prompted);
+    expect(prompted).toEqual([{ scopes: ['USER_NAME', 'USER_AVATAR'], prompted: true, outcome: 'granted' }]);
+    await expectNoCodeLeak(session);
+    expectNoPageErrors(session);
+  });
+
+  test('(c) deny, then a new tap asks again and allow authorizes', async () => {
+    const session = await openDemo();
+    const { page } = session;
+    await goTo(page, 'Me');
+    const button = page.locator('#profile-button');
+    await page.getByRole('button', { name: PROFILE_BUTTON }).click();
+    await answerWallet(page, 'Deny', ['Get your name', 'Get your profile photo']);
+    await page.waitForFunction(() => document.getElementById('profile-button')?.getAttribute('data-state') === 'denied');
+    await button.getByText('Not allowed yet. Tap to allow access.').waitFor();
+    await button.getByText(PROFILE_RATIONALE).waitFor();
+    expect(await consentState(page, 'USER_NAME')).toBe('denied');
+    expect(await page.locator('#profile-card').isVisible()).toBe(false);
+
+    // A later request without a tap does not ask (the kit answers DENIED at once).
+    const code = await page.evaluate(() =>
+      (window as any).__demo.authorizer.authorize(['USER_NAME', 'USER_AVATAR']).then(
+        () => 'authorized',
+        (e: { code: string }) => e.code,
+      ),
+    );
+    expect(code).toBe('DENIED');
+    expect(await walletPage(page).count()).toBe(0);
+
+    await page.getByRole('button', { name: PROFILE_BUTTON }).click();
+    await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo']);
+    await page.locator('#profile-card').waitFor();
+    expect(await consentState(page, 'USER_NAME')).toBe('granted');
+    expect(await consentState(page, 'USER_AVATAR')).toBe('granted');
+    const prompted = (await calls(page)).filter((c) => c.prompted);
+    expect(prompted.map((c) => c.outcome)).toEqual(['denied', 'granted']);
+    await expectNoCodeLeak(session);
+    expectNoPageErrors(session);
+  });
+
+  test('(d) profile and contact data are two separate wallet consent pages', async () => {
+    const session = await openDemo();
+    const { page } = session;
+    const contact = 'Get your contact information (phone number and email)';
+    await goTo(page, 'Me');
+    await page.getByRole('button', { name: PROFILE_BUTTON }).click();
+    await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo'], [contact]);
+    await page.locator('#profile-card').waitFor();
+
+    await goTo(page, 'Cart');
+    await page.getByRole('button', { name: 'Use my wallet contact details' }).click();
+    await answerWallet(page, 'Allow', [contact], ['Get your name', 'Get your profile photo']);
+    await page.getByText('Your wallet shared your contact details for this delivery.').waitFor();
+
+    const prompted = (await calls(page)).filter((c) => c.prompted);
+    expect(prompted.map((c) => c.scopes)).toEqual([['USER_NAME', 'USER_AVATAR'], ['USER_CONTACTINFO']]);
+    for (const call of await calls(page)) {
+      expect(call.scopes.includes('USER_CONTACTINFO') && call.scopes.includes('USER_NAME')).toBe(false);
+    }
+    expect(await page.evaluate(() => (window as any).__demo.sim.maxOpenPrompts)).toBe(1);
+    expect(await sessionScopes(page)).toEqual(expect.arrayContaining(['USER_NAME', 'USER_AVATAR', 'USER_CONTACTINFO']));
+    await expectNoCodeLeak(session);
+    expectNoPageErrors(session);
+  });
+
+  test('(e) order updates come due programmatically and go through <consent-prompt> first', async () => {
+    const session = await openDemo();
+    const { page } = session;
+    await page.getByRole('button', { name: 'Add Barhi dates to cart' }).click();
+
+    // The miniapp's sheet, not the wallet's page.
+    const sheet = consentSheet(page);
+    await sheet.waitFor();
+    await sheet.getByText(UPDATES_RATIONALE).waitFor();
+    expect(await walletPage(page).count()).toBe(0);
+    expect((await calls(page)).some((c) => c.scopes.includes('NOTIFICATION_INBOX'))).toBe(false);
+
+    // "Not now": closed, nothing asked, nothing recorded.
+    await sheet.getByRole('button', { name: 'Not now' }).click();
+    await sheet.waitFor({ state: 'hidden' });
+    expect(await consentState(page, 'NOTIFICATION_INBOX')).toBe('unknown');
+    expect((await calls(page)).some((c) => c.scopes.includes('NOTIFICATION_INBOX'))).toBe(false);
+    expect(await walletPage(page).count()).toBe(0);
+
+    // Due again: "Continue" is the tap that opens the wallet's page.
+    await page.getByRole('button', { name: 'Add Kleicha cookies to cart' }).click();
+    await sheet.waitFor();
+    await sheet.getByRole('button', { name: 'Continue' }).click();
+    await answerWallet(page, 'Allow', ['Send messages to your wallet inbox']);
+    await page.getByText('Order updates are on.').waitFor();
+    expect(await consentState(page, 'NOTIFICATION_INBOX')).toBe('granted');
+    expect(await sessionScopes(page)).toEqual(expect.arrayContaining(['NOTIFICATION_INBOX']));
+
+    await goTo(page, 'Cart');
+    await page.getByText('Order updates go to your wallet inbox.').waitFor();
+    await expectNoCodeLeak(session);
+    expectNoPageErrors(session);
+  });
+
+  test('(f) Arabic: right to left, with the elements speaking Arabic', async () => {
+    const session = await openDemo();
+    const { page } = session;
+    await page.getByRole('button', { name: 'العربية' }).click();
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+    await page.getByText('تم تسجيل الدخول بصمت').waitFor();
+
+    await goTo(page, 'حسابي');
+    const button = page.locator('#profile-button');
+    await page.getByRole('button', { name: 'اعرض اسمي وصورتي' }).click();
+    const dialog = walletPage(page, 'هل تفوّض سوق دجلة؟');
+    await dialog.waitFor();
+    await dialog.getByText('الحصول على اسمك', { exact: true }).waitFor();
+    await dialog.getByRole('button', { name: 'رفض', exact: true }).click();
+    // The element's own Arabic text after a refusal, laid out right to left.
+    await button.getByText('لم يُسمح بالوصول بعد. اضغط لتسمح بالوصول.').waitFor();
+    expect(await button.evaluate((el) => (el.shadowRoot?.querySelector('[dir]') as HTMLElement | null)?.dir)).toBe('rtl');
+
+    // The deferred sheet in Arabic.
+    await goTo(page, 'المتجر');
+    await page.getByRole('button', { name: 'أضف تمر برحي إلى السلة' }).click();
+    const sheet = consentSheet(page, 'هل تسمح بالوصول؟');
+    await sheet.waitFor();
+    await sheet.getByRole('button', { name: 'متابعة' }).waitFor();
+    await sheet.getByRole('button', { name: 'ليس الآن' }).click();
+    await sheet.waitFor({ state: 'hidden' });
+
+    // And back.
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['en', 'ltr']);
+    await goTo(page, 'Me');
+    await button.getByText('Not allowed yet. Tap to allow access.').waitFor();
+    await expectNoCodeLeak(session);
+    expectNoPageErrors(session);
+  });
+
+  test('(g) a relaunch after authorizing needs no prompt and no wallet call', async () => {
+    const session = await openDemo();
+    const { page } = session;
+    await goTo(page, 'Me');
+    await page.getByRole('button', { name: PROFILE_BUTTON }).click();
+    await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo']);
+    await page.locator('#profile-card').waitFor();
+    const before = session.submissions.length;
+
+    // The wallet's relaunch button (the capsule) reloads the miniapp.
+    await page.getByRole('button', { name: 'Relaunch mini program' }).click();
+    await page.waitForLoadState('load');
+    await signedIn(page);
+    await page.locator('#profile-card').waitFor();
+    await page.getByText('Shared with Tigris Market').waitFor();
+    await page.waitForTimeout(500);
+    expect(await calls(page)).toEqual([]);
+    expect(session.submissions.length).toBe(before);
+    expect(await walletPage(page).count()).toBe(0);
+    expect(await sessionScopes(page)).toEqual(expect.arrayContaining(['auth_base', 'USER_NAME', 'USER_AVATAR']));
+    await expectNoCodeLeak(session);
+    expectNoPageErrors(session);
+  });
+
+  test('sign out clears the session and the consent record', async () => {
+    const session = await openDemo();
+    const { page } = session;
+    await goTo(page, 'Me');
+    await page.getByRole('button', { name: PROFILE_BUTTON }).click();
+    await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo']);
+    await page.locator('#profile-card').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: PROFILE_BUTTON }).waitFor();
+    expect(await sessionScopes(page)).toBeNull();
+    expect(await consentState(page, 'USER_NAME')).toBe('unknown');
+    await goTo(page, 'Shop');
+    await page.getByText('Signed out', { exact: true }).waitFor();
+    await expectNoCodeLeak(session);
+    expectNoPageErrors(session);
+  });
+
+  test('developer panel: a spoiled code is replaced by one fresh code; a wallet error shows on the button', async () => {
+    const session = await openDemo();
+    const { page } = session;
+    // On a phone the panel opens from the capsule (•••).
+    await page.getByRole('button', { name: 'Wallet developer panel' }).click();
+    await page.getByLabel('Next code exchange (merchant backend → wallet OpenAPI)').selectOption('EXPIRED_CODE');
+    await page.locator('#backend-fault-arm').click();
+    await page.getByText('Armed: EXPIRED_CODE').waitFor();
+    await page.getByRole('button', { name: 'Wallet developer panel' }).click();
+
+    await goTo(page, 'Me');
+    await page.getByRole('button', { name: PROFILE_BUTTON }).click();
+    await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo']);
+    await page.locator('#profile-card').waitFor();
+    // The expired code was refused; the kit got one fresh code from the wallet, without a second page.
+    const profileCalls = (await calls(page)).filter((c) => c.scopes.includes('USER_NAME'));
+    expect(profileCalls.map((c) => c.prompted)).toEqual([true, false]);
+    expect(session.submissions.filter((s) => s.scopes.includes('USER_NAME'))).toHaveLength(2);
+
+    // A wallet failure on the next call: the contact button shows it, and a new tap works.
+    await page.getByRole('button', { name: 'Wallet developer panel' }).click();
+    await page.getByLabel('Next my.getAuthCode call').selectOption('error:1002');
+    await page.locator('#wallet-fault-arm').click();
+    await page.getByRole('button', { name: 'Wallet developer panel' }).click();
+    await goTo(page, 'Cart');
+    const contact = page.locator('#contact-button');
+    await page.getByRole('button', { name: 'Use my wallet contact details' }).click();
+    await page.waitForFunction(() => document.getElementById('contact-button')?.getAttribute('data-state') === 'error');
+    await contact.getByText('Something went wrong. Tap to try again.').waitFor();
+    expect(await walletPage(page).count()).toBe(0);
+    await page.getByRole('button', { name: 'Use my wallet contact details' }).click();
+    await answerWallet(page, 'Allow', ['Get your contact information (phone number and email)']);
+    await page.getByText('Your wallet shared your contact details for this delivery.').waitFor();
+    await expectNoCodeLeak(session);
+    // The browser logs the backend's refusal of the expired code (HTTP 410) as a failed resource.
+    expectNoPageErrors(session, /status of 410/);
+  });
+});
