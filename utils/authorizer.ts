@@ -137,7 +137,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   }
 
   function emit(event: AuthorizerEvent): void {
-    events.emit(event, snapshot());
+    // The snapshot is built only for listeners: the tap-to-wallet path stays short without them.
+    if (events.size > 0) events.emit(event, snapshot());
   }
 
   function setStatus(flight: Flight, next: AuthorizerStatus): void {

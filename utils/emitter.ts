@@ -17,6 +17,10 @@ export class Emitter<A extends unknown[]> {
     return () => void this.listeners.delete(entry);
   }
 
+  get size(): number {
+    return this.listeners.size;
+  }
+
   emit(...args: A): void {
     for (const listener of [...this.listeners]) {
       try {
