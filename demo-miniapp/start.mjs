@@ -139,7 +139,7 @@ export async function startDemo({ port = DEFAULT_PORT, dataDir = DEFAULT_DATA_DI
     if (path === '/sim/faults' || path === '/sim/codes') {
       if (faults.handle(req, res, path)) return;
     }
-    if (path.startsWith('/api/') || path === '/sim/codes') {
+    if (path.startsWith('/api/') || path === '/sim/codes' || path.startsWith('/sim/avatars/')) {
       if (servers.handler(req, res)) return;
       req.resume();
       return sendText(res, 404, 'Not found\n');

@@ -7,7 +7,10 @@
  * Routes (JSON; errors are `{ "error": { code, message, retryable } }`):
  * - `POST /api/auth/session` `{ authCode, scopes }` → 200 `{ sessionId, customerId?, scopes, expiresAt }`
  *     The same code again (also concurrently) → the same session, exchanged once (within `replayWindowMs`).
- * - `GET  /api/me`            (Authorization: Bearer <sessionId>) → session info, refreshing expired tokens
+ * - `GET  /api/me`            (Authorization: Bearer <sessionId>) → session info, refreshing expired tokens,
+ *     and `profile: { name?, avatar?, phone? }` from the wallet's inquiryUserInfo (signed both ways), each
+ *     field only when the session's scopes cover it (USER_NAME, USER_AVATAR, USER_CONTACTINFO); `{}` when
+ *     they cover none (no wallet call); `null` when the wallet call fails (the rest is still answered).
  * - `POST /api/auth/refresh`  (Bearer) → the same, forcing a refresh-token grant
  * - `POST /api/auth/logout`   (Bearer) → 204
  * Error codes: 400 BAD_REQUEST, 413 PAYLOAD_TOO_LARGE, 415 BAD_REQUEST, 405 METHOD_NOT_ALLOWED;
@@ -49,6 +52,20 @@ const consoleLogger = {
 /** @type {Logger} */
 const silentLogger = { warn() {}, error() {} };
 
+/**
+ * An avatar the page may load: a same-origin path (the simulated wallet's `/sim/avatars/…`) or an
+ * https URL; nothing that could be a script or another scheme.
+ * @param {string} value
+ */
+function isSafeImageUrl(value) {
+  if (/^\/(?!\/)[A-Za-z0-9._~\/-]*$/.test(value)) return !value.split('/').includes('..');
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /** @param {string} value */
 const sha256 = (value) => createHash('sha256').update(value, 'utf8').digest('hex');
 
@@ -70,6 +87,7 @@ const sha256 = (value) => createHash('sha256').update(value, 'utf8').digest('hex
  *   refreshMarginMs?: number,
  *   requestTimeoutMs?: number,
  *   maxBodyBytes?: number,
+ *   profileTimeoutMs?: number,
  * }} options
  */
 export function createMerchantBackend(options) {
@@ -83,6 +101,8 @@ export function createMerchantBackend(options) {
     requestTimeoutMs = 10_000,
     maxBodyBytes = 16 * 1024,
   } = options;
+  // The profile is an extra of /api/me: a slow wallet may not hold the whole answer back for long.
+  const profileTimeoutMs = options.profileTimeoutMs ?? Math.min(requestTimeoutMs, 5_000);
   const logger = options.logger === undefined ? consoleLogger : options.logger ?? silentLogger;
   const inMemory = dbPath === ':memory:' || dbPath === '';
   if (!inMemory) mkdirSync(dirname(dbPath), { recursive: true });
@@ -278,8 +298,8 @@ export function createMerchantBackend(options) {
         sendJson(res, 200, await exchange(authCode, [...new Set(/** @type {string[]} */ (scopes))]));
       },
     },
-    '/api/me': { method: 'GET', run: (req, res) => sessionInfo(req, res, false) },
-    '/api/auth/refresh': { method: 'POST', run: (req, res) => sessionInfo(req, res, true) },
+    '/api/me': { method: 'GET', run: (req, res) => sessionInfo(req, res, false, true) },
+    '/api/auth/refresh': { method: 'POST', run: (req, res) => sessionInfo(req, res, true, false) },
     '/api/auth/logout': {
       method: 'POST',
       async run(req, res) {
@@ -290,8 +310,12 @@ export function createMerchantBackend(options) {
     },
   };
 
-  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {boolean} force */
-  async function sessionInfo(req, res, force) {
+  /**
+   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+   * @param {boolean} force refresh the tokens even when the access token is still valid
+   * @param {boolean} withProfile add `profile` (asks the wallet's inquiryUserInfo)
+   */
+  async function sessionInfo(req, res, force, withProfile) {
     req.resume();
     const { idHash, session: before } = authenticate(req);
     const refreshed = await ensureFresh(before, force);
@@ -303,7 +327,38 @@ export function createMerchantBackend(options) {
       accessTokenExpiresAt: session.accessExpiresAt,
       refreshTokenExpiresAt: session.refreshExpiresAt,
       refreshed,
+      ...(withProfile ? { profile: await profileOf(session) } : {}),
     });
+  }
+
+  /**
+   * The user's name, avatar and (masked) phone from the wallet's inquiryUserInfo, each only when this
+   * session's scopes cover it (the wallet in turn answers only what the token's scopes reach). Nothing
+   * is cached: the access token is decrypted for the call and dropped, the answer goes to the caller.
+   * @param {import('./merchant-store.mjs').SessionRecord} session
+   * @returns {Promise<{ name?: string, avatar?: string, phone?: string } | null>} null when the wallet call failed
+   */
+  async function profileOf(session) {
+    const wants = { name: session.scopes.includes('USER_NAME'), avatar: session.scopes.includes('USER_AVATAR'), phone: session.scopes.includes('USER_CONTACTINFO') };
+    if (!wants.name && !wants.avatar && !wants.phone) return {};
+    try {
+      const { accessToken } = store.readTokens(session.tokenId);
+      const info = await wallet.inquiryUserInfo(accessToken, { timeoutMs: profileTimeoutMs });
+      if (session.customerId && info.userId !== null && info.userId !== session.customerId) {
+        logger.warn('inquiryUserInfo answered for another user; profile left out');
+        return null;
+      }
+      const avatar = info.avatar !== null && isSafeImageUrl(info.avatar) ? info.avatar : null;
+      return {
+        ...(wants.name && info.fullName !== null ? { name: info.fullName } : {}),
+        ...(wants.avatar && avatar !== null ? { avatar } : {}),
+        ...(wants.phone && info.mobilePhone !== null ? { phone: info.mobilePhone } : {}),
+      };
+    } catch (error) {
+      // OpenApiError messages never carry tokens; for anything else only the error's name is logged.
+      logger.warn(`inquiryUserInfo failed; profile left out: ${error instanceof OpenApiError ? error.message : error instanceof Error ? error.name : 'error'}`);
+      return null;
+    }
   }
 
   /**

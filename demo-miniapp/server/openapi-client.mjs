@@ -1,19 +1,20 @@
 /**
- * The merchant side of `applyToken`: signs the request, and trusts the answer only when the wallet's
- * `Signature` over `Client-Id.Response-Time.body` verifies with the wallet public key and the
- * `Response-Time` is recent. (The official SuperQi demo backend skips this check; without it anyone on
- * the path can hand the backend tokens of their choosing.)
+ * The merchant side of `applyToken` and `inquiryUserInfo`: signs the request, and trusts the answer only
+ * when the wallet's `Signature` over `POST <path>\n<Client-Id>.<Response-Time>.<body>` verifies with the
+ * wallet public key and the `Response-Time` is recent. (The official SuperQi demo backend skips this
+ * check; without it anyone on the path can hand the backend tokens, or user data, of their choosing.)
  */
-import { APPLY_TOKEN_PATH, formatSignatureHeader, parseIsoTime, requestTime, sign, signedContent, toPrivateKey, toPublicKey, verifySignatureHeader } from './signing.mjs';
+import { APPLY_TOKEN_PATH, INQUIRY_USER_INFO_PATH, formatSignatureHeader, parseIsoTime, requestTime, sign, signedContent, toPrivateKey, toPublicKey, verifySignatureHeader } from './signing.mjs';
 
 const MAX_RESPONSE_CHARS = 256 * 1024;
 
 /**
- * Why an applyToken call failed:
- * - `refused`: the wallet answered F (`resultCode` says why: INVALID_CODE, USED_REFRESH_TOKEN, ACCESS_DENIED…)
+ * Why an OpenAPI call failed:
+ * - `refused`: the wallet answered F (`resultCode` says why: INVALID_CODE, USED_REFRESH_TOKEN,
+ *   INVALID_ACCESS_TOKEN, ACCESS_DENIED…)
  * - `transient`: U result, HTTP 5xx / 429, network error or timeout; the same call may succeed later
  * - `invalid-response`: an answer that cannot be trusted or read (unsigned, bad signature, stale
- *   Response-Time, other Client-Id, not JSON, success without a token)
+ *   Response-Time, other Client-Id, not JSON, success without a token / without user info)
  */
 export class OpenApiError extends Error {
   /**
@@ -36,6 +37,9 @@ export class OpenApiError extends Error {
  *   refreshToken: string | null, refreshTokenExpiresAt: number | null,
  *   customerId: string | null,
  * }} TokenGrant
+ * @typedef {{
+ *   userId: string | null, fullName: string | null, avatar: string | null, mobilePhone: string | null,
+ * }} UserInfo  what inquiryUserInfo answered (each null when absent: the token's scopes do not reach it)
  */
 
 /**
@@ -56,22 +60,27 @@ export function createOpenApiClient(options) {
   const fetchImpl = options.fetchImpl ?? globalThis.fetch;
   const merchantKey = toPrivateKey(options.merchantPrivateKeyPem);
   const walletKey = toPublicKey(options.walletPublicKeyPem);
-  const url = new URL(`${options.baseUrl.replace(/\/+$/, '')}${APPLY_TOKEN_PATH}`);
-  // The signed path is the one actually requested (a real base URL may carry a path prefix).
-  const path = url.pathname;
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const url = new URL(`${base}${APPLY_TOKEN_PATH}`);
+  const userInfoUrl = new URL(`${base}${INQUIRY_USER_INFO_PATH}`);
 
   /**
-   * @param {{ grantType: 'AUTHORIZATION_CODE', authCode: string } | { grantType: 'REFRESH_TOKEN', refreshToken: string }} request
-   * @returns {Promise<TokenGrant>}
+   * One signed call; resolves with the answer's payload when it is a verified S / SUCCESS.
+   * @param {URL} target
+   * @param {object} request
+   * @param {number} callTimeoutMs
+   * @returns {Promise<any>}
    */
-  async function applyToken(request) {
+  async function call(target, request, callTimeoutMs) {
+    // The signed path is the one actually requested (a real base URL may carry a path prefix).
+    const path = target.pathname;
     const body = JSON.stringify(request);
     const time = requestTime(now());
     const signature = sign(signedContent({ method: 'POST', path, clientId, time, body }), merchantKey);
     let response;
     let text;
     try {
-      response = await fetchImpl(url, {
+      response = await fetchImpl(target, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json; charset=UTF-8',
@@ -80,7 +89,7 @@ export function createOpenApiClient(options) {
           Signature: formatSignatureHeader(signature, keyVersion),
         },
         body,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(callTimeoutMs),
       });
       text = await response.text();
     } catch (error) {
@@ -115,7 +124,16 @@ export function createOpenApiClient(options) {
     if (result?.resultStatus === 'U') throw new OpenApiError('transient', `wallet result U ${resultCode}`, { resultCode, status });
     if (result?.resultStatus === 'F') throw new OpenApiError('refused', `wallet result F ${resultCode}`, { resultCode, status });
     if (result?.resultStatus !== 'S' || resultCode !== 'SUCCESS') throw new OpenApiError('invalid-response', 'wallet answer has no valid result', { status });
+    return payload;
+  }
 
+  /**
+   * @param {{ grantType: 'AUTHORIZATION_CODE', authCode: string } | { grantType: 'REFRESH_TOKEN', refreshToken: string }} request
+   * @returns {Promise<TokenGrant>}
+   */
+  async function applyToken(request) {
+    const payload = await call(url, request, timeoutMs);
+    const status = 200;
     const accessTokenExpiresAt = parseIsoTime(payload.accessTokenExpiryTime);
     if (typeof payload.accessToken !== 'string' || !payload.accessToken || accessTokenExpiresAt === null) {
       throw new OpenApiError('invalid-response', 'wallet success without a usable access token', { status });
@@ -130,5 +148,36 @@ export function createOpenApiClient(options) {
     };
   }
 
-  return { applyToken, url: url.href };
+  /**
+   * The user's info, as far as the token's scopes reach (`userId` always; name, avatar, mobile number
+   * with USER_NAME, USER_AVATAR, USER_CONTACTINFO).
+   * @param {string} accessToken
+   * @param {{ timeoutMs?: number }} [callOptions]
+   * @returns {Promise<UserInfo>}
+   */
+  async function inquiryUserInfo(accessToken, callOptions = {}) {
+    const payload = await call(userInfoUrl, { accessToken }, callOptions.timeoutMs ?? timeoutMs);
+    const info = payload.userInfo;
+    if (!info || typeof info !== 'object' || Array.isArray(info)) throw new OpenApiError('invalid-response', 'wallet success without user info', { status: 200 });
+    const mobile = Array.isArray(info.contactInfos) ? info.contactInfos.find((/** @type {any} */ c) => c && c.contactType === 'MOBILE_PHONE') : undefined;
+    return {
+      userId: displayText(info.userId, 64),
+      fullName: displayText(info.userName?.fullName, 128),
+      avatar: displayText(info.avatar, 2048),
+      mobilePhone: displayText(mobile?.contactNo, 64),
+    };
+  }
+
+  return { applyToken, inquiryUserInfo, url: url.href, userInfoUrl: userInfoUrl.href };
+}
+
+/**
+ * A short displayable string from the wallet, or null (absent, empty, too long, control characters).
+ * @param {unknown} value @param {number} max
+ */
+function displayText(value, max) {
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  // eslint-disable-next-line no-control-regex
+  return trimmed.length > 0 && trimmed.length <= max && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(trimmed) ? trimmed : null;
 }

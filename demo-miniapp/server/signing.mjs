@@ -1,5 +1,5 @@
 /**
- * SuperQi / Alipay+ OpenAPI message signing (PLATFORM.md, "applyToken").
+ * SuperQi / Alipay+ OpenAPI message signing (PLATFORM.md, "applyToken"; inquiryUserInfo signs alike).
  *
  * Signed content: `"<METHOD> <PATH>\n<Client-Id>.<Request-Time>.<body>"`, SHA-256 with RSA PKCS#1 v1.5,
  * base64. Requests are signed with the merchant's key, responses (same layout, `Response-Time` and the
@@ -11,6 +11,8 @@ import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, sign
 export const ALGORITHM = 'RSA256';
 /** The applyToken endpoint path (relative to the wallet OpenAPI base URL). */
 export const APPLY_TOKEN_PATH = '/v1/authorizations/applyToken';
+/** The inquiryUserInfo endpoint path (relative to the wallet OpenAPI base URL). */
+export const INQUIRY_USER_INFO_PATH = '/v1/users/inquiryUserInfo';
 
 /**
  * @param {{ method: string, path: string, clientId: string, time: string, body: string }} parts

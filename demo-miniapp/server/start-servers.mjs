@@ -3,8 +3,8 @@
  * backend, both on one HTTP server (their paths do not overlap). The merchant backend reaches the wallet
  * over real HTTP at that server's URL, with real signatures.
  *
- * The page server (PORT, default 4173) mounts `handler` so that the page calls `/api/...` and
- * `/sim/codes` on its own origin:
+ * The page server (PORT, default 4173) mounts `handler` so that the page calls `/api/...`,
+ * `/sim/codes` and `/sim/avatars/...` on its own origin:
  *
  *   const demo = await startServers({ dataDir });
  *   http.createServer((req, res) => { if (!demo.handler(req, res)) servePage(req, res); });

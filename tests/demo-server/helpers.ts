@@ -93,16 +93,21 @@ export interface SignedCallOptions {
   signature?: string | null;
   /** Sign this body instead of the one sent. */
   signBody?: string;
+  /** The OpenAPI path to call (default: applyToken's). */
+  path?: string;
+  /** Sign this path instead of the one called. */
+  signPath?: string;
 }
 
-/** A hand-made applyToken call, signed like a merchant does, for probing the wallet simulator. */
+/** A hand-made OpenAPI call (applyToken unless `path` says otherwise), signed like a merchant does, for probing the wallet simulator. */
 export async function signedApplyToken(signing: any, options: SignedCallOptions): Promise<RawAnswer> {
+  const apiPath: string = options.path ?? signing.APPLY_TOKEN_PATH;
   const clientId = options.clientId === undefined ? 'TEST_CLIENT' : options.clientId;
   const body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   const time = options.time === undefined ? signing.requestTime((options.now ?? Date.now)()) : options.time;
   const content = signing.signedContent({
     method: 'POST',
-    path: signing.APPLY_TOKEN_PATH,
+    path: options.signPath ?? apiPath,
     clientId: clientId ?? '',
     time: time ?? '',
     body: options.signBody ?? body,
@@ -112,5 +117,11 @@ export async function signedApplyToken(signing: any, options: SignedCallOptions)
   if (time !== null) headers['Request-Time'] = time;
   const signature = options.signature === undefined ? signing.formatSignatureHeader(signing.sign(content, options.privateKeyPem)) : options.signature;
   if (signature !== null) headers.Signature = signature;
-  return fetch(`${options.baseUrl}${signing.APPLY_TOKEN_PATH}`, { method: 'POST', headers, body }).then(readAnswer);
+  return fetch(`${options.baseUrl}${apiPath}`, { method: 'POST', headers, body }).then(readAnswer);
+}
+
+/** A hand-made inquiryUserInfo call (`{ accessToken }` unless `body` is given), signed like a merchant does. */
+export function signedInquiryUserInfo(signing: any, options: Omit<SignedCallOptions, 'body'> & { accessToken?: string; body?: unknown }): Promise<RawAnswer> {
+  const { accessToken, ...rest } = options;
+  return signedApplyToken(signing, { ...rest, body: options.body ?? { accessToken }, path: signing.INQUIRY_USER_INFO_PATH });
 }

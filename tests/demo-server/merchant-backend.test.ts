@@ -152,6 +152,8 @@ describe('POST /api/auth/session', () => {
       accessTokenExpiresAt: signing.parseIsoTime(issued.accessTokenExpiryTime),
       refreshTokenExpiresAt: signing.parseIsoTime(issued.refreshTokenExpiryTime),
       refreshed: false,
+      // USER_NAME: the name from the wallet's inquiryUserInfo (user-info.test.ts covers the profile).
+      profile: { name: expect.stringMatching(/^[A-Z][a-z]+ Al-[A-Z][a-z]+$/) },
     });
 
     for (const secret of secrets) {

@@ -254,6 +254,11 @@ describe('the demo miniapp', () => {
     await card.getByText('Name and photo', { exact: true }).waitFor();
     // The backend's /api/me answered: the wallet customer id is shown.
     await page.waitForFunction(() => /^\d{20}$/.test(document.getElementById('profile-customer')?.textContent ?? ''));
+    // …and the name and photo the backend read from the wallet's user-info API with its token.
+    await page.waitForFunction(() => /^[A-Z][a-z]+ Al-[A-Z][a-z]+$/.test(document.getElementById('profile-name')?.textContent ?? ''));
+    const avatar = await page.locator('#profile-avatar img').getAttribute('src');
+    expect(avatar).toMatch(/^\/sim\/avatars\/\d+\.svg$/);
+    expect(await page.evaluate(async (src) => (await fetch(src as string)).headers.get('content-type'), avatar)).toContain('image/svg+xml');
     expect(await page.getByRole('button', { name: PROFILE_BUTTON }).count()).toBe(0);
     expect(await sessionScopes(page)).toEqual(expect.arrayContaining(['auth_base', 'USER_NAME', 'USER_AVATAR']));
     const prompted = (await calls(page)).filter((c) => c.prompted);
