@@ -5,7 +5,8 @@
  */
 import { backoffDelay, delay } from './backoff';
 import { createEngagementSensor } from './engagement';
-import { AuthError, mapPlatformCode, REFUSED_CODE_ERRORS } from './errors';
+import { AuthError, mapPlatformCode } from './errors';
+import { submitError } from './submit-errors';
 import { isDenial } from './normalize';
 import { findHost, waitForBridge } from './host';
 import { PromptLock } from './prompt-lock';
@@ -38,11 +39,18 @@ interface Flight {
   readonly generation: number;
   readonly controller: AbortController;
   status: AuthorizerStatus;
-  waiters: number;
-  /** Set while a consent prompt waits for engagement or the sheet: opens the wallet prompt now. */
-  trigger: (() => void) | null;
+  /** The callers waiting for this flight; when the last one leaves, the flight is aborted. */
+  readonly waiters: Set<Waiter>;
+  /** The flight that took this one over (a tap absorbing a request still waiting for the user). */
+  forward: Flight | null;
   promise: Promise<void>;
 }
+
+interface Waiter {
+  current: Flight;
+}
+
+type CodeResult = AuthCodeResult & { obtainedAt: number };
 
 const STATUS_RANK: Record<AuthorizerStatus, number> = { idle: 0, waiting: 1, fetching: 2, submitting: 3, prompting: 4 };
 
@@ -66,27 +74,6 @@ function expiryOf(data: unknown): number | undefined {
     return Number.isFinite(parsed) ? parsed : undefined;
   }
   return undefined;
-}
-
-function isRefusedCode(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  const platformCode = (error as { platformCode?: unknown } | null)?.platformCode;
-  return (
-    (typeof code === 'string' && REFUSED_CODE_ERRORS.includes(code)) ||
-    (typeof platformCode === 'string' && REFUSED_CODE_ERRORS.includes(platformCode))
-  );
-}
-
-/** The backend error as the kit reports it: never carrying the code, transient when it says so. */
-function backendError(error: unknown, scopes: readonly string[]): AuthError {
-  if (error instanceof AuthError && error.code === 'BACKEND_ERROR') return error;
-  const e = (error ?? {}) as { retryable?: unknown; status?: unknown; code?: unknown };
-  const status = typeof e.status === 'number' ? e.status : undefined;
-  const retryable = typeof e.retryable === 'boolean' ? e.retryable : status === undefined || status >= 500 || status === 429;
-  const init: ConstructorParameters<typeof AuthError>[1] = { retryable, scopes };
-  if (status !== undefined) init.status = status;
-  if (typeof e.code === 'string' && e.code.length <= 64) init.platformCode = e.code;
-  return new AuthError('BACKEND_ERROR', init);
 }
 
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
@@ -202,16 +189,57 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     });
   }
 
-  /** Calls the wallet now: synchronously when a host is there. */
-  function hostCall(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching'): Promise<AuthCodeResult & { obtainedAt: number }> {
-    if (flight.controller.signal.aborted) return Promise.reject(abortedError(scopes));
+  /**
+   * Calls the wallet now: synchronously when a host is there. `answered` settles when the wallet
+   * has answered (its page, if any, is gone), which may be after the call timed out.
+   */
+  function hostCall(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching'): { result: Promise<CodeResult>; answered: Promise<void> } {
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    if (flight.controller.signal.aborted) {
+      answer();
+      return { result: Promise.reject(abortedError(scopes)), answered };
+    }
     setStatus(flight, kind);
-    const stamp = (r: AuthCodeResult) => ({ ...r, obtainedAt: now() });
+    const call = (host: NonNullable<ReturnType<typeof findHost>>) =>
+      callHost(host, scopes, opts.timeoutMs, answer).then((r): CodeResult => ({ ...r, obtainedAt: now() }));
     const resolved = findHost(opts.host);
-    if (resolved) return callHost(resolved, scopes, opts.timeoutMs).then(stamp);
-    return waitForBridge(opts.host === undefined ? DEFAULT_BRIDGE_WAIT_MS : 0).then((late) => {
-      if (!late) throw new AuthError('NOT_IN_MINIAPP', { scopes });
-      return callHost(late, scopes, opts.timeoutMs).then(stamp);
+    const result = resolved
+      ? call(resolved)
+      : waitForBridge(opts.host === undefined ? DEFAULT_BRIDGE_WAIT_MS : 0).then((late) => {
+          if (!late) throw new AuthError('NOT_IN_MINIAPP', { scopes });
+          return call(late);
+        });
+    // Only a TIMEOUT leaves the wallet's page possibly open; every other outcome ends the call.
+    result.then(answer, (error) => {
+      if (!(error instanceof AuthError && error.code === 'TIMEOUT')) answer();
+    });
+    return { result, answered };
+  }
+
+  /**
+   * A wallet call under the prompt lock. The lock is held until the wallet has answered: a page
+   * still open after TIMEOUT never gets a second one over it. Waiting for the lock is bounded by
+   * `timeoutMs`.
+   */
+  function promptCall(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching' = 'prompting'): Promise<CodeResult> {
+    return new Promise((resolve, reject) => {
+      let gaveUp = false;
+      const timer = lock.busy
+        ? setTimeout(() => {
+            gaveUp = true;
+            reject(new AuthError('TIMEOUT', { scopes, message: 'Another wallet prompt is still open.' }));
+          }, opts.timeoutMs)
+        : undefined;
+      void lock.run(() => {
+        clearTimeout(timer);
+        if (gaveUp) return Promise.resolve();
+        const call = hostCall(flight, scopes, kind);
+        call.result.then(resolve, reject);
+        return call.answered;
+      });
     });
   }
 
@@ -220,7 +248,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     const retry = scopes.every(isSilentScope);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await untilAborted(flight, hostCall(flight, scopes, 'fetching'), scopes);
+        return await untilAborted(flight, hostCall(flight, scopes, 'fetching').result, scopes);
       } catch (error) {
         const transient = error instanceof AuthError && error.retryable;
         if (!retry || !transient || attempt >= opts.maxRetries) throw error;
@@ -232,11 +260,12 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   }
 
   /**
-   * A consent call. With a gesture the wallet prompt opens now; otherwise it waits for engagement
-   * and then goes through the consent presenter (the `<consent-prompt>` sheet) when there is one.
+   * A consent call. With a gesture the wallet prompt opens now, inside the tap. Otherwise (or when
+   * another prompt holds the lock) it waits for engagement, then goes through the consent
+   * presenter (the `<consent-prompt>` sheet) when there is one.
    */
   function consentCall(flight: Flight, scopes: string[], gesture: boolean): Promise<AuthCodeResult & { obtainedAt: number }> {
-    if (gesture) return untilAborted(flight, lock.run(() => hostCall(flight, scopes, 'prompting')), scopes);
+    if (gesture && !lock.busy) return untilAborted(flight, promptCall(flight, scopes), scopes);
     return new Promise((resolve, reject) => {
       let done = false;
       let closeSheet: (() => void) | null = null;
@@ -244,7 +273,6 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       const settle = (): boolean => {
         if (done) return false;
         done = true;
-        flight.trigger = null;
         signal.removeEventListener('abort', onAbort);
         const close = closeSheet;
         closeSheet = null;
@@ -252,24 +280,25 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         return true;
       };
       const open = () => {
-        if (settle()) untilAborted(flight, lock.run(() => hostCall(flight, scopes, 'prompting')), scopes).then(resolve, reject);
+        if (settle()) untilAborted(flight, promptCall(flight, scopes), scopes).then(resolve, reject);
       };
       const onAbort = () => {
         if (settle()) reject(abortedError(scopes));
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      flight.trigger = open;
       setStatus(flight, 'waiting');
 
       const present = (show: ConsentPresenter) =>
         lock.run(
-          () =>
+          (releaseLock) =>
             new Promise<void>((release) => {
               if (done) return release();
               const sheet = new AbortController();
-              // Closing the sheet without a wallet call frees the lock at once.
+              // Closing the sheet without a wallet call frees the lock at once: a tap in the
+              // same task can open the wallet.
               closeSheet = () => {
                 sheet.abort();
+                releaseLock();
                 release();
               };
               const pending: PendingConsent = {
@@ -283,8 +312,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
                   settle();
                   sheet.abort();
                   const call = hostCall(flight, scopes, 'prompting');
-                  call.then(() => release(), () => release());
-                  untilAborted(flight, call, scopes).then(resolve, reject);
+                  void call.answered.then(() => release());
+                  untilAborted(flight, call.result, scopes).then(resolve, reject);
                 },
                 dismiss() {
                   if (!settle()) return;
@@ -293,8 +322,6 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
                   reject(error);
                 },
               };
-              // A gesture arriving while the sheet is open proceeds the same way.
-              flight.trigger = () => pending.proceed();
               try {
                 show(pending);
               } catch (error) {
@@ -305,7 +332,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
             }),
         );
 
-      sensor.whenEngaged(signal).then(
+      // A tap that found the lock busy already counts as engagement.
+      (gesture ? Promise.resolve() : sensor.whenEngaged(signal)).then(
         () => {
           if (done) return;
           if (presenter) void present(presenter);
@@ -335,29 +363,21 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       data = await submit(result.authCode, { scopes: [...scopes], attempt, signal });
     } catch (error) {
       if (signal.aborted) throw abortedError(scopes);
-      if (isRefusedCode(error)) throw new AuthError('CODE_REJECTED', { scopes, platformCode: refusedCodeOf(error) });
-      throw backendError(error, scopes);
+      throw submitError(error, scopes, result.authCode);
     }
     if (signal.aborted) throw abortedError(scopes);
-    if (data !== undefined && containsCode(data, result.authCode)) {
-      // Never store an echoed code: the session would carry it into storage.
+    // The session is stored as JSON: what cannot be stored, or would carry the code into storage,
+    // is refused before anything is kept.
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(data);
+    } catch {
+      throw new AuthError('BACKEND_ERROR', { scopes, retryable: false, message: 'The backend answer cannot be stored (not serialisable).' });
+    }
+    if (text !== undefined && text.includes(result.authCode)) {
       throw new AuthError('BACKEND_ERROR', { scopes, retryable: false, message: 'The backend answer echoed the auth code; it was not stored.' });
     }
-    return data;
-  }
-
-  function refusedCodeOf(error: unknown): string | undefined {
-    const e = error as { code?: unknown; platformCode?: unknown };
-    const value = typeof e.platformCode === 'string' ? e.platformCode : e.code;
-    return typeof value === 'string' && REFUSED_CODE_ERRORS.includes(value) ? value : undefined;
-  }
-
-  function containsCode(data: unknown, code: string): boolean {
-    try {
-      return JSON.stringify(data).includes(code);
-    } catch {
-      return false;
-    }
+    return data === undefined ? null : JSON.parse(text as string);
   }
 
   /** Submits a code; after a refused (or stale) code, gets one fresh code and submits that once. */
@@ -375,7 +395,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     // scopes still go through the prompt lock in case it asks again.
     const fresh = scopes.every(isSilentScope)
       ? await silentCall(flight, scopes)
-      : await untilAborted(flight, lock.run(() => hostCall(flight, scopes, 'fetching')), scopes);
+      : await untilAborted(flight, promptCall(flight, scopes, 'fetching'), scopes);
     const freshScopes = scopes.filter((s) => fresh.grantedScopes.includes(s));
     if (freshScopes.length === 0) throw new AuthError('CODE_REJECTED', { scopes });
     try {
@@ -446,90 +466,170 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     }
   }
 
-  function startFlight(scopes: string[], gesture: boolean): Flight {
+  /** A new flight, registered but not started (so callers can be moved onto it first). */
+  function createFlight(scopes: string[]): Flight {
     const flight: Flight = {
       scopes,
       generation,
       controller: new AbortController(),
       status: 'idle',
-      waiters: 0,
-      trigger: null,
+      waiters: new Set(),
+      forward: null,
       promise: Promise.resolve(),
     };
     flights.add(flight);
+    return flight;
+  }
+
+  function launch(flight: Flight, gesture: boolean): Flight {
     flight.promise = runFlight(flight, gesture).finally(() => {
       flights.delete(flight);
       flight.controller.abort();
-      emit({ type: 'status', status: status(), scopes: [...scopes] });
+      emit({ type: 'status', status: status(), scopes: [...flight.scopes] });
     });
     // Errors reach callers through waitFor; never leave an unhandled rejection behind.
     flight.promise.catch(() => undefined);
     return flight;
   }
 
-  /** One caller waiting for a flight; when every caller has aborted, the flight is aborted. */
+  /**
+   * One caller waiting for a flight (following it when a tap takes it over); when every caller
+   * has left, the flight is aborted.
+   */
   function waitFor(flight: Flight, signal: AbortSignal | undefined): Promise<void> {
-    flight.waiters++;
+    const waiter: Waiter = { current: flight };
+    flight.waiters.add(waiter);
     return new Promise<void>((resolve, reject) => {
       let left = false;
       const leave = () => {
         if (left) return;
         left = true;
         signal?.removeEventListener('abort', onAbort);
-        if (--flight.waiters === 0 && flights.has(flight)) flight.controller.abort();
+        const f = waiter.current;
+        f.waiters.delete(waiter);
+        if (f.waiters.size === 0 && flights.has(f)) f.controller.abort();
       };
       const onAbort = () => {
         leave();
         reject(abortedError(flight.scopes));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      flight.promise.then(
-        () => {
-          leave();
-          resolve();
-        },
-        (error) => {
-          leave();
-          reject(error);
-        },
-      );
+      const follow = (target: Flight): Promise<void> =>
+        target.promise.then(
+          (): Promise<void> | void => {
+            if (waiter.current !== target) return follow(waiter.current);
+            leave();
+            resolve();
+          },
+          (error): Promise<void> | void => {
+            if (waiter.current !== target) return follow(waiter.current);
+            leave();
+            reject(error);
+          },
+        );
+      void follow(flight);
     });
   }
 
-  function authorizeNow(scopes: string[], gesture: boolean, defer: boolean, signal: AbortSignal | undefined): Promise<Session> {
+  /** A tap takes over a request still waiting for the user: its callers now wait for `into`. */
+  function absorb(waiting: Flight, into: Flight): void {
+    waiting.forward = into;
+    for (const w of waiting.waiters) {
+      w.current = into;
+      into.waiters.add(w);
+    }
+    waiting.waiters.clear();
+    waiting.controller.abort();
+  }
+
+  /** The error as this caller sees it: only its own scopes. */
+  function narrow(error: unknown, scopes: readonly string[]): unknown {
+    if (!(error instanceof AuthError) || error.scopes.every((s) => scopes.includes(s))) return error;
+    const own = error.scopes.filter((s) => scopes.includes(s));
+    const session = currentSession();
+    const init: ConstructorParameters<typeof AuthError>[1] = {
+      message: error.message,
+      retryable: error.retryable,
+      scopes: own.length > 0 ? own : scopes.filter((s) => !session?.scopes.includes(s)),
+    };
+    if (error.platformCode !== undefined) init.platformCode = error.platformCode;
+    if (error.status !== undefined) init.status = error.status;
+    const narrowed = new AuthError(error.code, init);
+    if (dismissals.has(error)) dismissals.add(narrowed);
+    return narrowed;
+  }
+
+  function authorizeNow(scopes: string[], gesture: boolean, defer: boolean, signal: AbortSignal | undefined, retryOwn = true): Promise<Session> {
     const cached = currentSession();
     if (covers(cached, scopes)) return Promise.resolve(copySession(cached as Session));
     const needed = scopes.filter((s) => !cached?.scopes.includes(s));
 
     const denied = needed.filter((s) => state.consent[s] === 'denied');
     if (denied.length > 0 && !gesture) return Promise.reject(new AuthError('DENIED', { scopes: denied }));
-    if (!gesture && !defer && !sensor.engaged && needsConsent(needed)) {
+    const prompts = needsConsent(needed);
+    if (!gesture && !defer && !sensor.engaged && prompts) {
       return Promise.reject(new AuthError('FIRST_SCREEN', { scopes: needed.filter((s) => !isSilentScope(s)) }));
     }
 
-    // Share the flights already fetching these scopes; fetch only the rest.
+    // Share the flights already fetching these scopes and fetch only the rest, with two
+    // exceptions: a tap takes over requests still waiting for the user (one prompt, opened in the
+    // tap), and a request that needs no prompt never waits behind one that waits for the user.
     const live = [...flights].filter((f) => f.generation === generation && !f.controller.signal.aborted);
-    const joined = live.filter((f) => f.scopes.some((s) => needed.includes(s)));
+    const overlapping = live.filter((f) => f.scopes.some((s) => needed.includes(s)));
+    const waiting = overlapping.filter((f) => f.status === 'waiting');
+    const joined = overlapping.filter((f) => f.status !== 'waiting' || (!gesture && prompts));
     const rest = needed.filter((s) => !joined.some((f) => f.scopes.includes(s)));
-    if (gesture) for (const f of joined) f.trigger?.();
-    const mine = rest.length > 0 ? [startFlight(rest, gesture)] : [];
-    const waits = [...joined, ...mine].map((f) => waitFor(f, signal));
+    const absorbed = gesture ? waiting : [];
+    const scopesOfMine = [...new Set([...rest, ...absorbed.flatMap((f) => f.scopes)])];
+    let mine: Flight | null = null;
+    if (scopesOfMine.length > 0) {
+      mine = createFlight(scopesOfMine);
+      // The absorbed flights are aborted before this one starts: their sheets close and free the
+      // lock, so the wallet opens inside this tap.
+      for (const f of absorbed) absorb(f, mine);
+      launch(mine, gesture);
+    }
+    const waits = [...joined, ...(mine ? [mine] : [])].map((f) => waitFor(f, signal));
     const started = generation;
-    return Promise.all(waits).then(() => {
-      // Signed out in between: never start the flow again on the old request's gesture.
-      if (generation !== started) throw abortedError(scopes);
+    const answer = (): Session | null => {
       const session = currentSession();
       if (covers(session, scopes)) return copySession(session as Session);
       // The backend's session expired at once (an `expiresAt` in the past, e.g. in seconds, or a
       // skewed clock): answer with it rather than run the flow again and again.
       if (covers(state.session, scopes)) return copySession(state.session as Session);
-      // A joined flight covered other scopes too and ended before ours were stored. Ask again
-      // without the old gesture: a prompt now would not come from the user's tap.
-      return authorizeNow(scopes, false, defer, signal);
-    }, (error) => {
-      if (error instanceof AuthError) emit({ type: 'error', error });
-      throw error;
-    });
+      return null;
+    };
+    return Promise.all(waits).then(
+      () => {
+        // Signed out in between: never start the flow again on the old request's gesture.
+        if (generation !== started) throw abortedError(scopes);
+        // A joined flight covered other scopes too and ended before ours were stored. Ask again
+        // without the old gesture: a prompt now would not come from the user's tap.
+        return answer() ?? authorizeNow(scopes, false, defer, signal, false);
+      },
+      (error) => {
+        // A shared request failed for scopes this caller did not ask for: what it asked for may
+        // be granted all the same.
+        const session = generation === started && !signal?.aborted ? currentSession() : null;
+        if (session && covers(session, scopes)) return copySession(session);
+        // It failed only for scopes of the other callers (a silent scope shared a denied consent
+        // call): ask for this caller's own, once, without a gesture.
+        if (
+          retryOwn &&
+          generation === started &&
+          !signal?.aborted &&
+          error instanceof AuthError &&
+          error.code !== 'ABORTED' &&
+          error.scopes.length > 0 &&
+          !error.scopes.some((s) => scopes.includes(s))
+        ) {
+          return authorizeNow(scopes, false, defer, signal, false);
+        }
+        const own = narrow(error, scopes);
+        if (own instanceof AuthError) emit({ type: 'error', error: own });
+        throw own;
+      },
+    );
   }
 
   // ------------------------------------------------------------------------------------------

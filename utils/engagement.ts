@@ -6,7 +6,11 @@
 import type { EngagementTarget } from './types';
 
 const INTERACTIONS = ['pointerdown', 'click', 'keydown', 'touchstart'];
-const NAVIGATIONS = ['popstate', 'hashchange'];
+/**
+ * In-app navigations: `popstate` (back/forward). Not `hashchange`: a router setting the hash at
+ * launch fires a trusted one, and a tapped hash link is already a click.
+ */
+const NAVIGATIONS = ['popstate'];
 
 export interface EngagementSensor {
   readonly engaged: boolean;
@@ -16,7 +20,7 @@ export interface EngagementSensor {
   dispose(): void;
 }
 
-type Listener = (event: { isTrusted?: boolean; type: string }) => void;
+type Listener = (event: { isTrusted?: boolean; type: string; userInitiated?: boolean; navigationType?: string }) => void;
 
 function defaultTarget(): EngagementTarget | null {
   const g = globalThis as unknown as Partial<EngagementTarget>;
@@ -49,13 +53,18 @@ export function createEngagementSensor(target: EngagementTarget | null | undefin
   // A navigation counts only when the browser fired it: routers that dispatch a synthetic
   // `popstate` at launch must not open the first screen to consent prompts.
   const onNavigation: Listener = onInteraction;
+  // The Navigation API fires trusted `navigate` events for the page's own pushState too: only the
+  // user's navigations (a link, back/forward) count.
+  const onNavigate: Listener = (event) => {
+    if (event && event.isTrusted === true && (event.userInitiated === true || event.navigationType === 'traverse')) mark();
+  };
 
   const t = target === undefined ? defaultTarget() : target;
   if (t) {
     for (const type of INTERACTIONS) watched.push([t, type, onInteraction]);
     for (const type of NAVIGATIONS) watched.push([t, type, onNavigation]);
     const nav = target === undefined ? navigationTarget() : null;
-    if (nav) watched.push([nav, 'navigate', onNavigation]);
+    if (nav) watched.push([nav, 'navigate', onNavigate]);
     for (const [w, type, l] of watched) w.addEventListener(type, l, true);
   }
 

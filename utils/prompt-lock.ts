@@ -9,22 +9,29 @@ export class PromptLock {
     return this.tail !== null;
   }
 
-  run<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` holding the lock, which is released when its promise settles, or earlier by the
+   * task itself through `release` (a sheet closed without a wallet call frees the lock at once,
+   * so a tap in the same task can open the wallet).
+   */
+  run<T>(task: (release: () => void) => Promise<T>): Promise<T> {
     if (this.tail) {
       return this.tail.then(() => this.run(task));
     }
-    // Hold the lock before the task runs: a task that asks for the lock itself (a sheet that
-    // falls back to the wallet prompt) then waits for its own release instead of slipping in.
-    let release!: () => void;
-    const tail: Promise<void> = new Promise<void>((resolve) => {
-      release = resolve;
-    }).then(() => {
-      if (this.tail === tail) this.tail = null;
+    // Hold the lock before the task runs: a task that asks for the lock itself waits for its own
+    // release instead of slipping in.
+    let done!: () => void;
+    const tail = new Promise<void>((resolve) => {
+      done = resolve;
     });
     this.tail = tail;
+    const release = () => {
+      if (this.tail === tail) this.tail = null;
+      done();
+    };
     let result: Promise<T>;
     try {
-      result = task();
+      result = task(release);
     } catch (error) {
       release();
       return Promise.reject(error);

@@ -43,9 +43,16 @@ export function readRequestOptions(options: unknown): { host?: unknown; timeoutM
  * Calls the host now (synchronously, so a user gesture still counts) and settles once.
  * Exported for the authorizer, which has already validated scopes and host.
  */
-export function callHost(resolved: ResolvedHost, scopes: string[], timeoutMs: number): Promise<AuthCodeResult> {
+export function callHost(resolved: ResolvedHost, scopes: string[], timeoutMs: number, onHostAnswer?: () => void): Promise<AuthCodeResult> {
   return new Promise<AuthCodeResult>((resolve, reject) => {
     let settled = false;
+    // The host's first answer, also after TIMEOUT: until then its page may still be on screen.
+    let heard = false;
+    const hear = () => {
+      if (heard) return;
+      heard = true;
+      onHostAnswer?.();
+    };
     const timer = setTimeout(() => finish(new AuthError('TIMEOUT', { scopes })), timeoutMs);
     function finish(outcome: AuthCodeResult | AuthError): void {
       if (settled) return;
@@ -63,10 +70,10 @@ export function callHost(resolved: ResolvedHost, scopes: string[], timeoutMs: nu
         return new AuthError('UNKNOWN', { scopes });
       }
     };
-    const onSuccess = (res: unknown) => finish(read(res, 'success'));
-    const onFail = (res: unknown) => finish(read(res, 'fail'));
+    const onSuccess = (res: unknown) => (hear(), finish(read(res, 'success')));
+    const onFail = (res: unknown) => (hear(), finish(read(res, 'fail')));
     // `complete` fires after success or fail on most hosts; alone on a few.
-    const onComplete = (res: unknown) => finish(read(res, 'either'));
+    const onComplete = (res: unknown) => (hear(), finish(read(res, 'either')));
     try {
       let returned: unknown;
       if (resolved.kind === 'my') {
@@ -91,7 +98,8 @@ export function callHost(resolved: ResolvedHost, scopes: string[], timeoutMs: nu
         );
       }
     } catch (thrown) {
-      finish(toAuthError(thrown, scopes));
+      hear();
+      finish(read(thrown, 'fail'));
     }
   });
 }

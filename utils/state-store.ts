@@ -72,22 +72,27 @@ export class StateStore {
 
   /** The stored state, synchronously when the adapter is synchronous. */
   load(): PersistedState | Promise<PersistedState> {
-    let value: ReturnType<StorageAdapter['get']>;
     try {
-      value = this.storage.get(this.key);
+      const value = this.storage.get(this.key);
+      if (value && typeof (value as PromiseLike<unknown>).then === 'function') {
+        // Any thenable, adopted into a real promise.
+        return Promise.resolve(value).then(parseState, () => emptyState());
+      }
+      return parseState(value);
     } catch {
+      // A broken adapter (or a value whose getters throw) reads as nothing stored.
       return emptyState();
     }
-    if (value && typeof (value as PromiseLike<unknown>).then === 'function') {
-      // Any thenable, adopted into a real promise.
-      return Promise.resolve(value).then(parseState, () => emptyState());
-    }
-    return parseState(value);
   }
 
   save(state: PersistedState): Promise<void> {
     const empty = state.session === null && Object.keys(state.consent).length === 0;
-    const text = serializeState(state);
+    let text: string;
+    try {
+      text = serializeState(state);
+    } catch {
+      return Promise.resolve();
+    }
     return this.write(() => (empty ? this.storage.remove(this.key) : this.storage.set(this.key, text)));
   }
 

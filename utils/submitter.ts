@@ -38,6 +38,8 @@ function parseUrl(url: string): ParsedUrl | undefined {
     }
   }
   // DSL mini program engines may lack URL: absolute URLs only.
+  // Credentials in the authority (`http://localhost:80@evil.example`) would fool the host check.
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url)) return undefined;
   const m = /^([a-z][a-z0-9+.-]*:)\/\/(\[[^\]]+\]|[^/:?#]+)/i.exec(url);
   return m ? { protocol: (m[1] as string).toLowerCase(), hostname: (m[2] as string).toLowerCase() } : undefined;
 }
@@ -80,7 +82,12 @@ export function readBackendAnswer(response: RawResponse, scopes: readonly string
   if (typeof code === 'string' && PASSED_CODES.has(code)) {
     throw new AuthError('CODE_REJECTED', { ...init, platformCode: code, message: `The backend refused the auth code (${code}).` });
   }
-  const transient = status === undefined || status >= 500 || status === 429 || status === 408;
+  // The backend's own word wins; else U results of the wallet and transient HTTP statuses.
+  const flag = typeof errorField === 'object' && errorField !== null ? (errorField as { retryable?: unknown }).retryable : undefined;
+  const transient =
+    typeof flag === 'boolean'
+      ? flag
+      : code === 'UNKNOWN_EXCEPTION' || code === 'REQUEST_TRAFFIC_EXCEED_LIMIT' || status === undefined || status >= 500 || status === 429 || status === 408;
   throw new AuthError('BACKEND_ERROR', {
     ...init,
     retryable: transient,
@@ -99,21 +106,49 @@ function parseJson(text: unknown): unknown {
   }
 }
 
+/** Reads a field of a host's answer without letting a throwing getter escape. */
+function field(value: unknown, key: string): unknown {
+  try {
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An unreachable or unreadable backend: transient. */
+function unreachable(scopes: readonly string[], message = 'The backend could not be reached.'): AuthError {
+  return new AuthError('BACKEND_ERROR', { retryable: true, scopes, message });
+}
+
 function viaMyRequest(my: MyRequestHost, url: string, headers: Record<string, string>, body: string, timeoutMs: number, ctx: SubmitContext): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (fn: () => unknown) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onAbort);
       try {
         resolve(fn());
       } catch (error) {
-        reject(error);
+        reject(error instanceof AuthError ? error : unreachable(ctx.scopes, 'The backend answer could not be read.'));
       }
     };
+    // Our own timer: a bridge that drops the call (or ignores `timeout`) never settles otherwise.
+    const timer = setTimeout(() => finish(() => { throw unreachable(ctx.scopes, 'The backend did not answer in time.'); }), timeoutMs + 1000);
     const onAbort = () => finish(() => { throw new AuthError('ABORTED', { scopes: ctx.scopes }); });
     ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const answer = (res: unknown, fallbackStatus: number | undefined) => {
+      let status: unknown;
+      let data: unknown;
+      try {
+        status = (res as { status?: unknown } | null | undefined)?.status;
+        data = (res as { data?: unknown } | null | undefined)?.data;
+      } catch {
+        throw unreachable(ctx.scopes, 'The backend answer could not be read.');
+      }
+      return readBackendAnswer({ status: typeof status === 'number' ? status : fallbackStatus, body: parseJson(data) }, ctx.scopes);
+    };
     try {
       my.request({
         url,
@@ -122,9 +157,9 @@ function viaMyRequest(my: MyRequestHost, url: string, headers: Record<string, st
         data: body,
         dataType: 'text',
         timeout: timeoutMs,
-        success: (res) => finish(() => readBackendAnswer({ status: typeof res?.status === 'number' ? res.status : 200, body: parseJson(res?.data) }, ctx.scopes)),
+        success: (res) => finish(() => answer(res, 200)),
         // Alipay calls fail for HTTP errors too (error 19), with status and data when there was an answer.
-        fail: (err) => finish(() => readBackendAnswer({ status: typeof err?.status === 'number' ? err.status : undefined, body: parseJson(err?.data) }, ctx.scopes)),
+        fail: (err) => finish(() => answer(err, undefined)),
       });
     } catch {
       finish(() => readBackendAnswer({ status: undefined, body: undefined }, ctx.scopes));
@@ -141,23 +176,24 @@ async function viaFetch(url: string, headers: Record<string, string>, body: stri
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     let response: Response;
-    try {
-      response = await fetchFn(url, { method: 'POST', headers, body, credentials, signal: controller.signal, cache: 'no-store' });
-    } catch {
-      if (ctx.signal.aborted) throw new AuthError('ABORTED', { scopes: ctx.scopes });
-      return readBackendAnswer({ status: undefined, body: undefined }, ctx.scopes);
-    }
     let text: string;
     try {
+      response = await fetchFn(url, { method: 'POST', headers, body, credentials, signal: controller.signal, cache: 'no-store' });
+      // A body cut short (connection lost, timeout) is a failed call, not an empty answer.
       text = await response.text();
     } catch {
-      text = '';
+      if (ctx.signal.aborted) throw new AuthError('ABORTED', { scopes: ctx.scopes });
+      throw unreachable(ctx.scopes);
     }
     return readBackendAnswer({ status: response.status, body: parseJson(text) }, ctx.scopes);
   } finally {
     clearTimeout(timer);
     ctx.signal.removeEventListener('abort', onAbort);
   }
+}
+
+function isSignal(value: unknown): value is AbortSignal {
+  return typeof value === 'object' && value !== null && typeof (value as AbortSignal).aborted === 'boolean' && typeof (value as AbortSignal).addEventListener === 'function';
 }
 
 export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
@@ -173,8 +209,20 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
   const credentials = options.credentials ?? 'same-origin';
   const headers = { ...extra, 'Content-Type': 'application/json' };
 
-  return (authCode, ctx) => {
+  return (authCode, context) => {
     if (typeof authCode !== 'string' || authCode.length === 0) return Promise.reject(new TypeError('submit: authCode must be a non-empty string.'));
+    const scopes = field(context, 'scopes');
+    if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) {
+      return Promise.reject(new TypeError('submit: context.scopes must be an array of scope names.'));
+    }
+    const signal = field(context, 'signal');
+    if (signal !== undefined && !isSignal(signal)) return Promise.reject(new TypeError('submit: context.signal must be an AbortSignal.'));
+    const ctx: SubmitContext = {
+      scopes: [...scopes],
+      attempt: typeof field(context, 'attempt') === 'number' ? (field(context, 'attempt') as number) : 1,
+      // Callers of the hook that give no signal get one that never aborts.
+      signal: isSignal(signal) ? signal : new AbortController().signal,
+    };
     const body = JSON.stringify({ authCode, scopes: ctx.scopes });
     const my = options.host === undefined ? (globalThis as { my?: unknown }).my : options.host;
     if (isRequestHost(my)) return viaMyRequest(my, url, headers, body, timeoutMs, ctx);

@@ -41,14 +41,52 @@ describe('authorizer – first-screen guard', () => {
     expect(sim.calls).toHaveLength(1);
   });
 
-  it.each(['popstate', 'hashchange'])('proceeds after an in-app navigation (%s)', async (type) => {
+  it('proceeds after an in-app navigation (back/forward: popstate)', async () => {
     const { sim, target, auth } = setup();
     const t = track(auth.authorize('USER_NAME'));
     await flush();
     expect(sim.calls).toHaveLength(0);
-    target.fire(type, true);
+    target.fire('popstate', true);
     await t.promise;
     expect(sim.calls).toHaveLength(1);
+  });
+
+  it('does not count a hash change: a router sets the hash at launch, and a tapped hash link is a click', async () => {
+    const { sim, target, auth } = setup();
+    const t = track(auth.authorize('USER_NAME'));
+    target.fire('hashchange', true);
+    await flush();
+    expect(auth.engaged).toBe(false);
+    expect(sim.calls).toHaveLength(0);
+    await expect(auth.authorize('USER_AVATAR', { defer: false })).rejects.toMatchObject({ code: 'FIRST_SCREEN' });
+    auth.markEngaged();
+    await t.promise;
+  });
+
+  it("counts the Navigation API's navigate event only for the user's navigations", async () => {
+    const listeners: Array<(e: { type: string; isTrusted: boolean; userInitiated?: boolean; navigationType?: string }) => void> = [];
+    const navigation = {
+      addEventListener: (_type: string, l: (typeof listeners)[number]) => void listeners.push(l),
+      removeEventListener: () => undefined,
+    };
+    const g = globalThis as unknown as { navigation?: unknown; addEventListener?: unknown; removeEventListener?: unknown };
+    const saved = { navigation: g.navigation, add: g.addEventListener, remove: g.removeEventListener };
+    g.navigation = navigation;
+    g.addEventListener = () => undefined;
+    g.removeEventListener = () => undefined;
+    try {
+      const sim = createWalletSimulator();
+      const auth = createAuthorizer({ submit: fakeBackend(sim).submit, host: sim.my });
+      const fire = (e: Partial<{ userInitiated: boolean; navigationType: string }>) => listeners.forEach((l) => l({ type: 'navigate', isTrusted: true, ...e }));
+      fire({ userInitiated: false, navigationType: 'push' }); // the page's own pushState
+      expect(auth.engaged).toBe(false);
+      fire({ userInitiated: true, navigationType: 'push' }); // the user followed a link
+      expect(auth.engaged).toBe(true);
+    } finally {
+      g.navigation = saved.navigation;
+      g.addEventListener = saved.add;
+      g.removeEventListener = saved.remove;
+    }
   });
 
   it('proceeds after markEngaged()', async () => {

@@ -110,3 +110,77 @@ test('the simulator answers error 1002 when its code issuer fails, instead of ne
   expect(error.platformCode).toBe(1002);
   expect(sim.calls[0]?.outcome).toBe('fault');
 });
+
+test('a session answer that cannot be stored is refused before anything is kept', async () => {
+  const sim = createWalletSimulator();
+  const circular: Record<string, unknown> = { user: 'u' };
+  circular.self = circular;
+  const auth = createAuthorizer({ host: sim.my, engagementTarget: null, storage: memoryStorage(), submit: async () => circular });
+  const error = await authErrorOf(auth.authorize('auth_base'));
+  expect(error.code).toBe('BACKEND_ERROR');
+  expect(error.retryable).toBe(false);
+  expect(auth.session()).toBeNull();
+});
+
+test("httpSubmitter settles on its own when my.request never calls back", async () => {
+  jest.useFakeTimers();
+  try {
+    const host: MyRequestHost = { request: () => undefined };
+    const submit = httpSubmitter({ url: 'https://api.example.com/auth', timeoutMs: 50, host });
+    const outcome = submit('code-1', { scopes: ['auth_base'], attempt: 1, signal: new AbortController().signal }).catch((e: unknown) => e);
+    await jest.advanceTimersByTimeAsync(2_000);
+    await expect(outcome).resolves.toMatchObject({ code: 'BACKEND_ERROR', retryable: true });
+  } finally {
+    jest.useRealTimers();
+  }
+});
+
+test("httpSubmitter follows the backend's own retryable flag and the wallet's U results", async () => {
+  const answer = (status: number, body: unknown): MyRequestHost => ({
+    request: (o) => (status < 300 ? o.success({ status, data: JSON.stringify(body) }) : o.fail({ status, data: JSON.stringify(body) })),
+  });
+  const ctx = { scopes: ['auth_base'], attempt: 1, signal: new AbortController().signal };
+  const run = (host: MyRequestHost) => httpSubmitter({ url: 'https://api.example.com/auth', host })('c', ctx).catch((e: unknown) => e);
+  await expect(run(answer(502, { error: { code: 'BACKEND_ERROR', retryable: false } }))).resolves.toMatchObject({ code: 'BACKEND_ERROR', retryable: false });
+  await expect(run(answer(400, { error: { code: 'UNKNOWN_EXCEPTION' } }))).resolves.toMatchObject({ retryable: true, platformCode: 'UNKNOWN_EXCEPTION' });
+  await expect(run(answer(200, { error: { code: 'REQUEST_TRAFFIC_EXCEED_LIMIT' } }))).resolves.toMatchObject({ retryable: true });
+});
+
+test('the HTTPS rule holds where URL is missing: credentials in the authority cannot fake loopback', () => {
+  const g = globalThis as { URL?: unknown };
+  const saved = g.URL;
+  g.URL = undefined;
+  try {
+    for (const url of ['http://localhost:80@evil.example/api', 'http://127.0.0.1:1@evil.example/', 'http://evil.example/']) {
+      expect(() => httpSubmitter({ url })).toThrow(TypeError);
+    }
+    expect(() => httpSubmitter({ url: 'http://127.0.0.1:8080/api' })).not.toThrow();
+  } finally {
+    g.URL = saved;
+  }
+});
+
+test('a wallet page still open after TIMEOUT never gets a second page over it', async () => {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+  try {
+    const sim = createWalletSimulator({ user: 'manual' });
+    const auth = createAuthorizer({ submit: fakeBackend(sim).submit, host: sim.my, engagementTarget: null, storage: memoryStorage(), timeoutMs: 1_000 });
+    const first = auth.authorize('USER_NAME', { gesture: true }).catch((e: unknown) => e);
+    await jest.advanceTimersByTimeAsync(1_000);
+    await expect(first).resolves.toMatchObject({ code: 'TIMEOUT' });
+    expect(sim.prompts).toHaveLength(1); // the wallet's page is still on screen
+    const second = auth.authorize('USER_CONTACTINFO', { gesture: true }).catch((e: unknown) => e);
+    await jest.advanceTimersByTimeAsync(10);
+    expect(sim.maxOpenPrompts).toBe(1);
+    // The user closes the first page: the second request now gets its own page.
+    sim.prompts[0]?.dismiss();
+    await jest.advanceTimersByTimeAsync(10);
+    expect(sim.prompts).toHaveLength(1);
+    expect(sim.prompts[0]?.scopes).toEqual(['USER_CONTACTINFO']);
+    sim.prompts[0]?.allow();
+    await expect(second).resolves.toMatchObject({ scopes: ['USER_CONTACTINFO'] });
+    expect(sim.maxOpenPrompts).toBe(1);
+  } finally {
+    jest.useRealTimers();
+  }
+});

@@ -128,13 +128,37 @@ function readScopes(raw: unknown): string[] {
   return ['auth_base'];
 }
 
+function isAnswer(value: unknown): value is UserAnswer {
+  return (
+    value === 'allow' ||
+    value === 'deny' ||
+    value === 'dismiss' ||
+    (typeof value === 'object' && value !== null && Array.isArray((value as { allow?: unknown }).allow) && (value as { allow: unknown[] }).allow.every((s) => typeof s === 'string'))
+  );
+}
+
+function checkUser(user: unknown): UserScript {
+  if (user === 'manual' || typeof user === 'function' || isAnswer(user)) return user as UserScript;
+  throw new TypeError("createWalletSimulator: user must be 'allow', 'deny', 'dismiss', 'manual', { allow: [...] } or a function.");
+}
+
+function checkFault(fault: unknown): WalletFault {
+  if (fault === 'hang' || fault === 'double' || fault === 'throw' || fault === 'empty' || fault === 'failed-spelling' || fault === 'complete-only') return fault;
+  if (typeof fault === 'object' && fault !== null) {
+    const f = fault as { error?: unknown; authErrorScopes?: unknown };
+    if (typeof f.error === 'number' || typeof f.error === 'string') return fault as WalletFault;
+    if (typeof f.authErrorScopes === 'string' || (typeof f.authErrorScopes === 'object' && f.authErrorScopes !== null)) return fault as WalletFault;
+  }
+  throw new TypeError("createWalletSimulator: failNext(fault) takes { error }, { authErrorScopes }, 'hang', 'double', 'throw', 'empty', 'failed-spelling' or 'complete-only'.");
+}
+
 export function createWalletSimulator(options: WalletSimulatorOptions = {}): WalletSimulator {
   if (typeof options !== 'object' || options === null) throw new TypeError('createWalletSimulator(options): options must be an object.');
   const now = options.now ?? Date.now;
   const codeTtlMs = options.codeTtlMs ?? 10 * 60_000;
   const latencyMs = options.latencyMs ?? 0;
   const customerId = options.customerId ?? '1000001119398804' + String(Math.floor(Math.random() * 1e4)).padStart(4, '0');
-  let user: UserScript = options.user ?? 'allow';
+  let user: UserScript = checkUser(options.user ?? 'allow');
   const faults: WalletFault[] = [];
   const calls: WalletCall[] = [];
   const open: ConsentRequest[] = [];
@@ -185,24 +209,34 @@ export function createWalletSimulator(options: WalletSimulatorOptions = {}): Wal
       const script = user;
       if (script === 'manual') return;
       if (typeof script === 'function') {
+        // A script that throws or answers nonsense closes the page, as a crashed UI would.
         Promise.resolve()
           .then(() => script(request))
-          .then((answer) => {
-            if (answer !== undefined) request.answer(answer);
-          });
+          .then(
+            (answer) => {
+              if (answer !== undefined) request.answer(isAnswer(answer) ? answer : 'dismiss');
+            },
+            () => request.answer('dismiss'),
+          );
         return;
       }
       later(() => request.answer(script));
     });
   }
 
-  function deliver(call: Partial<GetAuthCodeCall>, kind: 'success' | 'fail', result: RawAuthCodeResult): void {
-    const cb = kind === 'success' ? call.success : call.fail ?? call.failed;
+  /** Calls a page callback the way a wallet does: only if it is a function, never throwing back. */
+  function invoke(cb: unknown, result: RawAuthCodeResult): void {
+    if (typeof cb !== 'function') return;
     try {
-      cb?.(result);
-    } finally {
-      call.complete?.(result);
+      cb(result);
+    } catch {
+      // An exception in the page's callback is the page's; the wallet goes on.
     }
+  }
+
+  function deliver(call: Partial<GetAuthCodeCall>, kind: 'success' | 'fail', result: RawAuthCodeResult): void {
+    invoke(kind === 'success' ? call.success : typeof call.fail === 'function' ? call.fail : call.failed, result);
+    invoke(call.complete, result);
   }
 
   function runFault(fault: WalletFault, call: Partial<GetAuthCodeCall>, record: WalletCall, scopes: string[]): void {
@@ -211,13 +245,15 @@ export function createWalletSimulator(options: WalletSimulatorOptions = {}): Wal
     if (fault === 'throw') throw new Error('simulated bridge failure');
     later(() => {
       if (fault === 'empty') return deliver(call, 'success', {});
-      if (fault === 'failed-spelling') return call.failed?.({ error: 1001, errorMessage: 'user cancel' });
+      if (fault === 'failed-spelling') return invoke(call.failed, { error: 1001, errorMessage: 'user cancel' });
       if (fault === 'complete-only' || fault === 'double') {
         void issue(scopes).then((authCode) => {
-          if (fault === 'complete-only') return call.complete?.({ authCode, authSuccessScopes: scopes });
-          call.success?.({ authCode, authSuccessScopes: scopes });
-          call.success?.({ authCode: authCode + 'X', authSuccessScopes: scopes });
-          call.fail?.({ error: 1002 });
+          // A code for consent scopes means the wallet holds them as granted.
+          for (const scope of scopes) grants.add(scope);
+          if (fault === 'complete-only') return invoke(call.complete, { authCode, authSuccessScopes: scopes });
+          invoke(call.success, { authCode, authSuccessScopes: scopes });
+          invoke(call.success, { authCode: authCode + 'X', authSuccessScopes: scopes });
+          invoke(call.fail, { error: 1002 });
         });
         return;
       }
@@ -295,10 +331,14 @@ export function createWalletSimulator(options: WalletSimulatorOptions = {}): Wal
     grants,
     storage,
     setUser(next) {
-      user = next;
+      user = checkUser(next);
     },
     failNext(fault, times = 1) {
-      for (let i = 0; i < times; i++) faults.push(fault);
+      const checked = checkFault(fault);
+      if (typeof times !== 'number' || !Number.isInteger(times) || times < 1 || times > 10_000) {
+        throw new TypeError('createWalletSimulator: failNext(fault, times): times must be an integer from 1 to 10 000.');
+      }
+      for (let i = 0; i < times; i++) faults.push(checked);
     },
     onPrompt(listener) {
       promptListeners.add(listener);

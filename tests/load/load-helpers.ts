@@ -1,0 +1,261 @@
+/**
+ * Shared pieces of the load tests: a miniapp session driven through the kit itself (createAuthorizer +
+ * httpSubmitter + the wallet simulator minting its codes at the server's `/sim/codes`), a bounded worker
+ * pool, latency figures, and a read-only look at the merchant backend's SQLite database.
+ *
+ * Everything talks to 127.0.0.1 only.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as vm from 'node:vm';
+import Database from 'better-sqlite3';
+import { AuthError, createAuthorizer, httpSubmitter, memoryStorage } from '../../utils';
+import type { Authorizer } from '../../utils';
+import { createWalletSimulator } from '../../utils/testing';
+
+const SERVER_DIR = path.resolve(__dirname, '../../demo-miniapp/server');
+
+// ts-jest compiles the tests to CommonJS and Jest's module system cannot load ES modules without
+// --experimental-vm-modules; Node's own loader, reached through a function compiled in the main context,
+// can (the same way as tests/demo-server/helpers.ts; kept separate so these tests do not depend on it).
+const nativeImport = vm.runInThisContext('(specifier) => import(specifier)', {
+  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+}) as (specifier: string) => Promise<any>;
+
+/** Loads `demo-miniapp/server/<name>` as `node` runs it. */
+export function loadServerModule(name: string): Promise<any> {
+  return nativeImport(pathToFileURL(path.join(SERVER_DIR, name)).href);
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function removeDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+export const sha256 = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function assertLoopback(url: string): void {
+  const { hostname } = new URL(url);
+  if (hostname !== '127.0.0.1') throw new Error(`load tests talk to 127.0.0.1 only, not ${hostname}`);
+}
+
+/** What the backend answers `POST /api/auth/session` with. */
+export interface SessionData {
+  sessionId: string;
+  customerId?: string;
+  scopes: string[];
+  expiresAt: number;
+}
+
+export interface MiniappSession {
+  readonly index: number;
+  readonly customerId: string;
+  readonly scopes: string[];
+  readonly authorizer: Authorizer;
+  /** Every code the wallet minted for this miniapp session, in order. */
+  readonly codes: string[];
+}
+
+/**
+ * One miniapp session: its own `my` (the kit's wallet simulator, minting real codes at the server's
+ * `/sim/codes`), its own authorizer with `httpSubmitter` posting to `/api/auth/session`, its own storage.
+ * `baseUrl` is read on every call, so a session outlives a server restart on another port.
+ */
+export function miniappSession(
+  baseUrl: () => string,
+  index: number,
+  options: { customerId?: string; scopes?: string[]; walletUrl?: () => string } = {},
+): MiniappSession {
+  const walletUrl = options.walletUrl ?? baseUrl;
+  const customerId = options.customerId ?? `load-${index}`;
+  const scopes = options.scopes ?? ['auth_base'];
+  const codes: string[] = [];
+  const wallet = createWalletSimulator({
+    customerId,
+    async issueCode(granted, customer) {
+      const response = await fetch(`${walletUrl()}/sim/codes`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ scopes: granted, customerId: customer }),
+      });
+      if (!response.ok) throw new Error(`/sim/codes answered HTTP ${response.status}`);
+      const { authCode } = (await response.json()) as { authCode: string };
+      codes.push(authCode);
+      return authCode;
+    },
+  });
+  // The URL is checked once by httpSubmitter, so the submit hook re-creates it when the base URL moves.
+  let submitFor = '';
+  let submitter = httpSubmitter({ url: `${baseUrl()}/api/auth/session`, host: null });
+  const authorizer = createAuthorizer({
+    host: wallet.my,
+    submit: (authCode, ctx) => {
+      const url = `${baseUrl()}/api/auth/session`;
+      if (url !== submitFor) {
+        submitFor = url;
+        submitter = httpSubmitter({ url, host: null });
+      }
+      return submitter(authCode, ctx);
+    },
+    storage: memoryStorage(),
+    engagementTarget: null,
+  });
+  return { index, customerId, scopes, authorizer, codes };
+}
+
+export interface Outcome {
+  session: MiniappSession;
+  data: SessionData | null;
+  /** authorize() calls made (1 = first try succeeded). */
+  attempts: number;
+  /** Error codes of the failed attempts, e.g. BACKEND_ERROR. */
+  errors: string[];
+  ms: number;
+}
+
+/**
+ * Authorizes like an application does: `authorize(scopes)` (with a gesture for consent scopes); a
+ * retryable error (BACKEND_ERROR from a 503) is retried by calling authorize again (the kit then gets a
+ * fresh code), a bounded number of times and within a deadline.
+ */
+export async function authorizeWithRetry(
+  session: MiniappSession,
+  { maxAttempts = 1, retryDelayMs = 100, deadline = Infinity }: { maxAttempts?: number; retryDelayMs?: number; deadline?: number } = {},
+): Promise<Outcome> {
+  const started = performance.now();
+  const errors: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await session.authorizer.authorize(session.scopes, { gesture: true });
+      return { session, data: result.data as SessionData, attempts: attempt, errors, ms: performance.now() - started };
+    } catch (error) {
+      errors.push(error instanceof AuthError ? `${error.code}${error.retryable ? '(retryable)' : ''}` : String(error));
+      const retryable = error instanceof AuthError && error.retryable;
+      if (!retryable || attempt >= maxAttempts || Date.now() + retryDelayMs > deadline) {
+        return { session, data: null, attempts: attempt, errors, ms: performance.now() - started };
+      }
+      await sleep(retryDelayMs);
+    }
+  }
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+export function figures(label: string, outcomes: Outcome[], elapsedMs: number, extra: Record<string, unknown> = {}): string {
+  const ok = outcomes.filter((o) => o.data);
+  const ms = ok.map((o) => o.ms);
+  const line =
+    `[load] ${label}: ${ok.length}/${outcomes.length} sessions in ${(elapsedMs / 1000).toFixed(2)} s ` +
+    `(${((ok.length * 1000) / elapsedMs).toFixed(1)} exchanges/s); per session p50 ${percentile(ms, 50).toFixed(0)} ms, ` +
+    `p95 ${percentile(ms, 95).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms` +
+    Object.entries(extra)
+      .map(([k, v]) => `; ${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join('');
+  console.log(line);
+  return line;
+}
+
+/** Counts of each error code over all outcomes. */
+export function errorTally(outcomes: Outcome[]): Record<string, number> {
+  const tally: Record<string, number> = {};
+  for (const o of outcomes) for (const e of o.errors) tally[e] = (tally[e] ?? 0) + 1;
+  return tally;
+}
+
+export interface DbSnapshot {
+  sessions: Set<string>;
+  sessionsByHash: Map<string, { tokenId: number; scopes: string[] }>;
+  codesDone: Set<string>;
+  codesPending: Set<string>;
+  customerRows: number;
+  /** Rows of customer_tokens whose tokens decrypt with the given key (when a key is given). */
+  decrypted: number;
+  decryptFailures: number;
+}
+
+/**
+ * Reads the merchant database read-only (WAL: a reader sees every committed transaction). With a token
+ * cipher, also decrypts every stored access and refresh token.
+ */
+export function readDb(dbPath: string, cipher?: { decrypt(blob: Uint8Array, aad: string): string }): DbSnapshot {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const sessionsByHash = new Map<string, { tokenId: number; scopes: string[] }>();
+    for (const row of db.prepare('SELECT id_hash, token_id, scopes FROM sessions').all() as { id_hash: string; token_id: number; scopes: string }[]) {
+      sessionsByHash.set(row.id_hash, { tokenId: row.token_id, scopes: JSON.parse(row.scopes) });
+    }
+    const codesDone = new Set<string>();
+    const codesPending = new Set<string>();
+    for (const row of db.prepare('SELECT code_hash, state FROM exchanged_codes').all() as { code_hash: string; state: string }[]) {
+      (row.state === 'done' ? codesDone : codesPending).add(row.code_hash);
+    }
+    const tokens = db.prepare('SELECT ref, access_token, refresh_token FROM customer_tokens').all() as { ref: string; access_token: Buffer; refresh_token: Buffer | null }[];
+    let decrypted = 0;
+    let decryptFailures = 0;
+    if (cipher) {
+      for (const row of tokens) {
+        try {
+          const access = cipher.decrypt(row.access_token, `customer_tokens.access_token:${row.ref}`);
+          const refresh = row.refresh_token ? cipher.decrypt(row.refresh_token, `customer_tokens.refresh_token:${row.ref}`) : 'none';
+          if (access.length > 0 && refresh.length > 0) decrypted++;
+          else decryptFailures++;
+        } catch {
+          decryptFailures++;
+        }
+      }
+    }
+    return { sessions: new Set(sessionsByHash.keys()), sessionsByHash, codesDone, codesPending, customerRows: tokens.length, decrypted, decryptFailures };
+  } finally {
+    db.close();
+  }
+}
+
+/** `GET /api/me` with the session id as bearer. */
+export async function me(baseUrl: string, sessionId: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${baseUrl}/api/me`, { headers: { Authorization: `Bearer ${sessionId}` } });
+  const text = await response.text();
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: response.status, body };
+}
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+export async function pool<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await task(items[i] as T);
+      }
+    }),
+  );
+  return results;
+}
+
+export const FIXTURES = path.resolve(__dirname, 'fixtures');
+
+export function tokenKeyFile(dataDir: string): string {
+  return path.join(dataDir, 'merchant-token.key');
+}
+
+export function readTokenKey(dataDir: string): string {
+  return fs.readFileSync(tokenKeyFile(dataDir), 'utf8');
+}

@@ -1,0 +1,326 @@
+/**
+ * The reference backend killed (SIGKILL) in the middle of a run and restarted on the same data
+ * directory, twice, while miniapp sessions keep signing in through the kit, on 127.0.0.1. The servers
+ * run in a child process (tests/load/fixtures/).
+ *
+ * 1. Wallet simulator and backend in one child (start-servers.mjs): the wallet's codes live in that
+ *    process's memory, so codes minted before a kill die with it (the kit then gets a fresh one).
+ * 2. Backend alone in the child, the wallet simulator in this process (it survives the backend's crash,
+ *    as a real wallet does): codes survive too, so a code whose exchange was under way at the kill can
+ *    be sent again after the restart.
+ *
+ * What must survive a kill is every session the backend answered 2xx for.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as path from 'node:path';
+import {
+  FIXTURES, assertLoopback, authorizeWithRetry, loadServerModule, me, miniappSession, percentile, pool, readDb, readTokenKey, removeDir, sha256, sleep, tempDir,
+} from './load-helpers';
+import type { MiniappSession, SessionData } from './load-helpers';
+
+jest.setTimeout(60_000);
+
+interface Child {
+  proc: ChildProcessWithoutNullStreams;
+  url: string;
+  exited: Promise<number | null>;
+  stderr: string[];
+}
+
+const children = new Set<Child>();
+const dirs: string[] = [];
+
+/** Starts a fixture script in a child process; resolves once it prints its URL. */
+function startChild(script: string, args: string[]): Promise<Child> {
+  const proc = spawn(process.execPath, [path.join(FIXTURES, script), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return new Promise<Child>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within 15 s: ${stderr.join('')}`)), 15_000);
+    let out = '';
+    proc.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    proc.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /READY (http:\/\/\S+)\n/.exec(out);
+      if (!match) return;
+      clearTimeout(timer);
+      const child: Child = { proc, url: match[1] as string, exited, stderr };
+      children.add(child);
+      assertLoopback(child.url);
+      resolve(child);
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited (${code}) before starting: ${stderr.join('')}`));
+    });
+  });
+}
+
+async function kill9(child: Child): Promise<void> {
+  child.proc.kill('SIGKILL');
+  await child.exited;
+  children.delete(child);
+}
+
+async function stopCleanly(child: Child): Promise<number | null> {
+  child.proc.kill('SIGTERM');
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), 5_000);
+  });
+  const code = await Promise.race([child.exited, timeout]);
+  clearTimeout(timer);
+  children.delete(child);
+  if (code !== 'timeout') return code;
+  child.proc.kill('SIGKILL');
+  await child.exited;
+  return null;
+}
+
+function newDir(prefix: string): string {
+  const dir = tempDir(prefix);
+  dirs.push(dir);
+  return dir;
+}
+
+afterAll(async () => {
+  for (const child of [...children]) await stopCleanly(child);
+  for (const dir of dirs) removeDir(dir);
+});
+
+interface Acked {
+  sessionId: string;
+  customerId: string;
+  scopes: string[];
+}
+
+interface KillRecord {
+  /** Sessions acknowledged before this kill (acked[0 .. ackedBefore) were answered by servers up to this one). */
+  ackedBefore: number;
+  inflight: number;
+  sessionsInDb: number;
+  restartMs: number;
+}
+
+/**
+ * Miniapp sessions on `workers` loops (each iteration a new user with its own authorizer) against the
+ * child `start()` returns; after every `perServer` acknowledged sessions the child is killed with
+ * SIGKILL, the database is checked at once, and a new child is started on the same data directory;
+ * after `kills` kills, `tail` more sessions, then the loops stop.
+ */
+async function runWithKills(options: {
+  label: string;
+  start: () => Promise<Child>;
+  dbPath: string;
+  walletUrl?: () => string;
+  kills: number;
+  perServer: number;
+  tail: number;
+  workers: number;
+}) {
+  const hardDeadline = Date.now() + 40_000;
+  let current = await options.start();
+  const acked: Acked[] = [];
+  const sessions: MiniappSession[] = [];
+  let failures = 0;
+  let freshCodeRecoveries = 0;
+  let inflight = 0;
+  let stop = false;
+  let serial = 0;
+  const ms: number[] = [];
+
+  const loops = Array.from({ length: options.workers }, async () => {
+    while (!stop && Date.now() < hardDeadline && serial < 5_000) {
+      const i = serial++;
+      const session = miniappSession(() => current.url, i, {
+        customerId: `restart-${i}`,
+        scopes: i % 3 === 0 ? ['auth_base', 'auth_user'] : ['auth_base'],
+        ...(options.walletUrl ? { walletUrl: options.walletUrl } : {}),
+      });
+      sessions.push(session);
+      inflight++;
+      const outcome = await authorizeWithRetry(session);
+      inflight--;
+      if (outcome.data) {
+        acked.push({ sessionId: (outcome.data as SessionData).sessionId, customerId: session.customerId, scopes: session.scopes });
+        ms.push(outcome.ms);
+        if (session.codes.length > 1) freshCodeRecoveries++;
+      } else {
+        failures++;
+        await sleep(20);
+      }
+    }
+  });
+
+  const until = async (condition: () => boolean, what: string) => {
+    while (!condition()) {
+      if (Date.now() > hardDeadline) throw new Error(`timed out waiting for ${what}`);
+      await sleep(5);
+    }
+  };
+
+  const started = performance.now();
+  const kills: KillRecord[] = [];
+  try {
+    for (let k = 0; k < options.kills; k++) {
+      const target = acked.length + options.perServer;
+      await until(() => acked.length >= target, `${options.perServer} sessions on server ${k + 1}`);
+      const inflightAtKill = inflight;
+      await kill9(current);
+      const ackedBefore = acked.length;
+      // Straight after the crash, before any restart: every acknowledged session is in the database.
+      const db = readDb(options.dbPath);
+      const missing = acked.filter((a) => !db.sessions.has(sha256(a.sessionId)));
+      expect(missing).toEqual([]);
+      await sleep(300); // down for a moment: miniapps meanwhile get errors
+      const t = performance.now();
+      current = await options.start();
+      kills.push({ ackedBefore, inflight: inflightAtKill, sessionsInDb: db.sessions.size, restartMs: Math.round(performance.now() - t) });
+    }
+    const target = acked.length + options.tail;
+    await until(() => acked.length >= target, 'sessions after the last restart');
+  } finally {
+    stop = true;
+    await Promise.all(loops);
+  }
+  const elapsed = performance.now() - started;
+  const bounds = [0, ...kills.map((k) => k.ackedBefore), acked.length];
+  const byServer = bounds.slice(1).map((b, i) => b - (bounds[i] as number));
+  console.log(
+    `[load] ${options.label}: ${acked.length} sessions acknowledged in ${(elapsed / 1000).toFixed(2)} s ` +
+      `(${((acked.length * 1000) / elapsed).toFixed(1)} exchanges/s, ${options.workers} workers; by server ${byServer.join(' / ')}); ` +
+      `failed authorize calls ${failures}; completed with a fresh code ${freshCodeRecoveries}; ` +
+      `per session p50 ${percentile(ms, 50).toFixed(0)} ms, p95 ${percentile(ms, 95).toFixed(0)} ms; kills ${JSON.stringify(kills)}`,
+  );
+
+  // Mid-run: exchanges were under way at every kill; and every server acknowledged sessions.
+  for (const k of kills) expect(k.inflight).toBeGreaterThan(0);
+  expect(byServer.every((n) => n > 0)).toBe(true);
+  // No duplicates on the client side: every acknowledged session id is distinct.
+  expect(new Set(acked.map((a) => a.sessionId)).size).toBe(acked.length);
+
+  // Every acknowledged session, from every server, works on the last one.
+  const profiles = await pool(acked, 64, (a) => me(current.url, a.sessionId));
+  const broken = profiles
+    .map((p, i) => ({ p, a: acked[i] as Acked }))
+    .filter(({ p, a }) => p.status !== 200 || p.body.customerId !== a.customerId || !a.scopes.every((s) => p.body.scopes.includes(s)));
+  expect(broken.map(({ p, a }) => ({ index: acked.indexOf(a), status: p.status, body: p.body }))).toEqual([]);
+
+  return { current, acked, kills, sessions, bounds };
+}
+
+/** The database after a clean stop: acknowledged sessions (plus at most those committed while their answer was lost in a kill), one per code, tokens decrypting. */
+async function checkDatabase(dataDir: string, acked: Acked[], kills: KillRecord[]) {
+  const crypto = await loadServerModule('token-crypto.mjs');
+  const cipher = crypto.createTokenCipher(crypto.parseTokenKey(readTokenKey(dataDir)));
+  const db = readDb(path.join(dataDir, 'merchant.sqlite'), cipher);
+  expect(acked.filter((a) => !db.sessions.has(sha256(a.sessionId)))).toEqual([]);
+  const unacknowledged = db.sessions.size - acked.length;
+  const inflight = kills.reduce((n, k) => n + k.inflight, 0);
+  console.log(
+    `[load]   database after the run: ${db.sessions.size} sessions (${unacknowledged} committed but unanswered at a kill), ` +
+      `${db.codesDone.size} codes done, ${db.codesPending.size} claims left pending by the kills, ${db.customerRows} token rows, ` +
+      `${db.decrypted} decrypt, ${db.decryptFailures} do not`,
+  );
+  expect(unacknowledged).toBeGreaterThanOrEqual(0);
+  expect(unacknowledged).toBeLessThanOrEqual(inflight);
+  expect(db.codesDone.size).toBe(db.sessions.size); // one session per exchanged code
+  expect(db.codesPending.size).toBeLessThanOrEqual(inflight);
+  expect(db.customerRows).toBe(db.sessions.size); // one customer per miniapp session in these runs
+  expect(db.decryptFailures).toBe(0);
+  expect(db.decrypted).toBe(db.customerRows);
+  return db;
+}
+
+it('wallet and backend killed together (kill -9) mid-run and restarted on the same data directory, twice: every session answered 2xx is still there and usable', async () => {
+  const dataDir = newDir('load-restart-');
+  const { current, acked, kills, bounds } = await runWithKills({
+    label: 'servers kill -9 / restart ×2',
+    start: () => startChild('run-servers.mjs', [dataDir]),
+    dbPath: path.join(dataDir, 'merchant.sqlite'),
+    kills: 2,
+    perServer: 150,
+    tail: 50,
+    workers: 40,
+  });
+
+  // Tokens stored before the kills still decrypt in the restarted backend: a forced refresh reads the
+  // stored refresh token first. The restarted wallet kept none of the refresh tokens its predecessors
+  // issued, so it refuses those as unknown (REAUTH_REQUIRED, not a 500 from a token that does not
+  // decrypt); the last server's own tokens refresh.
+  for (let server = 0; server < bounds.length - 1; server++) {
+    const a = acked[bounds[server] as number] as Acked;
+    const answer = await fetch(`${current.url}/api/auth/refresh`, { method: 'POST', headers: { Authorization: `Bearer ${a.sessionId}` } });
+    const body = (await answer.json()) as { refreshed?: boolean; error?: { code: string } };
+    if (server === bounds.length - 2) expect({ status: answer.status, refreshed: body.refreshed }).toEqual({ status: 200, refreshed: true });
+    else expect({ status: answer.status, code: body.error?.code }).toEqual({ status: 401, code: 'REAUTH_REQUIRED' });
+  }
+
+  expect(await stopCleanly(current)).toBe(0);
+  await checkDatabase(dataDir, acked, kills);
+});
+
+it('the backend alone killed (kill -9) mid-run and restarted while the wallet stays up: sessions survive, and a code caught mid-exchange is settled after the restart', async () => {
+  const dataDir = newDir('load-restart-backend-');
+  // The wallet simulator runs here with the data directory's keys (created now; the child reads them).
+  const keys = await loadServerModule('keys.mjs');
+  const walletModule = await loadServerModule('wallet-openapi.mjs');
+  const config = keys.loadDemoConfig({ dataDir, env: {} });
+  const wallet = walletModule.createWalletOpenApi({
+    clientId: config.clientId,
+    merchantPublicKeyPem: config.merchantPublicKeyPem,
+    walletPrivateKeyPem: config.walletPrivateKeyPem,
+    merchantKeyVersion: config.keyVersion,
+    latencyMs: 30, // exchanges stay in flight for a while: the kills catch some mid-exchange
+  });
+  const { url: walletUrl } = await wallet.listen(0, '127.0.0.1');
+  assertLoopback(walletUrl);
+  try {
+    const { current, acked, kills, sessions } = await runWithKills({
+      label: 'backend alone kill -9 / restart ×2 (wallet up)',
+      start: () => startChild('run-backend.mjs', [dataDir, walletUrl]),
+      dbPath: path.join(dataDir, 'merchant.sqlite'),
+      walletUrl: () => walletUrl,
+      kills: 2,
+      perServer: 150,
+      tail: 50,
+      workers: 40,
+    });
+
+    // Tokens stored before the kills still decrypt: this wallet issued them, so a forced refresh works.
+    for (const a of [acked[0], acked[kills[0]?.ackedBefore ?? 0], acked[acked.length - 1]] as Acked[]) {
+      const answer = await fetch(`${current.url}/api/auth/refresh`, { method: 'POST', headers: { Authorization: `Bearer ${a.sessionId}` } });
+      expect({ status: answer.status, refreshed: ((await answer.json()) as { refreshed?: boolean }).refreshed }).toEqual({ status: 200, refreshed: true });
+    }
+
+    // A code whose exchange was under way when the backend died left a pending claim. Sent again (a
+    // miniapp retrying its request), it is settled: the backend treats a claim older than its wallet
+    // timeout + 5 s as left by a crash. Measured: how long that takes.
+    const db = readDb(path.join(dataDir, 'merchant.sqlite'));
+    const stuck = sessions.flatMap((s) => s.codes).find((c) => db.codesPending.has(sha256(c)));
+    if (stuck === undefined) {
+      console.log('[load]   no claim was left pending by the kills this run (nothing to resend)');
+    } else {
+      const t = performance.now();
+      const answer = await fetch(`${current.url}/api/auth/session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ authCode: stuck, scopes: ['auth_base'] }),
+        signal: AbortSignal.timeout(25_000),
+      });
+      const waited = performance.now() - t;
+      const body = (await answer.json()) as { sessionId?: string; error?: { code: string } };
+      console.log(`[load]   a code claimed at a kill, sent again after the restart: HTTP ${answer.status} ${body.error?.code ?? 'session'} after ${waited.toFixed(0)} ms`);
+      // Settled one way or the other: the wallet had consumed it (USED_CODE: the kit gets a fresh code) or
+      // had not (a session now); never a 5xx, and within the backend's own bound (10 s timeout + 5 s).
+      expect([200, 409]).toContain(answer.status);
+      expect(waited).toBeLessThan(16_000);
+    }
+
+    expect(await stopCleanly(current)).toBe(0);
+    await checkDatabase(dataDir, acked, kills);
+  } finally {
+    await wallet.close();
+  }
+});
