@@ -7,36 +7,14 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import * as vm from 'node:vm';
 import Database from 'better-sqlite3';
 import { AuthError, createAuthorizer, httpSubmitter, memoryStorage } from '../../utils';
 import type { Authorizer } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
 
-const SERVER_DIR = path.resolve(__dirname, '../../demo-miniapp/server');
-
-// ts-jest compiles the tests to CommonJS and Jest's module system cannot load ES modules without
-// --experimental-vm-modules; Node's own loader, reached through a function compiled in the main context,
-// can (the same way as tests/demo-server/helpers.ts; kept separate so these tests do not depend on it).
-const nativeImport = vm.runInThisContext('(specifier) => import(specifier)', {
-  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-}) as (specifier: string) => Promise<any>;
-
-/** Loads `demo-miniapp/server/<name>` as `node` runs it. */
-export function loadServerModule(name: string): Promise<any> {
-  return nativeImport(pathToFileURL(path.join(SERVER_DIR, name)).href);
-}
-
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
-export function removeDir(dir: string): void {
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+// The loader of the server's ES modules and the temp-dir helpers are the demo-server tests' own.
+export { loadServerModule, removeDir, tempDir } from '../demo-server/helpers';
 
 export const sha256 = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 
