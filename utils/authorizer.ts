@@ -3,6 +3,7 @@
  * cache, the consent record, the first-screen guard, single flight, retries and code hygiene;
  * the application owns only the `submit` hook (its backend call).
  */
+import { createAbortController } from './abort';
 import { backoffDelay, delay } from './backoff';
 import { createEngagementSensor } from './engagement';
 import { AuthError, mapPlatformCode } from './errors';
@@ -293,7 +294,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
           (releaseLock) =>
             new Promise<void>((release) => {
               if (done) return release();
-              const sheet = new AbortController();
+              const sheet = createAbortController();
               // Closing the sheet without a wallet call frees the lock at once: a tap in the
               // same task can open the wallet.
               closeSheet = () => {
@@ -471,7 +472,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     const flight: Flight = {
       scopes,
       generation,
-      controller: new AbortController(),
+      controller: createAbortController(),
       status: 'idle',
       waiters: new Set(),
       forward: null,

@@ -2,6 +2,7 @@
  * `httpSubmitter`: a ready `submit` hook that POSTs `{ authCode, scopes }` to the merchant backend
  * with `my.request` when the host has it, else `fetch`. The code travels only in the body.
  */
+import { createAbortController } from './abort';
 import { AuthError } from './errors';
 import type { MyRequestHost, SubmitContext, SubmitHook } from './types';
 
@@ -170,7 +171,7 @@ function viaMyRequest(my: MyRequestHost, url: string, headers: Record<string, st
 async function viaFetch(url: string, headers: Record<string, string>, body: string, timeoutMs: number, credentials: RequestCredentials, ctx: SubmitContext): Promise<unknown> {
   const fetchFn = (globalThis as { fetch?: typeof fetch }).fetch;
   if (typeof fetchFn !== 'function') throw new AuthError('BACKEND_ERROR', { retryable: false, scopes: ctx.scopes, message: 'Neither my.request nor fetch is available.' });
-  const controller = new AbortController();
+  const controller = createAbortController();
   const onAbort = () => controller.abort();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -221,7 +222,7 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
       scopes: [...scopes],
       attempt: typeof field(context, 'attempt') === 'number' ? (field(context, 'attempt') as number) : 1,
       // Callers of the hook that give no signal get one that never aborts.
-      signal: isSignal(signal) ? signal : new AbortController().signal,
+      signal: isSignal(signal) ? signal : createAbortController().signal,
     };
     const body = JSON.stringify({ authCode, scopes: ctx.scopes });
     const my = options.host === undefined ? (globalThis as { my?: unknown }).my : options.host;
