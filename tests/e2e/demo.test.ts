@@ -138,6 +138,14 @@ async function goTo(page: Page, tab: string): Promise<void> {
 }
 
 /** Answers the wallet's own consent page (which must list `expected` and none of `absent`). */
+/** On Me, tap the profile button and allow name and photo in the wallet: the profile card shows. */
+async function allowProfile(page: Page): Promise<void> {
+  await goTo(page, 'Me');
+  await page.getByRole('button', { name: PROFILE_BUTTON }).click();
+  await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo']);
+  await page.locator('#profile-card').waitFor();
+}
+
 async function answerWallet(page: Page, answer: 'Allow' | 'Deny', expected: string[], absent: string[] = []): Promise<void> {
   const dialog = walletPage(page);
   await dialog.waitFor();
@@ -399,10 +407,7 @@ describe('the demo miniapp', () => {
   test('(g) a relaunch after authorizing needs no prompt and no wallet call', async () => {
     const session = await openDemo();
     const { page } = session;
-    await goTo(page, 'Me');
-    await page.getByRole('button', { name: PROFILE_BUTTON }).click();
-    await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo']);
-    await page.locator('#profile-card').waitFor();
+    await allowProfile(page);
     const before = session.submissions.length;
 
     // The wallet's relaunch button (the capsule) reloads the miniapp.
@@ -423,10 +428,7 @@ describe('the demo miniapp', () => {
   test('sign out clears the session and the consent record', async () => {
     const session = await openDemo();
     const { page } = session;
-    await goTo(page, 'Me');
-    await page.getByRole('button', { name: PROFILE_BUTTON }).click();
-    await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo']);
-    await page.locator('#profile-card').waitFor();
+    await allowProfile(page);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: PROFILE_BUTTON }).waitFor();
     expect(await sessionScopes(page)).toBeNull();
@@ -447,10 +449,7 @@ describe('the demo miniapp', () => {
     await page.getByText('Armed: EXPIRED_CODE').waitFor();
     await page.getByRole('button', { name: 'Wallet developer panel' }).click();
 
-    await goTo(page, 'Me');
-    await page.getByRole('button', { name: PROFILE_BUTTON }).click();
-    await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo']);
-    await page.locator('#profile-card').waitFor();
+    await allowProfile(page);
     // The expired code was refused; the kit got one fresh code from the wallet, without a second page.
     const profileCalls = (await calls(page)).filter((c) => c.scopes.includes('USER_NAME'));
     expect(profileCalls.map((c) => c.prompted)).toEqual([true, false]);
