@@ -1,4 +1,5 @@
 /** Validation of `createAuthorizer` and `authorize` options: programmer errors throw TypeError. */
+import { checkDuration, isAbortSignal } from './checks';
 import { classifyHost } from './host';
 import { DEFAULT_TIMEOUT_MS } from './request-auth-code';
 import { isStorageAdapter } from './storage';
@@ -18,14 +19,9 @@ export interface ResolvedAuthorizerOptions {
   engagementTarget: EngagementTarget | null | undefined;
 }
 
-const MAX_MS = 2_147_483_647;
-
+/** `createAuthorizer: name must be …` for a bad duration option. */
 function duration(name: string, value: unknown, fallback: number, allowZero = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (!allowZero && value === 0) || value > MAX_MS) {
-    throw new TypeError(`createAuthorizer: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds.`);
-  }
-  return value;
+  return checkDuration(`createAuthorizer: ${name}`, value, fallback, allowZero);
 }
 
 function isEventTargetLike(value: unknown): value is EngagementTarget {
@@ -87,7 +83,7 @@ export function readAuthorizeOptions(options: unknown): { gesture: boolean; defe
     if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new TypeError(`authorize: options.${key} must be a boolean.`);
   }
   const signal = o.signal;
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as AbortSignal).aborted !== 'boolean' || typeof (signal as AbortSignal).addEventListener !== 'function')) {
+  if (signal !== undefined && !isAbortSignal(signal)) {
     throw new TypeError('authorize: options.signal must be an AbortSignal.');
   }
   return { gesture: o.gesture ?? false, defer: o.defer ?? true, signal };

@@ -12,7 +12,7 @@ import { isDenial } from './normalize';
 import { findHost, waitForBridge } from './host';
 import { PromptLock } from './prompt-lock';
 import { callHost, DEFAULT_BRIDGE_WAIT_MS, DEFAULT_TIMEOUT_MS } from './request-auth-code';
-import { isSilentScope, normalizeScopes, planPrompts } from './scopes';
+import { isSilentScope, normalizeScopes, planCalls } from './scopes';
 import { emptyState, StateStore, type PersistedState } from './state-store';
 import { defaultStorage } from './storage';
 import { Emitter, reportError } from './emitter';
@@ -424,7 +424,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
 
   async function runFlight(flight: Flight, gesture: boolean): Promise<void> {
     let entitled = gesture;
-    for (const call of planPrompts(flight.scopes)) {
+    for (const call of planCalls(flight.scopes)) {
       const scopes = call.filter((s) => !covers(currentSession(), [s]));
       if (scopes.length === 0) continue;
       if (flight.controller.signal.aborted) throw abortedError(flight.scopes);

@@ -2,6 +2,7 @@
  * `requestAuthCode`: a promise over `my.getAuthCode` (or the raw `AlipayJSBridge`) that settles
  * exactly once, whatever the host does.
  */
+import { checkDuration } from './checks';
 import { AuthError } from './errors';
 import { findHost, waitForBridge, type ResolvedHost } from './host';
 import { hasAuthCode, toAuthCodeResult, toAuthError } from './normalize';
@@ -10,16 +11,6 @@ import type { AuthCodeResult, RawAuthCodeResult, RequestAuthCodeOptions, ScopeIn
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_BRIDGE_WAIT_MS = 3_000;
-const MAX_TIMER_MS = 2_147_483_647;
-
-function checkDuration(name: string, value: unknown, fallback: number, allowZero = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0 || (allowZero && value === 0)) || value > MAX_TIMER_MS) {
-    throw new TypeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds up to ${MAX_TIMER_MS}.`);
-  }
-  return value;
-}
-
 /** Validated options; throws TypeError for programmer errors. */
 export function readRequestOptions(options: unknown): { host?: unknown; timeoutMs: number; bridgeWaitMs: number; hasHost: boolean } {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {

@@ -88,7 +88,11 @@ export function normalizeScopes(input: ScopeInput | unknown): string[] {
  * @throws AuthError `INVALID_SCOPE`
  */
 export function planPrompts(scopes: ScopeInput): string[][] {
-  const list = normalizeScopes(scopes);
+  return planCalls(normalizeScopes(scopes));
+}
+
+/** `planPrompts` for a list already normalised (the authorizer's flights). */
+export function planCalls(list: readonly string[]): string[][] {
   const silentScopes = list.filter(isSilentScope);
   const consentScopes = list.filter((s) => !isSilentScope(s));
   if (consentScopes.length === 0) return [silentScopes];

@@ -3,16 +3,8 @@
  * backend error. The hook's error is application input: its fields are read defensively (getters
  * may throw) and nothing of it that contains the auth code is kept.
  */
+import { readField } from './checks';
 import { AuthError, REFUSED_CODE_ERRORS } from './errors';
-
-/** Reads a property without letting a throwing getter or Proxy escape. */
-function read(value: unknown, key: string): unknown {
-  try {
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Wallet results a backend may pass through that are worth retrying (PLATFORM.md: U status). */
 const RETRYABLE_PLATFORM = new Set(['UNKNOWN_EXCEPTION', 'REQUEST_TRAFFIC_EXCEED_LIMIT']);
@@ -20,7 +12,7 @@ const RETRYABLE_PLATFORM = new Set(['UNKNOWN_EXCEPTION', 'REQUEST_TRAFFIC_EXCEED
 /** The refusal code (`INVALID_CODE`…) when the hook says the code was refused. */
 export function refusedCode(error: unknown): string | undefined {
   for (const key of ['platformCode', 'code']) {
-    const value = read(error, key);
+    const value = readField(error, key);
     if (typeof value === 'string' && REFUSED_CODE_ERRORS.includes(value)) return value;
   }
   return undefined;
@@ -35,12 +27,12 @@ function mentions(text: unknown, authCode: string): boolean {
 export function submitError(error: unknown, scopes: readonly string[], authCode: string): AuthError {
   const refused = refusedCode(error);
   if (refused !== undefined) return new AuthError('CODE_REJECTED', { scopes, platformCode: refused });
-  const status = read(error, 'status');
-  const code = read(error, 'code');
-  const platform = read(error, 'platformCode');
+  const status = readField(error, 'status');
+  const code = readField(error, 'code');
+  const platform = readField(error, 'platformCode');
   const raw = typeof platform === 'string' || typeof platform === 'number' ? platform : code;
   const platformCode = (typeof raw === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(raw) && !mentions(raw, authCode)) || typeof raw === 'number' ? raw : undefined;
-  const flag = read(error, 'retryable');
+  const flag = readField(error, 'retryable');
   const httpStatus = typeof status === 'number' && Number.isFinite(status) ? status : undefined;
   const retryable =
     typeof flag === 'boolean'
@@ -50,7 +42,7 @@ export function submitError(error: unknown, scopes: readonly string[], authCode:
         httpStatus >= 500 ||
         httpStatus === 429 ||
         httpStatus === 408;
-  const message = read(error, 'message');
+  const message = readField(error, 'message');
   const init: ConstructorParameters<typeof AuthError>[1] = { retryable, scopes };
   // The hook's own message is kept when it is the kit's (httpSubmitter) and safe.
   let own = false;

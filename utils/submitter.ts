@@ -3,6 +3,7 @@
  * with `my.request` when the host has it, else `fetch`. The code travels only in the body.
  */
 import { createAbortController } from './abort';
+import { isAbortSignal, readField } from './checks';
 import { AuthError } from './errors';
 import type { MyRequestHost, SubmitContext, SubmitHook } from './types';
 
@@ -107,15 +108,6 @@ function parseJson(text: unknown): unknown {
   }
 }
 
-/** Reads a field of a host's answer without letting a throwing getter escape. */
-function field(value: unknown, key: string): unknown {
-  try {
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** An unreachable or unreadable backend: transient. */
 function unreachable(scopes: readonly string[], message = 'The backend could not be reached.'): AuthError {
   return new AuthError('BACKEND_ERROR', { retryable: true, scopes, message });
@@ -193,10 +185,6 @@ async function viaFetch(url: string, headers: Record<string, string>, body: stri
   }
 }
 
-function isSignal(value: unknown): value is AbortSignal {
-  return typeof value === 'object' && value !== null && typeof (value as AbortSignal).aborted === 'boolean' && typeof (value as AbortSignal).addEventListener === 'function';
-}
-
 export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
   if (typeof options !== 'object' || options === null) throw new TypeError('httpSubmitter(options) needs { url }.');
   const url = checkSubmitUrl(options.url);
@@ -212,17 +200,17 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
 
   return (authCode, context) => {
     if (typeof authCode !== 'string' || authCode.length === 0) return Promise.reject(new TypeError('submit: authCode must be a non-empty string.'));
-    const scopes = field(context, 'scopes');
+    const scopes = readField(context, 'scopes');
     if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) {
       return Promise.reject(new TypeError('submit: context.scopes must be an array of scope names.'));
     }
-    const signal = field(context, 'signal');
-    if (signal !== undefined && !isSignal(signal)) return Promise.reject(new TypeError('submit: context.signal must be an AbortSignal.'));
+    const signal = readField(context, 'signal');
+    if (signal !== undefined && !isAbortSignal(signal)) return Promise.reject(new TypeError('submit: context.signal must be an AbortSignal.'));
     const ctx: SubmitContext = {
       scopes: [...scopes],
-      attempt: typeof field(context, 'attempt') === 'number' ? (field(context, 'attempt') as number) : 1,
+      attempt: typeof readField(context, 'attempt') === 'number' ? (readField(context, 'attempt') as number) : 1,
       // Callers of the hook that give no signal get one that never aborts.
-      signal: isSignal(signal) ? signal : createAbortController().signal,
+      signal: isAbortSignal(signal) ? signal : createAbortController().signal,
     };
     const body = JSON.stringify({ authCode, scopes: ctx.scopes });
     const my = options.host === undefined ? (globalThis as { my?: unknown }).my : options.host;
