@@ -4,6 +4,8 @@
  * and a submit hook use: `aborted`, `reason`, `onabort`, `addEventListener('abort')`,
  * `removeEventListener`, `throwIfAborted()`.
  */
+import { globalAbortController } from './globals';
+
 type AbortListener = (event: { type: 'abort' }) => void;
 
 class MiniAbortSignal {
@@ -51,6 +53,6 @@ class MiniAbortController {
 }
 
 export function createAbortController(): AbortController {
-  const Native = (globalThis as { AbortController?: typeof AbortController }).AbortController;
+  const Native = globalAbortController() as typeof AbortController | undefined;
   return typeof Native === 'function' ? new Native() : (new MiniAbortController() as unknown as AbortController);
 }

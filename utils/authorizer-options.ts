@@ -2,6 +2,7 @@
 import { checkDuration, isAbortSignal } from './checks';
 import { classifyHost } from './host';
 import { DEFAULT_TIMEOUT_MS } from './request-auth-code';
+import { readCatalogue, type ScopeCatalogue } from './scopes';
 import { isStorageAdapter } from './storage';
 import type { AlipayBridgeHost, AuthCodeHost, AuthorizeOptions, AuthorizerOptions, EngagementTarget, StorageAdapter, SubmitHook } from './types';
 
@@ -17,6 +18,7 @@ export interface ResolvedAuthorizerOptions {
   maxRetries: number;
   retryDelayMs: number;
   engagementTarget: EngagementTarget | null | undefined;
+  catalogue: ScopeCatalogue;
 }
 
 /** `createAuthorizer: name must be …` for a bad duration option. */
@@ -72,6 +74,7 @@ export function readAuthorizerOptions(options: unknown): ResolvedAuthorizerOptio
     maxRetries,
     retryDelayMs: duration('retryDelayMs', o.retryDelayMs, 500, true),
     engagementTarget: o.engagementTarget,
+    catalogue: readCatalogue(o.catalogue, 'createAuthorizer'),
   };
 }
 

@@ -12,7 +12,7 @@ import { isDenial } from './normalize';
 import { findHost, waitForBridge } from './host';
 import { PromptLock } from './prompt-lock';
 import { callHost, DEFAULT_BRIDGE_WAIT_MS, DEFAULT_TIMEOUT_MS } from './request-auth-code';
-import { isSilentScope, normalizeScopes, planCalls } from './scopes';
+import { isSilentScope as isSilentIn, normalizeScopes, planCalls } from './scopes';
 import { emptyState, StateStore, type PersistedState } from './state-store';
 import { defaultStorage } from './storage';
 import { Emitter, reportError } from './emitter';
@@ -79,7 +79,8 @@ function expiryOf(data: unknown): number | undefined {
 
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const opts: ResolvedAuthorizerOptions = readAuthorizerOptions(options);
-  const { submit, now } = opts;
+  const { submit, now, catalogue } = opts;
+  const isSilentScope = (scope: string): boolean => isSilentIn(scope, catalogue);
   const store = new StateStore(opts.storage ?? defaultStorage(opts.host), opts.storageKey);
   const events = new Emitter<[AuthorizerEvent, AuthorizerSnapshot]>();
   const lock = new PromptLock();
@@ -424,7 +425,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
 
   async function runFlight(flight: Flight, gesture: boolean): Promise<void> {
     let entitled = gesture;
-    for (const call of planCalls(flight.scopes)) {
+    for (const call of planCalls(flight.scopes, catalogue)) {
       const scopes = call.filter((s) => !covers(currentSession(), [s]));
       if (scopes.length === 0) continue;
       if (flight.controller.signal.aborted) throw abortedError(flight.scopes);
@@ -689,6 +690,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       return events.subscribe(listener);
     },
     snapshot,
+    catalogue,
     setConsentPresenter(next) {
       if (next !== null && typeof next !== 'function') throw new TypeError('setConsentPresenter(presenter) needs a function or null.');
       presenter = next;

@@ -1,6 +1,8 @@
+import { globalReportError } from './globals';
+
 /** Reports an error from application code (a listener, a presenter) without throwing, as EventTarget does. */
 export function reportError(error: unknown): void {
-  const report = (globalThis as { reportError?: (e: unknown) => void }).reportError;
+  const report = globalReportError() as ((e: unknown) => void) | undefined;
   if (typeof report === 'function') report(error);
   else if (typeof console !== 'undefined') console.error(error);
 }

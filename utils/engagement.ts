@@ -3,6 +3,7 @@
  * reaches the page, an in-app navigation happens, or the app says so (`markEngaged()`).
  * Scripted events (`isTrusted: false`) do not count: a page cannot fake engagement.
  */
+import { navigationTarget, pageTarget } from './globals';
 import type { EngagementTarget } from './types';
 
 const INTERACTIONS = ['pointerdown', 'click', 'keydown', 'touchstart'];
@@ -21,17 +22,6 @@ export interface EngagementSensor {
 }
 
 type Listener = (event: { isTrusted?: boolean; type: string; userInitiated?: boolean; navigationType?: string }) => void;
-
-function defaultTarget(): EngagementTarget | null {
-  const g = globalThis as unknown as Partial<EngagementTarget>;
-  return typeof g.addEventListener === 'function' && typeof g.removeEventListener === 'function' ? (g as EngagementTarget) : null;
-}
-
-/** The Navigation API (`navigation.addEventListener('navigate')`) where the browser has it. */
-function navigationTarget(): EngagementTarget | null {
-  const nav = (globalThis as { navigation?: Partial<EngagementTarget> }).navigation;
-  return nav && typeof nav.addEventListener === 'function' && typeof nav.removeEventListener === 'function' ? (nav as EngagementTarget) : null;
-}
 
 export function createEngagementSensor(target: EngagementTarget | null | undefined, onEngaged: () => void): EngagementSensor {
   let engaged = false;
@@ -59,7 +49,7 @@ export function createEngagementSensor(target: EngagementTarget | null | undefin
     if (event && event.isTrusted === true && (event.userInitiated === true || event.navigationType === 'traverse')) mark();
   };
 
-  const t = target === undefined ? defaultTarget() : target;
+  const t = target === undefined ? pageTarget() : target;
   if (t) {
     for (const type of INTERACTIONS) watched.push([t, type, onInteraction]);
     for (const type of NAVIGATIONS) watched.push([t, type, onNavigation]);

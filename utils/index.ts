@@ -5,8 +5,8 @@
 export { requestAuthCode } from './request-auth-code';
 export { AuthError, AUTH_ERROR_CODES, isAuthError, mapPlatformCode } from './errors';
 export type { AuthErrorCode, AuthErrorInit } from './errors';
-export { SCOPES, planPrompts, scopeInfo, isSilentScope, isScopeName, normalizeScopes } from './scopes';
-export type { ScopeGroup, ScopeInfo } from './scopes';
+export { SCOPES, CLARO_SCOPES, SCOPE_GROUPS, planPrompts, scopeInfo, isSilentScope, isScopeName, normalizeScopes } from './scopes';
+export type { ScopeCatalogue, ScopeGroup, ScopeInfo } from './scopes';
 export { createAuthorizer } from './authorizer';
 export { httpSubmitter } from './submitter';
 export type { HttpSubmitterOptions } from './submitter';

@@ -1,4 +1,5 @@
 /** Storage adapters: the host's `my.*StorageSync`, else `localStorage`, else memory. */
+import { globalLocalStorage, globalMy } from './globals';
 import type { MyStorageHost, StorageAdapter } from './types';
 
 export function memoryStorage(initial?: Record<string, string>): StorageAdapter {
@@ -53,7 +54,7 @@ export function webStorage(storage: WebStorage): StorageAdapter {
 
 function usableLocalStorage(): WebStorage | undefined {
   try {
-    const ls = (globalThis as { localStorage?: WebStorage }).localStorage;
+    const ls = globalLocalStorage() as WebStorage | undefined;
     if (!ls || typeof ls.getItem !== 'function') return undefined;
     // Safari private mode and sandboxed iframes throw on write.
     const probe = '__miniapp-auth-kit-probe__';
@@ -67,7 +68,7 @@ function usableLocalStorage(): WebStorage | undefined {
 
 /** The default adapter for a host (given or global `my`). */
 export function defaultStorage(host?: unknown): StorageAdapter {
-  const candidate = host ?? (globalThis as { my?: unknown }).my;
+  const candidate = host ?? globalMy();
   if (isMyStorageHost(candidate)) return myStorage(candidate);
   const ls = usableLocalStorage();
   return ls ? webStorage(ls) : memoryStorage();

@@ -5,6 +5,7 @@
 import { createAbortController } from './abort';
 import { isAbortSignal, readField } from './checks';
 import { AuthError } from './errors';
+import { globalFetch, globalMy, globalURL, pageHref } from './globals';
 import type { MyRequestHost, SubmitContext, SubmitHook } from './types';
 
 export interface HttpSubmitterOptions {
@@ -13,7 +14,7 @@ export interface HttpSubmitterOptions {
   headers?: Record<string, string>;
   /** Default 15 000 ms. */
   timeoutMs?: number;
-  /** The `my` to use for `my.request` (default `globalThis.my`); `null` forces `fetch`. */
+  /** The `my` to use for `my.request` (default the global `my`); `null` forces `fetch`. */
   host?: MyRequestHost | null;
   /** `fetch` credentials mode (default `same-origin`). */
   credentials?: 'omit' | 'same-origin' | 'include';
@@ -29,8 +30,9 @@ interface ParsedUrl {
 }
 
 function parseUrl(url: string): ParsedUrl | undefined {
-  const base = (globalThis as { location?: { href?: string } }).location?.href;
-  const URLCtor = (globalThis as { URL?: typeof URL }).URL;
+  const href = pageHref();
+  const base = typeof href === 'string' ? href : undefined;
+  const URLCtor = globalURL() as typeof URL | undefined;
   if (typeof URLCtor === 'function') {
     try {
       const u = base ? new URLCtor(url, base) : new URLCtor(url);
@@ -161,7 +163,7 @@ function viaMyRequest(my: MyRequestHost, url: string, headers: Record<string, st
 }
 
 async function viaFetch(url: string, headers: Record<string, string>, body: string, timeoutMs: number, credentials: RequestCredentials, ctx: SubmitContext): Promise<unknown> {
-  const fetchFn = (globalThis as { fetch?: typeof fetch }).fetch;
+  const fetchFn = globalFetch() as typeof fetch | undefined;
   if (typeof fetchFn !== 'function') throw new AuthError('BACKEND_ERROR', { retryable: false, scopes: ctx.scopes, message: 'Neither my.request nor fetch is available.' });
   const controller = createAbortController();
   const onAbort = () => controller.abort();
@@ -213,7 +215,7 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
       signal: isAbortSignal(signal) ? signal : createAbortController().signal,
     };
     const body = JSON.stringify({ authCode, scopes: ctx.scopes });
-    const my = options.host === undefined ? (globalThis as { my?: unknown }).my : options.host;
+    const my = options.host === undefined ? globalMy() : options.host;
     if (isRequestHost(my)) return viaMyRequest(my, url, headers, body, timeoutMs, ctx);
     return viaFetch(url, headers, body, timeoutMs, credentials, ctx);
   };

@@ -24,11 +24,14 @@ export type ConsentScope =
 
 export type KnownScope = SilentScope | ConsentScope;
 
+/** The Claro super app's scopes (seed 001), in `CLARO_SCOPES`. */
+export type ClaroScope = 'User_Base_Info' | 'User_Customer_Info' | 'User_Customer_KYC_Info' | 'User_Business_Info';
+
 /**
  * Any scope name. Known names autocomplete; any other well-formed name (letters, digits, `_`) is
  * accepted as a consent scope because wallets add scopes.
  */
-export type Scope = KnownScope | (string & {});
+export type Scope = KnownScope | ClaroScope | (string & {});
 
 /** One scope or several, as `requestAuthCode` and `authorize` take them. */
 export type ScopeInput = Scope | readonly Scope[];
@@ -189,6 +192,11 @@ export interface AuthorizerOptions {
    * that call `markEngaged()` themselves).
    */
   engagementTarget?: EngagementTarget | null;
+  /**
+   * Scopes of another wallet (e.g. `CLARO_SCOPES`), laid over `SCOPES` for this authorizer: which
+   * are silent, their data group, and which need a wallet call of their own.
+   */
+  catalogue?: import('./scopes').ScopeCatalogue;
 }
 
 /** The part of `EventTarget` the engagement guard uses. */
@@ -238,4 +246,6 @@ export interface Authorizer {
   setConsentPresenter(presenter: ConsentPresenter | null): () => void;
   /** Resolves once the state has been read from storage (at once with synchronous storage). */
   ready(): Promise<void>;
+  /** The scope catalogue this authorizer plans with: `SCOPES` with its `catalogue` option laid over. */
+  readonly catalogue: import('./scopes').ScopeCatalogue;
 }

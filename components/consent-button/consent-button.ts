@@ -207,7 +207,7 @@ export class ConsentButtonElement extends KitElement {
   private rationaleFor(t: ConsentMessages): string {
     const own = this.rationale?.trim();
     if (own) return own;
-    return groupsOf(this.scopes)
+    return groupsOf(this.scopes, this.authorizer?.catalogue)
       .map((g) => t.rationale[g])
       .join(' ');
   }

@@ -259,7 +259,7 @@ export class ConsentPromptElement extends KitElement {
     setText(this.note, t.sheetNote);
     setText(this.continueButton, this.getAttribute('continue-label')?.trim() || t.continue);
     setText(this.dismissButton, this.getAttribute('dismiss-label')?.trim() || t.notNow);
-    const paragraphs = open ? sheetRationale(this.current!.scopes, this.rationale, t) : [];
+    const paragraphs = open ? sheetRationale(this.current!.scopes, this.rationale, t, this.authorizer?.catalogue) : [];
     const key = paragraphs.join('\n');
     if (key !== this.shownRationale) {
       this.shownRationale = key;

@@ -1,5 +1,5 @@
 /** Scope lists as elements take them: attributes are space or comma separated. */
-import { isScopeName, isSilentScope, scopeInfo, type ScopeGroup, type Session } from '../../utils';
+import { isScopeName, isSilentScope, scopeInfo, type ScopeCatalogue, type ScopeGroup, type Session } from '../../utils';
 
 /** `"USER_NAME USER_AVATAR"`, `"USER_NAME,USER_AVATAR"` → `['USER_NAME', 'USER_AVATAR']` (first-seen order, no duplicates). */
 export function parseScopes(value: string | null | undefined): string[] {
@@ -25,19 +25,22 @@ export function validScopes(scopes: readonly string[]): string[] {
   return scopes.filter(isScopeName);
 }
 
-export function consentScopes(scopes: readonly string[]): string[] {
-  return validScopes(scopes).filter((s) => !isSilentScope(s));
+export function consentScopes(scopes: readonly string[], catalogue?: ScopeCatalogue): string[] {
+  return validScopes(scopes).filter((s) => !isSilentScope(s, catalogue));
 }
 
 export function covers(session: Session | null, scopes: readonly string[]): boolean {
   return !!session && scopes.length > 0 && scopes.every((s) => session.scopes.includes(s));
 }
 
-/** Data groups of a request, in first-seen order; the silent `base` group only when it is all there is. */
-export function groupsOf(scopes: readonly string[]): ScopeGroup[] {
+/**
+ * Data groups of a request in first-seen order, by the authorizer's catalogue; the silent `base`
+ * group only when it is all there is.
+ */
+export function groupsOf(scopes: readonly string[], catalogue?: ScopeCatalogue): ScopeGroup[] {
   const groups: ScopeGroup[] = [];
   for (const s of validScopes(scopes)) {
-    const g = scopeInfo(s).group;
+    const g = scopeInfo(s, catalogue).group;
     if (!groups.includes(g)) groups.push(g);
   }
   const consent = groups.filter((g) => g !== 'base');

@@ -1,6 +1,7 @@
 /** @jest-environment jsdom */
 import '@testing-library/jest-dom';
 import { waitFor } from '@testing-library/dom';
+import { SCOPE_GROUPS } from '../../utils';
 import { CONSENT_MESSAGES, SUPPORTED_LOCALES, type ConsentMessages } from '../../components';
 import { defineKit, make, mount, resetDom, shadow, sheets } from './helpers';
 
@@ -24,7 +25,8 @@ describe('the tables', () => {
     expect(Object.keys(table).sort()).toEqual([...keys].sort());
     for (const key of keys) {
       if (key === 'rationale') {
-        expect(Object.keys(table.rationale).sort()).toEqual(['base', 'contact', 'notification', 'other', 'payment', 'profile']);
+        // Every data group of the core has a text, in every locale.
+        expect(Object.keys(table.rationale).sort()).toEqual([...SCOPE_GROUPS].sort());
         for (const text of Object.values(table.rationale)) expect(text.trim().length).toBeGreaterThan(10);
       } else {
         expect((table[key] as string).trim().length).toBeGreaterThan(0);

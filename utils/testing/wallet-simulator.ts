@@ -4,7 +4,7 @@
  * that a scripted or interactive user answers; the wallet remembers what was granted; codes are
  * single use and expire; every failure shape of the platform can be injected.
  */
-import { isSilentScope } from '../scopes';
+import { isSilentScope, readCatalogue, type ScopeCatalogue } from '../scopes';
 import type { AlipayBridgeHost, GetAuthCodeCall, RawAuthCodeResult } from '../types';
 
 export type UserAnswer = 'allow' | 'deny' | 'dismiss' | { allow: readonly string[] };
@@ -76,6 +76,8 @@ export interface WalletSimulatorOptions {
   issueCode?: (scopes: string[], customerId: string) => string | Promise<string>;
   /** Initial content of the simulated `my` storage. */
   storage?: Record<string, string>;
+  /** The wallet's scopes (e.g. `CLARO_SCOPES`), laid over `SCOPES`: which ones it grants silently. */
+  catalogue?: ScopeCatalogue;
 }
 
 export interface WalletSimulator {
@@ -157,6 +159,7 @@ export function createWalletSimulator(options: WalletSimulatorOptions = {}): Wal
   const now = options.now ?? Date.now;
   const codeTtlMs = options.codeTtlMs ?? 10 * 60_000;
   const latencyMs = options.latencyMs ?? 0;
+  const catalogue = readCatalogue(options.catalogue, 'createWalletSimulator');
   const customerId = options.customerId ?? '1000001119398804' + String(Math.floor(Math.random() * 1e4)).padStart(4, '0');
   let user: UserScript = checkUser(options.user ?? 'allow');
   const faults: WalletFault[] = [];
@@ -265,7 +268,7 @@ export function createWalletSimulator(options: WalletSimulatorOptions = {}): Wal
   function getAuthCode(call: Partial<GetAuthCodeCall> & { scopes?: unknown }): void {
     if (typeof call !== 'object' || call === null) throw new TypeError('my.getAuthCode(options): options must be an object');
     const scopes = readScopes(call.scopes);
-    const consentScopes = scopes.filter((s) => !isSilentScope(s) && !grants.has(s));
+    const consentScopes = scopes.filter((s) => !isSilentScope(s, catalogue) && !grants.has(s));
     const fault = faults.shift();
     const record: WalletCall = { scopes, at: now(), prompted: fault === undefined && consentScopes.length > 0 };
     calls.push(record);
