@@ -13,7 +13,8 @@ import { findHost, waitForBridge } from './host';
 import { PromptLock } from './prompt-lock';
 import { callHost, DEFAULT_BRIDGE_WAIT_MS, DEFAULT_TIMEOUT_MS } from './request-auth-code';
 import { isSilentScope as isSilentIn, normalizeScopes, planCalls } from './scopes';
-import { emptyState, StateStore, type PersistedState } from './state-store';
+import { StateStore, type StoredState } from './state-store';
+import { pageTarget } from './globals';
 import { defaultStorage } from './storage';
 import { Emitter, reportError } from './emitter';
 import { readAuthorizeOptions, readAuthorizerOptions, type ResolvedAuthorizerOptions } from './authorizer-options';
@@ -77,33 +78,67 @@ function expiryOf(data: unknown): number | undefined {
   return undefined;
 }
 
+/** True when a string or key anywhere in a JSON value contains the code (escaping hides it in the text). */
+function mentionsCode(value: unknown, code: string): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.includes(code)) return true;
+    } else if (typeof v === 'object' && v !== null) {
+      for (const key of Object.keys(v)) {
+        if (key.includes(code)) return true;
+        stack.push((v as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
+}
+
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const opts: ResolvedAuthorizerOptions = readAuthorizerOptions(options);
   const { submit, now, catalogue } = opts;
   const isSilentScope = (scope: string): boolean => isSilentIn(scope, catalogue);
-  const store = new StateStore(opts.storage ?? defaultStorage(opts.host), opts.storageKey);
   const events = new Emitter<[AuthorizerEvent, AuthorizerSnapshot]>();
   const lock = new PromptLock();
   const flights = new Set<Flight>();
-  let state: PersistedState = emptyState();
-  let generation = 0;
   let presenter: ConsentPresenter | null = null;
-  let loaded = false;
   /** "Not now" answers: cancellations that are not a refusal in the wallet. */
   const dismissals = new WeakSet<AuthError>();
 
   const sensor = createEngagementSensor(opts.engagementTarget, () => emit({ type: 'engaged' }));
+  const storage = opts.storage ?? defaultStorage(opts.host);
+  const opened = StateStore.open(storage, opts.storageKey, takeUp);
+  const store = opened.store;
+  let loaded = opened.ready === null;
+  const readyPromise: Promise<void> = opened.ready
+    ? opened.ready.then(() => {
+        loaded = true;
+        emit({ type: 'ready' });
+      })
+    : Promise.resolve();
+  // Other pages and tabs announce their writes to localStorage.
+  if (!opts.storage) {
+    pageTarget()?.addEventListener('storage', (event) => {
+      const key = (event as { key?: unknown }).key;
+      if (key === opts.storageKey || key === null) store.refresh();
+    });
+  }
 
-  const initial = store.load();
-  const readyPromise: Promise<void> =
-    initial instanceof Promise
-      ? initial.then((s) => {
-          // A sign-out or a grant during the load wins over what was stored.
-          if (generation === 0 && state.session === null && Object.keys(state.consent).length === 0) state = s;
-          loaded = true;
-          emit({ type: 'ready' });
-        })
-      : ((state = initial), (loaded = true), Promise.resolve());
+  /** What another instance stored, taken up: its sign-out ends this instance's requests too. */
+  function takeUp(previous: StoredState, next: StoredState, signedOut: boolean): void {
+    if (signedOut) {
+      for (const f of flights) f.controller.abort();
+      emit({ type: 'session', session: null });
+      emit({ type: 'signed-out' });
+      return;
+    }
+    if (JSON.stringify(previous.session) !== JSON.stringify(next.session)) emit({ type: 'session', session: next.session ? copySession(next.session) : null });
+    const scopes = new Set([...Object.keys(previous.consent), ...Object.keys(next.consent)]);
+    for (const scope of scopes) {
+      if (previous.consent[scope] !== next.consent[scope]) emit({ type: 'consent', scope, state: next.consent[scope] ?? 'unknown' });
+    }
+  }
 
   // ------------------------------------------------------------------------------------------
   // State and events
@@ -120,7 +155,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       status: status(),
       engaged: sensor.engaged,
       session: session ? copySession(session) : null,
-      consent: { ...state.consent },
+      consent: { ...store.state.consent },
       pendingScopes: [...new Set([...flights].flatMap((f) => f.scopes))],
     };
   }
@@ -136,33 +171,32 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     emit({ type: 'status', status: status(), scopes: [...flight.scopes] });
   }
 
+  function live(session: Session | null): Session | null {
+    return session && (session.expiresAt === undefined || session.expiresAt > now()) ? session : null;
+  }
+
   function currentSession(): Session | null {
-    const s = state.session;
-    return s && (s.expiresAt === undefined || s.expiresAt > now()) ? s : null;
+    return live(store.state.session);
   }
 
   function covers(session: Session | null, scopes: readonly string[]): boolean {
     return !!session && scopes.every((s) => session.scopes.includes(s));
   }
 
-  function persist(next: PersistedState): void {
-    state = next;
-    void store.save(state);
-  }
-
   function recordConsent(scopes: readonly string[], value: 'granted' | 'denied', flight: Flight): void {
-    if (flight.generation !== generation) return;
     // Silent scopes are recorded as granted, never as denied: no prompt ever asks for them.
-    const changed = scopes.filter((s) => (value === 'granted' || !isSilentScope(s)) && state.consent[s] !== value);
+    const changed = scopes.filter((s) => (value === 'granted' || !isSilentScope(s)) && store.state.consent[s] !== value);
     if (changed.length === 0) return;
-    const consent = { ...state.consent };
-    for (const s of changed) consent[s] = value;
-    persist({ ...state, consent });
-    for (const s of changed) emit({ type: 'consent', scope: s, state: value });
+    const merged = store.update(flight.generation, (state) => {
+      const consent = { ...state.consent };
+      for (const s of changed) consent[s] = value;
+      return { ...state, consent };
+    });
+    if (merged) for (const s of changed) emit({ type: 'consent', scope: s, state: value });
   }
 
   function needsConsent(scopes: readonly string[]): boolean {
-    return scopes.some((s) => !isSilentScope(s) && state.consent[s] !== 'granted');
+    return scopes.some((s) => !isSilentScope(s) && store.state.consent[s] !== 'granted');
   }
 
   // ------------------------------------------------------------------------------------------
@@ -245,12 +279,16 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     });
   }
 
-  /** A silent call, retried with backoff on transient errors. */
+  /**
+   * A call without a prompt: silent scopes, retried with backoff on transient errors, or consent
+   * scopes the user granted before, which wait for any prompt still open (the wallet may ask again).
+   */
   async function silentCall(flight: Flight, scopes: string[]): Promise<AuthCodeResult & { obtainedAt: number }> {
     const retry = scopes.every(isSilentScope);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await untilAborted(flight, hostCall(flight, scopes, 'fetching').result, scopes);
+        const call = retry ? hostCall(flight, scopes, 'fetching').result : promptCall(flight, scopes, 'fetching');
+        return await untilAborted(flight, call, scopes);
       } catch (error) {
         const transient = error instanceof AuthError && error.retryable;
         if (!retry || !transient || attempt >= opts.maxRetries) throw error;
@@ -376,10 +414,11 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     } catch {
       throw new AuthError('BACKEND_ERROR', { scopes, retryable: false, message: 'The backend answer cannot be stored (not serialisable).' });
     }
-    if (text !== undefined && text.includes(result.authCode)) {
+    const stored: unknown = data === undefined ? null : JSON.parse(text as string);
+    if (mentionsCode(stored, result.authCode)) {
       throw new AuthError('BACKEND_ERROR', { scopes, retryable: false, message: 'The backend answer echoed the auth code; it was not stored.' });
     }
-    return data === undefined ? null : JSON.parse(text as string);
+    return stored;
   }
 
   /** Submits a code; after a refused (or stale) code, gets one fresh code and submits that once. */
@@ -411,13 +450,16 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   }
 
   function storeSession(flight: Flight, scopes: readonly string[], data: unknown): void {
-    if (flight.generation !== generation) return;
-    const previous = currentSession();
-    const session: Session = { scopes: [...new Set([...(previous?.scopes ?? []), ...scopes])], data };
     const expiresAt = expiryOf(data) ?? (opts.sessionTtlMs !== undefined ? now() + opts.sessionTtlMs : undefined);
-    if (expiresAt !== undefined) session.expiresAt = expiresAt;
-    persist({ ...state, session });
-    emit({ type: 'session', session: copySession(session) });
+    // The new session covers what the stored one (this instance's or another's) still covers.
+    const merged = store.update(flight.generation, (state) => {
+      const previous = live(state.session);
+      const session: Session = { scopes: [...new Set([...(previous?.scopes ?? []), ...scopes])], data };
+      if (expiresAt !== undefined) session.expiresAt = expiresAt;
+      return { ...state, session };
+    });
+    const session = store.state.session;
+    if (merged && session) emit({ type: 'session', session: copySession(session) });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -472,7 +514,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   function createFlight(scopes: string[]): Flight {
     const flight: Flight = {
       scopes,
-      generation,
+      generation: store.state.epoch,
       controller: createAbortController(),
       status: 'idle',
       waiters: new Set(),
@@ -562,11 +604,13 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   }
 
   function authorizeNow(scopes: string[], gesture: boolean, defer: boolean, signal: AbortSignal | undefined, retryOwn = true): Promise<Session> {
+    // Decide on what every instance over this storage knows now.
+    store.refresh();
     const cached = currentSession();
     if (covers(cached, scopes)) return Promise.resolve(copySession(cached as Session));
     const needed = scopes.filter((s) => !cached?.scopes.includes(s));
 
-    const denied = needed.filter((s) => state.consent[s] === 'denied');
+    const denied = needed.filter((s) => store.state.consent[s] === 'denied');
     if (denied.length > 0 && !gesture) return Promise.reject(new AuthError('DENIED', { scopes: denied }));
     const prompts = needsConsent(needed);
     if (!gesture && !defer && !sensor.engaged && prompts) {
@@ -576,7 +620,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     // Share the flights already fetching these scopes and fetch only the rest, with two
     // exceptions: a tap takes over requests still waiting for the user (one prompt, opened in the
     // tap), and a request that needs no prompt never waits behind one that waits for the user.
-    const live = [...flights].filter((f) => f.generation === generation && !f.controller.signal.aborted);
+    const live = [...flights].filter((f) => f.generation === store.state.epoch && !f.controller.signal.aborted);
     const overlapping = live.filter((f) => f.scopes.some((s) => needed.includes(s)));
     const waiting = overlapping.filter((f) => f.status === 'waiting');
     const joined = overlapping.filter((f) => f.status !== 'waiting' || (!gesture && prompts));
@@ -592,19 +636,20 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       launch(mine, gesture);
     }
     const waits = [...joined, ...(mine ? [mine] : [])].map((f) => waitFor(f, signal));
-    const started = generation;
+    const started = store.state.epoch;
     const answer = (): Session | null => {
       const session = currentSession();
       if (covers(session, scopes)) return copySession(session as Session);
       // The backend's session expired at once (an `expiresAt` in the past, e.g. in seconds, or a
       // skewed clock): answer with it rather than run the flow again and again.
-      if (covers(state.session, scopes)) return copySession(state.session as Session);
+      const stored = store.state.session;
+      if (covers(stored, scopes)) return copySession(stored as Session);
       return null;
     };
     return Promise.all(waits).then(
       () => {
         // Signed out in between: never start the flow again on the old request's gesture.
-        if (generation !== started) throw abortedError(scopes);
+        if (store.state.epoch !== started) throw abortedError(scopes);
         // A joined flight covered other scopes too and ended before ours were stored. Ask again
         // without the old gesture: a prompt now would not come from the user's tap.
         return answer() ?? authorizeNow(scopes, false, defer, signal, false);
@@ -612,13 +657,13 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       (error) => {
         // A shared request failed for scopes this caller did not ask for: what it asked for may
         // be granted all the same.
-        const session = generation === started && !signal?.aborted ? currentSession() : null;
+        const session = store.state.epoch === started && !signal?.aborted ? currentSession() : null;
         if (session && covers(session, scopes)) return copySession(session);
         // It failed only for scopes of the other callers (a silent scope shared a denied consent
         // call): ask for this caller's own, once, without a gesture.
         if (
           retryOwn &&
-          generation === started &&
+          store.state.epoch === started &&
           !signal?.aborted &&
           error instanceof AuthError &&
           error.code !== 'ABORTED' &&
@@ -665,10 +710,12 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     },
     consentState(scope): ConsentState {
       const [name] = normalizeScopes(scope);
+      store.refresh();
       if (isSilentScope(name as string)) return 'granted';
-      return state.consent[name as string] ?? 'unknown';
+      return store.state.consent[name as string] ?? 'unknown';
     },
     session() {
+      store.refresh();
       const s = currentSession();
       return s ? copySession(s) : null;
     },
@@ -679,17 +726,19 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       return sensor.engaged;
     },
     async signOut() {
-      generation++;
+      const done = store.signOut();
       for (const f of flights) f.controller.abort();
-      state = emptyState();
       emit({ type: 'session', session: null });
       emit({ type: 'signed-out' });
-      await store.clear();
+      await done;
     },
     subscribe(listener) {
       return events.subscribe(listener);
     },
-    snapshot,
+    snapshot() {
+      store.refresh();
+      return snapshot();
+    },
     catalogue,
     setConsentPresenter(next) {
       if (next !== null && typeof next !== 'function') throw new TypeError('setConsentPresenter(presenter) needs a function or null.');

@@ -9,6 +9,7 @@ import type { ListenTarget } from './globals';
 declare const my: unknown;
 declare const AbortController: unknown;
 declare const URL: unknown;
+declare const crypto: unknown;
 
 export type { ListenTarget };
 
@@ -23,4 +24,5 @@ export const globalFetch = (): unknown => undefined;
 export const globalURL = (): unknown => (typeof URL === 'undefined' ? undefined : URL);
 export const pageHref = (): unknown => undefined;
 export const globalAbortController = (): unknown => (typeof AbortController === 'undefined' ? undefined : AbortController);
+export const globalCrypto = (): unknown => (typeof crypto === 'undefined' ? undefined : crypto);
 export const globalReportError = (): unknown => undefined;

@@ -40,5 +40,7 @@ export const globalURL = (): unknown => read('URL');
 /** The page's address, to resolve a relative backend URL. */
 export const pageHref = (): unknown => (read('location') as { href?: unknown } | undefined)?.href;
 export const globalAbortController = (): unknown => read('AbortController');
+/** Web Crypto, for random values (`crypto.getRandomValues`). */
+export const globalCrypto = (): unknown => read('crypto');
 /** `reportError` where the runtime has it (errors of application callbacks). */
 export const globalReportError = (): unknown => read('reportError');

@@ -5,7 +5,7 @@
 import { createAbortController } from './abort';
 import { isAbortSignal, readField } from './checks';
 import { AuthError } from './errors';
-import { globalFetch, globalMy, globalURL, pageHref } from './globals';
+import { globalCrypto, globalFetch, globalMy, globalURL, pageHref } from './globals';
 import type { MyRequestHost, SubmitContext, SubmitHook } from './types';
 
 export interface HttpSubmitterOptions {
@@ -187,6 +187,35 @@ async function viaFetch(url: string, headers: Record<string, string>, body: stri
   }
 }
 
+/** 128 random bits, hex: from Web Crypto where the engine has it. */
+function randomKey(): string {
+  const bytes = new Uint8Array(16);
+  const c = globalCrypto() as { getRandomValues?: (a: Uint8Array) => Uint8Array } | undefined;
+  if (c && typeof c.getRandomValues === 'function') c.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  let hex = '';
+  for (const b of bytes) hex += (b < 16 ? '0' : '') + b.toString(16);
+  return hex;
+}
+
+/**
+ * One `Idempotency-Key` per code: the backend gives a stored session back only to a resend with
+ * the same key. The last few codes are remembered (in memory only) so a hook called again for the
+ * same code sends the same key.
+ */
+function idempotencyKeys(): (authCode: string) => string {
+  const keys = new Map<string, string>();
+  return (authCode) => {
+    let key = keys.get(authCode);
+    if (key === undefined) {
+      key = randomKey();
+      keys.set(authCode, key);
+      if (keys.size > 8) keys.delete(keys.keys().next().value as string);
+    }
+    return key;
+  };
+}
+
 export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
   if (typeof options !== 'object' || options === null) throw new TypeError('httpSubmitter(options) needs { url }.');
   const url = checkSubmitUrl(options.url);
@@ -199,6 +228,7 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
   if (options.host !== undefined && options.host !== null && !isRequestHost(options.host)) throw new TypeError('httpSubmitter: host must have request(options).');
   const credentials = options.credentials ?? 'same-origin';
   const headers = { ...extra, 'Content-Type': 'application/json' };
+  const keyFor = idempotencyKeys();
 
   return (authCode, context) => {
     if (typeof authCode !== 'string' || authCode.length === 0) return Promise.reject(new TypeError('submit: authCode must be a non-empty string.'));
@@ -215,8 +245,9 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
       signal: isAbortSignal(signal) ? signal : createAbortController().signal,
     };
     const body = JSON.stringify({ authCode, scopes: ctx.scopes });
+    const sent = { ...headers, 'Idempotency-Key': keyFor(authCode) };
     const my = options.host === undefined ? globalMy() : options.host;
-    if (isRequestHost(my)) return viaMyRequest(my, url, headers, body, timeoutMs, ctx);
-    return viaFetch(url, headers, body, timeoutMs, credentials, ctx);
+    if (isRequestHost(my)) return viaMyRequest(my, url, sent, body, timeoutMs, ctx);
+    return viaFetch(url, sent, body, timeoutMs, credentials, ctx);
   };
 }

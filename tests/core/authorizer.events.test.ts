@@ -2,7 +2,7 @@
 import { createAuthorizer, memoryStorage } from '../../utils';
 import type { AuthorizerEvent, AuthorizerSnapshot } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
-import { authErrorOf, fakeBackend, flush, track } from './helpers';
+import { authErrorOf, fakeBackend, flush, storedUserData, track } from './helpers';
 
 function recorder() {
   const events: Array<{ event: AuthorizerEvent; snapshot: AuthorizerSnapshot }> = [];
@@ -149,7 +149,7 @@ describe('authorizer – signOut', () => {
     expect(auth.consentState('USER_NAME')).toBe('unknown');
     expect(auth.consentState('USER_AVATAR')).toBe('unknown');
     expect(auth.snapshot().consent).toEqual({});
-    expect(storage.get('miniapp-auth-kit')).toBeNull();
+    expect(storedUserData(storage.get('miniapp-auth-kit') as string | null)).toEqual({ session: null, consent: {} });
     const reloaded = createAuthorizer({ submit: fakeBackend(sim).submit, host: sim.my, storage, engagementTarget: null });
     expect(reloaded.session()).toBeNull();
     expect(reloaded.consentState('USER_AVATAR')).toBe('unknown');
@@ -161,7 +161,7 @@ describe('authorizer – signOut', () => {
     await auth.authorize('auth_base');
     expect(sim.storage.size).toBe(1);
     await auth.signOut();
-    expect(sim.storage.size).toBe(0);
+    expect(storedUserData(sim.storage.get('miniapp-auth-kit'))).toEqual({ session: null, consent: {} });
   });
 
   it('rejects in-flight callers with ABORTED (waiting, prompting and submitting)', async () => {

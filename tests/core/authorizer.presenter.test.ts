@@ -269,4 +269,25 @@ describe('authorizer – consent presenter', () => {
     expect(sim.maxOpenPrompts).toBe(1);
     expect(sim.calls).toHaveLength(4);
   });
+
+  it('never starts a wallet call for consent scopes recorded as granted while a prompt is open', async () => {
+    let clock = 1_000;
+    const sim = createWalletSimulator({ user: 'allow' });
+    const auth = createAuthorizer({ submit: fakeBackend(sim).submit, host: sim.my, engagementTarget: null, now: () => clock, sessionTtlMs: 1_000 });
+    await auth.authorize('USER_NAME', { gesture: true });
+    clock += 5_000; // the session expired; USER_NAME stays granted in the consent record
+    sim.setUser('manual');
+    const avatar = track(auth.authorize('USER_AVATAR', { gesture: true }));
+    await flush();
+    expect(sim.prompts).toHaveLength(1);
+    const name = track(auth.authorize('USER_NAME'));
+    await flush();
+    expect(sim.calls).toHaveLength(2);
+    sim.prompts[0]?.allow();
+    await avatar.promise;
+    await name.promise;
+    expect(sim.calls).toHaveLength(3);
+    expect(sim.calls[2]?.scopes).toEqual(['USER_NAME']);
+    expect(sim.maxOpenPrompts).toBe(1);
+  });
 });

@@ -2,7 +2,7 @@
 import { createAuthorizer, memoryStorage } from '../../utils';
 import type { StorageAdapter } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
-import { deferred, fakeBackend, flush, track } from './helpers';
+import { deferred, fakeBackend, flush, storedUserData, track } from './helpers';
 
 const KEY = 'miniapp-auth-kit';
 
@@ -83,7 +83,7 @@ describe('authorizer – asynchronous storage', () => {
     expect(sim.calls).toHaveLength(1);
     expect(adapter.map.get(KEY)).toEqual(expect.any(String));
     await auth.signOut();
-    expect(adapter.map.has(KEY)).toBe(false);
+    expect(storedUserData(adapter.map.get(KEY))).toEqual({ session: null, consent: {} });
   });
 
   it('opens a gesture prompt synchronously once an async adapter has loaded', async () => {

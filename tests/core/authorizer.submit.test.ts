@@ -1,5 +1,5 @@
 /** createAuthorizer: the submit hook (once per code, one fresh code after a refusal, code age, echoes). */
-import { createAuthorizer, memoryStorage } from '../../utils';
+import { createAuthorizer, memoryStorage, type AuthCodeHost } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
 import { authErrorOf, fakeBackend, recordingHost, recordingStorage } from './helpers';
 
@@ -203,6 +203,32 @@ describe('authorizer – submit', () => {
     expect(storage.writes.some((w) => w.includes(code))).toBe(false);
     expect(error.message).not.toContain(code);
     expect(JSON.stringify(auth.snapshot())).not.toContain(code);
+  });
+
+  // JSON escapes these codes, so the stored text never contains them as they are.
+  describe.each([
+    ['a quote', 'ab"cd'],
+    ['a backslash', 'ab\\cd'],
+    ['a control character', 'ab\u0001cd'],
+    ['a non-ASCII letter', 'abçdé'],
+  ])('a wallet code with %s', (_what, code) => {
+    const walletWith = (authCode: string): AuthCodeHost => ({
+      getAuthCode: (call) => void Promise.resolve().then(() => call.success({ authCode })),
+    });
+
+    it.each([
+      ['as a value', (c: string) => ({ t: c })],
+      ['inside a longer value', (c: string) => ({ note: `got ${c}!` })],
+      ['as a key', (c: string) => ({ [c]: true })],
+      ['deep in a list', (c: string) => ({ list: [1, { deeper: [c] }] })],
+    ])('echoed %s is refused, not stored', async (_where, answer) => {
+      const storage = recordingStorage();
+      const auth = createAuthorizer({ submit: async (c: string) => answer(c), host: walletWith(code), storage, engagementTarget: null });
+      const error = await authErrorOf(auth.authorize('auth_base'));
+      expect(error.code).toBe('BACKEND_ERROR');
+      expect(auth.session()).toBeNull();
+      expect(storage.writes.some((w) => JSON.parse(w.slice(w.indexOf('=') + 1)).session !== null)).toBe(false);
+    });
   });
 
   it('stores what the backend answered as the session data', async () => {

@@ -4,7 +4,7 @@
  */
 import { createAuthorizer } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
-import { fakeBackend, flush } from './helpers';
+import { fakeBackend, flush, storedUserData } from './helpers';
 
 const g = globalThis as { AbortController?: unknown };
 let saved: unknown;
@@ -36,7 +36,7 @@ test('without AbortController: login, consent behind a tap, sign-out during a re
   sim.prompts[0]?.allow();
   await flush();
   expect(auth.session()).toBeNull();
-  expect(sim.storage.size).toBe(0);
+  expect(storedUserData(sim.storage.get('miniapp-auth-kit'))).toEqual({ session: null, consent: {} });
   expect(submitted.map((s) => s.scopes)).toEqual([['auth_base'], ['USER_NAME']]);
 });
 

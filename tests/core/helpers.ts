@@ -164,3 +164,13 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; r
   });
   return { promise, resolve, reject };
 }
+
+/**
+ * What a stored value still says about the user: its session and consent record. A sign-out
+ * leaves at most a marker (`{ v, epoch }`) so instances that read before it never undo it.
+ */
+export function storedUserData(text: string | null | undefined): { session: unknown; consent: Record<string, unknown> } {
+  if (text === null || text === undefined) return { session: null, consent: {} };
+  const parsed = JSON.parse(text) as { session?: unknown; consent?: Record<string, unknown> };
+  return { session: parsed.session ?? null, consent: parsed.consent ?? {} };
+}

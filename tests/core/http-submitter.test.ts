@@ -64,6 +64,24 @@ describe('httpSubmitter – my.request', () => {
     expect(req.headers['X-App']).toBe('demo');
   });
 
+  it('sends one random Idempotency-Key per code, the same again for the same code', async () => {
+    const my = fakeMy((o) => o.success({ status: 200, data: '{}' }));
+    const submit = httpSubmitter({ url: 'https://a.example/x', host: my });
+    await submit('CODE-1', ctx());
+    await submit('CODE-2', ctx());
+    await submit('CODE-1', ctx());
+    const keys = my.requests.map((r) => r.headers['Idempotency-Key']);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).not.toBe(keys[0]);
+    expect(keys[2]).toBe(keys[0]);
+    // Another hook (another page) draws its own keys: nothing derives from the code.
+    const other = fakeMy((o) => o.success({ status: 200, data: '{}' }));
+    await httpSubmitter({ url: 'https://a.example/x', host: other })('CODE-1', ctx());
+    expect(other.requests[0]?.headers['Idempotency-Key']).not.toBe(keys[0]);
+    expect(keys.join('')).not.toContain('CODE');
+  });
+
   it('accepts data already parsed by the host', async () => {
     const my = fakeMy((o) => o.success({ status: 200, data: { sessionId: 's2' } }));
     await expect(httpSubmitter({ url: 'https://a.example/x', host: my })('C', ctx())).resolves.toEqual({ sessionId: 's2' });
@@ -218,6 +236,7 @@ describe('httpSubmitter – fetch against a real server', () => {
     expect(r.url).not.toContain('CODE-abc-123');
     expect(r.headers['content-type']).toMatch(/^application\/json/);
     expect(r.headers['x-trace']).toBe('t1');
+    expect(r.headers['idempotency-key']).toMatch(/^[0-9a-f]{32}$/);
     expect(JSON.parse(r.body)).toEqual({ authCode: 'CODE-abc-123', scopes: ['auth_base', 'USER_NAME'] });
     expect(Object.keys(JSON.parse(r.body)).sort()).toEqual(['authCode', 'scopes']);
     expect(r.body).toBe(JSON.stringify({ authCode: 'CODE-abc-123', scopes: ['auth_base', 'USER_NAME'] }));

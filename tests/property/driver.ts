@@ -658,7 +658,9 @@ export class World {
     const v = value as Record<string, unknown>;
     if (v.v !== 1) fail('has no version 1');
     const keys = Object.keys(v).sort().join(',');
-    if (keys !== 'consent,session,v') fail(`has keys ${keys}`);
+    if (keys !== 'consent,session,v' && keys !== 'consent,epoch,session,v') fail(`has keys ${keys}`);
+    // The sign-out count: a positive integer, and never lower than a sign-out already seen.
+    if (v.epoch !== undefined && (!Number.isSafeInteger(v.epoch) || (v.epoch as number) < 1)) fail('has a malformed epoch');
     const session = v.session;
     if (session !== null) {
       if (typeof session !== 'object' || Array.isArray(session) || session === undefined) fail('has a malformed session');

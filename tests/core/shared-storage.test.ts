@@ -1,0 +1,212 @@
+/**
+ * Several authorizers over one storage (pages of an H5 miniapp that stay alive under the ones
+ * opened on top, two tabs): each takes up what the others stored before it decides, a write never
+ * drops what another stored, a sign-out is never undone, and an oversized state keeps the consent
+ * record.
+ */
+import { createAuthorizer, memoryStorage, type StorageAdapter, type SubmitHook } from '../../utils';
+import { createWalletSimulator, type WalletSimulator } from '../../utils/testing';
+import { authErrorOf, deferred, fakeBackend, flush, storedUserData, track } from './helpers';
+
+const KEY = 'miniapp-auth-kit';
+
+function pageOver(sim: WalletSimulator, storage: StorageAdapter, submit: SubmitHook = fakeBackend(sim).submit) {
+  return createAuthorizer({ submit, host: sim.my, storage, engagementTarget: null });
+}
+
+function stored(storage: StorageAdapter) {
+  return storedUserData(storage.get(KEY) as string | null);
+}
+
+/** An asynchronous adapter over a map, answering in a later task. */
+function asyncStorage(): StorageAdapter & { map: Map<string, string> } {
+  const map = new Map<string, string>();
+  const later = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return {
+    map,
+    get: async (key) => (await later(), map.get(key) ?? null),
+    set: async (key, value) => void (await later(), map.set(key, value)),
+    remove: async (key) => void (await later(), map.delete(key)),
+  };
+}
+
+describe('instances over one storage', () => {
+  it("a denial on one page keeps the other page's session and grant", async () => {
+    const sim = createWalletSimulator({ user: 'allow' });
+    const storage = memoryStorage();
+    const a = pageOver(sim, storage);
+    const b = pageOver(sim, storage);
+    await a.authorize('USER_NAME', { gesture: true });
+    sim.setUser('deny');
+    await authErrorOf(b.authorize('USER_AVATAR', { gesture: true }));
+
+    expect(stored(storage)).toMatchObject({
+      session: { scopes: ['USER_NAME'] },
+      consent: { USER_NAME: 'granted', USER_AVATAR: 'denied' },
+    });
+    const reloaded = pageOver(sim, storage);
+    expect(reloaded.session()?.scopes).toEqual(['USER_NAME']);
+    expect(reloaded.consentState('USER_AVATAR')).toBe('denied');
+  });
+
+  it("takes up another page's session before deciding: no second wallet call", async () => {
+    const sim = createWalletSimulator();
+    const storage = memoryStorage();
+    const a = pageOver(sim, storage);
+    const b = pageOver(sim, storage);
+    await a.authorize('auth_base');
+    await expect(b.authorize('auth_base')).resolves.toMatchObject({ scopes: ['auth_base'] });
+    expect(sim.calls).toHaveLength(1);
+    expect(b.session()?.scopes).toEqual(['auth_base']);
+  });
+
+  it("sees another page's consent answers in consentState and snapshot", async () => {
+    const sim = createWalletSimulator({ user: 'deny' });
+    const storage = memoryStorage();
+    const a = pageOver(sim, storage);
+    const b = pageOver(sim, storage);
+    await authErrorOf(a.authorize('USER_NAME', { gesture: true }));
+    expect(b.consentState('USER_NAME')).toBe('denied');
+    expect(b.snapshot().consent).toEqual({ USER_NAME: 'denied' });
+    // The refusal is sticky on the other page too: no prompt without a tap.
+    await expect(b.authorize('USER_NAME')).rejects.toMatchObject({ code: 'DENIED' });
+    expect(sim.calls).toHaveLength(1);
+  });
+
+  it('merges two sessions granted on two pages into one that covers both', async () => {
+    const sim = createWalletSimulator({ user: 'allow' });
+    const storage = memoryStorage();
+    const a = pageOver(sim, storage);
+    const b = pageOver(sim, storage);
+    await a.authorize('USER_NAME', { gesture: true });
+    await b.authorize('NOTIFICATION_INBOX', { gesture: true });
+    expect(stored(storage).session).toMatchObject({ scopes: ['USER_NAME', 'NOTIFICATION_INBOX'] });
+    expect(a.session()?.scopes).toEqual(['USER_NAME', 'NOTIFICATION_INBOX']);
+  });
+
+  it('tells subscribers of the other page what it took up', async () => {
+    const sim = createWalletSimulator({ user: 'allow' });
+    const storage = memoryStorage();
+    const a = pageOver(sim, storage);
+    const b = pageOver(sim, storage);
+    const seen: string[] = [];
+    b.subscribe((event) => seen.push(event.type === 'consent' ? `consent:${event.scope}:${event.state}` : event.type));
+    await a.authorize('USER_NAME', { gesture: true });
+    expect(b.session()?.scopes).toEqual(['USER_NAME']);
+    expect(seen).toEqual(expect.arrayContaining(['session', 'consent:USER_NAME:granted']));
+  });
+});
+
+describe('a sign-out on one page', () => {
+  async function signedInPages() {
+    const sim = createWalletSimulator({ user: 'allow' });
+    const storage = memoryStorage();
+    const a = pageOver(sim, storage);
+    const b = pageOver(sim, storage);
+    await a.authorize(['USER_NAME', 'USER_AVATAR'], { gesture: true });
+    await b.authorize('USER_CONTACTINFO', { gesture: true });
+    expect(b.session()).not.toBeNull();
+    return { sim, storage, a, b };
+  }
+
+  it('is not undone by another page that read before it', async () => {
+    const { sim, storage, a, b } = await signedInPages();
+    await a.signOut();
+    sim.revoke();
+    await b.authorize('USER_NAME', { gesture: true });
+    // Only what the user granted after the sign-out is stored: no old session, no old consent.
+    expect(stored(storage)).toMatchObject({ session: { scopes: ['USER_NAME'] }, consent: { USER_NAME: 'granted' } });
+    expect(Object.keys(stored(storage).consent)).toEqual(['USER_NAME']);
+    expect(b.consentState('USER_CONTACTINFO')).toBe('unknown');
+  });
+
+  it('signs the other page out too, with its events', async () => {
+    const { storage, a, b } = await signedInPages();
+    const seen: string[] = [];
+    b.subscribe((event) => seen.push(event.type));
+    await a.signOut();
+    expect(b.session()).toBeNull();
+    expect(b.consentState('USER_NAME')).toBe('unknown');
+    expect(seen).toEqual(expect.arrayContaining(['session', 'signed-out']));
+    expect(stored(storage)).toEqual({ session: null, consent: {} });
+  });
+
+  it("drops what the other page's request under way would store, and rejects it ABORTED", async () => {
+    const sim = createWalletSimulator({ user: 'allow' });
+    const storage = memoryStorage();
+    const a = pageOver(sim, storage);
+    const answer = deferred<unknown>();
+    const b = pageOver(sim, storage, async () => answer.promise);
+    await a.authorize('USER_NAME', { gesture: true });
+    const request = track(b.authorize('NOTIFICATION_INBOX', { gesture: true }));
+    await flush();
+    await a.signOut();
+    answer.resolve({ sessionId: 'from-before-the-sign-out' });
+    await flush();
+    expect(request.settled).toBe(true);
+    expect((request.error as { code?: string }).code).toBe('ABORTED');
+    expect(stored(storage)).toEqual({ session: null, consent: {} });
+    expect(b.session()).toBeNull();
+  });
+
+  it('holds with asynchronous storage adapters too', async () => {
+    const sim = createWalletSimulator({ user: 'allow' });
+    const storage = asyncStorage();
+    const a = pageOver(sim, storage);
+    const b = pageOver(sim, storage);
+    await Promise.all([a.ready(), b.ready()]);
+    await a.authorize('USER_NAME', { gesture: true });
+    sim.setUser('deny');
+    await authErrorOf(b.authorize('USER_AVATAR', { gesture: true }));
+    await flush(10);
+    expect(storedUserData(storage.map.get(KEY))).toMatchObject({ session: { scopes: ['USER_NAME'] }, consent: { USER_NAME: 'granted', USER_AVATAR: 'denied' } });
+
+    await a.signOut();
+    sim.setUser('allow');
+    sim.revoke();
+    await b.authorize('NOTIFICATION_INBOX', { gesture: true }).catch(() => undefined);
+    await flush(10);
+    const after = storedUserData(storage.map.get(KEY));
+    expect(after.consent).not.toHaveProperty('USER_NAME');
+    expect(after.consent).not.toHaveProperty('USER_AVATAR');
+  });
+});
+
+describe('a state too large to store', () => {
+  const huge = { blob: 'x'.repeat(300 * 1024) };
+
+  it('drops the session data, never the consent record', async () => {
+    const sim = createWalletSimulator({ user: 'allow' });
+    const storage = memoryStorage();
+    const auth = pageOver(sim, storage, async () => huge);
+    await auth.authorize('auth_base');
+    sim.setUser('deny');
+    await authErrorOf(auth.authorize('USER_NAME', { gesture: true }));
+
+    const reloaded = pageOver(sim, storage);
+    expect(reloaded.consentState('USER_NAME')).toBe('denied');
+    expect(reloaded.session()).toBeNull();
+    // The page that got the answer keeps it in memory.
+    expect(auth.session()?.data).toEqual(huge);
+  });
+
+  it('keeps the consent record when the adapter refuses the full value (quota)', async () => {
+    const sim = createWalletSimulator({ user: 'allow' });
+    const map = new Map<string, string>();
+    const quota: StorageAdapter = {
+      get: (key) => map.get(key) ?? null,
+      set: (key, value) => {
+        if (value.length > 2_000) throw Object.assign(new Error('quota'), { name: 'QuotaExceededError' });
+        map.set(key, value);
+      },
+      remove: (key) => void map.delete(key),
+    };
+    const auth = pageOver(sim, quota, async () => ({ blob: 'y'.repeat(5_000) }));
+    await auth.authorize('auth_base');
+    sim.setUser('deny');
+    await authErrorOf(auth.authorize('USER_NAME', { gesture: true }));
+    const reloaded = pageOver(sim, quota);
+    expect(reloaded.consentState('USER_NAME')).toBe('denied');
+    expect(reloaded.session()).toBeNull();
+  });
+});
