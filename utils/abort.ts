@@ -1,58 +1,65 @@
 /**
- * `new AbortController()` where the runtime has one, else a minimal stand-in: DSL mini program
- * engines are not browsers and may lack the web's AbortController. The stand-in has what the kit
- * and a submit hook use: `aborted`, `reason`, `onabort`, `addEventListener('abort')`,
- * `removeEventListener`, `throwIfAborted()`.
+ * Abort signals: `new AbortController()` where the runtime has one, else a minimal stand-in (DSL
+ * mini program engines are not browsers and may lack it), and the listener bookkeeping the kit
+ * does around every signal, written once.
  */
 import { globalAbortController } from './globals';
 
 type AbortListener = (event: { type: 'abort' }) => void;
 
-class MiniAbortSignal {
-  aborted = false;
-  reason: unknown = undefined;
-  onabort: AbortListener | null = null;
-  private readonly listeners = new Set<AbortListener>();
-
-  addEventListener(type: string, listener: AbortListener): void {
-    if (type === 'abort' && typeof listener === 'function') this.listeners.add(listener);
-  }
-
-  removeEventListener(type: string, listener: AbortListener): void {
-    if (type === 'abort') this.listeners.delete(listener);
-  }
-
-  throwIfAborted(): void {
-    if (this.aborted) throw this.reason;
-  }
-
-  /** @internal */
-  fire(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    const event = { type: 'abort' as const };
-    const listeners = [...this.listeners];
-    this.listeners.clear();
-    for (const listener of [this.onabort, ...listeners]) {
+/** The stand-in: `aborted`, `reason`, `onabort`, `add/removeEventListener('abort')`, `throwIfAborted()`. */
+function miniController(): AbortController {
+  const listeners = new Set<AbortListener>();
+  const signal = {
+    aborted: false,
+    reason: undefined as unknown,
+    onabort: null as AbortListener | null,
+    addEventListener: (type: string, listener: AbortListener) => void (type === 'abort' && typeof listener === 'function' && listeners.add(listener)),
+    removeEventListener: (_type: string, listener: AbortListener) => void listeners.delete(listener),
+    throwIfAborted() {
+      if (signal.aborted) throw signal.reason;
+    },
+  };
+  const abort = (reason?: unknown) => {
+    if (signal.aborted) return;
+    signal.aborted = true;
+    signal.reason = reason === undefined ? Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }) : reason;
+    const all = [signal.onabort, ...listeners];
+    listeners.clear();
+    for (const listener of all) {
       try {
-        listener?.(event);
+        listener?.({ type: 'abort' });
       } catch {
         // One listener's failure does not stop the others, as with EventTarget.
       }
     }
-  }
-}
-
-class MiniAbortController {
-  readonly signal = new MiniAbortSignal();
-
-  abort(reason?: unknown): void {
-    this.signal.fire(reason === undefined ? Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }) : reason);
-  }
+  };
+  return { signal, abort } as unknown as AbortController;
 }
 
 export function createAbortController(): AbortController {
   const Native = globalAbortController() as typeof AbortController | undefined;
-  return typeof Native === 'function' ? new Native() : (new MiniAbortController() as unknown as AbortController);
+  return typeof Native === 'function' ? new Native() : miniController();
+}
+
+/** Calls `listener` once when `signal` aborts (at once if it has); returns what removes it. */
+export function onAbort(signal: AbortSignal | undefined, listener: () => void): () => void {
+  if (!signal) return () => undefined;
+  if (signal.aborted) {
+    listener();
+    return () => undefined;
+  }
+  signal.addEventListener('abort', listener, { once: true });
+  return () => signal.removeEventListener('abort', listener);
+}
+
+/** `promise`, or a rejection with `reason()` as soon as `signal` aborts. */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, reason: () => unknown): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const off = onAbort(signal, () => reject(reason()));
+    promise.then(
+      (value) => (off(), resolve(value)),
+      (error) => (off(), reject(error)),
+    );
+  });
 }

@@ -1,20 +1,18 @@
+/** Waiting between retries. */
+import { onAbort } from './abort';
+
 /** Waits `ms`, or rejects with the signal's reason when it aborts first. */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
+    const timer = setTimeout(() => (off(), resolve()), ms);
+    const off = onAbort(signal, () => {
       clearTimeout(timer);
       reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    });
   });
 }
 
-/** Exponential backoff: base, 2·base, 4·base…, capped. */
-export function backoffDelay(attempt: number, baseMs: number, capMs = 30_000): number {
-  return Math.min(capMs, baseMs * 2 ** attempt);
+/** Exponential backoff: base, 2·base, 4·base…, capped at 30 s. */
+export function backoffDelay(attempt: number, baseMs: number): number {
+  return Math.min(30_000, baseMs * 2 ** attempt);
 }

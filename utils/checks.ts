@@ -1,34 +1,47 @@
-/** Small input checks shared by the public functions: untrusted values read and tested safely. */
+/** The input checks every public function shares: untrusted values read and tested safely. */
 
-const MAX_TIMER_MS = 2_147_483_647;
+/** The longest delay a timer holds (setTimeout fires at once beyond it). */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /** Reads a property without letting a throwing getter or Proxy escape. */
 export function readField(value: unknown, key: string): unknown {
   try {
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    return (typeof value === 'object' || typeof value === 'function') && value !== null ? (value as Record<string, unknown>)[key] : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** Duck typing, in one place: an object (or function) with these methods. */
+export function hasMethods(value: unknown, ...names: string[]): boolean {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && names.every((name) => typeof readField(value, name) === 'function');
+}
+
 /** True for an AbortSignal (or the kit's stand-in): what the kit uses of one. */
 export function isAbortSignal(value: unknown): value is AbortSignal {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function'
-  );
+  return hasMethods(value, 'addEventListener', 'removeEventListener') && typeof readField(value, 'aborted') === 'boolean';
+}
+
+/** A programmer error: `where: name must be what`. */
+export function optionError(where: string, name: string, what: string): TypeError {
+  return new TypeError(`${where}: ${name} must be ${what}.`);
 }
 
 /**
- * A duration option: `fallback` when absent, else a positive (or, with `allowZero`, non-negative)
- * number of milliseconds a timer can hold. `name` leads the TypeError's message.
+ * A duration option: `fallback` when absent, else a positive (with `allowZero`, non-negative)
+ * number of milliseconds a timer can hold.
  */
-export function checkDuration(name: string, value: unknown, fallback: number, allowZero = false): number {
+export function duration(where: string, name: string, value: unknown, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0 || (allowZero && value === 0)) || value > MAX_TIMER_MS) {
-    throw new TypeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds up to ${MAX_TIMER_MS}.`);
+    throw optionError(where, name, `${allowZero ? '≥' : '>'} 0 ms and ≤ ${MAX_TIMER_MS}`);
   }
   return value;
+}
+
+/** An options argument: an object, or nothing when `optional`. */
+export function optionsObject(where: string, value: unknown, optional: boolean): Record<string, unknown> {
+  if (value === undefined && optional) return {};
+  if (typeof value !== 'object' || value === null) throw optionError(where, 'options', 'an object');
+  return value as Record<string, unknown>;
 }

@@ -1,35 +1,40 @@
+/** Listeners of application code: a throwing listener never breaks the kit or the other listeners. */
 import { globalReportError } from './globals';
 
 /** Reports an error from application code (a listener, a presenter) without throwing, as EventTarget does. */
 export function reportError(error: unknown): void {
-  const report = globalReportError() as ((e: unknown) => void) | undefined;
+  const report = globalReportError();
   if (typeof report === 'function') report(error);
   else if (typeof console !== 'undefined') console.error(error);
 }
 
-/** A small listener set: a throwing listener never breaks the kit or the other listeners. */
-export class Emitter<A extends unknown[]> {
-  private readonly listeners = new Set<(...args: A) => void>();
+export interface Emitter<A extends unknown[]> {
+  subscribe(listener: (...args: A) => void): () => void;
+  readonly size: number;
+  emit(...args: A): void;
+}
 
-  subscribe(listener: (...args: A) => void): () => void {
-    if (typeof listener !== 'function') throw new TypeError('subscribe(listener) needs a function.');
-    // Wrap so the same function subscribed twice gets two independent subscriptions.
-    const entry = (...args: A) => listener(...args);
-    this.listeners.add(entry);
-    return () => void this.listeners.delete(entry);
-  }
-
-  get size(): number {
-    return this.listeners.size;
-  }
-
-  emit(...args: A): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(...args);
-      } catch (error) {
-        reportError(error);
+export function createEmitter<A extends unknown[]>(where: string): Emitter<A> {
+  const listeners = new Set<(...args: A) => void>();
+  return {
+    subscribe(listener) {
+      if (typeof listener !== 'function') throw new TypeError(`${where}(listener) needs a function.`);
+      // A wrapper each time: the same function subscribed twice gets two subscriptions.
+      const entry = (...args: A) => listener(...args);
+      listeners.add(entry);
+      return () => void listeners.delete(entry);
+    },
+    get size() {
+      return listeners.size;
+    },
+    emit(...args) {
+      for (const listener of [...listeners]) {
+        try {
+          listener(...args);
+        } catch (error) {
+          reportError(error);
+        }
       }
-    }
-  }
+    },
+  };
 }

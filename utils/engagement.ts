@@ -3,30 +3,29 @@
  * reaches the page, an in-app navigation happens, or the app says so (`markEngaged()`).
  * Scripted events (`isTrusted: false`) do not count: a page cannot fake engagement.
  */
+import { onAbort } from './abort';
 import { navigationTarget, pageTarget } from './globals';
 import type { EngagementTarget } from './types';
 
-const INTERACTIONS = ['pointerdown', 'click', 'keydown', 'touchstart'];
 /**
- * In-app navigations: `popstate` (back/forward). Not `hashchange`: a router setting the hash at
+ * Interactions, and `popstate` (back/forward). Not `hashchange`: a router setting the hash at
  * launch fires a trusted one, and a tapped hash link is already a click.
  */
-const NAVIGATIONS = ['popstate'];
+const EVENTS = ['pointerdown', 'click', 'keydown', 'touchstart', 'popstate'];
 
 export interface EngagementSensor {
   readonly engaged: boolean;
   mark(): void;
-  /** Resolves when engaged; rejects when `signal` aborts first. */
+  /** Resolves when engaged; rejects with the signal's reason when it aborts first. */
   whenEngaged(signal?: AbortSignal): Promise<void>;
-  dispose(): void;
 }
 
-type Listener = (event: { isTrusted?: boolean; type: string; userInitiated?: boolean; navigationType?: string }) => void;
+type SeenEvent = { isTrusted?: boolean; userInitiated?: boolean; navigationType?: string };
 
 export function createEngagementSensor(target: EngagementTarget | null | undefined, onEngaged: () => void): EngagementSensor {
   let engaged = false;
   const waiters = new Set<() => void>();
-  const watched: Array<[EngagementTarget, string, Listener]> = [];
+  const watched: Array<[EngagementTarget, string, (event: SeenEvent) => void]> = [];
 
   function mark(): void {
     if (engaged) return;
@@ -37,26 +36,17 @@ export function createEngagementSensor(target: EngagementTarget | null | undefin
     waiters.clear();
   }
 
-  const onInteraction: Listener = (event) => {
-    if (event && event.isTrusted === true) mark();
-  };
-  // A navigation counts only when the browser fired it: routers that dispatch a synthetic
-  // `popstate` at launch must not open the first screen to consent prompts.
-  const onNavigation: Listener = onInteraction;
+  // Only events the browser fired count: routers dispatch a synthetic `popstate` at launch.
+  const onEvent = (event: SeenEvent) => event?.isTrusted === true && mark();
   // The Navigation API fires trusted `navigate` events for the page's own pushState too: only the
   // user's navigations (a link, back/forward) count.
-  const onNavigate: Listener = (event) => {
-    if (event && event.isTrusted === true && (event.userInitiated === true || event.navigationType === 'traverse')) mark();
-  };
+  const onNavigate = (event: SeenEvent) => event?.isTrusted === true && (event.userInitiated === true || event.navigationType === 'traverse') && mark();
 
   const t = target === undefined ? pageTarget() : target;
-  if (t) {
-    for (const type of INTERACTIONS) watched.push([t, type, onInteraction]);
-    for (const type of NAVIGATIONS) watched.push([t, type, onNavigation]);
-    const nav = target === undefined ? navigationTarget() : null;
-    if (nav) watched.push([nav, 'navigate', onNavigate]);
-    for (const [w, type, l] of watched) w.addEventListener(type, l, true);
-  }
+  if (t) for (const type of EVENTS) watched.push([t, type, onEvent]);
+  const nav = t && target === undefined ? navigationTarget() : null;
+  if (nav) watched.push([nav, 'navigate', onNavigate]);
+  for (const [w, type, l] of watched) w.addEventListener(type, l, true);
 
   return {
     get engaged() {
@@ -66,22 +56,13 @@ export function createEngagementSensor(target: EngagementTarget | null | undefin
     whenEngaged(signal) {
       if (engaged) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        const wake = () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        };
-        const onAbort = () => {
+        const wake = () => (off(), resolve());
+        const off = onAbort(signal, () => {
           waiters.delete(wake);
           reject(signal?.reason);
-        };
-        if (signal?.aborted) return onAbort();
-        waiters.add(wake);
-        signal?.addEventListener('abort', onAbort, { once: true });
+        });
+        if (!signal?.aborted) waiters.add(wake);
       });
-    },
-    dispose() {
-      for (const [w, type, l] of watched.splice(0)) w.removeEventListener(type, l, true);
-      waiters.clear();
     },
   };
 }

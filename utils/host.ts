@@ -1,20 +1,13 @@
 /** Finds the wallet host: `options.host`, else the global `my`, else `AlipayJSBridge`. */
+import { hasMethods } from './checks';
 import { bridgeReadyTarget, globalBridge, globalMy } from './globals';
 import type { AlipayBridgeHost, AuthCodeHost } from './types';
 
 export type ResolvedHost = { kind: 'my'; host: AuthCodeHost } | { kind: 'bridge'; host: AlipayBridgeHost };
 
-export function isAuthCodeHost(value: unknown): value is AuthCodeHost {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as AuthCodeHost).getAuthCode === 'function';
-}
-
-export function isBridgeHost(value: unknown): value is AlipayBridgeHost {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as AlipayBridgeHost).call === 'function';
-}
-
 export function classifyHost(value: unknown): ResolvedHost | undefined {
-  if (isAuthCodeHost(value)) return { kind: 'my', host: value };
-  if (isBridgeHost(value)) return { kind: 'bridge', host: value };
+  if (hasMethods(value, 'getAuthCode')) return { kind: 'my', host: value as AuthCodeHost };
+  if (hasMethods(value, 'call')) return { kind: 'bridge', host: value as AlipayBridgeHost };
   return undefined;
 }
 
@@ -22,19 +15,17 @@ export function classifyHost(value: unknown): ResolvedHost | undefined {
 export function findHost(explicit?: unknown): ResolvedHost | undefined {
   if (explicit !== undefined) return classifyHost(explicit);
   const my = globalMy();
-  if (isAuthCodeHost(my)) return { kind: 'my', host: my };
-  const bridge = globalBridge();
-  if (isBridgeHost(bridge)) return { kind: 'bridge', host: bridge };
-  return undefined;
+  return hasMethods(my, 'getAuthCode') ? classifyHost(my) : hasMethods(globalBridge(), 'call') ? classifyHost(globalBridge()) : undefined;
 }
 
 /**
- * In an H5 page the raw bridge may appear after load, announced by `AlipayJSBridgeReady` on
- * `document`. Resolves with the bridge, or undefined after `waitMs` or when there is no document.
+ * The host now, or (in an H5 page without one) the raw bridge once `AlipayJSBridgeReady` fires on
+ * `document`, waiting at most `waitMs`. Undefined when none comes.
  */
-export function waitForBridge(waitMs: number): Promise<ResolvedHost | undefined> {
+export function hostWhenReady(explicit: unknown, waitMs: number): ResolvedHost | Promise<ResolvedHost | undefined> | undefined {
+  const now = findHost(explicit);
   const doc = bridgeReadyTarget();
-  if (!doc || waitMs <= 0) return Promise.resolve(undefined);
+  if (now || explicit !== undefined || !doc || waitMs <= 0) return now;
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);

@@ -5,9 +5,10 @@
 export { requestAuthCode } from './request-auth-code';
 export { AuthError, AUTH_ERROR_CODES, isAuthError, mapPlatformCode } from './errors';
 export type { AuthErrorCode, AuthErrorInit } from './errors';
-export { SCOPES, CLARO_SCOPES, SCOPE_GROUPS, planPrompts, scopeInfo, isSilentScope, isScopeName, normalizeScopes } from './scopes';
+export { SCOPES, CLARO_SCOPES, SCOPE_GROUPS, planPrompts, scopeInfo, isSilentScope } from './scopes';
+export { isScopeName, normalizeScopes } from './scope-names';
 export type { ScopeCatalogue, ScopeGroup, ScopeInfo } from './scopes';
-export { createAuthorizer } from './authorizer';
+export { createAuthorizer } from './authorizer/index';
 export { httpSubmitter } from './submitter';
 export type { HttpSubmitterOptions } from './submitter';
 export { memoryStorage } from './storage';

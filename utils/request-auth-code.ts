@@ -2,97 +2,96 @@
  * `requestAuthCode`: a promise over `my.getAuthCode` (or the raw `AlipayJSBridge`) that settles
  * exactly once, whatever the host does.
  */
-import { checkDuration } from './checks';
+import { duration, optionError, optionsObject } from './checks';
 import { AuthError } from './errors';
-import { findHost, waitForBridge, type ResolvedHost } from './host';
+import { classifyHost, hostWhenReady, type ResolvedHost } from './host';
 import { hasAuthCode, toAuthCodeResult, toAuthError } from './normalize';
-import { normalizeScopes } from './scopes';
-import type { AuthCodeResult, RawAuthCodeResult, RequestAuthCodeOptions, ScopeInput } from './types';
+import { normalizeScopes } from './scope-names';
+import type { AuthCodeResult, RequestAuthCodeOptions, ScopeInput } from './types';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_BRIDGE_WAIT_MS = 3_000;
-/** Validated options; throws TypeError for programmer errors. */
-export function readRequestOptions(options: unknown): { host?: unknown; timeoutMs: number; bridgeWaitMs: number; hasHost: boolean } {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new TypeError('requestAuthCode options must be an object.');
+
+type Outcome = AuthCodeResult | AuthError;
+
+/** Reads a callback's result; a result whose getters throw is a failure, not an exception. */
+function read(res: unknown, scopes: string[], as?: boolean): Outcome {
+  try {
+    return (as ?? hasAuthCode(res)) ? toAuthCodeResult(res, scopes) : toAuthError(res, scopes);
+  } catch {
+    return new AuthError('UNKNOWN', { scopes });
   }
-  const o = (options ?? {}) as RequestAuthCodeOptions;
-  const hasHost = o.host !== undefined;
-  if (hasHost && !findHost(o.host)) {
-    throw new TypeError('options.host must have getAuthCode(options) or call(api, params, callback).');
-  }
-  return {
-    host: o.host,
-    hasHost,
-    timeoutMs: checkDuration('timeoutMs', o.timeoutMs, DEFAULT_TIMEOUT_MS),
-    // 0: do not wait for a late AlipayJSBridge.
-    bridgeWaitMs: checkDuration('bridgeWaitMs', o.bridgeWaitMs, DEFAULT_BRIDGE_WAIT_MS, true),
-  };
+}
+
+/** Starts the host's call, every callback spelling routed to `answer` (success, failure, either). */
+function startCall(resolved: ResolvedHost, scopes: string[], answer: (res: unknown, as?: boolean) => void): unknown {
+  if (resolved.kind === 'bridge') return resolved.host.call('getAuthCode', { scopeNicks: [...scopes] }, (res) => answer(res));
+  const fail = (res: unknown) => answer(res, false);
+  return resolved.host.getAuthCode({
+    scopes: [...scopes],
+    success: (res) => answer(res, true),
+    fail,
+    failed: fail,
+    // `complete` fires after success or fail on most hosts (alone on a few): let those win.
+    complete: (res) => void Promise.resolve().then(() => answer(res)),
+  });
 }
 
 /**
  * Calls the host now (synchronously, so a user gesture still counts) and settles once.
- * Exported for the authorizer, which has already validated scopes and host.
+ * `onHostAnswer` hears the host's first answer, also after TIMEOUT: until then its page may still
+ * be on screen. Exported for the authorizer, which has already validated scopes and host.
  */
 export function callHost(resolved: ResolvedHost, scopes: string[], timeoutMs: number, onHostAnswer?: () => void): Promise<AuthCodeResult> {
   return new Promise<AuthCodeResult>((resolve, reject) => {
     let settled = false;
-    // The host's first answer, also after TIMEOUT: until then its page may still be on screen.
     let heard = false;
-    const hear = () => {
-      if (heard) return;
-      heard = true;
-      onHostAnswer?.();
-    };
-    const timer = setTimeout(() => finish(new AuthError('TIMEOUT', { scopes })), timeoutMs);
-    function finish(outcome: AuthCodeResult | AuthError): void {
+    const finish = (outcome: Outcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       if (outcome instanceof AuthError) reject(outcome);
       else resolve(outcome);
-    }
-    // A result whose getters throw is a failure of the call, not an exception in the host.
-    const read = (res: unknown, as: 'success' | 'fail' | 'either'): AuthCodeResult | AuthError => {
-      try {
-        if (as === 'either') as = hasAuthCode(res) ? 'success' : 'fail';
-        return as === 'success' ? toAuthCodeResult(res, scopes) : toAuthError(res, scopes);
-      } catch {
-        return new AuthError('UNKNOWN', { scopes });
-      }
     };
-    const onSuccess = (res: unknown) => (hear(), finish(read(res, 'success')));
-    const onFail = (res: unknown) => (hear(), finish(read(res, 'fail')));
-    // `complete` fires after success or fail on most hosts; alone on a few.
-    const onComplete = (res: unknown) => (hear(), finish(read(res, 'either')));
+    const answer = (res: unknown, as?: boolean) => {
+      if (!heard) (heard = true), onHostAnswer?.();
+      finish(read(res, scopes, as));
+    };
+    const timer = setTimeout(() => finish(new AuthError('TIMEOUT', { scopes })), timeoutMs);
     try {
-      let returned: unknown;
-      if (resolved.kind === 'my') {
-        returned = resolved.host.getAuthCode({
-          scopes: [...scopes],
-          success: onSuccess,
-          fail: onFail,
-          failed: onFail,
-          complete: (res: RawAuthCodeResult) => {
-            // Let success/fail, fired in the same task on some hosts, win over complete.
-            Promise.resolve().then(() => onComplete(res));
-          },
-        });
-      } else {
-        returned = resolved.host.call('getAuthCode', { scopeNicks: [...scopes] }, onComplete);
-      }
+      const returned = startCall(resolved, scopes, answer);
       // Promise-style hosts resolve instead of (or as well as) calling back.
       if (returned && typeof (returned as PromiseLike<unknown>).then === 'function') {
         (returned as PromiseLike<unknown>).then(
-          (res) => { if (res !== undefined) onComplete(res); },
-          (err) => onFail(err),
+          (res) => res !== undefined && answer(res),
+          (err) => answer(err, false),
         );
       }
     } catch (thrown) {
-      hear();
-      finish(read(thrown, 'fail'));
+      answer(thrown, false);
     }
   });
+}
+
+/** Validated options; TypeError for programmer errors. */
+function readRequestOptions(options: unknown): { host: unknown; timeoutMs: number; bridgeWaitMs: number } {
+  const where = 'requestAuthCode';
+  const o = optionsObject(where, options, true) as RequestAuthCodeOptions;
+  if (o.host !== undefined && !classifyHost(o.host)) throw optionError(where, 'options.host', 'a my with getAuthCode, or AlipayJSBridge');
+  return {
+    host: o.host,
+    timeoutMs: duration(where, 'timeoutMs', o.timeoutMs, DEFAULT_TIMEOUT_MS),
+    // 0: do not wait for a late AlipayJSBridge.
+    bridgeWaitMs: duration(where, 'bridgeWaitMs', o.bridgeWaitMs, DEFAULT_BRIDGE_WAIT_MS, true),
+  };
+}
+
+/** Calls the host `hostWhenReady` finds, or rejects `NOT_IN_MINIAPP`. */
+export function callWhenReady(explicit: unknown, waitMs: number, scopes: string[], call: (host: ResolvedHost) => Promise<AuthCodeResult>): Promise<AuthCodeResult> {
+  const noHost = () => Promise.reject(new AuthError('NOT_IN_MINIAPP', { scopes }));
+  const host = hostWhenReady(explicit, waitMs);
+  if (!(host instanceof Promise)) return host ? call(host) : noHost();
+  return host.then((late) => (late ? call(late) : noHost()));
 }
 
 /**
@@ -101,18 +100,11 @@ export function callHost(resolved: ResolvedHost, scopes: string[], timeoutMs: nu
  * host, else the wallet's failure mapped to the kit's codes.
  */
 export function requestAuthCode(scopes: ScopeInput, options?: RequestAuthCodeOptions): Promise<AuthCodeResult> {
-  let list: string[];
-  let opts: ReturnType<typeof readRequestOptions>;
   try {
-    list = normalizeScopes(scopes);
-    opts = readRequestOptions(options);
+    const list = normalizeScopes(scopes);
+    const o = readRequestOptions(options);
+    return callWhenReady(o.host, o.bridgeWaitMs, list, (host) => callHost(host, list, o.timeoutMs));
   } catch (error) {
     return Promise.reject(error);
   }
-  const resolved = findHost(opts.host);
-  if (resolved) return callHost(resolved, list, opts.timeoutMs);
-  return waitForBridge(opts.bridgeWaitMs).then((late) => {
-    if (!late) throw new AuthError('NOT_IN_MINIAPP', { scopes: list });
-    return callHost(late, list, opts.timeoutMs);
-  });
 }

@@ -7,7 +7,7 @@
  * What is read back is untrusted (corrupted, foreign or tampered values): anything that does not
  * parse cleanly is dropped, never thrown.
  */
-import { isScopeName } from './scopes';
+import { isScopeName } from './scope-names';
 import type { Session, StorageAdapter } from './types';
 
 export type ConsentRecord = Record<string, 'granted' | 'denied'>;
@@ -85,20 +85,38 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-/** Calls a storage method: a throw is `undefined`, a rejection resolves `undefined`. */
-function attempt<T>(op: () => T): T | Promise<unknown> | undefined {
+/** Calls a storage method: a throw is `FAILED`, a rejection resolves `FAILED`. */
+function attempt(op: () => unknown): unknown {
   try {
     const result = op();
-    return isThenable(result) ? Promise.resolve(result).then(undefined, () => undefined) : result;
+    return isThenable(result) ? Promise.resolve(result).then(undefined, () => FAILED) : result;
   } catch {
-    return undefined;
+    return FAILED;
   }
 }
 
 /** Hears a state taken up from storage: the view before, the view now, and whether it is a sign-out. */
 export type TakeUpListener = (previous: StoredState, next: StoredState, signedOut: boolean) => void;
 
+export interface StateStore {
+  /** This instance's view: what was last read or written (session data is kept in memory even
+   * when it was too large to store). */
+  readonly state: StoredState;
+  /** Settles once the first value was read (null: it was read at once). */
+  readonly ready: Promise<void> | null;
+  /** Takes up what another instance stored since this one last looked (synchronous adapters). */
+  refresh(): void;
+  /**
+   * Applies `change`, made under `epoch`, to this view and to what is stored now. Dropped (false)
+   * when a sign-out happened since `epoch`.
+   */
+  update(epoch: number, change: StateChange): boolean;
+  /** Forgets session and consent record here and for every instance over this storage. */
+  signOut(): Promise<void>;
+}
+
 const FAILED = Symbol('failed');
+const UNSEEN = Symbol('unseen');
 
 /**
  * Asynchronous adapters: the read-merge-write operations under way per adapter and key, shared by
@@ -109,141 +127,99 @@ const chains = new WeakMap<StorageAdapter, Map<string, Promise<void>>>();
 function enqueue(storage: StorageAdapter, key: string, run: () => Promise<void>): Promise<void> {
   const byKey = chains.get(storage) ?? new Map<string, Promise<void>>();
   chains.set(storage, byKey);
-  const tail = (byKey.get(key) ?? Promise.resolve()).then(run, run);
+  const tail = (byKey.get(key) ?? Promise.resolve()).then(run);
   byKey.set(key, tail);
-  void tail.then(() => {
-    if (byKey.get(key) === tail) byKey.delete(key);
-  });
+  void tail.then(() => byKey.get(key) === tail && byKey.delete(key));
   return tail;
 }
-const UNSEEN = Symbol('unseen');
 
-/**
- * One storage key, read and written through an adapter that may be synchronous or asynchronous.
- * `onTakeUp` hears every state adopted from storage (another instance's write), and whether it
- * comes from a sign-out this store had not seen.
- */
-export class StateStore {
-  /** This instance's view: what was last read or written (with session data kept in memory even
-   * when it was too large to store). */
-  state: StoredState = emptyState();
+/** One storage key, read and written through an adapter that may be synchronous or asynchronous. */
+export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: TakeUpListener): StateStore {
+  let state = emptyState();
   /** The stored text last read or written: a read that finds it unchanged has nothing to take up. */
-  private seen: unknown = UNSEEN;
-  /** Asynchronous adapters: read-merge-write operations under way, run one after another. */
-  private pending = 0;
+  let seen: unknown = UNSEEN;
+  /** Asynchronous adapters: read-merge-write operations of this instance under way. */
+  let pending = 0;
+  const read = () => attempt(() => storage.get(key));
+  const first = read();
+  const sync = !isThenable(first);
 
-  private constructor(
-    private readonly storage: StorageAdapter,
-    private readonly key: string,
-    private readonly onTakeUp: TakeUpListener,
-    private readonly sync: boolean,
-  ) {}
-
-  /** Reads the stored value: at once with a synchronous adapter, else `ready` settles when read. */
-  static open(storage: StorageAdapter, key: string, onTakeUp: TakeUpListener): { store: StateStore; ready: Promise<void> | null } {
-    const first = attempt(() => storage.get(key));
-    const store = new StateStore(storage, key, onTakeUp, !isThenable(first));
-    if (!isThenable(first)) {
-      store.takeUp(first, false);
-      return { store, ready: null };
-    }
-    // A sign-out during the load is already on its way to storage, merged with what is there.
-    return { store, ready: Promise.resolve(first).then((value) => (store.pending === 0 ? store.takeUp(value, false) : undefined)) };
-  }
-
-  /** Takes up what another instance stored since this one last looked (synchronous adapters). */
-  refresh(): void {
-    if (this.sync) this.takeUp(attempt(() => this.storage.get(this.key)), true);
-  }
-
-  /**
-   * Applies `change`, made under `epoch`, to this view and to what is stored now. Dropped (false)
-   * when a sign-out happened since `epoch`.
-   */
-  update(epoch: number, change: StateChange): boolean {
-    this.refresh();
-    if (epoch !== this.state.epoch) return false;
-    const next = { ...change(this.state), epoch };
-    this.state = next;
-    if (this.sync) this.put(next);
-    else this.queue((stored) => (stored.epoch === epoch ? { ...change(stored), epoch } : null));
-    return true;
-  }
-
-  /** Forgets session and consent record here and for every instance over this storage. */
-  signOut(): Promise<void> {
-    this.refresh();
-    const next = emptyState(this.state.epoch + 1);
-    this.state = next;
-    if (this.sync) {
-      this.put(next);
-      return Promise.resolve();
-    }
-    return this.queue((stored) => emptyState(Math.max(stored.epoch + 1, next.epoch)));
-  }
-
-  private takeUp(value: unknown, announce: boolean): void {
-    if (value === this.seen) return;
-    this.seen = value;
-    const stored = parseState(value);
-    const previous = this.state;
-    const signedOut = stored.epoch > previous.epoch;
+  function takeUp(value: unknown, announce: boolean): void {
+    if (value === seen) return;
+    seen = value;
+    const stored = parseState(value === FAILED ? null : value);
+    const previous = state;
     // A value that vanished or cannot be read does not date a sign-out: the epoch stays.
-    this.state = { ...stored, epoch: Math.max(stored.epoch, previous.epoch) };
-    if (announce) this.onTakeUp(previous, this.state, signedOut);
+    state = { ...stored, epoch: Math.max(stored.epoch, previous.epoch) };
+    if (announce) onTakeUp(previous, state, stored.epoch > previous.epoch);
   }
 
-  /** Asynchronous adapters: read, merge with `merge` (null: drop), write; one at a time. */
-  private queue(merge: (stored: StoredState) => StoredState | null): Promise<void> {
-    this.pending++;
-    const run = async (): Promise<void> => {
-      const value = await attempt(() => this.storage.get(this.key));
-      const stored = parseState(value);
-      const next = merge(stored);
-      if (next === null || stored.epoch > next.epoch) {
-        this.pending--;
-        this.seen = UNSEEN;
-        return this.takeUp(value, true);
-      }
-      await this.put(next);
-      // The last write under way holds every change of this instance and what others stored.
-      if (--this.pending === 0) this.adoptWritten(next);
-    };
-    return enqueue(this.storage, this.key, run);
-  }
-
-  private adoptWritten(next: StoredState): void {
-    const previous = this.state;
-    this.state = next;
-    this.onTakeUp(previous, next, false);
+  /** One write (null: remove the key); false when the adapter refuses it. */
+  function write(text: string | null): boolean | Promise<boolean> {
+    const done = (result: unknown) => result !== FAILED && ((seen = text), true);
+    const result = attempt(() => (text === null ? storage.remove(key) : storage.set(key, text)));
+    return isThenable(result) ? Promise.resolve(result).then(done) : done(result);
   }
 
   /**
    * Writes a state: the key is removed when there is nothing to keep; session data is dropped
    * when the value is too large or the adapter refuses it; the consent record is kept.
    */
-  private put(next: StoredState): void | Promise<void> {
+  function put(next: StoredState): void | Promise<unknown> {
     const empty = next.session === null && Object.keys(next.consent).length === 0 && next.epoch === 0;
     const full = empty ? null : serializeState(next);
     if (full === undefined) return;
-    const lean = next.session ? serializeState(next, false) : undefined;
-    const first = this.write(full);
-    const second = (ok: unknown) => (ok === FAILED && lean !== undefined && lean !== full ? this.write(lean) : ok);
-    const last = isThenable(first) ? Promise.resolve(first).then(second) : second(first);
-    return isThenable(last) ? Promise.resolve(last).then(() => undefined) : undefined;
+    const lean = next.session ? serializeState(next, false) : full;
+    const retry = (ok: boolean) => ok || lean === full || lean === undefined || write(lean);
+    const first = write(full);
+    return isThenable(first) ? first.then(retry) : void retry(first);
   }
 
-  /** One write; `FAILED` (or a promise of it) when the adapter throws or rejects. */
-  private write(text: string | null): unknown {
-    const done = () => {
-      this.seen = text;
-    };
-    try {
-      const result = text === null ? this.storage.remove(this.key) : this.storage.set(this.key, text);
-      if (!isThenable(result)) return done();
-      return Promise.resolve(result).then(done, () => FAILED);
-    } catch {
-      return FAILED;
-    }
+  /** Asynchronous adapters: read, merge (null: drop, a sign-out came first), write; in turn. */
+  function queue(merge: (stored: StoredState) => StoredState | null): Promise<void> {
+    pending++;
+    return enqueue(storage, key, async () => {
+      const value = await read();
+      const next = merge(parseState(value === FAILED ? null : value));
+      if (next === null) {
+        pending--;
+        seen = UNSEEN;
+        return takeUp(value, true);
+      }
+      await put(next);
+      // The last write under way holds this instance's changes and what others stored.
+      if (--pending === 0) {
+        const previous = state;
+        state = next;
+        onTakeUp(previous, next, false);
+      }
+    });
   }
+
+  const store: StateStore = {
+    get state() {
+      return state;
+    },
+    // A sign-out during the load is already on its way, merged with what is there.
+    ready: sync ? (takeUp(first, false), null) : Promise.resolve(first).then((value) => void (pending === 0 && takeUp(value, false))),
+    refresh() {
+      if (sync && pending === 0) takeUp(read(), true);
+    },
+    update(epoch, change) {
+      store.refresh();
+      if (epoch !== state.epoch) return false;
+      state = { ...change(state), epoch };
+      if (sync) put(state);
+      else void queue((stored) => (stored.epoch === epoch ? { ...change(stored), epoch } : null));
+      return true;
+    },
+    signOut() {
+      store.refresh();
+      state = emptyState(state.epoch + 1);
+      if (sync) return Promise.resolve(put(state)).then(() => undefined);
+      const epoch = state.epoch;
+      return queue((stored) => emptyState(Math.max(stored.epoch + 1, epoch)));
+    },
+  };
+  return store;
 }

@@ -1,4 +1,5 @@
 /** Storage adapters: the host's `my.*StorageSync`, else `localStorage`, else memory. */
+import { hasMethods } from './checks';
 import { globalLocalStorage, globalMy } from './globals';
 import type { MyStorageHost, StorageAdapter } from './types';
 
@@ -11,15 +12,6 @@ export function memoryStorage(initial?: Record<string, string>): StorageAdapter 
   };
 }
 
-function isMyStorageHost(value: unknown): value is MyStorageHost {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as MyStorageHost).getStorageSync === 'function' &&
-    typeof (value as MyStorageHost).setStorageSync === 'function'
-  );
-}
-
 /** Alipay-style `my.getStorageSync({ key })` answers `{ data }` (some versions the value itself). */
 export function myStorage(my: MyStorageHost): StorageAdapter {
   return {
@@ -28,13 +20,8 @@ export function myStorage(my: MyStorageHost): StorageAdapter {
       const data = typeof res === 'object' && res !== null && 'data' in res ? (res as { data: unknown }).data : res;
       return typeof data === 'string' ? data : null;
     },
-    set(key, value) {
-      my.setStorageSync({ key, data: value });
-    },
-    remove(key) {
-      if (typeof my.removeStorageSync === 'function') my.removeStorageSync({ key });
-      else my.setStorageSync({ key, data: '' });
-    },
+    set: (key, value) => void my.setStorageSync({ key, data: value }),
+    remove: (key) => void (typeof my.removeStorageSync === 'function' ? my.removeStorageSync({ key }) : my.setStorageSync({ key, data: '' })),
   };
 }
 
@@ -44,22 +31,12 @@ interface WebStorage {
   removeItem(key: string): void;
 }
 
-export function webStorage(storage: WebStorage): StorageAdapter {
-  return {
-    get: (key) => storage.getItem(key),
-    set: (key, value) => storage.setItem(key, value),
-    remove: (key) => storage.removeItem(key),
-  };
-}
-
+/** `localStorage` when it works: Safari private mode and sandboxed iframes throw on write. */
 function usableLocalStorage(): WebStorage | undefined {
   try {
-    const ls = globalLocalStorage() as WebStorage | undefined;
-    if (!ls || typeof ls.getItem !== 'function') return undefined;
-    // Safari private mode and sandboxed iframes throw on write.
-    const probe = '__miniapp-auth-kit-probe__';
-    ls.setItem(probe, '1');
-    ls.removeItem(probe);
+    const ls = globalLocalStorage() as WebStorage;
+    ls.setItem('__miniapp-auth-kit-probe__', '1');
+    ls.removeItem('__miniapp-auth-kit-probe__');
     return ls;
   } catch {
     return undefined;
@@ -69,17 +46,13 @@ function usableLocalStorage(): WebStorage | undefined {
 /** The default adapter for a host (given or global `my`). */
 export function defaultStorage(host?: unknown): StorageAdapter {
   const candidate = host ?? globalMy();
-  if (isMyStorageHost(candidate)) return myStorage(candidate);
+  if (hasMethods(candidate, 'getStorageSync', 'setStorageSync')) return myStorage(candidate as MyStorageHost);
   const ls = usableLocalStorage();
-  return ls ? webStorage(ls) : memoryStorage();
+  return ls
+    ? { get: (key) => ls.getItem(key), set: (key, value) => ls.setItem(key, value), remove: (key) => ls.removeItem(key) }
+    : memoryStorage();
 }
 
 export function isStorageAdapter(value: unknown): value is StorageAdapter {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as StorageAdapter).get === 'function' &&
-    typeof (value as StorageAdapter).set === 'function' &&
-    typeof (value as StorageAdapter).remove === 'function'
-  );
+  return hasMethods(value, 'get', 'set', 'remove');
 }

@@ -1,0 +1,93 @@
+/**
+ * The submission pipeline: each code is submitted at most once, never past its age; after a
+ * refused code, one fresh code is submitted once; what the backend answers is kept only if it can
+ * be stored and does not carry the code.
+ */
+import { AuthError } from '../errors';
+import { submitError } from '../submit-errors';
+import type { SubmitHook } from '../types';
+import { aborted, type CodeResult, type Flight, type SetStatus } from './flight';
+
+/** What the backend answered for some of the scopes asked for. */
+export interface Exchanged {
+  data: unknown;
+  scopes: string[];
+}
+
+export type CodeExchange = (flight: Flight, scopes: string[], first: CodeResult) => Promise<Exchanged>;
+
+export interface CodeExchangeDeps {
+  submit: SubmitHook;
+  now: () => number;
+  codeMaxAgeMs: number;
+  setStatus: SetStatus;
+  /** A fresh code for scopes just granted (the wallet answers without a prompt). */
+  fetchCode: (flight: Flight, scopes: string[]) => Promise<CodeResult>;
+}
+
+/** True when a string or key anywhere in a JSON value contains the code (escaping hides it in the text). */
+function mentionsCode(value: unknown, code: string): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string' && v.includes(code)) return true;
+    if (typeof v === 'object' && v !== null) {
+      for (const key of Object.keys(v)) {
+        if (key.includes(code)) return true;
+        stack.push((v as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
+}
+
+/** The answer as it will be stored (a JSON copy), or the reason it cannot be. */
+function storable(data: unknown, code: string, scopes: string[]): unknown {
+  const refuse = (detail: string) => new AuthError('BACKEND_ERROR', { scopes, retryable: false, detail });
+  let copy: unknown = null;
+  try {
+    // A function or a symbol has no JSON: JSON.parse(undefined) throws too.
+    if (data !== undefined) copy = JSON.parse(JSON.stringify(data) as string);
+  } catch {
+    throw refuse('answer not serialisable');
+  }
+  if (mentionsCode(copy, code)) throw refuse('answer echoes the code');
+  return copy;
+}
+
+export function createCodeExchange({ submit, now, codeMaxAgeMs, setStatus, fetchCode }: CodeExchangeDeps): CodeExchange {
+  async function submitOnce(flight: Flight, scopes: string[], result: CodeResult, attempt: number): Promise<unknown> {
+    const signal = flight.controller.signal;
+    if (signal.aborted) throw aborted(scopes);
+    // A code past its age is never submitted: treated as refused (one fresh code follows).
+    if (now() - result.obtainedAt > codeMaxAgeMs) throw new AuthError('CODE_REJECTED', { scopes, detail: 'code too old' });
+    setStatus(flight, 'submitting');
+    let data: unknown;
+    try {
+      data = await submit(result.authCode, { scopes: [...scopes], attempt, signal });
+    } catch (error) {
+      throw signal.aborted ? aborted(scopes) : submitError(error, scopes, result.authCode);
+    }
+    if (signal.aborted) throw aborted(scopes);
+    return storable(data, result.authCode, scopes);
+  }
+
+  const refused = (error: unknown): error is AuthError => error instanceof AuthError && error.code === 'CODE_REJECTED';
+
+  return async (flight, scopes, first) => {
+    try {
+      return { data: await submitOnce(flight, scopes, first, 1), scopes };
+    } catch (error) {
+      if (!refused(error)) throw error;
+    }
+    const fresh = await fetchCode(flight, scopes);
+    // The wallet may have asked again and the user refused some: the rest goes on.
+    const freshScopes = scopes.filter((s) => fresh.grantedScopes.includes(s));
+    if (freshScopes.length === 0) throw new AuthError('CODE_REJECTED', { scopes });
+    try {
+      return { data: await submitOnce(flight, freshScopes, fresh, 2), scopes: freshScopes };
+    } catch (error) {
+      throw refused(error) ? new AuthError('CODE_REJECTED', { scopes, platformCode: error.platformCode }) : error;
+    }
+  };
+}

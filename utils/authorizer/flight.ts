@@ -1,0 +1,37 @@
+/** A flight: one request under way for a set of scopes, shared by every caller asking for them. */
+import { AuthError } from '../errors';
+import type { AuthCodeResult, AuthorizerStatus, Session } from '../types';
+
+export interface Flight {
+  readonly scopes: readonly string[];
+  /** The sign-out epoch it runs under: what it would store after a sign-out is dropped. */
+  readonly epoch: number;
+  readonly controller: AbortController;
+  status: AuthorizerStatus;
+  /** The callers waiting for it; when the last one leaves, the flight is aborted. */
+  readonly waiters: Set<Waiter>;
+  promise: Promise<void>;
+}
+
+/** One caller; `current` moves when a tap takes its flight over. */
+export interface Waiter {
+  current: Flight;
+}
+
+/** A code from the wallet, with when it was obtained (a code past its age is never submitted). */
+export type CodeResult = AuthCodeResult & { obtainedAt: number };
+
+/** Reports a status change of a flight (the authorizer's events). */
+export type SetStatus = (flight: Flight, status: AuthorizerStatus) => void;
+
+export const aborted = (scopes: readonly string[]) => new AuthError('ABORTED', { scopes });
+
+export function copySession(session: Session): Session {
+  const copy: Session = { scopes: [...session.scopes], data: session.data };
+  if (session.expiresAt !== undefined) copy.expiresAt = session.expiresAt;
+  return copy;
+}
+
+export function covers(session: Session | null, scopes: readonly string[]): boolean {
+  return !!session && scopes.every((s) => session.scopes.includes(s));
+}

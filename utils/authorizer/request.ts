@@ -1,0 +1,99 @@
+/**
+ * One `authorize` call decided: the cached session, the sticky denial, the first-screen guard,
+ * then the flights it shares or starts (a tap takes over requests still waiting for the user), and
+ * the answer or error as this caller sees it.
+ */
+import type { EngagementSensor } from '../engagement';
+import { AuthError } from '../errors';
+import type { AuthorizerEvent, Session } from '../types';
+import { aborted, copySession, covers, type Flight } from './flight';
+import type { Flights } from './flights';
+import type { ResolvedAuthorizeOptions } from './options';
+import type { SessionState } from './session-state';
+
+export interface RequestDeps {
+  state: SessionState;
+  flights: Flights;
+  sensor: EngagementSensor;
+  isSilent: (scope: string) => boolean;
+  dismissals: WeakSet<AuthError>;
+  emit: (event: AuthorizerEvent) => void;
+}
+
+export type Request = (scopes: string[], options: ResolvedAuthorizeOptions) => Promise<Session>;
+
+/** The error as a caller sees it: only its own scopes, in its fields and its message. */
+function narrow(error: unknown, scopes: readonly string[], session: Session | null, dismissals: WeakSet<AuthError>): unknown {
+  if (!(error instanceof AuthError) || error.scopes.every((s) => scopes.includes(s))) return error;
+  const own = error.scopes.filter((s) => scopes.includes(s));
+  const mine = own.length > 0 ? own : scopes.filter((s) => !session?.scopes.includes(s));
+  const listed = ` [${error.scopes.join(' ')}]`;
+  const message = error.message.endsWith(listed) ? error.message.slice(0, -listed.length) + (mine.length > 0 ? ` [${mine.join(' ')}]` : '') : error.message;
+  const { retryable, platformCode, status } = error;
+  const narrowed = new AuthError(error.code, { message, retryable, platformCode, status, scopes: mine });
+  if (dismissals.has(error)) dismissals.add(narrowed);
+  return narrowed;
+}
+
+export function createRequest({ state, flights, sensor, isSilent, dismissals, emit }: RequestDeps): Request {
+  /** Flights to share and the one to start: the rest of the scopes, plus requests a tap takes over. */
+  function flightsFor(needed: string[], gesture: boolean, prompts: boolean): Flight[] {
+    // A request that needs no prompt never waits behind one that waits for the user.
+    const overlapping = flights.live(state.epoch).filter((f) => f.scopes.some((s) => needed.includes(s)));
+    const joined = overlapping.filter((f) => f.status !== 'waiting' || (!gesture && prompts));
+    const absorbed = gesture ? overlapping.filter((f) => f.status === 'waiting') : [];
+    const rest = needed.filter((s) => !joined.some((f) => f.scopes.includes(s)));
+    const scopes = [...new Set([...rest, ...absorbed.flatMap((f) => f.scopes)])];
+    if (scopes.length === 0) return joined;
+    const mine = flights.create(scopes, state.epoch);
+    // The absorbed flights are aborted before this one starts: their sheets close and free the
+    // lock, so the wallet opens inside this tap.
+    for (const f of absorbed) flights.absorb(f, mine);
+    flights.launch(mine, gesture);
+    return [...joined, mine];
+  }
+
+  /** The session that covers the scopes, also one the backend made expire at once (a skewed clock). */
+  function answer(scopes: string[]): Session | null {
+    const session = [state.current(), state.stored()].find((s) => covers(s, scopes));
+    return session ? copySession(session) : null;
+  }
+
+  function request(scopes: string[], options: ResolvedAuthorizeOptions, retryOwn = true): Promise<Session> {
+    const { gesture, defer, signal } = options;
+    // Decide on what every instance over this storage knows now.
+    state.refresh();
+    const cached = state.current();
+    if (covers(cached, scopes)) return Promise.resolve(copySession(cached as Session));
+    const needed = scopes.filter((s) => !cached?.scopes.includes(s));
+    const denied = needed.filter((s) => state.consent(s) === 'denied');
+    if (denied.length > 0 && !gesture) return Promise.reject(new AuthError('DENIED', { scopes: denied }));
+    const prompts = needed.some((s) => state.consent(s) !== 'granted');
+    if (!gesture && !defer && !sensor.engaged && prompts) return Promise.reject(new AuthError('FIRST_SCREEN', { scopes: needed.filter((s) => !isSilent(s)) }));
+
+    const started = state.epoch;
+    const again = () => request(scopes, { gesture: false, defer, signal }, false);
+    return Promise.all(flightsFor(needed, gesture, prompts).map((f) => flights.waitFor(f, signal))).then(
+      () => {
+        // Signed out in between: never start the flow again on the old request's gesture.
+        if (state.epoch !== started) throw aborted(scopes);
+        // A joined flight covered other scopes too and ended before ours were stored: ask again
+        // without the old gesture (a prompt now would not come from the user's tap).
+        return answer(scopes) ?? again();
+      },
+      (error) => {
+        const current = state.epoch === started && !signal?.aborted;
+        // A shared request failed for scopes this caller did not ask for: its own may be granted.
+        if (current && covers(state.current(), scopes)) return copySession(state.current() as Session);
+        // It failed only for the other callers' scopes (a silent scope shared a denied consent
+        // call): ask for this caller's own, once, without a gesture.
+        const others = error instanceof AuthError && error.code !== 'ABORTED' && error.scopes.length > 0 && !error.scopes.some((s) => scopes.includes(s));
+        if (retryOwn && current && others) return again();
+        const own = narrow(error, scopes, state.current(), dismissals);
+        if (own instanceof AuthError) emit({ type: 'error', error: own });
+        throw own;
+      },
+    );
+  }
+  return (scopes, options) => request(scopes, options);
+}

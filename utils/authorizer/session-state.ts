@@ -1,0 +1,102 @@
+/**
+ * The authorizer's persisted state: the session cache and the consent record over the shared
+ * state store, with the events they raise, also when another instance changed them.
+ */
+import { pageTarget } from '../globals';
+import { openStateStore, type StoredState } from '../state-store';
+import { defaultStorage } from '../storage';
+import type { AuthorizerEvent, ConsentState, Session } from '../types';
+import { copySession } from './flight';
+import type { ResolvedAuthorizerOptions } from './options';
+
+export interface SessionState {
+  /** The sign-out epoch: a flight started under another one stores nothing. */
+  readonly epoch: number;
+  readonly ready: Promise<void> | null;
+  /** Takes up what other instances stored (before every decision). */
+  refresh(): void;
+  /** The stored session when unexpired. */
+  current(): Session | null;
+  /** The stored session, expired or not. */
+  stored(): Session | null;
+  consent(scope: string): ConsentState;
+  consentRecord(): Record<string, 'granted' | 'denied'>;
+  record(epoch: number, scopes: readonly string[], value: 'granted' | 'denied'): void;
+  storeSession(epoch: number, scopes: readonly string[], data: unknown): void;
+  signOut(): Promise<void>;
+}
+
+/** Reads an expiry from the backend's answer: epoch ms or an ISO date in `expiresAt`. */
+function expiryOf(data: unknown): number | undefined {
+  const raw = (data as { expiresAt?: unknown } | null)?.expiresAt;
+  const at = typeof raw === 'string' ? Date.parse(raw) : raw;
+  return typeof at === 'number' && Number.isFinite(at) ? at : undefined;
+}
+
+/** The events that tell listeners what a state taken up from storage changed. */
+function changes(previous: StoredState, next: StoredState, signedOut: boolean): AuthorizerEvent[] {
+  if (signedOut) return [{ type: 'session', session: null }, { type: 'signed-out' }];
+  const events: AuthorizerEvent[] = [];
+  if (JSON.stringify(previous.session) !== JSON.stringify(next.session)) events.push({ type: 'session', session: next.session && copySession(next.session) });
+  for (const scope of new Set([...Object.keys(previous.consent), ...Object.keys(next.consent)])) {
+    if (previous.consent[scope] !== next.consent[scope]) events.push({ type: 'consent', scope, state: next.consent[scope] ?? 'unknown' });
+  }
+  return events;
+}
+
+export function createSessionState(
+  opts: ResolvedAuthorizerOptions,
+  isSilent: (scope: string) => boolean,
+  emit: (event: AuthorizerEvent) => void,
+  onSignedOutElsewhere: () => void,
+): SessionState {
+  const { now, sessionTtlMs } = opts;
+  const store = openStateStore(opts.storage ?? defaultStorage(opts.host), opts.storageKey, (previous, next, signedOut) => {
+    if (signedOut) onSignedOutElsewhere();
+    for (const event of changes(previous, next, signedOut)) emit(event);
+  });
+  // Other pages and tabs announce their writes to localStorage.
+  if (!opts.storage) {
+    pageTarget()?.addEventListener('storage', (event) => {
+      const key = (event as { key?: unknown }).key;
+      if (key === opts.storageKey || key === null) store.refresh();
+    });
+  }
+  const live = (s: Session | null) => (s && (s.expiresAt === undefined || s.expiresAt > now()) ? s : null);
+
+  return {
+    get epoch() {
+      return store.state.epoch;
+    },
+    ready: store.ready,
+    refresh: store.refresh,
+    current: () => live(store.state.session),
+    stored: () => store.state.session,
+    consent: (scope) => (isSilent(scope) ? 'granted' : (store.state.consent[scope] ?? 'unknown')),
+    consentRecord: () => ({ ...store.state.consent }),
+    record(epoch, scopes, value) {
+      // Silent scopes are recorded as granted, never as denied: no prompt ever asks for them.
+      const changed = scopes.filter((s) => (value === 'granted' || !isSilent(s)) && store.state.consent[s] !== value);
+      const merged =
+        changed.length > 0 &&
+        store.update(epoch, (state) => {
+          const consent = { ...state.consent };
+          for (const s of changed) consent[s] = value;
+          return { ...state, consent };
+        });
+      if (merged) for (const scope of changed) emit({ type: 'consent', scope, state: value });
+    },
+    storeSession(epoch, scopes, data) {
+      const expiresAt = expiryOf(data) ?? (sessionTtlMs === undefined ? undefined : now() + sessionTtlMs);
+      // The new session covers what the stored one (this instance's or another's) still covers.
+      const merged = store.update(epoch, (state) => {
+        const session: Session = { scopes: [...new Set([...(live(state.session)?.scopes ?? []), ...scopes])], data };
+        if (expiresAt !== undefined) session.expiresAt = expiresAt;
+        return { ...state, session };
+      });
+      const session = store.state.session;
+      if (merged && session) emit({ type: 'session', session: copySession(session) });
+    },
+    signOut: store.signOut,
+  };
+}

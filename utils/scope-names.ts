@@ -1,0 +1,39 @@
+/** Scope names: what a well-formed one is, and a caller's scope input made into a clean list. */
+import { AuthError } from './errors';
+import type { ScopeInput } from './types';
+
+const SCOPE_NAME = /^\w{1,64}$/;
+const MAX_SCOPES = 64;
+
+/**
+ * True for a well-formed scope name (letters, digits, `_`; 1–64). Names of `Object.prototype`
+ * members (`__proto__`, `constructor`…) are refused: scopes become keys of the consent record.
+ */
+export function isScopeName(value: unknown): value is string {
+  return typeof value === 'string' && SCOPE_NAME.test(value) && !(value in Object.prototype);
+}
+
+/** A value as an error message may show it: short strings quoted, anything else by its kind. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? (value.length > 40 ? `${value.length} chars` : JSON.stringify(value)) : value === null ? 'null' : typeof value;
+}
+
+/**
+ * Validates and de-duplicates a scope or scope list, keeping first-seen order.
+ * @throws AuthError `INVALID_SCOPE`
+ */
+export function normalizeScopes(input: ScopeInput | unknown): string[] {
+  const list: readonly unknown[] = typeof input === 'string' ? [input] : Array.isArray(input) ? input : [];
+  if (list.length === 0 || list.length > MAX_SCOPES) {
+    throw new AuthError('INVALID_SCOPE', { detail: Array.isArray(input) ? `${list.length} scopes` : shown(input) });
+  }
+  const out: string[] = [];
+  for (const item of list) {
+    if (!isScopeName(item)) {
+      const named = typeof item === 'string' && item.length <= 64;
+      throw new AuthError('INVALID_SCOPE', named ? { scopes: [item] } : { detail: shown(item) });
+    }
+    if (!out.includes(item)) out.push(item);
+  }
+  return out;
+}
