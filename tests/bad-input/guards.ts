@@ -34,6 +34,22 @@ export function installPrototypeGuard(): void {
   });
 }
 
+/**
+ * The caller's own exception, from a getter of the caller's own object: the kit hands it back
+ * unchanged (a rejection, never a synchronous throw, a hang or another error).
+ */
+export const OWN_ERROR = new Error("the caller's own getter failed");
+
+/** An object whose `key` getter throws `OWN_ERROR`. */
+export function throwingGetter(key: string): object {
+  return Object.defineProperty({}, key, {
+    enumerable: true,
+    get() {
+      throw OWN_ERROR;
+    },
+  });
+}
+
 /** The TypeErrors the kit throws on purpose for programmer errors (options, arguments). */
 const KIT_TYPE_ERROR =
   /^(requestAuthCode|options\.host|timeoutMs|bridgeWaitMs|createAuthorizer|authorize|httpSubmitter|submit:|subscribe\(|setConsentPresenter\(|defineConsentElements|createWalletSimulator|my\.getAuthCode|<consent-button>|<consent-prompt>|<auth-gate>)/;

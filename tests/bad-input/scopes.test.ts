@@ -4,13 +4,12 @@
  */
 import { AuthError, SCOPES, isScopeName, isSilentScope, mapPlatformCode, normalizeScopes, planPrompts, scopeInfo } from '../../utils';
 import { corpus, printCount } from './count';
-import { describeError, expectAuthError, installPrototypeGuard } from './guards';
+import { OWN_ERROR, describeError, expectAuthError, installPrototypeGuard } from './guards';
 
 printCount(__filename);
 installPrototypeGuard();
 
 const huge = 'A'.repeat(100_000);
-const OWN_ERROR = new Error('the caller\'s own getter failed');
 const RLO = '\u202EUSER_NAME';
 const polluted = JSON.parse('{"__proto__":{"polluted":true}}');
 

@@ -161,3 +161,53 @@ describe('exchange and getAuthCode with junk', () => {
     void name;
   });
 });
+
+describe('which scopes a call names: my.getAuthCode (lenient) and the raw bridge (strict)', () => {
+  const REFUSED = { error: 2, errorMessage: 'invalid parameter: scopeNicks' };
+  type Want = { answer: 'code' | typeof REFUSED; scopes: string[] };
+  const refused: Want = { answer: REFUSED, scopes: [] };
+  const bridgeRows: Array<[string, unknown, Want]> = [
+    ['params undefined', undefined, refused],
+    ['params null', null, refused],
+    ['params a string', 'USER_NAME', refused],
+    ['no scopeNicks', {}, refused],
+    ['`scopes` instead of scopeNicks', { scopes: ['USER_NAME'] }, refused],
+    ['scopeNicks a string', { scopeNicks: 'USER_NAME' }, refused],
+    ['scopeNicks empty', { scopeNicks: [] }, refused],
+    ['scopeNicks without a string', { scopeNicks: [5, null] }, refused],
+    ['scopeNicks array-like', { scopeNicks: { 0: 'USER_NAME', length: 1 } }, refused],
+    ['scopeNicks with junk among names', { scopeNicks: ['USER_NAME', 7] }, { answer: 'code', scopes: ['USER_NAME'] }],
+  ];
+  // PLATFORM.md: other wallets take a string and default to auth_base.
+  const myRows: Array<[string, unknown, Want]> = [
+    ['no scopes', {}, { answer: 'code', scopes: ['auth_base'] }],
+    ['scopes a string', { scopes: 'USER_NAME' }, { answer: 'code', scopes: ['USER_NAME'] }],
+  ];
+  const cases = corpus([
+    ...bridgeRows.map(([name, input, want]) => ({ name: `bridge.call('getAuthCode', ${name})`, input: { via: 'bridge' as const, params: input }, expect: want })),
+    ...myRows.map(([name, input, want]) => ({ name: `my.getAuthCode(${name})`, input: { via: 'my' as const, params: input }, expect: want })),
+  ]);
+  test.each(cases)('$name', async ({ input, expect: want }) => {
+    const sim = createWalletSimulator({ user: 'allow' });
+    const answers: Array<{ authCode?: unknown; authcode?: unknown }> = [];
+    const answered = new Promise<void>((resolve) => {
+      const answer = (r: (typeof answers)[number]) => (answers.push(r), resolve());
+      if (input.via === 'bridge') sim.bridge.call('getAuthCode', input.params as never, answer);
+      else sim.my.getAuthCode({ ...(input.params as object), success: answer, fail: answer });
+    });
+    if ((await outcome(answered)).kind === 'hang') throw new Error('the wallet never answered');
+    await new Promise((r) => setImmediate(r));
+    expect(answers).toHaveLength(1);
+    expect(sim.calls).toHaveLength(1);
+    expect(sim.calls[0]?.scopes).toEqual(want.scopes);
+    if (want.answer === 'code') {
+      const code = answers[0]?.authCode ?? answers[0]?.authcode;
+      expect(sim.exchange(code as string)).toMatchObject({ ok: true, scopes: want.scopes });
+    } else {
+      expect(answers[0]).toEqual(want.answer);
+      expect(sim.calls[0]).toMatchObject({ prompted: false, outcome: 'invalid' });
+      expect(sim.prompts).toHaveLength(0);
+      expect([...sim.grants]).toEqual([]);
+    }
+  });
+});

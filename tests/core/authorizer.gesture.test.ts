@@ -29,6 +29,20 @@ describe('authorizer – gesture', () => {
     const promise = auth.authorize('USER_NAME', { gesture: true });
     expect(sim.calls).toHaveLength(1);
     await expect(promise).resolves.toMatchObject({ scopes: ['USER_NAME'] });
+    expect(sim.calls).toMatchObject([{ scopes: ['USER_NAME'], prompted: true, outcome: 'granted' }]);
+  });
+
+  it('through the raw bridge, a refusal of the consent scopes is recorded and the next tap asks again', async () => {
+    const sim = createWalletSimulator({ user: 'deny' });
+    const auth = createAuthorizer({ submit: fakeBackend(sim).submit, host: sim.bridge, engagementTarget: null });
+    await expect(auth.authorize(['USER_NAME', 'USER_AVATAR'], { gesture: true })).rejects.toMatchObject({ code: 'USER_CANCELLED', scopes: ['USER_NAME', 'USER_AVATAR'] });
+    expect(auth.consentState('USER_NAME')).toBe('denied');
+    sim.setUser('allow');
+    await expect(auth.authorize(['USER_NAME', 'USER_AVATAR'], { gesture: true })).resolves.toMatchObject({ scopes: ['USER_NAME', 'USER_AVATAR'] });
+    expect(sim.calls).toMatchObject([
+      { scopes: ['USER_NAME', 'USER_AVATAR'], prompted: true, outcome: 'denied' },
+      { scopes: ['USER_NAME', 'USER_AVATAR'], prompted: true, outcome: 'granted' },
+    ]);
   });
 
   it('with a gesture, a consent request does not wait for engagement', async () => {

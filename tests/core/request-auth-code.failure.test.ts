@@ -104,6 +104,15 @@ describe('requestAuthCode – failures', () => {
     expect(error.scopes).toEqual(['USER_NAME']);
   });
 
+  it('reads a denial through the raw bridge: the consent scopes reached the wallet and the user refused', async () => {
+    const sim = createWalletSimulator({ user: 'deny' });
+    const error = await authErrorOf(requestAuthCode(['auth_base', 'USER_NAME'], { host: sim.bridge }));
+    expect(sim.calls).toMatchObject([{ scopes: ['auth_base', 'USER_NAME'], prompted: true, outcome: 'denied' }]);
+    expect(error.code).toBe('USER_CANCELLED');
+    expect(error.platformCode).toBe(1001);
+    expect(error.scopes).toEqual(['USER_NAME']);
+  });
+
   it('reads the simulated authErrorScopes fault, object and string forms', async () => {
     const sim = createWalletSimulator();
     sim.failNext({ authErrorScopes: { USER_NAME: '10001' } });

@@ -1,6 +1,6 @@
 /** requestAuthCode: the success shapes a wallet may answer with. */
 import { requestAuthCode } from '../../utils';
-import type { AuthCodeHost, GetAuthCodeCall, RawAuthCodeResult } from '../../utils';
+import type { AlipayBridgeHost, AuthCodeHost, GetAuthCodeCall, RawAuthCodeResult } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
 
 /** A host that answers `success` with exactly `result` on the next microtask. */
@@ -48,6 +48,25 @@ describe('requestAuthCode – success', () => {
     expect(result.grantedScopes).toEqual(['auth_base']);
     expect(sim.exchange(result.authCode).ok).toBe(true);
     expect(sim.calls.map((c) => c.scopes)).toEqual([['auth_base']]);
+  });
+
+  it('asks the raw bridge for consent scopes in scopeNicks; the user allows them and the `authcode` is read', async () => {
+    const sim = createWalletSimulator({ user: 'allow' });
+    const answers: RawAuthCodeResult[] = [];
+    const bridge: AlipayBridgeHost = { call: (api, params, cb) => sim.bridge.call(api, params, (r) => (answers.push(r), cb(r))) };
+    const result = await requestAuthCode(['USER_NAME', 'USER_AVATAR'], { host: bridge });
+    expect(sim.calls).toMatchObject([{ scopes: ['USER_NAME', 'USER_AVATAR'], prompted: true, outcome: 'granted' }]);
+    expect(answers).toEqual([expect.objectContaining({ authcode: result.authCode, authCode: undefined })]);
+    expect(result.grantedScopes).toEqual(['USER_NAME', 'USER_AVATAR']);
+    expect(sim.exchange(result.authCode)).toMatchObject({ ok: true, scopes: ['USER_NAME', 'USER_AVATAR'] });
+  });
+
+  it('reports a partial success through the raw bridge: the user allows only part', async () => {
+    const sim = createWalletSimulator({ user: { allow: ['USER_NAME'] } });
+    const result = await requestAuthCode(['auth_base', 'USER_NAME', 'USER_AVATAR'], { host: sim.bridge });
+    expect(sim.calls).toMatchObject([{ scopes: ['auth_base', 'USER_NAME', 'USER_AVATAR'], prompted: true, outcome: 'partial' }]);
+    expect(result.grantedScopes).toEqual(['auth_base', 'USER_NAME']);
+    expect(result.failedScopes).toEqual({ USER_AVATAR: '10001' });
   });
 
   it('uses globalThis.AlipayJSBridge when there is no `my`', async () => {

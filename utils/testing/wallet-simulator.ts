@@ -45,11 +45,13 @@ export type WalletFault =
   | 'complete-only';
 
 export interface WalletCall {
+  /** The scopes the wallet read from the call (empty for a call it refused as invalid). */
   readonly scopes: readonly string[];
   readonly at: number;
   /** Whether the wallet showed its consent page for this call. */
   readonly prompted: boolean;
-  outcome?: 'granted' | 'partial' | 'denied' | 'dismissed' | 'fault';
+  /** `invalid`: refused before anything else (a bridge call without `scopeNicks`: error 2). */
+  outcome?: 'granted' | 'partial' | 'denied' | 'dismissed' | 'fault' | 'invalid';
 }
 
 export interface IssuedCode {
@@ -83,7 +85,11 @@ export interface WalletSimulatorOptions {
 export interface WalletSimulator {
   /** A `my` with `getAuthCode` and the `*StorageSync` API. */
   readonly my: SimulatedMy;
-  /** The raw `AlipayJSBridge` flavour of the same wallet. */
+  /**
+   * The raw `AlipayJSBridge` flavour of the same wallet: `call('getAuthCode', { scopeNicks }, cb)`,
+   * answering `authcode`. A call without a non-empty `scopeNicks` array is refused as the bridge
+   * refuses it, `{ error: 2, errorMessage: 'invalid parameter: scopeNicks' }` (never `auth_base`).
+   */
   readonly bridge: AlipayBridgeHost;
   /** Every `getAuthCode` call, recorded synchronously when it is made. */
   readonly calls: WalletCall[];
@@ -114,6 +120,8 @@ export interface SimulatedMy {
 }
 
 const DENIED_CODE = '10001';
+/** Alipay JSAPI common error 2: invalid parameter. */
+const INVALID_PARAMETER = 2;
 
 function randomCode(): string {
   const bytes = new Uint8Array(16);
@@ -128,6 +136,13 @@ function readScopes(raw: unknown): string[] {
   if (typeof raw === 'string') return [raw];
   if (Array.isArray(raw)) return raw.filter((s): s is string => typeof s === 'string');
   return ['auth_base'];
+}
+
+/** The raw bridge takes only a non-empty `scopeNicks` array of names: no default. */
+function readScopeNicks(params: unknown): string[] | undefined {
+  const raw = typeof params === 'object' && params !== null ? (params as { scopeNicks?: unknown }).scopeNicks : undefined;
+  const scopes = Array.isArray(raw) ? raw.filter((s): s is string => typeof s === 'string') : [];
+  return scopes.length > 0 ? scopes : undefined;
 }
 
 function isAnswer(value: unknown): value is UserAnswer {
@@ -267,7 +282,16 @@ export function createWalletSimulator(options: WalletSimulatorOptions = {}): Wal
 
   function getAuthCode(call: Partial<GetAuthCodeCall> & { scopes?: unknown }): void {
     if (typeof call !== 'object' || call === null) throw new TypeError('my.getAuthCode(options): options must be an object');
-    const scopes = readScopes(call.scopes);
+    run(call, readScopes(call.scopes));
+  }
+
+  /** A call the wallet refuses before anything else: recorded, answered with error 2. */
+  function refuse(call: Partial<GetAuthCodeCall>, parameter: string): void {
+    calls.push({ scopes: [], at: now(), prompted: false, outcome: 'invalid' });
+    later(() => deliver(call, 'fail', { error: INVALID_PARAMETER, errorMessage: `invalid parameter: ${parameter}` }));
+  }
+
+  function run(call: Partial<GetAuthCodeCall>, scopes: string[]): void {
     const consentScopes = scopes.filter((s) => !isSilentScope(s, catalogue) && !grants.has(s));
     const fault = faults.shift();
     const record: WalletCall = { scopes, at: now(), prompted: fault === undefined && consentScopes.length > 0 };
@@ -313,11 +337,13 @@ export function createWalletSimulator(options: WalletSimulatorOptions = {}): Wal
   const bridge: AlipayBridgeHost = {
     call(api, params, callback) {
       if (api !== 'getAuthCode') return callback({ error: 1, errorMessage: 'unknown api' });
-      getAuthCode({
-        scopes: params?.scopeNicks,
+      const answer: Partial<GetAuthCodeCall> = {
         success: (res) => callback({ authcode: res.authCode, ...res, authCode: undefined }),
         fail: (res) => callback(res),
-      });
+      };
+      const scopes = readScopeNicks(params);
+      if (scopes === undefined) return refuse(answer, 'scopeNicks');
+      run(answer, scopes);
     },
   };
 
