@@ -16,7 +16,7 @@ export type AuthErrorCode =
   | 'BACKEND_ERROR'
   | 'ABORTED';
 
-export const AUTH_ERROR_CODES = Object.freeze([
+export const AUTH_ERROR_CODES = /* @__PURE__ */ Object.freeze([
   'USER_CANCELLED',
   'TIMEOUT',
   'SERVICE_ERROR',
@@ -60,15 +60,12 @@ export class AuthError extends Error {
     const scopes = init.scopes ? [...init.scopes] : [];
     // Short by design: the code says what happened, the values say to what.
     super(init.message ?? code + (init.detail ? `: ${init.detail}` : '') + (scopes.length ? ` [${scopes.join(' ')}]` : ''));
-    // Keep instanceof working when compiled to ES5-style classes.
-    Object.setPrototypeOf(this, new.target.prototype);
     this.name = 'AuthError';
     this.code = code;
     this.retryable = init.retryable ?? RETRYABLE.includes(code);
-    if (init.platformCode !== undefined) this.platformCode = init.platformCode;
     this.scopes = scopes;
-    if (init.status !== undefined) this.status = init.status;
-    if (init.cause !== undefined) (this as { cause?: unknown }).cause = init.cause;
+    // Only the fields that have a value: `'status' in error` tells a backend answer.
+    for (const key of ['platformCode', 'status', 'cause'] as const) if (init[key] !== undefined) (this as Record<string, unknown>)[key] = init[key];
   }
 }
 
@@ -95,7 +92,7 @@ const PLATFORM_CODES: Readonly<Record<string, AuthErrorCode>> = {
 
 /** The table's code for a raw wallet code (number or numeric string), if it has one. */
 export function tableCode(raw: unknown): AuthErrorCode | undefined {
-  const key = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+  const key = typeof raw === 'number' || typeof raw === 'string' ? String(raw).trim() : '';
   return Object.prototype.hasOwnProperty.call(PLATFORM_CODES, key) ? PLATFORM_CODES[key] : undefined;
 }
 

@@ -1,28 +1,45 @@
-/** Finds the wallet host: `options.host`, else the global `my`, else `AlipayJSBridge`. */
+/**
+ * Finds the wallet host (`options.host`, else the global `my`, else `AlipayJSBridge`) and how to
+ * call it: `my.getAuthCode({ scopes, success, fail, failed, complete })` or
+ * `AlipayJSBridge.call('getAuthCode', { scopeNicks }, callback)`.
+ */
 import { hasMethods } from './checks';
 import { bridgeReadyTarget, globalBridge, globalMy } from './globals';
 import type { AlipayBridgeHost, AuthCodeHost } from './types';
 
-export type ResolvedHost = { kind: 'my'; host: AuthCodeHost } | { kind: 'bridge'; host: AlipayBridgeHost };
+/** Starts one getAuthCode call; `answer(result, success?)` hears every callback (success true, fail false, either undefined). */
+export type HostCall = (scopes: string[], answer: (result: unknown, success?: boolean) => void) => unknown;
 
-export function classifyHost(value: unknown): ResolvedHost | undefined {
-  if (hasMethods(value, 'getAuthCode')) return { kind: 'my', host: value as AuthCodeHost };
-  if (hasMethods(value, 'call')) return { kind: 'bridge', host: value as AlipayBridgeHost };
+export function hostCall(value: unknown): HostCall | undefined {
+  if (hasMethods(value, 'getAuthCode')) {
+    return (scopes, answer) => {
+      const fail = (res: unknown) => answer(res, false);
+      return (value as AuthCodeHost).getAuthCode({
+        scopes: [...scopes],
+        success: (res) => answer(res, true),
+        fail,
+        failed: fail,
+        // `complete` fires after success or fail on most hosts (alone on a few): let those win.
+        complete: (res) => void Promise.resolve().then(() => answer(res)),
+      });
+    };
+  }
+  if (hasMethods(value, 'call')) return (scopes, answer) => (value as AlipayBridgeHost).call('getAuthCode', { scopeNicks: [...scopes] }, (res) => answer(res));
   return undefined;
 }
 
 /** The host available right now, if any. */
-export function findHost(explicit?: unknown): ResolvedHost | undefined {
-  if (explicit !== undefined) return classifyHost(explicit);
+function findHost(explicit: unknown): HostCall | undefined {
+  if (explicit !== undefined) return hostCall(explicit);
   const my = globalMy();
-  return hasMethods(my, 'getAuthCode') ? classifyHost(my) : hasMethods(globalBridge(), 'call') ? classifyHost(globalBridge()) : undefined;
+  return hasMethods(my, 'getAuthCode') ? hostCall(my) : hostCall(globalBridge());
 }
 
 /**
  * The host now, or (in an H5 page without one) the raw bridge once `AlipayJSBridgeReady` fires on
  * `document`, waiting at most `waitMs`. Undefined when none comes.
  */
-export function hostWhenReady(explicit: unknown, waitMs: number): ResolvedHost | Promise<ResolvedHost | undefined> | undefined {
+export function hostWhenReady(explicit: unknown, waitMs: number): HostCall | Promise<HostCall | undefined> | undefined {
   const now = findHost(explicit);
   const doc = bridgeReadyTarget();
   if (now || explicit !== undefined || !doc || waitMs <= 0) return now;
@@ -30,7 +47,7 @@ export function hostWhenReady(explicit: unknown, waitMs: number): ResolvedHost |
     const done = () => {
       clearTimeout(timer);
       doc.removeEventListener('AlipayJSBridgeReady', done);
-      resolve(findHost());
+      resolve(findHost(undefined));
     };
     const timer = setTimeout(done, waitMs);
     doc.addEventListener('AlipayJSBridgeReady', done, { once: true });

@@ -44,39 +44,29 @@ export function isDenial(code: string): boolean {
   return known === undefined || known === 'USER_CANCELLED';
 }
 
-/** The error a failed call stands for. */
-export function toAuthError(raw: unknown, requested: readonly string[]): AuthError {
-  const result = isObject(raw) ? raw : {};
-  const errorScopes = readErrorScopes(result.authErrorScopes);
-  const failed = Object.keys(errorScopes);
-  const topCode = platformCodeOf(result.error);
+/**
+ * What a callback's result stands for: a code (a call can succeed for some scopes and fail for
+ * others), or the error. `success`: the callback that fired (undefined: `complete`, either way).
+ */
+export function toOutcome(raw: unknown, requested: string[], success?: boolean): AuthCodeResult | AuthError {
+  const r: Raw = isObject(raw) ? raw : {};
+  const authCode = readCode(r);
+  const failedScopes = readErrorScopes(r.authErrorScopes);
+  const failed = Object.keys(failedScopes);
+  if (success ?? authCode !== undefined) {
+    if (authCode !== undefined) {
+      // A scope fails only when the wallet says so: some wallets list only part of authSuccessScopes.
+      const reported = Array.isArray(r.authSuccessScopes) ? r.authSuccessScopes.filter(isScopeName) : [];
+      const grantedScopes = [...new Set([...requested, ...reported])].filter((s) => !failed.includes(s));
+      return { authCode, grantedScopes, failedScopes };
+    }
+    if (failed.length === 0 && r.error === undefined) return new AuthError('EMPTY_RESULT', { scopes: requested });
+  }
+  const topCode = platformCodeOf(r.error);
   if (topCode !== undefined) return new AuthError(mapPlatformCode(topCode), { platformCode: topCode, scopes: failed.length > 0 ? failed : requested });
   if (failed.length === 0) return new AuthError('UNKNOWN', { scopes: requested });
-  const denied = failed.filter((s) => isDenial(errorScopes[s] as string));
+  const denied = failed.filter((s) => isDenial(failedScopes[s] as string));
   const scopes = denied.length > 0 ? denied : failed;
-  const code = errorScopes[scopes[0] as string] as string;
+  const code = failedScopes[scopes[0] as string] as string;
   return new AuthError(denied.length > 0 ? 'USER_CANCELLED' : mapPlatformCode(code), { platformCode: code || undefined, scopes });
-}
-
-/**
- * A success callback's result. A call can succeed for some scopes and fail for others; without a
- * code it is an error (`EMPTY_RESULT`, or the failure its `authErrorScopes` describe).
- */
-export function toAuthCodeResult(raw: unknown, requested: readonly string[]): AuthCodeResult | AuthError {
-  if (!isObject(raw)) return new AuthError('EMPTY_RESULT', { scopes: requested });
-  const authCode = readCode(raw);
-  const failedScopes = readErrorScopes(raw.authErrorScopes);
-  if (authCode === undefined) {
-    if (Object.keys(failedScopes).length > 0 || raw.error !== undefined) return toAuthError(raw, requested);
-    return new AuthError('EMPTY_RESULT', { scopes: requested });
-  }
-  // A scope fails only when the wallet says so: some wallets list only part of authSuccessScopes.
-  const reported = Array.isArray(raw.authSuccessScopes) ? raw.authSuccessScopes.filter(isScopeName) : [];
-  const grantedScopes = [...new Set([...requested, ...reported])].filter((s) => !Object.prototype.hasOwnProperty.call(failedScopes, s));
-  return { authCode, grantedScopes, failedScopes };
-}
-
-/** True when a callback result carries a code (used for `complete`, which fires either way). */
-export function hasAuthCode(raw: unknown): boolean {
-  return isObject(raw) && readCode(raw) !== undefined;
 }

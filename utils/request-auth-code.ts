@@ -4,8 +4,8 @@
  */
 import { duration, optionError, optionsObject } from './checks';
 import { AuthError } from './errors';
-import { classifyHost, hostWhenReady, type ResolvedHost } from './host';
-import { hasAuthCode, toAuthCodeResult, toAuthError } from './normalize';
+import { hostCall, hostWhenReady, type HostCall } from './host';
+import { toOutcome } from './normalize';
 import { normalizeScopes } from './scope-names';
 import type { AuthCodeResult, RequestAuthCodeOptions, ScopeInput } from './types';
 
@@ -15,26 +15,12 @@ export const DEFAULT_BRIDGE_WAIT_MS = 3_000;
 type Outcome = AuthCodeResult | AuthError;
 
 /** Reads a callback's result; a result whose getters throw is a failure, not an exception. */
-function read(res: unknown, scopes: string[], as?: boolean): Outcome {
+function read(res: unknown, scopes: string[], success?: boolean): Outcome {
   try {
-    return (as ?? hasAuthCode(res)) ? toAuthCodeResult(res, scopes) : toAuthError(res, scopes);
+    return toOutcome(res, scopes, success);
   } catch {
     return new AuthError('UNKNOWN', { scopes });
   }
-}
-
-/** Starts the host's call, every callback spelling routed to `answer` (success, failure, either). */
-function startCall(resolved: ResolvedHost, scopes: string[], answer: (res: unknown, as?: boolean) => void): unknown {
-  if (resolved.kind === 'bridge') return resolved.host.call('getAuthCode', { scopeNicks: [...scopes] }, (res) => answer(res));
-  const fail = (res: unknown) => answer(res, false);
-  return resolved.host.getAuthCode({
-    scopes: [...scopes],
-    success: (res) => answer(res, true),
-    fail,
-    failed: fail,
-    // `complete` fires after success or fail on most hosts (alone on a few): let those win.
-    complete: (res) => void Promise.resolve().then(() => answer(res)),
-  });
 }
 
 /**
@@ -42,7 +28,7 @@ function startCall(resolved: ResolvedHost, scopes: string[], answer: (res: unkno
  * `onHostAnswer` hears the host's first answer, also after TIMEOUT: until then its page may still
  * be on screen. Exported for the authorizer, which has already validated scopes and host.
  */
-export function callHost(resolved: ResolvedHost, scopes: string[], timeoutMs: number, onHostAnswer?: () => void): Promise<AuthCodeResult> {
+export function callHost(call: HostCall, scopes: string[], timeoutMs: number, onHostAnswer?: () => void): Promise<AuthCodeResult> {
   return new Promise<AuthCodeResult>((resolve, reject) => {
     let settled = false;
     let heard = false;
@@ -59,7 +45,7 @@ export function callHost(resolved: ResolvedHost, scopes: string[], timeoutMs: nu
     };
     const timer = setTimeout(() => finish(new AuthError('TIMEOUT', { scopes })), timeoutMs);
     try {
-      const returned = startCall(resolved, scopes, answer);
+      const returned = call(scopes, answer);
       // Promise-style hosts resolve instead of (or as well as) calling back.
       if (returned && typeof (returned as PromiseLike<unknown>).then === 'function') {
         (returned as PromiseLike<unknown>).then(
@@ -77,7 +63,7 @@ export function callHost(resolved: ResolvedHost, scopes: string[], timeoutMs: nu
 function readRequestOptions(options: unknown): { host: unknown; timeoutMs: number; bridgeWaitMs: number } {
   const where = 'requestAuthCode';
   const o = optionsObject(where, options, true) as RequestAuthCodeOptions;
-  if (o.host !== undefined && !classifyHost(o.host)) throw optionError(where, 'options.host', 'a my with getAuthCode, or AlipayJSBridge');
+  if (o.host !== undefined && !hostCall(o.host)) throw optionError(where, 'options.host', 'a my with getAuthCode, or AlipayJSBridge');
   return {
     host: o.host,
     timeoutMs: duration(where, 'timeoutMs', o.timeoutMs, DEFAULT_TIMEOUT_MS),
@@ -87,7 +73,7 @@ function readRequestOptions(options: unknown): { host: unknown; timeoutMs: numbe
 }
 
 /** Calls the host `hostWhenReady` finds, or rejects `NOT_IN_MINIAPP`. */
-export function callWhenReady(explicit: unknown, waitMs: number, scopes: string[], call: (host: ResolvedHost) => Promise<AuthCodeResult>): Promise<AuthCodeResult> {
+export function callWhenReady(explicit: unknown, waitMs: number, scopes: string[], call: (host: HostCall) => Promise<AuthCodeResult>): Promise<AuthCodeResult> {
   const noHost = () => Promise.reject(new AuthError('NOT_IN_MINIAPP', { scopes }));
   const host = hostWhenReady(explicit, waitMs);
   if (!(host instanceof Promise)) return host ? call(host) : noHost();

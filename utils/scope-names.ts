@@ -13,10 +13,8 @@ export function isScopeName(value: unknown): value is string {
   return typeof value === 'string' && SCOPE_NAME.test(value) && !(value in Object.prototype);
 }
 
-/** A value as an error message may show it: short strings quoted, anything else by its kind. */
-function shown(value: unknown): string {
-  return typeof value === 'string' ? (value.length > 40 ? `${value.length} chars` : JSON.stringify(value)) : value === null ? 'null' : typeof value;
-}
+/** A value as an error message may show it: never its content, which may be anything. */
+const shown = (value: unknown) => (typeof value === 'string' ? `${value.length} chars` : value === null ? 'null' : typeof value);
 
 /**
  * Validates and de-duplicates a scope or scope list, keeping first-seen order.

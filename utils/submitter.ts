@@ -49,79 +49,63 @@ function checkSubmitUrl(url: unknown): string {
   throw optionError(WHERE, 'url', 'an https URL (http only on a loopback host)');
 }
 
-/** An HTTP answer as session data, or the kit's error for it. */
-function readAnswer(status: number | undefined, text: unknown, ctx: SubmitContext, authCode: string): unknown {
-  let body: unknown = text;
-  if (typeof text === 'string') {
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // Not JSON: kept as text, refused below.
-    }
+/** An HTTP answer as session data, or the kit's error for it (`status` undefined: no answer). */
+function readAnswer(status: number | undefined, text: unknown, scopes: string[], authCode: string): unknown {
+  let body = text;
+  try {
+    body = typeof text === 'string' && text ? JSON.parse(text) : text === '' ? undefined : text;
+  } catch {
+    // Not JSON: kept as text, refused below.
   }
   const error = readField(body, 'error');
   // `"error": null` in a 2xx envelope means no error; 204 / an empty body: session data null.
-  if (status !== undefined && status >= 200 && status < 300 && (error === undefined || error === null)) {
-    if (typeof body !== 'string') return body === undefined ? null : body;
-    throw new AuthError('BACKEND_ERROR', { retryable: false, status, scopes: ctx.scopes, detail: 'not JSON' });
+  if (status! >= 200 && status! < 300 && error == null) {
+    if (typeof body !== 'string') return body ?? null;
+    throw new AuthError('BACKEND_ERROR', { retryable: false, status, scopes, detail: 'not JSON' });
   }
-  throw backendError(ctx.scopes, authCode, status, readField(error, 'code'), readField(error, 'retryable'));
+  throw backendError(scopes, authCode, status, readField(error, 'code'), readField(error, 'retryable'));
 }
 
-type Send = (url: string, headers: Record<string, string>, body: string, ctx: SubmitContext, authCode: string) => Promise<unknown>;
-
-/** `my.request`: Alipay calls `fail` for HTTP errors too (error 19), with status and data when there was an answer. */
-function viaMyRequest(my: MyRequestHost, timeoutMs: number): Send {
-  return (url, headers, body, ctx, authCode) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const answered = new Promise((resolve, reject) => {
-      const done = (res: unknown, fallback?: number) => {
-        clearTimeout(timer);
-        try {
-          const r = res as { status?: unknown; data?: unknown } | undefined;
-          const status = r?.status;
-          resolve(readAnswer(typeof status === 'number' ? status : fallback, r?.data, ctx, authCode));
-        } catch (error) {
-          // An answer whose getters throw could not be read: as if it never came.
-          reject(error instanceof AuthError ? error : backendError(ctx.scopes, authCode, undefined, undefined, undefined));
-        }
-      };
-      // Our own timer: a bridge that drops the call (or ignores `timeout`) never settles otherwise.
-      timer = setTimeout(done, timeoutMs + 1000);
-      try {
-        my.request({ url, method: 'POST', headers, data: body, dataType: 'text', timeout: timeoutMs, success: (res) => done(res, 200), fail: (err) => done(err) });
-      } catch {
-        done(undefined);
-      }
-    });
-    return abortable(answered, ctx.signal, () => (clearTimeout(timer), new AuthError('ABORTED', { scopes: ctx.scopes })));
-  };
-}
-
-function viaFetch(timeoutMs: number, credentials: RequestCredentials): Send {
-  return async (url, headers, body, ctx, authCode) => {
-    const fetchFn = globalFetch() as typeof fetch | undefined;
-    if (typeof fetchFn !== 'function') throw new AuthError('BACKEND_ERROR', { retryable: false, scopes: ctx.scopes, detail: 'no my.request or fetch' });
+/**
+ * One POST with `my.request` (Alipay calls `fail` for HTTP errors too, error 19, with status and
+ * data when there was an answer) or `fetch`: `[status, body]`, `[]` when no answer came in time.
+ */
+function post(my: MyRequestHost | null, url: string, headers: Record<string, string>, body: string, timeoutMs: number, credentials: RequestCredentials, signal: AbortSignal): Promise<[number?, unknown?]> {
+  return new Promise((resolve, reject) => {
     const controller = createAbortController();
-    const stop = () => controller.abort();
-    const off = onAbort(ctx.signal, stop);
-    const timer = setTimeout(stop, timeoutMs);
-    let status: number;
-    let text: string;
-    try {
-      const response = await fetchFn(url, { method: 'POST', headers, body, credentials, signal: controller.signal, cache: 'no-store' });
-      status = response.status;
-      // A body cut short (connection lost, timeout) is a failed call, not an empty answer.
-      text = await response.text();
-    } catch {
-      if (ctx.signal.aborted) throw new AuthError('ABORTED', { scopes: ctx.scopes });
-      return readAnswer(undefined, undefined, ctx, authCode);
-    } finally {
-      off();
+    // Our own timer: a bridge that drops the call (or ignores `timeout`) never settles otherwise.
+    const timer = setTimeout(() => (controller.abort(), resolve([])), timeoutMs + (my ? 1000 : 0));
+    const off = onAbort(signal, () => controller.abort());
+    const done = (status?: unknown, data?: unknown) => {
       clearTimeout(timer);
+      off();
+      resolve([typeof status === 'number' ? status : undefined, data]);
+    };
+    // An answer whose getters throw could not be read: as if it never came.
+    const read = (res: unknown, status?: number) => {
+      try {
+        const r = res as { status?: unknown; data?: unknown };
+        const own = r?.status;
+        done(typeof own === 'number' ? own : status, r?.data);
+      } catch {
+        done();
+      }
+    };
+    if (my) {
+      try {
+        my.request({ url, method: 'POST', headers, data: body, dataType: 'text', timeout: timeoutMs, success: (res) => read(res, 200), fail: (err) => read(err) });
+      } catch {
+        done();
+      }
+      return;
     }
-    return readAnswer(status, text, ctx, authCode);
-  };
+    const fetchFn = globalFetch() as typeof fetch | undefined;
+    if (typeof fetchFn !== 'function') return reject(new Error('no my.request or fetch'));
+    // A body cut short (connection lost, timeout) is a failed call, not an empty answer.
+    fetchFn(url, { method: 'POST', headers, body, credentials, signal: controller.signal, cache: 'no-store' })
+      .then((r) => r.text().then((text) => done(r.status, text)))
+      .catch(() => done());
+  });
 }
 
 /** 128 random bits, hex: from Web Crypto where the engine has it. */
@@ -168,9 +152,7 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
   const timeoutMs = duration(WHERE, 'timeoutMs', options.timeoutMs, 15_000);
   const host = options.host;
   if (host != null && !hasMethods(host, 'request')) throw optionError(WHERE, 'host', 'a my with request(options), or null');
-  const headers = { ...extra, 'Content-Type': 'application/json' };
   const keyFor = idempotencyKeys();
-  const fetchSend = viaFetch(timeoutMs, options.credentials ?? 'same-origin');
 
   return (authCode, context) => {
     let ctx: SubmitContext;
@@ -179,8 +161,14 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
     } catch (error) {
       return Promise.reject(error);
     }
+    const { scopes, signal } = ctx;
     const my = host === undefined ? globalMy() : host;
-    const send = hasMethods(my, 'request') ? viaMyRequest(my as MyRequestHost, timeoutMs) : fetchSend;
-    return send(url, { ...headers, 'Idempotency-Key': keyFor(authCode) }, JSON.stringify({ authCode, scopes: ctx.scopes }), ctx, authCode);
+    const headers = { ...extra, 'Content-Type': 'application/json', 'Idempotency-Key': keyFor(authCode) };
+    const sent = post(hasMethods(my, 'request') ? (my as MyRequestHost) : null, url, headers, JSON.stringify({ authCode, scopes }), timeoutMs, options.credentials ?? 'same-origin', signal);
+    const answered = sent.then(
+      ([status, body]) => readAnswer(status, body, scopes, authCode),
+      () => Promise.reject(new AuthError('BACKEND_ERROR', { retryable: false, scopes, detail: 'no my.request or fetch' })),
+    );
+    return abortable(answered, signal, () => new AuthError('ABORTED', { scopes }));
   };
 }

@@ -11,4 +11,4 @@ export type {
   WalletFault,
   WalletSimulator,
   WalletSimulatorOptions,
-} from './wallet-simulator';
+} from './types';
