@@ -3,10 +3,10 @@
 /** The longest delay a timer holds (setTimeout fires at once beyond it). */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-/** Reads a property without letting a throwing getter or Proxy escape. */
+/** Reads a property without letting a throwing getter or Proxy escape (undefined for primitives). */
 export function readField(value: unknown, key: string): unknown {
   try {
-    return (typeof value === 'object' || typeof value === 'function') && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    return value === Object(value) ? (value as Record<string, unknown>)[key] : undefined;
   } catch {
     return undefined;
   }
@@ -14,7 +14,7 @@ export function readField(value: unknown, key: string): unknown {
 
 /** Duck typing, in one place: an object (or function) with these methods. */
 export function hasMethods(value: unknown, ...names: string[]): boolean {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && names.every((name) => typeof readField(value, name) === 'function');
+  return value != null && names.every((name) => typeof readField(value, name) === 'function');
 }
 
 /** True for an AbortSignal (or the kit's stand-in): what the kit uses of one. */
@@ -31,10 +31,10 @@ export function optionError(where: string, name: string, what: string): TypeErro
  * A duration option: `fallback` when absent, else a positive (with `allowZero`, non-negative)
  * number of milliseconds a timer can hold.
  */
-export function duration(where: string, name: string, value: unknown, fallback: number, allowZero = false): number {
+export function duration(where: string, name: string, value: unknown, fallback: number, allowZero?: boolean): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0 || (allowZero && value === 0)) || value > MAX_TIMER_MS) {
-    throw optionError(where, name, `${allowZero ? '≥' : '>'} 0 ms and ≤ ${MAX_TIMER_MS}`);
+    throw optionError(where, name, `${allowZero ? 0 : 1}..${MAX_TIMER_MS} ms`);
   }
   return value;
 }

@@ -57,7 +57,7 @@ export class AuthError extends Error {
   readonly status?: number;
 
   constructor(code: AuthErrorCode, init: AuthErrorInit = {}) {
-    const scopes = init.scopes ? [...init.scopes] : [];
+    const scopes = [...(init.scopes ?? [])];
     // Short by design: the code says what happened, the values say to what.
     super(init.message ?? code + (init.detail ? `: ${init.detail}` : '') + (scopes.length ? ` [${scopes.join(' ')}]` : ''));
     this.name = 'AuthError';
@@ -74,7 +74,7 @@ export function isAuthError(value: unknown): value is AuthError {
 }
 
 /** The wallet error code table of PLATFORM.md (seed 002 plus codes seen on other wallets). */
-const PLATFORM_CODES: Readonly<Record<string, AuthErrorCode>> = {
+const PLATFORM_CODES: Readonly<Record<string, AuthErrorCode>> = /* @__PURE__ */ Object.assign(Object.create(null), {
   3: 'UNKNOWN',
   1000: 'UNKNOWN',
   1001: 'USER_CANCELLED',
@@ -88,12 +88,13 @@ const PLATFORM_CODES: Readonly<Record<string, AuthErrorCode>> = {
   15: 'NO_PERMISSION',
   40006: 'NO_PERMISSION',
   10: 'EMPTY_RESULT',
-};
+});
 
 /** The table's code for a raw wallet code (number or numeric string), if it has one. */
 export function tableCode(raw: unknown): AuthErrorCode | undefined {
   const key = typeof raw === 'number' || typeof raw === 'string' ? String(raw).trim() : '';
-  return Object.prototype.hasOwnProperty.call(PLATFORM_CODES, key) ? PLATFORM_CODES[key] : undefined;
+  // No prototype: `__proto__` or `constructor` find nothing.
+  return PLATFORM_CODES[key];
 }
 
 /** Maps a raw wallet code to a kit code; anything outside the table is `UNKNOWN`. */

@@ -3,6 +3,7 @@
  * DSL mini programs swaps in `globals.mini.ts`, whose engine forbids `globalThis` and has no DOM.
  * Reads never throw: some sandboxes throw from getters on unknown globals.
  */
+import { hasMethods } from './checks';
 import type { EngagementTarget } from './types';
 
 /** What the core uses of an `EventTarget`-like global. */
@@ -19,10 +20,7 @@ function read(name: string): unknown {
   }
 }
 
-function listenable(value: unknown): ListenTarget | null {
-  const t = value as Partial<ListenTarget> | null | undefined;
-  return t && typeof t.addEventListener === 'function' && typeof t.removeEventListener === 'function' ? (t as ListenTarget) : null;
-}
+const listenable = (value: unknown) => (hasMethods(value, 'addEventListener', 'removeEventListener') ? (value as ListenTarget) : null);
 
 /** The page's `my` (hylid-bridge in H5, native in DSL), untrusted until checked. */
 export const globalMy = (): unknown => read('my');

@@ -36,14 +36,15 @@ function findHost(explicit: unknown): HostCall | undefined {
 }
 
 /**
- * The host now, or (in an H5 page without one) the raw bridge once `AlipayJSBridgeReady` fires on
- * `document`, waiting at most `waitMs`. Undefined when none comes.
+ * Calls `call` with the host there now, or (in an H5 page without one) the raw bridge once
+ * `AlipayJSBridgeReady` fires on `document`, waiting at most `waitMs`; else rejects with `none()`.
  */
-export function hostWhenReady(explicit: unknown, waitMs: number): HostCall | Promise<HostCall | undefined> | undefined {
+export function withHost<T>(explicit: unknown, waitMs: number, call: (host: HostCall) => Promise<T>, none: () => unknown): Promise<T> {
   const now = findHost(explicit);
   const doc = bridgeReadyTarget();
-  if (now || explicit !== undefined || !doc || waitMs <= 0) return now;
-  return new Promise((resolve) => {
+  const use = (host: HostCall | undefined) => (host ? call(host) : Promise.reject(none()));
+  if (now || explicit !== undefined || !doc || waitMs <= 0) return use(now);
+  return new Promise<HostCall | undefined>((resolve) => {
     const done = () => {
       clearTimeout(timer);
       doc.removeEventListener('AlipayJSBridgeReady', done);
@@ -51,5 +52,5 @@ export function hostWhenReady(explicit: unknown, waitMs: number): HostCall | Pro
     };
     const timer = setTimeout(done, waitMs);
     doc.addEventListener('AlipayJSBridgeReady', done, { once: true });
-  });
+  }).then(use);
 }

@@ -57,7 +57,7 @@ export function toOutcome(raw: unknown, requested: string[], success?: boolean):
     if (authCode !== undefined) {
       // A scope fails only when the wallet says so: some wallets list only part of authSuccessScopes.
       const reported = Array.isArray(r.authSuccessScopes) ? r.authSuccessScopes.filter(isScopeName) : [];
-      const grantedScopes = [...new Set([...requested, ...reported])].filter((s) => !failed.includes(s));
+      const grantedScopes = [...new Set(requested.concat(reported))].filter((s) => !failed.includes(s));
       return { authCode, grantedScopes, failedScopes };
     }
     if (failed.length === 0 && r.error === undefined) return new AuthError('EMPTY_RESULT', { scopes: requested });

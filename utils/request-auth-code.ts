@@ -4,7 +4,7 @@
  */
 import { duration, optionError, optionsObject } from './checks';
 import { AuthError } from './errors';
-import { hostCall, hostWhenReady, type HostCall } from './host';
+import { hostCall, withHost, type HostCall } from './host';
 import { toOutcome } from './normalize';
 import { normalizeScopes } from './scope-names';
 import type { AuthCodeResult, RequestAuthCodeOptions, ScopeInput } from './types';
@@ -12,36 +12,27 @@ import type { AuthCodeResult, RequestAuthCodeOptions, ScopeInput } from './types
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_BRIDGE_WAIT_MS = 3_000;
 
-type Outcome = AuthCodeResult | AuthError;
-
-/** Reads a callback's result; a result whose getters throw is a failure, not an exception. */
-function read(res: unknown, scopes: string[], success?: boolean): Outcome {
-  try {
-    return toOutcome(res, scopes, success);
-  } catch {
-    return new AuthError('UNKNOWN', { scopes });
-  }
-}
-
 /**
- * Calls the host now (synchronously, so a user gesture still counts) and settles once.
- * `onHostAnswer` hears the host's first answer, also after TIMEOUT: until then its page may still
- * be on screen. Exported for the authorizer, which has already validated scopes and host.
+ * Calls the host now (synchronously, so a user gesture still counts) and settles once: the first
+ * answer (or the timeout) wins, as a promise settles only once. `onHostAnswer` hears every answer
+ * of the host, also after TIMEOUT: until the first its page may still be on screen. Exported for
+ * the authorizer, which has already validated scopes and host.
  */
 export function callHost(call: HostCall, scopes: string[], timeoutMs: number, onHostAnswer?: () => void): Promise<AuthCodeResult> {
   return new Promise<AuthCodeResult>((resolve, reject) => {
-    let settled = false;
-    let heard = false;
-    const finish = (outcome: Outcome) => {
-      if (settled) return;
-      settled = true;
+    const finish = (outcome: AuthCodeResult | AuthError) => {
       clearTimeout(timer);
       if (outcome instanceof AuthError) reject(outcome);
       else resolve(outcome);
     };
-    const answer = (res: unknown, as?: boolean) => {
-      if (!heard) (heard = true), onHostAnswer?.();
-      finish(read(res, scopes, as));
+    const answer = (res: unknown, success?: boolean) => {
+      onHostAnswer?.();
+      try {
+        finish(toOutcome(res, scopes, success));
+      } catch {
+        // A result whose getters throw is a failure of the call, not an exception of the page.
+        finish(new AuthError('UNKNOWN', { scopes }));
+      }
     };
     const timer = setTimeout(() => finish(new AuthError('TIMEOUT', { scopes })), timeoutMs);
     try {
@@ -59,38 +50,21 @@ export function callHost(call: HostCall, scopes: string[], timeoutMs: number, on
   });
 }
 
-/** Validated options; TypeError for programmer errors. */
-function readRequestOptions(options: unknown): { host: unknown; timeoutMs: number; bridgeWaitMs: number } {
-  const where = 'requestAuthCode';
-  const o = optionsObject(where, options, true) as RequestAuthCodeOptions;
-  if (o.host !== undefined && !hostCall(o.host)) throw optionError(where, 'options.host', 'a my with getAuthCode, or AlipayJSBridge');
-  return {
-    host: o.host,
-    timeoutMs: duration(where, 'timeoutMs', o.timeoutMs, DEFAULT_TIMEOUT_MS),
-    // 0: do not wait for a late AlipayJSBridge.
-    bridgeWaitMs: duration(where, 'bridgeWaitMs', o.bridgeWaitMs, DEFAULT_BRIDGE_WAIT_MS, true),
-  };
-}
-
-/** Calls the host `hostWhenReady` finds, or rejects `NOT_IN_MINIAPP`. */
-export function callWhenReady(explicit: unknown, waitMs: number, scopes: string[], call: (host: HostCall) => Promise<AuthCodeResult>): Promise<AuthCodeResult> {
-  const noHost = () => Promise.reject(new AuthError('NOT_IN_MINIAPP', { scopes }));
-  const host = hostWhenReady(explicit, waitMs);
-  if (!(host instanceof Promise)) return host ? call(host) : noHost();
-  return host.then((late) => (late ? call(late) : noHost()));
-}
-
 /**
  * Asks the wallet for an auth code.
  * Rejects with `AuthError`: `INVALID_SCOPE` before the host is called, `NOT_IN_MINIAPP` without a
- * host, else the wallet's failure mapped to the kit's codes.
+ * host, else the wallet's failure mapped to the kit's codes; TypeError for options that are not.
  */
 export function requestAuthCode(scopes: ScopeInput, options?: RequestAuthCodeOptions): Promise<AuthCodeResult> {
-  try {
+  const where = 'requestAuthCode';
+  // Bad input rejects (never throws); the wallet is called synchronously, in the caller's task.
+  return new Promise((resolve) => {
     const list = normalizeScopes(scopes);
-    const o = readRequestOptions(options);
-    return callWhenReady(o.host, o.bridgeWaitMs, list, (host) => callHost(host, list, o.timeoutMs));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+    const o = optionsObject(where, options, true) as RequestAuthCodeOptions;
+    if (o.host !== undefined && !hostCall(o.host)) throw optionError(where, 'options.host', 'a wallet (my or AlipayJSBridge)');
+    const timeoutMs = duration(where, 'timeoutMs', o.timeoutMs, DEFAULT_TIMEOUT_MS);
+    // 0: do not wait for a late AlipayJSBridge.
+    const waitMs = duration(where, 'bridgeWaitMs', o.bridgeWaitMs, DEFAULT_BRIDGE_WAIT_MS, true);
+    resolve(withHost(o.host, waitMs, (host) => callHost(host, list, timeoutMs), () => new AuthError('NOT_IN_MINIAPP', { scopes: list })));
+  });
 }

@@ -13,8 +13,11 @@ export function isScopeName(value: unknown): value is string {
   return typeof value === 'string' && SCOPE_NAME.test(value) && !(value in Object.prototype);
 }
 
-/** A value as an error message may show it: never its content, which may be anything. */
-const shown = (value: unknown) => (typeof value === 'string' ? `${value.length} chars` : value === null ? 'null' : typeof value);
+/** The error for a bad scope: named when it is a short string, else described (never its content). */
+function invalid(item: unknown, detail?: string): AuthError {
+  if (typeof item === 'string' && item.length <= 64) return new AuthError('INVALID_SCOPE', { scopes: [item] });
+  return new AuthError('INVALID_SCOPE', { detail: detail ?? (typeof item === 'string' ? `${item.length} chars` : String(item === null ? null : typeof item)) });
+}
 
 /**
  * Validates and de-duplicates a scope or scope list, keeping first-seen order.
@@ -22,15 +25,10 @@ const shown = (value: unknown) => (typeof value === 'string' ? `${value.length} 
  */
 export function normalizeScopes(input: ScopeInput | unknown): string[] {
   const list: readonly unknown[] = typeof input === 'string' ? [input] : Array.isArray(input) ? input : [];
-  if (list.length === 0 || list.length > MAX_SCOPES) {
-    throw new AuthError('INVALID_SCOPE', { detail: Array.isArray(input) ? `${list.length} scopes` : shown(input) });
-  }
+  if (list.length === 0 || list.length > MAX_SCOPES) throw invalid(input, Array.isArray(input) ? `${list.length} scopes` : undefined);
   const out: string[] = [];
   for (const item of list) {
-    if (!isScopeName(item)) {
-      const named = typeof item === 'string' && item.length <= 64;
-      throw new AuthError('INVALID_SCOPE', named ? { scopes: [item] } : { detail: shown(item) });
-    }
+    if (!isScopeName(item)) throw invalid(item);
     if (!out.includes(item)) out.push(item);
   }
   return out;

@@ -23,12 +23,12 @@ export interface ScopeInfo {
 export type ScopeCatalogue = Readonly<Record<string, ScopeInfo>>;
 
 const info = (silent: boolean, group: ScopeGroup, alone?: true): ScopeInfo => Object.freeze(alone ? { silent, group, alone } : { silent, group });
-const BASE = info(true, 'base');
-const PROFILE = info(false, 'profile');
-const PAYMENT = info(false, 'payment');
+const BASE = /* @__PURE__ */ info(true, 'base');
+const PROFILE = /* @__PURE__ */ info(false, 'profile');
+const PAYMENT = /* @__PURE__ */ info(false, 'payment');
 
 /** Every scope of PLATFORM.md. */
-export const SCOPES: Readonly<Record<KnownScope, ScopeInfo>> = Object.freeze({
+export const SCOPES: Readonly<Record<KnownScope, ScopeInfo>> = /* @__PURE__ */ Object.freeze({
   auth_base: BASE,
   USER_ID: BASE,
   USER_LOGIN_ID: BASE,
@@ -39,8 +39,8 @@ export const SCOPES: Readonly<Record<KnownScope, ScopeInfo>> = Object.freeze({
   USER_GENDER: PROFILE,
   USER_BIRTHDAY: PROFILE,
   USER_NATIONALITY: PROFILE,
-  USER_CONTACTINFO: info(false, 'contact'),
-  NOTIFICATION_INBOX: info(false, 'notification'),
+  USER_CONTACTINFO: /* @__PURE__ */ info(false, 'contact'),
+  NOTIFICATION_INBOX: /* @__PURE__ */ info(false, 'notification'),
   AGREEMENT_PAY: PAYMENT,
   CARD_LIST: PAYMENT,
 });
@@ -50,14 +50,14 @@ export const SCOPES: Readonly<Record<KnownScope, ScopeInfo>> = Object.freeze({
  * email, addresses), KYC data (adds document and name) and business data each behind a modal of
  * their own.
  */
-export const CLARO_SCOPES: Readonly<Record<ClaroScope, ScopeInfo>> = Object.freeze({
+export const CLARO_SCOPES: Readonly<Record<ClaroScope, ScopeInfo>> = /* @__PURE__ */ Object.freeze({
   User_Base_Info: BASE,
-  User_Customer_Info: info(false, 'contact', true),
-  User_Customer_KYC_Info: info(false, 'identity', true),
-  User_Business_Info: info(false, 'other', true),
+  User_Customer_Info: /* @__PURE__ */ info(false, 'contact', true),
+  User_Customer_KYC_Info: /* @__PURE__ */ info(false, 'identity', true),
+  User_Business_Info: /* @__PURE__ */ info(false, 'other', true),
 });
 
-const UNKNOWN_SCOPE = info(false, 'other');
+const UNKNOWN_SCOPE = /* @__PURE__ */ info(false, 'other');
 
 function own(catalogue: ScopeCatalogue, scope: string): ScopeInfo | undefined {
   return Object.prototype.hasOwnProperty.call(catalogue, scope) ? catalogue[scope] : undefined;

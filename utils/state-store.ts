@@ -115,14 +115,14 @@ export interface StateStore {
   signOut(): Promise<void>;
 }
 
-const FAILED = Symbol('failed');
-const UNSEEN = Symbol('unseen');
+const FAILED = /* @__PURE__ */ Symbol('failed');
+const UNSEEN = /* @__PURE__ */ Symbol('unseen');
 
 /**
  * Asynchronous adapters: the read-merge-write operations under way per adapter and key, shared by
  * every instance in this page, run one after another so none reads a value another is replacing.
  */
-const chains = new WeakMap<StorageAdapter, Map<string, Promise<void>>>();
+const chains = /* @__PURE__ */ new WeakMap<StorageAdapter, Map<string, Promise<void>>>();
 
 function enqueue(storage: StorageAdapter, key: string, run: () => Promise<void>): Promise<void> {
   const byKey = chains.get(storage) ?? new Map<string, Promise<void>>();

@@ -37,7 +37,7 @@ function check(ok: boolean, name: string, what: string): void {
 export function readAuthorizerOptions(options: unknown): ResolvedAuthorizerOptions {
   const o = optionsObject(WHERE, options, false) as Partial<AuthorizerOptions>;
   check(typeof o.submit === 'function', 'submit', 'a function (authCode, context) => Promise');
-  check(o.host === undefined || !!hostCall(o.host), 'host', 'a my with getAuthCode, or AlipayJSBridge');
+  check(o.host === undefined || !!hostCall(o.host), 'host', 'a wallet (my or AlipayJSBridge)');
   check(o.storage === undefined || isStorageAdapter(o.storage), 'storage', '{ get, set, remove }');
   check(o.now === undefined || typeof o.now === 'function', 'now', 'a function returning epoch ms');
   const key = o.storageKey ?? 'miniapp-auth-kit';

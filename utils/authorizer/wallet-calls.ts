@@ -9,7 +9,8 @@ import type { EngagementSensor } from '../engagement';
 import { AuthError } from '../errors';
 import { reportError } from '../emitter';
 import type { PromptLock } from '../prompt-lock';
-import { callHost, callWhenReady, DEFAULT_BRIDGE_WAIT_MS } from '../request-auth-code';
+import { withHost, type HostCall } from '../host';
+import { callHost, DEFAULT_BRIDGE_WAIT_MS } from '../request-auth-code';
 import type { ConsentPresenter, PendingConsent } from '../types';
 import { aborted, type CodeResult, type Flight, type SetStatus } from './flight';
 import type { ResolvedAuthorizerOptions } from './options';
@@ -49,7 +50,8 @@ export function createWalletCalls({ opts, lock, sensor, presenter, setStatus, is
     }
     setStatus(flight, kind);
     const waitMs = opts.host === undefined ? DEFAULT_BRIDGE_WAIT_MS : 0;
-    const result = callWhenReady(opts.host, waitMs, scopes, (host) => callHost(host, scopes, opts.timeoutMs, answer)).then((r) => ({ ...r, obtainedAt: opts.now() }));
+    const call = (host: HostCall) => callHost(host, scopes, opts.timeoutMs, answer).then((r) => ({ ...r, obtainedAt: opts.now() }));
+    const result = withHost(opts.host, waitMs, call, () => new AuthError('NOT_IN_MINIAPP', { scopes }));
     // Only a TIMEOUT leaves the wallet's page possibly open; every other outcome ends the call.
     result.then(answer, (error) => (error as AuthError).code !== 'TIMEOUT' && answer());
     return { result, answered };
