@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as vm from 'node:vm';
+import { nativeImport } from '../support/native-import';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 jest.setTimeout(90_000);
@@ -17,11 +17,6 @@ const ROOT = resolve(__dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const STEP = 15_000;
 
-// ts-jest compiles this file to CommonJS; Node's own loader (reached from the main context) loads
-// the demo's ES modules exactly as `node demo-miniapp/start.mjs` does.
-const nativeImport = vm.runInThisContext('(specifier) => import(specifier)', {
-  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-}) as (specifier: string) => Promise<any>;
 
 interface Demo {
   url: string;
