@@ -75,9 +75,14 @@ export function useDemo() {
   }, 30_000);
 
   /** Opens the miniapp in a new browser profile (a new wallet user) and waits for the silent sign-in. */
-  async function openDemo(options: { viewport?: { width: number; height: number }; lang?: 'en' | 'ar' } = {}): Promise<Session> {
+  async function openDemo(options: { viewport?: { width: number; height: number }; lang?: 'en' | 'ar'; reducedMotion?: boolean } = {}): Promise<Session> {
     const lang = options.lang ?? 'en';
-    const context = await browser.newContext({ viewport: options.viewport ?? { width: 412, height: 860 }, locale: lang === 'ar' ? 'ar-IQ' : 'en-US' });
+    const context = await browser.newContext({
+      viewport: options.viewport ?? { width: 412, height: 860 },
+      locale: lang === 'ar' ? 'ar-IQ' : 'en-US',
+      // Measurements of the settled page (sizes, contrast) need no animation under way.
+      ...(options.reducedMotion ? { reducedMotion: 'reduce' as const } : {}),
+    });
     contexts.push(context);
     context.setDefaultTimeout(STEP);
     const page = await context.newPage();
@@ -104,7 +109,8 @@ export function useDemo() {
     });
     await page.goto(demo.url);
     await signedIn(page);
-    if (lang === 'ar') await page.getByRole('button', { name: 'العربية' }).click();
+    // A phone set to Arabic opens the miniapp in Arabic; otherwise the user switches.
+    if ((await page.evaluate(() => document.documentElement.lang)) !== lang) await page.getByRole('button', { name: lang === 'ar' ? 'العربية' : 'English' }).click();
     await page.getByText(lang === 'ar' ? 'تم تسجيل الدخول بصمت' : 'Signed in silently').waitFor();
     return session;
   }
