@@ -19,8 +19,8 @@ const LANGS = ['en', 'ar'];
 
 /** Texts the walk needs, per language (the demo's own and the wallet's). */
 const UI = {
-  en: { me: 'Me', cart: 'Cart', shop: 'Shop', profile: 'Show my name and photo', contact: 'Use my wallet contact details', add: 'Add Barhi dates to cart', addMore: 'Add Kleicha cookies to cart', wallet: 'Authorize Tigris Market?', allow: 'Allow', deny: 'Deny', notNow: 'Not now', signOut: 'Sign out' },
-  ar: { me: 'حسابي', cart: 'السلة', shop: 'المتجر', profile: 'اعرض اسمي وصورتي', contact: 'استخدم بيانات التواصل من محفظتي', add: 'أضف تمر برحي إلى السلة', addMore: 'أضف كليجة إلى السلة', wallet: 'هل تفوّض سوق دجلة؟', allow: 'سماح', deny: 'رفض', notNow: 'ليس الآن', signOut: 'تسجيل الخروج' },
+  en: { me: 'Me', cart: 'Cart', shop: 'Shop', profile: 'Show my name and photo', contact: 'Use my wallet contact details', add: 'Add Barhi dates to cart', addMore: 'Add Kleicha cookies to cart', wallet: 'Authorize Tigris Market?', allow: 'Allow', deny: 'Deny', close: 'Close', notNow: 'Not now', signOut: 'Sign out' },
+  ar: { me: 'حسابي', cart: 'السلة', shop: 'المتجر', profile: 'اعرض اسمي وصورتي', contact: 'استخدم بيانات التواصل من محفظتي', add: 'أضف تمر برحي إلى السلة', addMore: 'أضف كليجة إلى السلة', wallet: 'هل تفوّض سوق دجلة؟', allow: 'سماح', deny: 'رفض', close: 'إغلاق', notNow: 'ليس الآن', signOut: 'تسجيل الخروج' },
 };
 
 async function open(browser, url, viewport, lang) {
@@ -64,6 +64,10 @@ async function walk(browser, url, viewport, lang) {
     await page.getByRole('button', { name: t.profile }).click();
     await walletPage(page, t).waitFor();
     await snap(page, 'wallet-sheet');
+    await walletPage(page, t).getByRole('button', { name: t.close, exact: true }).click();
+    await page.locator('#profile-button[data-state="denied"]').waitFor();
+    await snap(page, 'me-wallet-closed');
+    await page.getByRole('button', { name: t.profile }).click();
     await walletPage(page, t).getByRole('button', { name: t.deny, exact: true }).click();
     await page.locator('#profile-button[data-state="denied"]').waitFor();
     await snap(page, 'me-denied');
@@ -94,6 +98,8 @@ async function walk(browser, url, viewport, lang) {
 
     if (viewport.width < 900) await page.getByRole('button', { name: 'Wallet developer panel' }).click();
     await snap(page, 'developer-panel');
+    await page.locator('#kit-log').scrollIntoViewIfNeeded();
+    await snap(page, 'developer-panel-kit');
   } finally {
     await context.close();
   }

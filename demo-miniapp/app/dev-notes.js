@@ -57,9 +57,10 @@ export function devNote(text) {
 
 function noteError(error) {
   if (!error || error.code === 'ABORTED') return;
-  const platform = error.platformCode !== undefined ? ` · wallet ${error.platformCode}` : '';
+  const closed = isWalletClosed(error);
+  const platform = error.platformCode !== undefined && !closed ? ` · wallet ${error.platformCode}` : '';
   const status = error.status !== undefined ? ` · HTTP ${error.status}` : '';
-  const meaning = isWalletClosed(error) ? CLOSED : MEANING[error.code] ?? error.message;
+  const meaning = closed ? CLOSED : MEANING[error.code] ?? error.message;
   lines.push(
     item([
       ['code', error.code],
