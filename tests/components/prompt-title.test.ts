@@ -64,6 +64,15 @@ describe.each(['en', 'ar', 'ku'] as const)('in %s', (locale) => {
   });
 });
 
+test('a sheet an application presents itself for a silent sign-in says so', () => {
+  defineKit();
+  const sheet = mount(make('consent-prompt', { locale: 'ku' }));
+  sheet.present({ scopes: ['auth_base'], proceed() {}, dismiss() {}, signal: new AbortController().signal });
+  expect(shadow(sheet).getByRole('dialog')).toHaveAccessibleName('بە جزدانەکەت دەچیتە ژوورەوە؟');
+  sheet.locale = 'en';
+  expect(shadow(sheet).getByRole('dialog')).toHaveAccessibleName('Sign in with your wallet?');
+});
+
 describe('the application names it', () => {
   test('the heading attribute wins over the data group', async () => {
     const kit = defineKit();
