@@ -11,6 +11,7 @@ import { fire, type ConsentPromptCloseDetail } from '../shared/events';
 import { KitElement } from '../shared/kit-element';
 import { registerSheet, unregisterSheet } from './presenter-hub';
 import { sheetRationale } from './rationale';
+import { sheetTitle } from './title';
 import { CONSENT_PROMPT_CSS } from './styles';
 
 const PROPERTIES = ['locale', 'rationale', 'heading', 'authorizer', 'messages'] as const;
@@ -100,7 +101,7 @@ export class ConsentPromptElement extends KitElement {
     setAttr(this, 'rationale', value === null || value === undefined ? null : String(value));
   }
 
-  /** The sheet's title (default: the built-in "Allow access?"). */
+  /** The sheet's title (default: the built-in title of the data group asked for, e.g. "Share your contact details?"). */
   get heading(): string | null {
     return this.getAttribute('heading');
   }
@@ -255,11 +256,12 @@ export class ConsentPromptElement extends KitElement {
     this.applyLocale(this.wrapper, locale);
     setAttr(this, 'data-state', open ? 'open' : 'closed');
     if (this.wrapper.hidden === open) this.wrapper.hidden = !open;
-    setText(this.titleNode, this.heading?.trim() || t.sheetTitle);
+    const scopes = this.current?.scopes ?? [];
+    setText(this.titleNode, sheetTitle(scopes, this.heading, t, this.authorizer?.catalogue));
     setText(this.note, t.sheetNote);
     setText(this.continueButton, this.getAttribute('continue-label')?.trim() || t.continue);
     setText(this.dismissButton, this.getAttribute('dismiss-label')?.trim() || t.notNow);
-    const paragraphs = open ? sheetRationale(this.current!.scopes, this.rationale, t, this.authorizer?.catalogue) : [];
+    const paragraphs = open ? sheetRationale(scopes, this.rationale, t, this.authorizer?.catalogue) : [];
     const key = paragraphs.join('\n');
     if (key !== this.shownRationale) {
       this.shownRationale = key;

@@ -3,6 +3,8 @@ import { BUTTON, TOKENS } from '../shared/theme';
 
 export const CONSENT_PROMPT_CSS = `${TOKENS}${BUTTON}
 :host {
+  /* The sheet takes its shape from the space it is shown in (a phone frame, a panel), not the window. */
+  container-type: size;
   position: fixed;
   top: 0;
   right: 0;
@@ -69,7 +71,7 @@ export const CONSENT_PROMPT_CSS = `${TOKENS}${BUTTON}
 .actions .btn { inline-size: 100%; }
 @keyframes mak-fade { from { opacity: 0; } }
 @keyframes mak-rise { from { transform: translateY(100%); } }
-@media (min-width: 600px) {
+@container (min-width: 600px) {
   .sheet { inset-block-end: 24px; border-radius: var(--mak-sheet-radius, 16px); }
 }
 `;

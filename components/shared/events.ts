@@ -19,6 +19,7 @@ export interface ConsentAuthorizedDetail {
 
 export interface ConsentDeniedDetail {
   scopes: string[];
+  /** `USER_CANCELLED`, `DENIED`, or `EMPTY_RESULT` with `platformCode` 10 (the wallet's page was closed). */
   error: AuthError;
 }
 
@@ -55,9 +56,20 @@ export function fire<K extends keyof ConsentEventMap>(target: EventTarget, type:
 /** How an element reads a rejection of `authorize`. */
 export type Failure = 'denied' | 'error' | 'aborted';
 
+/**
+ * The wallet's page was closed without a choice (wallet error 10, the core's `EMPTY_RESULT` with
+ * `platformCode` 10): a cancellation, not a failure. A success without a code is `EMPTY_RESULT`
+ * too, but without that platform code: a real failure.
+ */
+export function isWalletClosed(error: unknown): boolean {
+  const e = error as { code?: unknown; platformCode?: unknown } | null;
+  return e?.code === 'EMPTY_RESULT' && (typeof e.platformCode === 'number' || typeof e.platformCode === 'string') && String(e.platformCode).trim() === '10';
+}
+
+/** A refusal, a sticky denial or a closed wallet page show as `denied`: not allowed yet, tap to ask again. */
 export function classifyFailure(error: unknown): Failure {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'USER_CANCELLED' || code === 'DENIED') return 'denied';
+  if (code === 'USER_CANCELLED' || code === 'DENIED' || isWalletClosed(error)) return 'denied';
   if (code === 'ABORTED') return 'aborted';
   return 'error';
 }

@@ -21,8 +21,10 @@ export interface ConsentMessages {
   tryAgain: string;
   /** Under the button after an error that a new tap will not fix (no wallet, no permission…). */
   unavailable: string;
-  /** The consent sheet. */
+  /** The consent sheet's title when its scopes span several data groups. */
   sheetTitle: string;
+  /** The consent sheet's title per data group: it names what is asked. */
+  sheetTitles: Record<ScopeGroup, string>;
   sheetNote: string;
   continue: string;
   notNow: string;
@@ -30,9 +32,13 @@ export interface ConsentMessages {
   rationale: Record<ScopeGroup, string>;
 }
 
+/** The texts kept per data group. */
+type GroupTextKey = 'rationale' | 'sheetTitles';
+
 /** Partial texts an application passes to override the built-in ones. */
-export type ConsentMessageOverrides = Partial<Omit<ConsentMessages, 'rationale'>> & {
+export type ConsentMessageOverrides = Partial<Omit<ConsentMessages, GroupTextKey>> & {
   rationale?: Partial<Record<ScopeGroup, string>>;
+  sheetTitles?: Partial<Record<ScopeGroup, string>>;
 };
 
 /** Overrides per locale: `{ ar: { continue: '…' } }`. */
@@ -46,6 +52,15 @@ const en: ConsentMessages = {
   tryAgain: 'Something went wrong. Tap to try again.',
   unavailable: 'This isn’t available right now.',
   sheetTitle: 'Allow access?',
+  sheetTitles: {
+    base: 'Sign in with your wallet?',
+    profile: 'Share your profile?',
+    contact: 'Share your contact details?',
+    identity: 'Share your identity details?',
+    notification: 'Get updates in your wallet inbox?',
+    payment: 'Allow payments with your wallet?',
+    other: 'Allow access?',
+  },
   sheetNote: 'Your wallet will ask you to confirm.',
   continue: 'Continue',
   notNow: 'Not now',
@@ -68,6 +83,15 @@ const ar: ConsentMessages = {
   tryAgain: 'حدث خطأ ما. اضغط لتحاول مرة أخرى.',
   unavailable: 'هذا غير متاح الآن.',
   sheetTitle: 'هل تسمح بالوصول؟',
+  sheetTitles: {
+    base: 'هل تسجّل الدخول بمحفظتك؟',
+    profile: 'هل تشارك ملفك الشخصي؟',
+    contact: 'هل تشارك بيانات التواصل الخاصة بك؟',
+    identity: 'هل تشارك بيانات هويتك؟',
+    notification: 'هل تريد استلام التحديثات في صندوق رسائل محفظتك؟',
+    payment: 'هل تسمح بالدفع بمحفظتك؟',
+    other: 'هل تسمح بالوصول؟',
+  },
   sheetNote: 'ستطلب منك محفظتك التأكيد.',
   continue: 'متابعة',
   notNow: 'ليس الآن',
@@ -91,6 +115,15 @@ const ku: ConsentMessages = {
   tryAgain: 'هەڵەیەک ڕوویدا. دەست لێ بدە بۆ هەوڵدانەوە.',
   unavailable: 'ئەمە ئێستا بەردەست نییە.',
   sheetTitle: 'ڕێگە دەدەیت؟',
+  sheetTitles: {
+    base: 'بە جزدانەکەت دەچیتە ژوورەوە؟',
+    profile: 'پرۆفایلەکەت هاوبەش دەکەیت؟',
+    contact: 'زانیارییەکانی پەیوەندیت هاوبەش دەکەیت؟',
+    identity: 'زانیارییەکانی ناسنامەکەت هاوبەش دەکەیت؟',
+    notification: 'نوێکارییەکان لە سندوقی جزدانەکەتدا وەردەگریت؟',
+    payment: 'ڕێگە بە پارەدان بە جزدانەکەت دەدەیت؟',
+    other: 'ڕێگە دەدەیت؟',
+  },
   sheetNote: 'جزدانەکەت داوای پشتڕاستکردنەوەت لێ دەکات.',
   continue: 'بەردەوام بە',
   notNow: 'ئێستا نا',
@@ -107,6 +140,7 @@ const ku: ConsentMessages = {
 
 function freeze(messages: ConsentMessages): Readonly<ConsentMessages> {
   Object.freeze(messages.rationale);
+  Object.freeze(messages.sheetTitles);
   return Object.freeze(messages);
 }
 
@@ -117,7 +151,8 @@ export const CONSENT_MESSAGES: Readonly<Record<Locale, Readonly<ConsentMessages>
   ku: freeze(ku),
 });
 
-const MESSAGE_KEYS = Object.keys(en).filter((k) => k !== 'rationale') as Array<Exclude<keyof ConsentMessages, 'rationale'>>;
+const GROUP_TEXT_KEYS: readonly GroupTextKey[] = ['rationale', 'sheetTitles'];
+const MESSAGE_KEYS = Object.keys(en).filter((k) => !(GROUP_TEXT_KEYS as string[]).includes(k)) as Array<Exclude<keyof ConsentMessages, GroupTextKey>>;
 const GROUPS = Object.keys(en.rationale) as ScopeGroup[];
 
 export function isLocale(value: unknown): value is Locale {
@@ -143,23 +178,43 @@ export function directionOf(locale: Locale): 'ltr' | 'rtl' {
   return locale === 'ar' || locale === 'ku' ? 'rtl' : 'ltr';
 }
 
-/** Built-in texts of `locale` with the overrides applied in order (later wins). */
+/**
+ * Built-in texts of `locale` with the overrides applied in order (later wins). A layer's
+ * `sheetTitle` titles every sheet, as it did before titles per data group existed, unless the same
+ * layer also gives `sheetTitles` for a group.
+ */
 export function messagesFor(locale: Locale, ...layers: Array<LocalizedMessageOverrides | null | undefined>): ConsentMessages {
   const base = CONSENT_MESSAGES[locale];
-  const out: ConsentMessages = { ...base, rationale: { ...base.rationale } };
+  const out: ConsentMessages = { ...base, rationale: { ...base.rationale }, sheetTitles: { ...base.sheetTitles } };
+  const given = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
   for (const layer of layers) {
     const o = layer?.[locale];
     if (!o) continue;
     for (const key of MESSAGE_KEYS) {
       const value = o[key];
-      if (typeof value === 'string' && value.length > 0) out[key] = value;
+      if (given(value)) out[key] = value;
     }
-    for (const group of GROUPS) {
-      const value = o.rationale?.[group];
-      if (typeof value === 'string' && value.length > 0) out.rationale[group] = value;
+    if (given(o.sheetTitle)) for (const group of GROUPS) out.sheetTitles[group] = o.sheetTitle;
+    for (const key of GROUP_TEXT_KEYS) {
+      for (const group of GROUPS) {
+        const value = o[key]?.[group];
+        if (given(value)) out[key][group] = value;
+      }
     }
   }
   return out;
+}
+
+/** A `{ group: text }` override table: known data groups, string values. @throws TypeError */
+function readGroupTexts(value: unknown, where: string): Partial<Record<ScopeGroup, string>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${where} must be an object keyed by scope group.`);
+  const groups: Partial<Record<ScopeGroup, string>> = {};
+  for (const [group, text] of Object.entries(value as Record<string, unknown>)) {
+    if (!(GROUPS as string[]).includes(group)) throw new TypeError(`${where}: unknown scope group "${group.slice(0, 20)}"; groups: ${GROUPS.join(', ')}.`);
+    if (typeof text !== 'string') throw new TypeError(`${where}.${group} must be a string.`);
+    groups[group as ScopeGroup] = text;
+  }
+  return groups;
 }
 
 /**
@@ -175,17 +230,10 @@ export function readMessageOverrides(value: unknown, where: string): LocalizedMe
     if (typeof table !== 'object' || table === null || Array.isArray(table)) throw new TypeError(`${where}: messages.${locale} must be an object.`);
     const copy: ConsentMessageOverrides = {};
     for (const [key, text] of Object.entries(table as Record<string, unknown>)) {
-      if (key === 'rationale') {
-        if (typeof text !== 'object' || text === null || Array.isArray(text)) throw new TypeError(`${where}: messages.${locale}.rationale must be an object keyed by scope group.`);
-        const groups: Partial<Record<ScopeGroup, string>> = {};
-        for (const [group, t] of Object.entries(text as Record<string, unknown>)) {
-          if (!(GROUPS as string[]).includes(group)) throw new TypeError(`${where}: unknown scope group "${group.slice(0, 20)}"; groups: ${GROUPS.join(', ')}.`);
-          if (typeof t !== 'string') throw new TypeError(`${where}: messages.${locale}.rationale.${group} must be a string.`);
-          groups[group as ScopeGroup] = t;
-        }
-        copy.rationale = groups;
+      if ((GROUP_TEXT_KEYS as string[]).includes(key)) {
+        copy[key as GroupTextKey] = readGroupTexts(text, `${where}: messages.${locale}.${key}`);
       } else {
-        if (!(MESSAGE_KEYS as string[]).includes(key)) throw new TypeError(`${where}: unknown message "${key.slice(0, 20)}"; keys: ${MESSAGE_KEYS.join(', ')}, rationale.`);
+        if (!(MESSAGE_KEYS as string[]).includes(key)) throw new TypeError(`${where}: unknown message "${key.slice(0, 20)}"; keys: ${MESSAGE_KEYS.join(', ')}, ${GROUP_TEXT_KEYS.join(', ')}.`);
         if (typeof text !== 'string') throw new TypeError(`${where}: messages.${locale}.${key} must be a string.`);
         (copy as Record<string, string>)[key] = text;
       }

@@ -19,8 +19,11 @@ const en = {
   'status.signingIn': 'Signing in with your wallet…',
   'status.signedIn': 'Signed in silently',
   'status.signedInAs': 'Customer ···{id}',
-  'status.explain': 'No prompt: your wallet account (auth_base) is a silent scope, the only kind a first screen may use.',
+  'status.explain': 'Your wallet signed you in without asking: only your wallet account is used.',
   'status.failed': 'Couldn’t sign in',
+  'status.failedRetry': 'Your wallet didn’t answer. Try again in a moment.',
+  'status.failedUnavailable': 'Signing in with your wallet isn’t available right now.',
+  'status.failedNoWallet': 'Open Tigris Market from your wallet app to sign in.',
   'status.signedOut': 'Signed out',
   'status.retry': 'Try again',
   'status.signIn': 'Sign in',
@@ -68,6 +71,7 @@ const en = {
   'updates.done': 'Order updates go to your wallet inbox.',
   'updates.on': 'Order updates are on.',
   'updates.later': 'No problem. You can turn on order updates in your cart.',
+  'updates.sheetTitle': 'Get order updates?',
 
   'me.title': 'Me',
   'me.profileTitle': 'Your profile',
@@ -80,22 +84,25 @@ const en = {
   'me.loading': 'Loading your profile…',
   'me.loadFailed': 'Your profile could not be loaded.',
   'me.noName': 'Customer ···{id}',
-  'me.noNameNote': 'The demo backend does not read names from the wallet yet: it shows what it has.',
+  'me.noNameNote': 'Your wallet didn’t share a name.',
   'me.permissions': 'Permissions',
-  'me.permissionsText': 'What this miniapp asked your wallet for, as the kit records it.',
+  'me.permissionsText': 'What you allowed Tigris Market to get from your wallet.',
   'me.language': 'Language',
   'me.signOut': 'Sign out',
-  'me.signOutText': 'Forgets the session and the consent record on this device.',
-  'me.signedOut': 'You are signed out. The simulated wallet forgot what you allowed, so the walk-through starts over.',
+  'me.signOutText': 'Signs you out and forgets what you allowed on this device.',
+  'me.signedOut': 'You’re signed out.',
 
   'perm.account': 'Wallet account',
+  'perm.account.use': 'Signs you in',
   'perm.profile': 'Name and photo',
+  'perm.profile.use': 'On your orders and receipts',
   'perm.contact': 'Contact details',
+  'perm.contact.use': 'For the courier',
   'perm.updates': 'Inbox notifications',
+  'perm.updates.use': 'Order updates in your wallet inbox',
   'perm.granted': 'Allowed',
   'perm.denied': 'Not allowed',
   'perm.unknown': 'Not asked',
-  'perm.silent': 'Silent',
 };
 
 const ar = {
@@ -111,8 +118,11 @@ const ar = {
   'status.signingIn': 'جارٍ تسجيل الدخول بمحفظتك…',
   'status.signedIn': 'تم تسجيل الدخول بصمت',
   'status.signedInAs': 'العميل ···{id}',
-  'status.explain': 'دون أي نافذة: حسابك في المحفظة (auth_base) نطاق صامت، وهو الوحيد المسموح به في الشاشة الأولى.',
+  'status.explain': 'سجّلت محفظتك دخولك دون أن تسألك: يُستخدم حساب محفظتك فقط.',
   'status.failed': 'تعذّر تسجيل الدخول',
+  'status.failedRetry': 'لم تستجب محفظتك. حاول مرة أخرى بعد قليل.',
+  'status.failedUnavailable': 'تسجيل الدخول بمحفظتك غير متاح الآن.',
+  'status.failedNoWallet': 'افتح سوق دجلة من تطبيق محفظتك لتسجيل الدخول.',
   'status.signedOut': 'تم تسجيل الخروج',
   'status.retry': 'حاول مرة أخرى',
   'status.signIn': 'تسجيل الدخول',
@@ -160,6 +170,7 @@ const ar = {
   'updates.done': 'تصل تحديثات الطلب إلى صندوق رسائل محفظتك.',
   'updates.on': 'تم تفعيل تحديثات الطلب.',
   'updates.later': 'لا بأس. يمكنك تفعيل تحديثات الطلب من السلة.',
+  'updates.sheetTitle': 'هل تريد تحديثات طلبك؟',
 
   'me.title': 'حسابي',
   'me.profileTitle': 'ملفك الشخصي',
@@ -172,22 +183,25 @@ const ar = {
   'me.loading': 'جارٍ تحميل ملفك الشخصي…',
   'me.loadFailed': 'تعذّر تحميل ملفك الشخصي.',
   'me.noName': 'العميل ···{id}',
-  'me.noNameNote': 'لا يقرأ الخادم التجريبي الأسماء من المحفظة بعد: يعرض ما لديه.',
+  'me.noNameNote': 'لم تشارك محفظتك اسمًا.',
   'me.permissions': 'الأذونات',
-  'me.permissionsText': 'ما طلبه هذا التطبيق المصغّر من محفظتك، كما تسجّله الحزمة.',
+  'me.permissionsText': 'ما سمحت لسوق دجلة بالحصول عليه من محفظتك.',
   'me.language': 'اللغة',
   'me.signOut': 'تسجيل الخروج',
-  'me.signOutText': 'يحذف الجلسة وسجل الموافقات من هذا الجهاز.',
-  'me.signedOut': 'تم تسجيل خروجك. نسيت المحفظة المحاكاة ما سمحت به، فتبدأ الجولة من جديد.',
+  'me.signOutText': 'يسجّل خروجك وينسى ما سمحت به على هذا الجهاز.',
+  'me.signedOut': 'تم تسجيل خروجك.',
 
   'perm.account': 'حساب المحفظة',
+  'perm.account.use': 'لتسجيل دخولك',
   'perm.profile': 'الاسم والصورة',
+  'perm.profile.use': 'على طلباتك وإيصالاتك',
   'perm.contact': 'بيانات التواصل',
+  'perm.contact.use': 'للمندوب',
   'perm.updates': 'إشعارات الصندوق',
+  'perm.updates.use': 'تحديثات الطلب في صندوق رسائل محفظتك',
   'perm.granted': 'مسموح',
   'perm.denied': 'غير مسموح',
   'perm.unknown': 'لم يُطلب',
-  'perm.silent': 'صامت',
 };
 
 const TABLES = { en, ar };
@@ -213,6 +227,11 @@ export function getLang() {
 export function t(key, values = {}) {
   const text = TABLES[lang][key] ?? en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : `{${name}}`));
+}
+
+/** The text of `key` in `language` (for tables given to the kit, which switch language themselves). */
+export function textIn(language, key) {
+  return TABLES[language]?.[key] ?? en[key] ?? key;
 }
 
 /** Fills every `data-i18n` text and `data-i18n-*` attribute under `root`. */
@@ -264,7 +283,7 @@ export function formatDate(epochMs) {
   return new Intl.DateTimeFormat(lang === 'ar' ? 'ar-IQ' : 'en-GB', { dateStyle: 'medium' }).format(new Date(epochMs));
 }
 
-/** Digits in the current language (customer id tails). */
+/** Digits in the current language: every number the page shows in Arabic uses Arabic-Indic digits, as the prices and dates do. */
 export function formatDigits(text) {
   if (lang !== 'ar') return text;
   return String(text).replace(/\d/g, (d) => '٠١٢٣٤٥٦٧٨٩'[Number(d)]);

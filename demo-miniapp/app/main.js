@@ -10,11 +10,14 @@
  * the backend's own session.
  */
 import { createAuthorizer, httpSubmitter } from '/kit/index.js';
-import { defineConsentElements } from '/kit/components.js';
+import { defineConsentElements, isWalletClosed } from '/kit/components.js';
 // The simulated wallet has put `globalThis.my` in place already (its own <script> runs first, like
 // hylid-bridge); importing it here only gives the demo a handle on it for `window.__demo`.
 import { sim, forgetGrants } from '/wallet/wallet.js';
-import { applyLang, formatDate, formatDigits, formatPrice, getLang, onLangChange, setLang, t } from '/i18n.js';
+import { applyLang, formatDate, formatDigits, formatPrice, getLang, LANGS, onLangChange, setLang, t, textIn } from '/i18n.js';
+import { clearToast, toast } from '/toast.js';
+import { currentGrant, PERMISSIONS, permissionState, sharedPermissions } from '/sharing.js';
+import { devNote, watchKit } from '/dev-notes.js';
 
 // ---------------------------------------------------------------------------------------------
 // The kit
@@ -24,7 +27,11 @@ const authorizer = createAuthorizer({
   // The demo's wallet can be told to hang: give up after 20 s rather than the default minute.
   timeoutMs: 20_000,
 });
-defineConsentElements({ authorizer, locale: getLang() });
+// The order-updates sheet names what it asks for in the miniapp's words ("Get order updates?").
+const sheetTitles = (lang) => ({ sheetTitles: { notification: textIn(lang, 'updates.sheetTitle') } });
+defineConsentElements({ authorizer, locale: getLang(), messages: Object.fromEntries(LANGS.map((lang) => [lang, sheetTitles(lang)])) });
+// Codes and explanations for developers go to the developer panel, never into the page's text.
+watchKit(authorizer);
 
 // For the end-to-end tests and the curious (read only).
 Object.defineProperty(window, '__demo', { value: Object.freeze({ sim, authorizer }), enumerable: false });
@@ -52,18 +59,6 @@ function customerTail(session = authorizer.session()) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Toasts
-
-let toastTimer = 0;
-function toast(text) {
-  const node = $('toast');
-  node.textContent = text;
-  node.classList.add('show');
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => node.classList.remove('show'), 3200);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Silent login at launch (auth_base is silent: allowed on the first screen, no prompt)
 
 let signin = { state: 'pending', error: null };
@@ -87,12 +82,18 @@ function renderSignin() {
     detail.textContent = '';
   } else {
     title.textContent = t('status.failed');
-    detail.textContent = signin.error?.code ? `(${signin.error.code})` : '';
+    detail.textContent = t(failureKey(signin.error));
   }
   explain.hidden = signin.state !== 'signed-in';
   const showRetry = signin.state === 'failed' || signin.state === 'signed-out';
   retry.hidden = !showRetry;
   retry.textContent = signin.state === 'failed' ? t('status.retry') : t('status.signIn');
+}
+
+/** What a failed sign-in says, in plain words (its code is in the developer panel). */
+function failureKey(error) {
+  if (error?.code === 'NOT_IN_MINIAPP') return 'status.failedNoWallet';
+  return error?.retryable ? 'status.failedRetry' : 'status.failedUnavailable';
 }
 
 function silentLogin() {
@@ -209,7 +210,8 @@ function askForOrderUpdates() {
     .then(
       () => toast(t('updates.on')),
       (error) => {
-        if (error?.code === 'USER_CANCELLED') toast(t('updates.later'));
+        // "Not now", a refusal, or the wallet's page closed: the cart's button is the way back.
+        if (error?.code === 'USER_CANCELLED' || isWalletClosed(error)) toast(t('updates.later'));
       },
     )
     .finally(() => {
@@ -228,30 +230,26 @@ function addToCart(id) {
 // ---------------------------------------------------------------------------------------------
 // Profile (behind <auth-gate scopes="USER_NAME USER_AVATAR">)
 
-const SCOPE_KEYS = {
-  auth_base: 'perm.account',
-  USER_NAME: 'perm.profile',
-  USER_AVATAR: 'perm.profile',
-  USER_CONTACTINFO: 'perm.contact',
-  NOTIFICATION_INBOX: 'perm.updates',
-};
-
 let profile = { state: 'idle', me: null, for: null };
 
+/** The profile from the backend, for the current grant only (`?scope=`): nothing allowed before a sign-out. */
 async function loadProfile() {
   const id = sessionId();
-  if (!id || profile.for === id) return;
-  profile = { state: 'loading', me: null, for: id };
+  const grant = currentGrant(authorizer).join(' ');
+  const key = `${id} ${grant}`;
+  if (!id || profile.for === key) return;
+  profile = { state: 'loading', me: null, for: key };
   renderProfile();
   try {
-    const response = await fetch('/api/me', { headers: { Authorization: `Bearer ${id}` }, cache: 'no-store' });
+    const response = await fetch(`/api/me?scope=${encodeURIComponent(grant)}`, { headers: { Authorization: `Bearer ${id}` }, cache: 'no-store' });
     const body = await response.json().catch(() => null);
-    if (profile.for !== id) return;
+    if (profile.for !== key) return;
     if (!response.ok || !body || typeof body !== 'object') throw new Error(body?.error?.code ?? `HTTP ${response.status}`);
-    profile = { state: 'ready', me: body, for: id };
+    profile = { state: 'ready', me: body, for: key };
   } catch (error) {
-    if (profile.for !== id) return;
-    profile = { state: 'failed', me: null, for: id, error };
+    if (profile.for !== key) return;
+    profile = { state: 'failed', me: null, for: key };
+    devNote(`GET /api/me failed: ${error.message}`);
   }
   renderProfile();
 }
@@ -279,13 +277,12 @@ function renderProfile() {
   if (avatar) avatarNode.replaceChildren(el('img', { src: avatar, alt: '' }));
   else avatarNode.replaceChildren(el('span', {}, [initials(name) ?? formatDigits(tail.slice(-2))]));
 
-  $('profile-customer').textContent = me?.customerId ?? session?.data?.customerId ?? '—';
+  $('profile-customer').textContent = formatDigits(me?.customerId ?? session?.data?.customerId ?? '—');
   const expiresAt = me?.expiresAt ?? session?.expiresAt;
   $('profile-expiry').textContent = typeof expiresAt === 'number' ? formatDate(expiresAt) : '—';
 
-  const scopes = (me?.scopes ?? session?.scopes ?? []).filter((s) => s !== 'auth_base');
-  const labels = [...new Set(scopes.map((s) => (SCOPE_KEYS[s] ? t(SCOPE_KEYS[s]) : s)))];
-  $('profile-scopes').replaceChildren(...labels.map((label) => el('li', { class: 'chip' }, [label])));
+  // The current grant, as Permissions below shows it: never the backend's memory of earlier grants.
+  $('profile-scopes').replaceChildren(...sharedPermissions(authorizer).map(({ key }) => el('li', { class: 'chip' }, [t(key)])));
 
   const status = $('profile-status');
   status.textContent = profile.state === 'loading' ? t('me.loading') : profile.state === 'failed' ? t('me.loadFailed') : '';
@@ -298,33 +295,15 @@ function initials(name) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Permissions (the kit's consent record)
-
-const PERMISSIONS = [
-  { key: 'perm.account', scopes: ['auth_base'] },
-  { key: 'perm.profile', scopes: ['USER_NAME', 'USER_AVATAR'] },
-  { key: 'perm.contact', scopes: ['USER_CONTACTINFO'] },
-  { key: 'perm.updates', scopes: ['NOTIFICATION_INBOX'] },
-];
-
-function permissionState(scopes) {
-  const session = authorizer.session();
-  if (scopes.every((s) => s === 'auth_base')) return session ? 'granted' : 'unknown';
-  const states = scopes.map((s) => authorizer.consentState(s));
-  if (states.includes('denied')) return 'denied';
-  if (states.every((s) => s === 'granted')) return 'granted';
-  return 'unknown';
-}
+// Permissions (the kit's consent record, in plain words; the scope codes are in the developer panel)
 
 function renderPermissions() {
   $('permissions').replaceChildren(
     ...PERMISSIONS.map(({ key, scopes }) => {
-      const state = permissionState(scopes);
+      const state = permissionState(authorizer, scopes);
       return el('li', { class: 'permission' }, [
-        el('span', { class: 'permission-name' }, [t(key), el('code', { dir: 'ltr' }, [scopes.join(' ')])]),
-        el('span', { class: `pill pill-${state}` }, [
-          scopes[0] === 'auth_base' && state === 'granted' ? `${t('perm.granted')} · ${t('perm.silent')}` : t(`perm.${state}`),
-        ]),
+        el('span', { class: 'permission-name' }, [t(key), el('small', {}, [t(`${key}.use`)])]),
+        el('span', { class: `pill pill-${state}` }, [t(`perm.${state}`)]),
       ]);
     }),
   );
@@ -335,14 +314,18 @@ function renderPermissions() {
 
 async function signOut() {
   const id = sessionId();
-  if (id) {
-    // The backend forgets its session too (best effort: the kit's record is what the page uses).
-    fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${id}` } }).catch(() => undefined);
-  }
-  await authorizer.signOut();
+  // The backend session ends with the kit's (best effort: the kit's record is what the page shows).
+  const logout = id
+    ? fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${id}` } }).then(
+        (response) => response.ok || devNote(`POST /api/auth/logout answered HTTP ${response.status}`),
+        (error) => devNote(`POST /api/auth/logout failed: ${error.message}`),
+      )
+    : null;
+  await Promise.all([authorizer.signOut(), logout]);
   // Demo convenience: the simulated wallet forgets the grants as well, so the walk-through starts over.
   // A real wallet keeps them until the user revokes them in its settings.
   forgetGrants();
+  devNote('Signed out: kit session and consent record cleared, backend session ended; the simulated wallet forgot its grants (demo only).');
   profile = { state: 'idle', me: null, for: null };
   signin = { state: 'signed-out', error: null };
   renderAll();
@@ -360,6 +343,8 @@ function currentRoute() {
 
 function renderRoute({ focus = false } = {}) {
   const route = currentRoute();
+  // A toast was about the page the user leaves.
+  if (focus) clearToast();
   for (const page of document.querySelectorAll('.page')) page.hidden = page.dataset.route !== route;
   for (const tab of document.querySelectorAll('[data-tab]')) {
     if (tab.dataset.tab === route) tab.setAttribute('aria-current', 'page');
@@ -447,7 +432,7 @@ authorizer.subscribe((event) => {
 
 onLangChange(() => {
   // A toast written in the other language goes.
-  $('toast').classList.remove('show');
+  clearToast();
   renderAll();
 });
 

@@ -7,10 +7,12 @@
  * Routes (JSON; errors are `{ "error": { code, message, retryable } }`):
  * - `POST /api/auth/session` `{ authCode, scopes }` → 200 `{ sessionId, customerId?, scopes, expiresAt }`
  *     The same code again (also concurrently) → the same session, exchanged once (within `replayWindowMs`).
- * - `GET  /api/me`            (Authorization: Bearer <sessionId>) → session info, refreshing expired tokens,
- *     and `profile: { name?, avatar?, phone? }` from the wallet's inquiryUserInfo (signed both ways), each
- *     field only when the session's scopes cover it (USER_NAME, USER_AVATAR, USER_CONTACTINFO); `{}` when
- *     they cover none (no wallet call); `null` when the wallet call fails (the rest is still answered).
+ * - `GET  /api/me[?scope=USER_NAME+USER_AVATAR]` (Authorization: Bearer <sessionId>) → session info,
+ *     refreshing expired tokens, and `profile: { name?, avatar?, phone? }` from the wallet's
+ *     inquiryUserInfo (signed both ways), each field only when the scopes cover it (USER_NAME,
+ *     USER_AVATAR, USER_CONTACTINFO); `{}` when they cover none (no wallet call); `null` when the wallet
+ *     call fails (the rest is still answered). `scope` (space or comma separated) narrows the answer to
+ *     the page's current grant: the customer's token also reaches what they allowed before a sign-out.
  * - `POST /api/auth/refresh`  (Bearer) → the same, forcing a refresh-token grant
  * - `POST /api/auth/logout`   (Bearer) → 204
  * Error codes: 400 BAD_REQUEST, 413 PAYLOAD_TOO_LARGE, 415 BAD_REQUEST, 405 METHOD_NOT_ALLOWED;
@@ -298,7 +300,7 @@ export function createMerchantBackend(options) {
         sendJson(res, 200, await exchange(authCode, [...new Set(/** @type {string[]} */ (scopes))]));
       },
     },
-    '/api/me': { method: 'GET', run: (req, res) => sessionInfo(req, res, false, true) },
+    '/api/me': { method: 'GET', run: async (req, res) => sessionInfo(req, res, false, true, requestedScopes(req)) },
     '/api/auth/refresh': { method: 'POST', run: (req, res) => sessionInfo(req, res, true, false) },
     '/api/auth/logout': {
       method: 'POST',
@@ -311,15 +313,34 @@ export function createMerchantBackend(options) {
   };
 
   /**
+   * The `scope` query parameter of GET /api/me: the scopes the page holds now (space or comma
+   * separated), or null when absent.
+   * @param {import('node:http').IncomingMessage} req
+   * @returns {string[] | null}
+   */
+  function requestedScopes(req) {
+    const raw = new URL(req.url ?? '/', 'http://localhost').searchParams.get('scope');
+    if (raw === null) return null;
+    const scopes = raw.split(/[\s,]+/).filter(Boolean);
+    if (raw.length > 2048 || scopes.length > 32 || !scopes.every((s) => SCOPE_RE.test(s))) {
+      throw new HttpError(400, 'BAD_REQUEST', 'scope must list scope names, space or comma separated');
+    }
+    return scopes;
+  }
+
+  /**
    * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
    * @param {boolean} force refresh the tokens even when the access token is still valid
    * @param {boolean} withProfile add `profile` (asks the wallet's inquiryUserInfo)
+   * @param {string[] | null} [only] answer for these of the session's scopes only (the page's current grant)
    */
-  async function sessionInfo(req, res, force, withProfile) {
+  async function sessionInfo(req, res, force, withProfile, only = null) {
     req.resume();
     const { idHash, session: before } = authenticate(req);
     const refreshed = await ensureFresh(before, force);
-    const session = refreshed ? store.findSession(idHash, now()) ?? before : before;
+    const fresh = refreshed ? store.findSession(idHash, now()) ?? before : before;
+    // The stored scopes add up everything the customer ever allowed; the page asks for its own grant.
+    const session = only ? { ...fresh, scopes: fresh.scopes.filter((s) => only.includes(s)) } : fresh;
     sendJson(res, 200, {
       ...(session.customerId ? { customerId: session.customerId } : {}),
       scopes: session.scopes,

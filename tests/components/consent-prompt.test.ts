@@ -46,7 +46,7 @@ describe('<consent-prompt>: deferred consent goes through the sheet', () => {
     // Created on demand: the page had no <consent-prompt>.
     expect(el.parentElement).toBe(document.body);
     expect(dialog).toHaveAttribute('aria-modal', 'true');
-    expect(dialog).toHaveAccessibleName('Allow access?');
+    expect(dialog).toHaveAccessibleName('Get updates in your wallet inbox?');
     expect(dialog).toHaveAccessibleDescription('Allow notifications so this miniapp can send you updates in your wallet inbox.');
     expect(ui.getByRole('button', { name: 'Continue' })).toBeInTheDocument();
     expect(ui.getByRole('button', { name: 'Not now' })).toBeInTheDocument();

@@ -24,10 +24,10 @@ describe('the tables', () => {
     const table = CONSENT_MESSAGES[locale];
     expect(Object.keys(table).sort()).toEqual([...keys].sort());
     for (const key of keys) {
-      if (key === 'rationale') {
+      if (key === 'rationale' || key === 'sheetTitles') {
         // Every data group of the core has a text, in every locale.
-        expect(Object.keys(table.rationale).sort()).toEqual([...SCOPE_GROUPS].sort());
-        for (const text of Object.values(table.rationale)) expect(text.trim().length).toBeGreaterThan(10);
+        expect(Object.keys(table[key]).sort()).toEqual([...SCOPE_GROUPS].sort());
+        for (const text of Object.values(table[key])) expect(text.trim().length).toBeGreaterThan(key === 'rationale' ? 10 : 5);
       } else {
         expect((table[key] as string).trim().length).toBeGreaterThan(0);
       }
@@ -36,7 +36,7 @@ describe('the tables', () => {
 
   test.each(['ar', 'ku'] as const)('%s is translated (Arabic script, no English left)', (locale) => {
     const table = CONSENT_MESSAGES[locale];
-    const texts = [...Object.entries(table).filter(([k]) => k !== 'rationale').map(([, v]) => v as string), ...Object.values(table.rationale)];
+    const texts = Object.values(table).flatMap((v) => (typeof v === 'string' ? [v] : Object.values(v)));
     for (const text of texts) {
       expect(text).toMatch(/[\u0600-\u06FF]/);
       expect(text).not.toMatch(/[A-Za-z]/);
@@ -46,12 +46,13 @@ describe('the tables', () => {
   test('the tables are read only', () => {
     expect(Object.isFrozen(CONSENT_MESSAGES.ar)).toBe(true);
     expect(Object.isFrozen(CONSENT_MESSAGES.ar.rationale)).toBe(true);
+    expect(Object.isFrozen(CONSENT_MESSAGES.ar.sheetTitles)).toBe(true);
   });
 });
 
 describe.each([
-  ['ar', 'اسمح بالوصول', 'متابعة', 'ليس الآن', 'هل تسمح بالوصول؟'],
-  ['ku', 'ڕێگە بدە', 'بەردەوام بە', 'ئێستا نا', 'ڕێگە دەدەیت؟'],
+  ['ar', 'اسمح بالوصول', 'متابعة', 'ليس الآن', 'هل تريد استلام التحديثات في صندوق رسائل محفظتك؟'],
+  ['ku', 'ڕێگە بدە', 'بەردەوام بە', 'ئێستا نا', 'نوێکارییەکان لە سندوقی جزدانەکەتدا وەردەگریت؟'],
 ] as const)('%s renders right to left with its texts', (locale, label, cont, notNow, title) => {
   test('consent-button: rtl, default label, denied text and built-in rationale', async () => {
     defineKit({ user: 'deny' });

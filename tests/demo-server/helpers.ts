@@ -1,20 +1,13 @@
 /**
  * Shared helpers of the demo-server tests: loading the server's ES modules, temp dirs, signed raw calls.
  */
-import * as vm from 'node:vm';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { nativeImport } from '../support/native-import';
 
 const SERVER_DIR = path.resolve(__dirname, '../../demo-miniapp/server');
-
-// ts-jest compiles the tests to CommonJS, and Jest's own module system cannot load ES modules without
-// --experimental-vm-modules. Node's loader, reached through a function compiled in the main context,
-// can: the server modules run exactly as `node` runs them (and outside Jest's registry).
-const nativeImport = vm.runInThisContext('(specifier) => import(specifier)', {
-  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-}) as (specifier: string) => Promise<any>;
 
 /** Loads `demo-miniapp/server/<name>`. */
 export function loadServerModule(name: string): Promise<any> {

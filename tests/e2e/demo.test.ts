@@ -2,194 +2,31 @@
  * The demo miniapp in a real browser (Debian's chromium through playwright-core): the page server,
  * the merchant backend and the simulated wallet OpenAPI run as `npm run demo` runs them, the page
  * runs the built kit under the demo's strict Content-Security-Policy, and each test clicks through it
- * as a user would. `window.__demo = { sim, authorizer }` is read, never driven.
+ * as a user would. `window.__demo = { sim, authorizer }` is read, never driven. How it looks and
+ * reads (states, control sizes, texts, toasts, contrast) is checked in demo-ux.test.ts.
  */
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import * as vm from 'node:vm';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import {
+  allowProfile,
+  answerWallet,
+  calls,
+  closeDevPanel,
+  consentSheet,
+  consentState,
+  expectNoCodeLeak,
+  expectNoPageErrors,
+  goTo,
+  openDevPanel,
+  PROFILE_BUTTON,
+  sessionScopes,
+  signedIn,
+  useDemo,
+  walletPage,
+} from './helpers';
 
 jest.setTimeout(90_000);
 
-const ROOT = resolve(__dirname, '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const STEP = 15_000;
+const { openDemo, url } = useDemo();
 
-// ts-jest compiles this file to CommonJS; Node's own loader (reached from the main context) loads
-// the demo's ES modules exactly as `node demo-miniapp/start.mjs` does.
-const nativeImport = vm.runInThisContext('(specifier) => import(specifier)', {
-  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-}) as (specifier: string) => Promise<any>;
-
-interface Demo {
-  url: string;
-  close(): Promise<void>;
-}
-
-interface WalletCall {
-  scopes: string[];
-  prompted: boolean;
-  outcome?: string;
-}
-
-let demo: Demo;
-let browser: Browser;
-let dataDir: string;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/index.js')) || !existsSync(join(ROOT, 'dist/components.js'))) {
-    throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
-  }
-  dataDir = mkdtempSync(join(tmpdir(), 'mak-demo-e2e-'));
-  const { startDemo } = await nativeImport(pathToFileURL(join(ROOT, 'demo-miniapp/start.mjs')).href);
-  demo = await startDemo({ port: 0, dataDir, quiet: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30_000,
-  });
-}, 90_000);
-
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await demo?.close().catch(() => undefined);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 30_000);
-
-// ---------------------------------------------------------------------------------------------
-// Helpers
-
-interface Session {
-  page: Page;
-  /** Every auth code the page's wallet obtained or the page submitted (learned from the network). */
-  codes: Set<string>;
-  /** Page errors and console errors (a CSP violation is reported there). */
-  errors: string[];
-  /** Bodies of POST /api/auth/session, in order. */
-  submissions: Array<{ authCode: string; scopes: string[] }>;
-}
-
-async function openDemo(): Promise<Session> {
-  // A phone-sized window, as a miniapp is used.
-  const context = await browser.newContext({ viewport: { width: 412, height: 860 }, locale: 'en-US' });
-  contexts.push(context);
-  context.setDefaultTimeout(STEP);
-  const page = await context.newPage();
-  const codes = new Set<string>();
-  const errors: string[] = [];
-  const submissions: Session['submissions'] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  page.on('request', (request) => {
-    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/auth/session') {
-      const body = request.postDataJSON() as { authCode: string; scopes: string[] };
-      submissions.push(body);
-      codes.add(body.authCode);
-    }
-  });
-  page.on('response', (response) => {
-    if (new URL(response.url()).pathname !== '/sim/codes') return;
-    response
-      .json()
-      .then((body: { authCode?: unknown }) => {
-        if (typeof body.authCode === 'string') codes.add(body.authCode);
-      })
-      .catch(() => undefined);
-  });
-  await page.goto(demo.url);
-  await signedIn(page);
-  await page.getByText('Signed in silently').waitFor();
-  return { page, codes, errors, submissions };
-}
-
-/** The silent login at launch has finished (its status is on the shop page, maybe not shown). */
-async function signedIn(page: Page): Promise<void> {
-  await page.locator('#signin[data-state="signed-in"]').waitFor({ state: 'attached' });
-}
-
-const walletPage = (page: Page, name = 'Authorize Tigris Market?'): Locator => page.getByRole('dialog', { name });
-const consentSheet = (page: Page, name = 'Allow access?'): Locator => page.getByRole('dialog', { name });
-
-function calls(page: Page): Promise<WalletCall[]> {
-  return page.evaluate(() =>
-    (window as any).__demo.sim.calls.map((c: WalletCall) => ({ scopes: [...c.scopes], prompted: c.prompted, outcome: c.outcome })),
-  );
-}
-
-function consentState(page: Page, scope: string): Promise<string> {
-  return page.evaluate((s) => (window as any).__demo.authorizer.consentState(s), scope);
-}
-
-function sessionScopes(page: Page): Promise<string[] | null> {
-  return page.evaluate(() => (window as any).__demo.authorizer.session()?.scopes ?? null);
-}
-
-async function goTo(page: Page, tab: string): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: tab, exact: true }).click();
-}
-
-/** Answers the wallet's own consent page (which must list `expected` and none of `absent`). */
-/** On Me, tap the profile button and allow name and photo in the wallet: the profile card shows. */
-async function allowProfile(page: Page): Promise<void> {
-  await goTo(page, 'Me');
-  await page.getByRole('button', { name: PROFILE_BUTTON }).click();
-  await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo']);
-  await page.locator('#profile-card').waitFor();
-}
-
-async function answerWallet(page: Page, answer: 'Allow' | 'Deny', expected: string[], absent: string[] = []): Promise<void> {
-  const dialog = walletPage(page);
-  await dialog.waitFor();
-  for (const text of expected) await dialog.getByText(text, { exact: true }).waitFor();
-  for (const text of absent) expect(await dialog.getByText(text, { exact: true }).count()).toBe(0);
-  await dialog.getByRole('button', { name: answer, exact: true }).click();
-  await dialog.waitFor({ state: 'detached' });
-}
-
-/** No auth code in the DOM (shadow roots included), web storage, cookies or the URL. */
-async function expectNoCodeLeak(session: Session): Promise<void> {
-  // Let the responses seen by the network listeners be read.
-  await session.page.waitForTimeout(100);
-  expect(session.codes.size).toBeGreaterThan(0);
-  const surface = await session.page.evaluate(() => {
-    const parts: string[] = [document.documentElement.outerHTML];
-    const walk = (root: Document | ShadowRoot) => {
-      for (const element of Array.from(root.querySelectorAll('*'))) {
-        const shadow = (element as Element).shadowRoot;
-        if (shadow) {
-          parts.push(shadow.innerHTML);
-          walk(shadow);
-        }
-      }
-    };
-    walk(document);
-    const storage = (s: Storage) => Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i) as string)}`).join('\n');
-    return { dom: parts.join('\n'), storage: `${storage(localStorage)}\n${storage(sessionStorage)}`, cookie: document.cookie, url: location.href, history: JSON.stringify(history.state) };
-  });
-  for (const code of session.codes) {
-    expect(surface.dom).not.toContain(code);
-    expect(surface.storage).not.toContain(code);
-    expect(surface.cookie).not.toContain(code);
-    expect(surface.url).not.toContain(code);
-    expect(surface.history).not.toContain(code);
-  }
-}
-
-/** No page error, no console error (CSP violations are reported there), except `expected` ones. */
-function expectNoPageErrors(session: Session, expected?: RegExp): void {
-  expect(session.errors.filter((e) => !expected || !expected.test(e))).toEqual([]);
-}
-
-const PROFILE_BUTTON = 'Show my name and photo';
 const PROFILE_RATIONALE =
   'We show your name and photo on your orders and receipts, so the courier knows who to hand them to. Nothing else is shared.';
 const UPDATES_RATIONALE = 'We send a message to your wallet inbox when your order ships and when it arrives. Nothing else.';
@@ -199,7 +36,7 @@ const UPDATES_RATIONALE = 'We send a message to your wallet inbox when your orde
 
 describe('page server', () => {
   test('serves the pages and the kit with a strict CSP, and nothing outside them', async () => {
-    const page = await fetch(demo.url);
+    const page = await fetch(url());
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(
       "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
@@ -209,14 +46,14 @@ describe('page server', () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i); // no inline script
     expect(html).not.toMatch(/<style|\sstyle=/i); // no inline style
 
-    const kit = await fetch(new URL('/kit/index.js', demo.url));
+    const kit = await fetch(new URL('/kit/index.js', url()));
     expect(kit.status).toBe(200);
     expect(kit.headers.get('content-type')).toMatch(/^text\/javascript/);
-    for (const route of ['/cart', '/me']) expect((await fetch(new URL(route, demo.url))).status).toBe(200);
+    for (const route of ['/cart', '/me']) expect((await fetch(new URL(route, url()))).status).toBe(200);
     for (const escape of ['/kit/..%2Fpackage.json', '/kit/%2e%2e/package.json', '/kit/chunks/', '/kit/../package.json', '/..%2F..%2Fetc%2Fpasswd', '/.gitignore']) {
-      expect((await fetch(new URL(escape, demo.url))).status).toBe(404);
+      expect((await fetch(new URL(escape, url()))).status).toBe(404);
     }
-    expect((await fetch(new URL('/kit/index.js', demo.url), { method: 'POST' })).status).toBe(405);
+    expect((await fetch(new URL('/kit/index.js', url()), { method: 'POST' })).status).toBe(405);
   });
 });
 
@@ -389,7 +226,7 @@ describe('the demo miniapp', () => {
     // The deferred sheet in Arabic.
     await goTo(page, 'المتجر');
     await page.getByRole('button', { name: 'أضف تمر برحي إلى السلة' }).click();
-    const sheet = consentSheet(page, 'هل تسمح بالوصول؟');
+    const sheet = consentSheet(page, 'هل تريد تحديثات طلبك؟');
     await sheet.waitFor();
     await sheet.getByRole('button', { name: 'متابعة' }).waitFor();
     await sheet.getByRole('button', { name: 'ليس الآن' }).click();
@@ -443,11 +280,11 @@ describe('the demo miniapp', () => {
     const session = await openDemo();
     const { page } = session;
     // On a phone the panel opens from the capsule (•••).
-    await page.getByRole('button', { name: 'Wallet developer panel' }).click();
+    await openDevPanel(page);
     await page.getByLabel('Next code exchange (merchant backend → wallet OpenAPI)').selectOption('EXPIRED_CODE');
     await page.locator('#backend-fault-arm').click();
     await page.getByText('Armed: EXPIRED_CODE').waitFor();
-    await page.getByRole('button', { name: 'Wallet developer panel' }).click();
+    await closeDevPanel(page);
 
     await allowProfile(page);
     // The expired code was refused; the kit got one fresh code from the wallet, without a second page.
@@ -456,10 +293,10 @@ describe('the demo miniapp', () => {
     expect(session.submissions.filter((s) => s.scopes.includes('USER_NAME'))).toHaveLength(2);
 
     // A wallet failure on the next call: the contact button shows it, and a new tap works.
-    await page.getByRole('button', { name: 'Wallet developer panel' }).click();
+    await openDevPanel(page);
     await page.getByLabel('Next my.getAuthCode call').selectOption('error:1002');
     await page.locator('#wallet-fault-arm').click();
-    await page.getByRole('button', { name: 'Wallet developer panel' }).click();
+    await closeDevPanel(page);
     await goTo(page, 'Cart');
     const contact = page.locator('#contact-button');
     await page.getByRole('button', { name: 'Use my wallet contact details' }).click();

@@ -9,6 +9,7 @@ import {
   assertLoopback, authorizeWithRetry, errorTally, figures, loadServerModule, me, miniappSession, pool, readDb, removeDir, sha256, tempDir,
 } from './load-helpers';
 import type { Outcome, SessionData } from './load-helpers';
+import { report } from '../support/verbose';
 
 jest.setTimeout(60_000);
 
@@ -95,7 +96,7 @@ it(`${SESSIONS} concurrent miniapp sessions all complete the exchange, each once
   // And each session works: GET /api/me answers with the right customer, without a refresh.
   const meStarted = performance.now();
   const profiles = await pool(outcomes, 64, (o) => me(demo.url, (o.data as SessionData).sessionId));
-  console.log(`[load] GET /api/me for ${profiles.length} sessions (64 at a time): ${(performance.now() - meStarted).toFixed(0)} ms`);
+  report(`[load] GET /api/me for ${profiles.length} sessions (64 at a time): ${(performance.now() - meStarted).toFixed(0)} ms`);
   profiles.forEach((p, i) => {
     expect(p.status).toBe(200);
     expect(p.body).toMatchObject({ customerId: (outcomes[i] as Outcome).session.customerId, refreshed: false });
@@ -136,7 +137,7 @@ it('the same code sent twice at once, and 20 times at once, is exchanged once: e
   const started = performance.now();
   const answers = (await Promise.all(codes.flatMap((code) => Array.from({ length: COPIES }, () => submit(code, ctx()))))) as SessionData[];
   const elapsed = performance.now() - started;
-  console.log(
+  report(
     `[load] ${CODES} codes × ${COPIES} copies at once: ${answers.length} answers in ${elapsed.toFixed(0)} ms ` +
       `(${((answers.length * 1000) / elapsed).toFixed(0)} requests/s), ${demo.wallet.stats.authorizationCode - before} exchanges`,
   );

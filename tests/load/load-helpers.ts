@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { AuthError, createAuthorizer, httpSubmitter, memoryStorage } from '../../utils';
 import type { Authorizer } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
+import { report } from '../support/verbose';
 
 // The loader of the server's ES modules and the temp-dir helpers are the demo-server tests' own.
 export { loadServerModule, removeDir, tempDir } from '../demo-server/helpers';
@@ -141,7 +142,7 @@ export function figures(label: string, outcomes: Outcome[], elapsedMs: number, e
     Object.entries(extra)
       .map(([k, v]) => `; ${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
       .join('');
-  console.log(line);
+  report(line);
   return line;
 }
 

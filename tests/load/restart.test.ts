@@ -18,6 +18,7 @@ import {
   FIXTURES, assertLoopback, authorizeWithRetry, loadServerModule, me, miniappSession, percentile, pool, readDb, readTokenKey, removeDir, sha256, sleep, tempDir,
 } from './load-helpers';
 import type { MiniappSession, SessionData } from './load-helpers';
+import { report } from '../support/verbose';
 
 jest.setTimeout(60_000);
 
@@ -187,7 +188,7 @@ async function runWithKills(options: {
   const elapsed = performance.now() - started;
   const bounds = [0, ...kills.map((k) => k.ackedBefore), acked.length];
   const byServer = bounds.slice(1).map((b, i) => b - (bounds[i] as number));
-  console.log(
+  report(
     `[load] ${options.label}: ${acked.length} sessions acknowledged in ${(elapsed / 1000).toFixed(2)} s ` +
       `(${((acked.length * 1000) / elapsed).toFixed(1)} exchanges/s, ${options.workers} workers; by server ${byServer.join(' / ')}); ` +
       `failed authorize calls ${failures}; completed with a fresh code ${freshCodeRecoveries}; ` +
@@ -218,7 +219,7 @@ async function checkDatabase(dataDir: string, acked: Acked[], kills: KillRecord[
   expect(acked.filter((a) => !db.sessions.has(sha256(a.sessionId)))).toEqual([]);
   const unacknowledged = db.sessions.size - acked.length;
   const inflight = kills.reduce((n, k) => n + k.inflight, 0);
-  console.log(
+  report(
     `[load]   database after the run: ${db.sessions.size} sessions (${unacknowledged} committed but unanswered at a kill), ` +
       `${db.codesDone.size} codes done, ${db.codesPending.size} claims left pending by the kills, ${db.customerRows} token rows, ` +
       `${db.decrypted} decrypt, ${db.decryptFailures} do not`,
@@ -300,7 +301,7 @@ it('the backend alone killed (kill -9) mid-run and restarted while the wallet st
     const db = readDb(path.join(dataDir, 'merchant.sqlite'));
     const stuck = sessions.flatMap((s) => s.codes).find((c) => db.codesPending.has(sha256(c)));
     if (stuck === undefined) {
-      console.log('[load]   no claim was left pending by the kills this run (nothing to resend)');
+      report('[load]   no claim was left pending by the kills this run (nothing to resend)');
     } else {
       const t = performance.now();
       const answer = await fetch(`${current.url}/api/auth/session`, {
@@ -311,7 +312,7 @@ it('the backend alone killed (kill -9) mid-run and restarted while the wallet st
       });
       const waited = performance.now() - t;
       const body = (await answer.json()) as { sessionId?: string; error?: { code: string } };
-      console.log(`[load]   a code claimed at a kill, sent again after the restart: HTTP ${answer.status} ${body.error?.code ?? 'session'} after ${waited.toFixed(0)} ms`);
+      report(`[load]   a code claimed at a kill, sent again after the restart: HTTP ${answer.status} ${body.error?.code ?? 'session'} after ${waited.toFixed(0)} ms`);
       // Settled one way or the other: the wallet had consumed it (USED_CODE: the kit gets a fresh code) or
       // had not (a session now); never a 5xx, and within the backend's own bound (10 s timeout + 5 s).
       expect([200, 409]).toContain(answer.status);

@@ -37,6 +37,7 @@ import type { Authorizer, GetAuthCodeCall, RawAuthCodeResult, Session, StorageAd
 import { createWalletSimulator } from '../../utils/testing';
 import type { ConsentRequest, WalletFault, WalletSimulator } from '../../utils/testing';
 import { fakeTarget, type FakeTarget } from '../core/helpers';
+import { report } from '../support/verbose';
 
 // ---------------------------------------------------------------------------------------------
 // Events
@@ -816,12 +817,12 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
   if (seed !== undefined) params.seed = seed;
   if (path !== undefined) params.path = path;
   const details = await fc.check(property, params);
-  // The number of sequences run, for CI logs.
-  console.log(`[property] ${name}: ${details.numRuns} sequences run, seed ${details.seed}${path ? `, path ${path}` : ''}${details.failed ? ' – FAILED' : ''}`);
+  // The number of sequences run, with MAK_VERBOSE=1 (a failure below names the seed and path anyway).
+  report(`[property] ${name}: ${details.numRuns} sequences run, seed ${details.seed}${path ? `, path ${path}` : ''}${details.failed ? ' – FAILED' : ''}`);
   if (details.failed) {
-    const report = fc.defaultReportMessage(details) ?? '';
+    const summary = fc.defaultReportMessage(details) ?? '';
     const repro = `FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath ?? ''} npx jest ${file}`;
     const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-    throw new Error(`${name} failed (seed ${details.seed}, path ${details.counterexamplePath}). Reproduce with:\n  ${repro}\n\n${cause}\n\n${report}`);
+    throw new Error(`${name} failed (seed ${details.seed}, path ${details.counterexamplePath}). Reproduce with:\n  ${repro}\n\n${cause}\n\n${summary}`);
   }
 }

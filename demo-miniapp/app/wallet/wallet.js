@@ -440,22 +440,49 @@ async function backendFault(fault) {
   }
 }
 
-function wirePanel() {
-  const panel = document.getElementById('devpanel');
-  const more = document.getElementById('capsule-more');
-  if (!panel) return;
-  // Open beside the phone on a wide screen; folded away on a phone.
-  if (matchMedia('(min-width: 900px)').matches) panel.open = true;
-  const sync = () => more?.setAttribute('aria-expanded', String(panel.open));
+/**
+ * Beside the phone on a wide screen (open, foldable); on a phone a sheet over the miniapp, opened
+ * from the capsule's •••, over a backdrop: the backdrop, the header and Escape close it, and the
+ * miniapp under it is inert meanwhile.
+ */
+function wirePanelSheet(panel, more) {
+  const wide = matchMedia('(min-width: 900px)');
+  const scrim = document.getElementById('devpanel-scrim');
+  const phone = document.getElementById('phone');
+  if (wide.matches) panel.open = true;
+  const sync = () => {
+    const modal = panel.open && !wide.matches;
+    more?.setAttribute('aria-expanded', String(panel.open));
+    if (scrim) scrim.hidden = !modal;
+    if (phone) phone.inert = modal;
+  };
   panel.addEventListener('toggle', () => {
     sync();
     if (panel.open) void backendFault(undefined);
+    else if (!wide.matches && panel.contains(document.activeElement)) more?.focus();
   });
+  wide.addEventListener('change', sync);
   sync();
   more?.addEventListener('click', () => {
     panel.open = !panel.open;
     if (panel.open) panel.querySelector('summary')?.focus();
   });
+  scrim?.addEventListener('click', () => {
+    panel.open = false;
+    more?.focus();
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !panel.open || wide.matches || current) return;
+    panel.open = false;
+    more?.focus();
+  });
+}
+
+function wirePanel() {
+  const panel = document.getElementById('devpanel');
+  const more = document.getElementById('capsule-more');
+  if (!panel) return;
+  wirePanelSheet(panel, more);
   for (const radio of panel.querySelectorAll('input[name="wallet-user"]')) {
     radio.addEventListener('change', () => {
       if (!radio.checked) return;

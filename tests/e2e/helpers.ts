@@ -1,0 +1,213 @@
+/**
+ * Shared set-up of the real-browser tests: the demo as `npm run demo` runs it (page server, merchant
+ * backend, simulated wallet OpenAPI) and Debian's chromium through playwright-core, plus the steps a
+ * user takes and the checks every walk-through ends with. `window.__demo = { sim, authorizer }` is
+ * read, never driven.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { nativeImport } from '../support/native-import';
+
+const ROOT = resolve(__dirname, '../..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const STEP = 15_000;
+
+/** A phone, as a miniapp is used (the issue's review size). */
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1440, height: 900 };
+
+export interface Session {
+  page: Page;
+  /** Every auth code the page's wallet obtained or the page submitted (learned from the network). */
+  codes: Set<string>;
+  /** Page errors and console errors (a CSP violation is reported there). */
+  errors: string[];
+  /** Bodies of POST /api/auth/session, in order. */
+  submissions: Array<{ authCode: string; scopes: string[] }>;
+}
+
+export interface WalletCall {
+  scopes: string[];
+  prompted: boolean;
+  outcome?: string;
+}
+
+interface Demo {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the demo and the browser for the test file (beforeAll), closes every page after each test
+ * and everything after the file. Returns `openDemo`, which opens the miniapp as a new user.
+ */
+export function useDemo() {
+  let demo: Demo;
+  let browser: Browser;
+  let dataDir: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist/index.js')) || !existsSync(join(ROOT, 'dist/components.js'))) {
+      throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+    }
+    dataDir = mkdtempSync(join(tmpdir(), 'mak-demo-e2e-'));
+    const { startDemo } = await nativeImport(pathToFileURL(join(ROOT, 'demo-miniapp/start.mjs')).href);
+    demo = await startDemo({ port: 0, dataDir, quiet: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      timeout: 30_000,
+    });
+  }, 90_000);
+
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await demo?.close().catch(() => undefined);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  /** Opens the miniapp in a new browser profile (a new wallet user) and waits for the silent sign-in. */
+  async function openDemo(options: { viewport?: { width: number; height: number }; lang?: 'en' | 'ar'; reducedMotion?: boolean } = {}): Promise<Session> {
+    const lang = options.lang ?? 'en';
+    const context = await browser.newContext({
+      viewport: options.viewport ?? { width: 412, height: 860 },
+      locale: lang === 'ar' ? 'ar-IQ' : 'en-US',
+      // Measurements of the settled page (sizes, contrast) need no animation under way.
+      ...(options.reducedMotion ? { reducedMotion: 'reduce' as const } : {}),
+    });
+    contexts.push(context);
+    context.setDefaultTimeout(STEP);
+    const page = await context.newPage();
+    const session: Session = { page, codes: new Set(), errors: [], submissions: [] };
+    page.on('pageerror', (error) => session.errors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') session.errors.push(`console: ${message.text()}`);
+    });
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/auth/session') {
+        const body = request.postDataJSON() as { authCode: string; scopes: string[] };
+        session.submissions.push(body);
+        session.codes.add(body.authCode);
+      }
+    });
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname !== '/sim/codes') return;
+      response
+        .json()
+        .then((body: { authCode?: unknown }) => {
+          if (typeof body.authCode === 'string') session.codes.add(body.authCode);
+        })
+        .catch(() => undefined);
+    });
+    await page.goto(demo.url);
+    await signedIn(page);
+    // A phone set to Arabic opens the miniapp in Arabic; otherwise the user switches.
+    if ((await page.evaluate(() => document.documentElement.lang)) !== lang) await page.getByRole('button', { name: lang === 'ar' ? 'العربية' : 'English' }).click();
+    await page.getByText(lang === 'ar' ? 'تم تسجيل الدخول بصمت' : 'Signed in silently').waitFor();
+    return session;
+  }
+
+  return { openDemo, url: () => demo.url };
+}
+
+/** The silent login at launch has finished (its status is on the shop page, maybe not shown). */
+export async function signedIn(page: Page): Promise<void> {
+  await page.locator('#signin[data-state="signed-in"]').waitFor({ state: 'attached' });
+}
+
+export const walletPage = (page: Page, name = 'Authorize Tigris Market?'): Locator => page.getByRole('dialog', { name });
+/** The miniapp's own consent sheet for order updates (the demo names it). */
+export const consentSheet = (page: Page, name = 'Get order updates?'): Locator => page.getByRole('dialog', { name });
+
+export function calls(page: Page): Promise<WalletCall[]> {
+  return page.evaluate(() =>
+    (window as any).__demo.sim.calls.map((c: WalletCall) => ({ scopes: [...c.scopes], prompted: c.prompted, outcome: c.outcome })),
+  );
+}
+
+export function consentState(page: Page, scope: string): Promise<string> {
+  return page.evaluate((s) => (window as any).__demo.authorizer.consentState(s), scope);
+}
+
+export function sessionScopes(page: Page): Promise<string[] | null> {
+  return page.evaluate(() => (window as any).__demo.authorizer.session()?.scopes ?? null);
+}
+
+export async function goTo(page: Page, tab: string): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name: tab, exact: true }).click();
+}
+
+export const PROFILE_BUTTON = 'Show my name and photo';
+export const CONTACT_BUTTON = 'Use my wallet contact details';
+export const CONTACT_WORDS = 'Get your contact information (phone number and email)';
+
+/** Answers the wallet's own consent page (which must list `expected` and none of `absent`). */
+export async function answerWallet(page: Page, answer: 'Allow' | 'Deny', expected: string[], absent: string[] = []): Promise<void> {
+  const dialog = walletPage(page);
+  await dialog.waitFor();
+  for (const text of expected) await dialog.getByText(text, { exact: true }).waitFor();
+  for (const text of absent) expect(await dialog.getByText(text, { exact: true }).count()).toBe(0);
+  await dialog.getByRole('button', { name: answer, exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** On Me, tap the profile button and allow name and photo in the wallet: the profile card shows. */
+export async function allowProfile(page: Page): Promise<void> {
+  await goTo(page, 'Me');
+  await page.getByRole('button', { name: PROFILE_BUTTON }).click();
+  await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo']);
+  await page.locator('#profile-card').waitFor();
+}
+
+/** On a phone the developer panel is a sheet opened from the capsule (•••) and closed by its header. */
+export async function openDevPanel(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Wallet developer panel' }).click();
+  await page.locator('#devpanel[open]').waitFor();
+}
+
+export async function closeDevPanel(page: Page): Promise<void> {
+  await page.locator('#devpanel summary').click();
+  await page.locator('#devpanel:not([open])').waitFor({ state: 'attached' });
+}
+
+/** No auth code in the DOM (shadow roots included), web storage, cookies or the URL. */
+export async function expectNoCodeLeak(session: Session): Promise<void> {
+  // Let the responses seen by the network listeners be read.
+  await session.page.waitForTimeout(100);
+  expect(session.codes.size).toBeGreaterThan(0);
+  const surface = await session.page.evaluate(() => {
+    const parts: string[] = [document.documentElement.outerHTML];
+    const walk = (root: Document | ShadowRoot) => {
+      for (const element of Array.from(root.querySelectorAll('*'))) {
+        const shadow = (element as Element).shadowRoot;
+        if (shadow) {
+          parts.push(shadow.innerHTML);
+          walk(shadow);
+        }
+      }
+    };
+    walk(document);
+    const storage = (s: Storage) => Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i) as string)}`).join('\n');
+    return { dom: parts.join('\n'), storage: `${storage(localStorage)}\n${storage(sessionStorage)}`, cookie: document.cookie, url: location.href, history: JSON.stringify(history.state) };
+  });
+  for (const code of session.codes) {
+    expect(surface.dom).not.toContain(code);
+    expect(surface.storage).not.toContain(code);
+    expect(surface.cookie).not.toContain(code);
+    expect(surface.url).not.toContain(code);
+    expect(surface.history).not.toContain(code);
+  }
+}
+
+/** No page error, no console error (CSP violations are reported there), except `expected` ones. */
+export function expectNoPageErrors(session: Session, expected?: RegExp): void {
+  expect(session.errors.filter((e) => !expected || !expected.test(e))).toEqual([]);
+}
