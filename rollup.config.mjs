@@ -1,31 +1,51 @@
 // Builds the package: ESM + CommonJS per entry (shared code in common chunks so `instanceof
 // AuthError` holds across entries), bundled .d.ts/.d.cts, and one minified IIFE for pages
 // without a bundler.
-import { existsSync } from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
+import { minify as minifyCss } from 'csso';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 
 const entries = {
   index: 'utils/index.ts',
   testing: 'utils/testing/index.ts',
-  ...(existsSync('components/index.ts') ? { components: 'components/index.ts' } : {}),
+  components: 'components/index.ts',
+  // Languages a page imports when it needs them (English is built in).
+  'components/locales/ar': 'components/locales/ar.ts',
+  'components/locales/ku': 'components/locales/ku.ts',
 };
-/** The IIFE carries core + components: `globalThis.MiniappAuthKit`. */
-const iifeEntry = existsSync('components/global.ts') ? 'components/global.ts' : 'utils/index.ts';
+/** The IIFE carries core + components in all three languages: `globalThis.MiniappAuthKit`. */
+const iifeEntry = 'components/global.ts';
 
-const ts = () =>
+/**
+ * The elements' CSS (template literals in `styles.ts` and `theme.ts`) minified at build time: the
+ * sources stay readable, pages download less. Each piece between `${…}` is whole rules.
+ */
+function minifiedCss() {
+  return {
+    name: 'minified-css',
+    transform(code, id) {
+      if (!/components[\\/].*(styles|theme)\.ts$/.test(id)) return null;
+      const css = (text) => (text.trim() ? minifyCss(text, { restructure: false }).css : text);
+      return { code: code.replace(/`([^`]*)`/g, (_, body) => '`' + body.split(/(\$\{[^}]*\})/).map((part, i) => (i % 2 ? part : css(part))).join('') + '`'), map: null };
+    },
+  };
+}
+
+const ts = () => [
+  minifiedCss(),
   typescript({
     tsconfig: './tsconfig.json',
     compilerOptions: { declaration: false, noEmit: false, module: 'esnext', types: [], sourceMap: false },
     include: ['utils/**/*.ts', 'components/**/*.ts'],
     exclude: ['tests/**', 'demo-miniapp/**'],
-  });
+  }),
+];
 
 export default [
   {
     input: entries,
-    plugins: [ts()],
+    plugins: ts(),
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', exports: 'named' },
@@ -33,7 +53,7 @@ export default [
   },
   {
     input: iifeEntry,
-    plugins: [ts(), terser({ format: { comments: false } })],
+    plugins: [...ts(), terser({ format: { comments: false } })],
     output: { file: 'dist/miniapp-auth-kit.iife.js', format: 'iife', name: 'MiniappAuthKit', extend: true },
   },
   ...Object.entries(entries).flatMap(([name, input]) => [

@@ -1,6 +1,7 @@
 /**
- * Built-in texts of the elements in English, Arabic and Sorani Kurdish (Arabic script), and the
- * rules to pick and override them. Every text is rendered with `textContent`, never as HTML.
+ * The elements' texts: English built in, Arabic and Sorani Kurdish (Arabic script) in their own
+ * modules under `components/locales/`, and the rules to pick and override them. Every text is
+ * rendered with `textContent`, never as HTML.
  */
 import type { ScopeGroup } from '../../utils';
 
@@ -75,81 +76,27 @@ const en: ConsentMessages = {
   },
 };
 
-const ar: ConsentMessages = {
-  label: 'اسمح بالوصول',
-  pending: 'بانتظار محفظتك…',
-  authorized: 'تم السماح بالوصول',
-  allowAccess: 'لم يُسمح بالوصول بعد. اضغط لتسمح بالوصول.',
-  tryAgain: 'حدث خطأ ما. اضغط لتحاول مرة أخرى.',
-  unavailable: 'هذا غير متاح الآن.',
-  sheetTitle: 'هل تسمح بالوصول؟',
-  sheetTitles: {
-    base: 'هل تسجّل الدخول بمحفظتك؟',
-    profile: 'هل تشارك ملفك الشخصي؟',
-    contact: 'هل تشارك بيانات التواصل الخاصة بك؟',
-    identity: 'هل تشارك بيانات هويتك؟',
-    notification: 'هل تريد استلام التحديثات في صندوق رسائل محفظتك؟',
-    payment: 'هل تسمح بالدفع بمحفظتك؟',
-    other: 'هل تسمح بالوصول؟',
-  },
-  sheetNote: 'ستطلب منك محفظتك التأكيد.',
-  continue: 'متابعة',
-  notNow: 'ليس الآن',
-  rationale: {
-    base: 'يُستخدم حسابك في المحفظة لتسجيل دخولك.',
-    profile: 'يُستخدم اسمك وصورتك الشخصية لإعداد حسابك في هذا التطبيق المصغّر.',
-    contact: 'يُستخدم رقم هاتفك وبريدك الإلكتروني للتواصل معك بشأن هذه الخدمة.',
-    identity: 'تُستخدم بيانات هويتك (الوثيقة والاسم) للتحقق من حسابك.',
-    notification: 'اسمح بالإشعارات ليرسل لك هذا التطبيق المصغّر التحديثات في صندوق رسائل محفظتك.',
-    payment: 'يتيح لك الوصول إلى الدفع أن تدفع بمحفظتك في هذا التطبيق المصغّر.',
-    other: 'يحتاج هذا التطبيق المصغّر إلى إذنك للمتابعة.',
-  },
-};
-
-/** Sorani Kurdish (ckb), Arabic script. */
-const ku: ConsentMessages = {
-  label: 'ڕێگە بدە',
-  pending: 'چاوەڕێی جزدانەکەت دەکرێت…',
-  authorized: 'ڕێگە درا',
-  allowAccess: 'هێشتا ڕێگە نەدراوە. دەست لێ بدە بۆ ڕێگەدان.',
-  tryAgain: 'هەڵەیەک ڕوویدا. دەست لێ بدە بۆ هەوڵدانەوە.',
-  unavailable: 'ئەمە ئێستا بەردەست نییە.',
-  sheetTitle: 'ڕێگە دەدەیت؟',
-  sheetTitles: {
-    base: 'بە جزدانەکەت دەچیتە ژوورەوە؟',
-    profile: 'پرۆفایلەکەت هاوبەش دەکەیت؟',
-    contact: 'زانیارییەکانی پەیوەندیت هاوبەش دەکەیت؟',
-    identity: 'زانیارییەکانی ناسنامەکەت هاوبەش دەکەیت؟',
-    notification: 'نوێکارییەکان لە سندوقی جزدانەکەتدا وەردەگریت؟',
-    payment: 'ڕێگە بە پارەدان بە جزدانەکەت دەدەیت؟',
-    other: 'ڕێگە دەدەیت؟',
-  },
-  sheetNote: 'جزدانەکەت داوای پشتڕاستکردنەوەت لێ دەکات.',
-  continue: 'بەردەوام بە',
-  notNow: 'ئێستا نا',
-  rationale: {
-    base: 'هەژماری جزدانەکەت بۆ چوونەژوورەوەت بەکاردێت.',
-    profile: 'ناو و وێنەی پرۆفایلەکەت بۆ ڕێکخستنی هەژمارەکەت لەم مینی ئەپەدا بەکاردێن.',
-    contact: 'ژمارەی مۆبایل و ئیمەیڵەکەت بۆ پەیوەندیکردن پێتەوە سەبارەت بەم خزمەتگوزارییە بەکاردێن.',
-    identity: 'زانیارییەکانی ناسنامەکەت (بەڵگەنامە و ناو) بۆ پشتڕاستکردنەوەی هەژمارەکەت بەکاردێن.',
-    notification: 'ڕێگە بە ئاگادارکردنەوەکان بدە تا ئەم مینی ئەپە نوێکارییەکانت لە سندوقی جزدانەکەتدا بۆ بنێرێت.',
-    payment: 'ڕێگەدان بە پارەدان وات لێ دەکات لەم مینی ئەپەدا بە جزدانەکەت پارە بدەیت.',
-    other: 'ئەم مینی ئەپە بۆ بەردەوامبوون پێویستی بە ڕێگەپێدانی تۆیە.',
-  },
-};
-
 function freeze(messages: ConsentMessages): Readonly<ConsentMessages> {
   Object.freeze(messages.rationale);
   Object.freeze(messages.sheetTitles);
   return Object.freeze(messages);
 }
 
-/** The built-in tables (read only). */
-export const CONSENT_MESSAGES: Readonly<Record<Locale, Readonly<ConsentMessages>>> = Object.freeze({
-  en: freeze(en),
-  ar: freeze(ar),
-  ku: freeze(ku),
-});
+/**
+ * The tables loaded so far (each read only): English always; Arabic and Kurdish once their module
+ * (`miniapp-auth-kit/components/locales/ar`, `/ku`) is imported, so a page pays only for its languages.
+ */
+export const CONSENT_MESSAGES: Readonly<Partial<Record<Locale, Readonly<ConsentMessages>>>> & { readonly en: Readonly<ConsentMessages> } = { en: freeze(en) };
+
+/** Adds a language's table (what the locale modules do when imported). */
+export function registerLocale(locale: Exclude<Locale, 'en'>, messages: ConsentMessages): void {
+  (CONSENT_MESSAGES as Partial<Record<Locale, ConsentMessages>>)[locale] = freeze(messages);
+}
+
+/** The locale an element renders in: the one asked for when its texts are loaded, else English. */
+export function loadedLocale(locale: Locale): Locale {
+  return CONSENT_MESSAGES[locale] ? locale : 'en';
+}
 
 const GROUP_TEXT_KEYS: readonly GroupTextKey[] = ['rationale', 'sheetTitles'];
 const MESSAGE_KEYS = Object.keys(en).filter((k) => !(GROUP_TEXT_KEYS as string[]).includes(k)) as Array<Exclude<keyof ConsentMessages, GroupTextKey>>;
@@ -184,7 +131,7 @@ export function directionOf(locale: Locale): 'ltr' | 'rtl' {
  * layer also gives `sheetTitles` for a group.
  */
 export function messagesFor(locale: Locale, ...layers: Array<LocalizedMessageOverrides | null | undefined>): ConsentMessages {
-  const base = CONSENT_MESSAGES[locale];
+  const base = CONSENT_MESSAGES[locale] ?? CONSENT_MESSAGES.en;
   const out: ConsentMessages = { ...base, rationale: { ...base.rationale }, sheetTitles: { ...base.sheetTitles } };
   const given = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
   for (const layer of layers) {

@@ -1,17 +1,17 @@
 /**
  * Which locale an element speaks: its `locale` attribute, else the nearest `lang` ancestor (through
- * shadow roots) when the kit has that language, else `defineConsentElements({ locale })`, else English.
+ * shadow roots) when the kit has that language, else `defineConsentElements({ locale })`, else
+ * English; English too when the language's module (`components/locales/ar`, `/ku`) is not loaded.
  * Elements follow `lang` changes in the document.
  */
 import { closestLang } from './dom';
-import { isLocale, localeFromTag, type Locale } from './i18n';
+import { isLocale, loadedLocale, localeFromTag, type Locale } from './i18n';
 
 export function resolveLocale(element: Element, fallback: Locale | null): Locale {
   const own = element.getAttribute('locale');
   const fromAttr = own && (isLocale(own) ? own : localeFromTag(own));
-  if (fromAttr) return fromAttr;
-  const fromLang = localeFromTag(closestLang(element));
-  return fromLang ?? fallback ?? 'en';
+  // A language whose module was not imported renders in English (texts and direction agree).
+  return loadedLocale(fromAttr || localeFromTag(closestLang(element)) || fallback || 'en');
 }
 
 interface Watch {

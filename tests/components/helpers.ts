@@ -6,6 +6,9 @@ import { within } from '@testing-library/dom';
 import { createAuthorizer, memoryStorage, type Authorizer, type AuthorizerOptions } from '../../utils';
 import { createWalletSimulator, type UserScript, type WalletSimulator } from '../../utils/testing';
 import { defineConsentElements, type DefineConsentElementsOptions } from '../../components';
+// The component tests speak all three languages: Arabic and Kurdish are their own modules.
+import '../../components/locales/ar';
+import '../../components/locales/ku';
 
 export interface Kit {
   sim: WalletSimulator;
