@@ -11,6 +11,8 @@
  */
 import { createAuthorizer, httpSubmitter } from '/kit/index.js';
 import { defineConsentElements, isWalletClosed } from '/kit/components.js';
+// The demo speaks Arabic too: the elements' Arabic texts are a module of their own.
+import '/kit/components/locales/ar.js';
 // The simulated wallet has put `globalThis.my` in place already (its own <script> runs first, like
 // hylid-bridge); importing it here only gives the demo a handle on it for `window.__demo`.
 import { sim, forgetGrants } from '/wallet/wallet.js';
