@@ -41,7 +41,8 @@ interface ButtonData {
   /** The `<button>`'s `disabled`: the `disabled` prop, or nothing to ask with (no authorizer, bad scopes). */
   buttonDisabled: boolean;
   dirClass: string;
-  label: string;
+  /** The `label` prop, else the built-in label (shown when the page gives no content). */
+  labelText: string;
   message: string;
   rationaleText: string;
 }
@@ -90,7 +91,7 @@ function viewOf(button: ButtonThis, props: Readonly<ButtonProps>): ButtonData {
     state,
     buttonDisabled: readFlag(props.disabled) || problem !== null,
     dirClass: directionClass(directionOf(locale)),
-    label: readText(props.label) || t.label,
+    labelText: readText(props.label) || t.label,
     message: statusText(state, problem || button.lastError, t),
     rationaleText: state === 'denied' ? rationaleFor(readText(props.rationale), parsed.scopes, authorizer, t) : '',
   };
@@ -168,7 +169,7 @@ Component<ButtonData, ButtonProps, { onTap(): void }, ButtonThis>({
     state: 'idle',
     buttonDisabled: true,
     dirClass: 'mak-ltr',
-    label: '',
+    labelText: '',
     message: '',
     rationaleText: '',
   },
