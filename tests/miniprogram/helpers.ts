@@ -16,9 +16,15 @@ export interface Setup {
   submitted: string[][];
 }
 
+const opened: MiniProgram[] = [];
+afterEach(() => {
+  for (const mp of opened.splice(0)) mp.close();
+});
+
 export function setup(options: { user?: UserScript; provide?: boolean; authorizer?: Record<string, unknown> } = {}): Setup {
   const sim = createWalletSimulator({ user: options.user ?? 'allow' });
   const mp = new MiniProgram({ my: sim.my });
+  opened.push(mp);
   const codes: string[] = [];
   const submitted: string[][] = [];
   const authorizer = mp.kit.createAuthorizer({

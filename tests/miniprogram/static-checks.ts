@@ -24,7 +24,7 @@ export interface JsReport {
 
 /** @throws SyntaxError when the code is not ES2015 */
 export function checkJs(code: string): JsReport {
-  const ast = parse(code, { ecmaVersion: 2015, sourceType: 'module' }) as AnyNode;
+  const ast = parse(code, { ecmaVersion: 2015, sourceType: 'module' }) as unknown as AnyNode;
   const forbidden: string[] = [];
   const imports: string[] = [];
   const walk = (node: AnyNode, parent: AnyNode | null, key: string | null): void => {

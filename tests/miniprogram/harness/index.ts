@@ -38,6 +38,8 @@ export interface ProjectSpec {
 export interface LoadOptions {
   my: unknown;
   project?: ProjectSpec;
+  /** More modules of the project to reach from the test (name → file), from the same bundle. */
+  modules?: Record<string, string>;
 }
 
 /** Component files a set of definitions uses, followed through their `usingComponents`. */
@@ -65,6 +67,7 @@ function componentClosure(rt: MiniRuntime, starts: string[]): string[] {
 export class MiniProgram {
   readonly runtime: MiniRuntime;
   readonly kit: Record<string, any>;
+  readonly modules: Record<string, any>;
   readonly logs: unknown[][];
   private hosts = 0;
 
@@ -85,8 +88,9 @@ export class MiniProgram {
         rt.appOptions = o;
       },
     };
-    const loaded = run(bundle(entries), entries, registrar, { my: options.my, ...rt.globals() });
+    const loaded = run(bundle(entries, options.modules), entries, registrar, { my: options.my, ...rt.globals() });
     this.kit = loaded.kit;
+    this.modules = loaded.modules;
     this.logs = loaded.logs;
   }
 
@@ -164,6 +168,14 @@ export class MiniProgram {
     if (top) rt.callPage(top, 'onShow');
     rt.dirty = true;
     await this.settle();
+  }
+
+  /** Unloads every page: their components unmount (and stop their timers). */
+  close(): void {
+    const rt = this.runtime;
+    for (const page of rt.alive.splice(0)) rt.callPage(page, 'onUnload');
+    rt.stack.splice(0);
+    rt.renderAll();
   }
 
   get top(): Instance | undefined {

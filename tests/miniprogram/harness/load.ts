@@ -22,8 +22,13 @@ export interface Entry {
 
 export type Registrar = Record<Entry['kind'], (options: Record<string, unknown>, entry: Entry) => void>;
 
-export function bundle(entries: Entry[]): string {
-  const lines = [`export * as kit from ${JSON.stringify(resolve(DIST, 'index.js'))};`, ...entries.map((e) => `import ${JSON.stringify(resolve(e.file))};`)];
+/** One bundle: the kit entry and `modules` as exports, then every entry file in order. */
+export function bundle(entries: Entry[], modules: Record<string, string> = {}): string {
+  const exported = { kit: resolve(DIST, 'index.js'), ...modules };
+  const lines = [
+    ...Object.entries(exported).map(([name, file]) => `export * as ${name} from ${JSON.stringify(resolve(file))};`),
+    ...entries.map((e) => `import ${JSON.stringify(resolve(e.file))};`),
+  ];
   const out = buildSync({
     stdin: { contents: lines.join('\n'), resolveDir: ROOT, loader: 'js' },
     bundle: true,
@@ -34,13 +39,16 @@ export function bundle(entries: Entry[]): string {
     charset: 'utf8',
     // The engine loads each component file itself: the package's `sideEffects: false` must not drop them.
     ignoreAnnotations: true,
-    alias: { 'miniapp-auth-kit/miniprogram': resolve(DIST, 'index.js') },
+    // A project's `import … from 'miniapp-auth-kit/…'` reads this repository's files.
+    alias: { 'miniapp-auth-kit': ROOT },
   });
   return (out.outputFiles[0] as { text: string }).text;
 }
 
 export interface LoadResult {
   kit: Record<string, any>;
+  /** The other modules asked for, by name. */
+  modules: Record<string, any>;
   /** What the mini program wrote to its console. */
   logs: unknown[][];
 }
@@ -69,8 +77,8 @@ export function run(code: string, entries: Entry[], registrar: Registrar, global
   });
   // The forbidden globals are parameters left undefined: any use of them reads undefined.
   const wrapped = `(function (globalThis, global, window, self, document) {\n${code}\nreturn __harness;\n})`;
-  const fn = runInContext(wrapped, context, { filename: 'miniprogram.bundle.js' }) as () => { kit: Record<string, any> };
-  const kit = fn.call(undefined).kit;
+  const fn = runInContext(wrapped, context, { filename: 'miniprogram.bundle.js' }) as () => Record<string, any>;
+  const { kit, ...modules } = fn.call(undefined);
   if (calls !== entries.length) throw new Error(`${entries.length - calls} entry file(s) made no Component()/Page()/App() call`);
-  return { kit, logs };
+  return { kit, modules, logs };
 }
