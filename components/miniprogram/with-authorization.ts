@@ -50,8 +50,10 @@ function wrapHandler(name: string, handler: Handler): Handler {
 }
 
 /**
- * Wraps the options of a `Page()`: returns a copy whose methods mark the provided authorizer
- * engaged as described above, then run as written. It adds nothing that calls the wallet.
+ * Wraps the options of a `Page()`: returns a copy whose methods run as written, after marking the
+ * provided authorizer engaged when the user engaged: a method that receives a tap event (`tap`,
+ * `longTap`), `onTabItemTap`, and `onLoad` of a page that is not the first of the stack. `onShow`
+ * is left as it is. It adds nothing that calls the wallet.
  * @throws TypeError when `pageOptions` is not an object
  */
 export function withAuthorization<T extends object>(pageOptions: T): T {
