@@ -33,9 +33,9 @@ export function readText(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
-/** `disabled`, `disabled="{{true}}"` and `disabled="true"` are set; `"false"` is not. */
+/** Set as in HTML: `disabled`, `disabled=""`, `disabled="{{true}}"`, `disabled="true"`; `"false"` is not. */
 export function readFlag(value: unknown): boolean {
-  return value === true || value === 'true' || value === 'disabled';
+  return value === true || value === '' || value === 'true' || value === 'disabled';
 }
 
 /** The error a component reports when it is mounted before `provideAuthorizer`. */

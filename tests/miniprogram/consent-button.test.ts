@@ -164,7 +164,7 @@ test.each([
   expect(textOf(byClass(cb.view, 'mak-consent-message'))).toBe(expected);
 });
 
-test('the disabled prop disables the button (the string "false" does not); className and the state reach the root', async () => {
+test('the disabled prop disables the button (also bare, as in HTML; the string "false" does not); className and the state reach the root', async () => {
   const { mp, sim } = setup();
   const cb = await mp.mount('consent-button', { scopes: 'USER_NAME', disabled: true, className: 'checkout-consent' });
   const root = elements(cb.view, 'view')[0]!;
@@ -172,6 +172,8 @@ test('the disabled prop disables the button (the string "false" does not); class
   expect(root.attrs['data-state']).toBe('idle');
   expect(mp.tap(button(cb.view, 'Allow access'))).toEqual([]);
   expect(sim.calls).toHaveLength(0);
+  await cb.setProps({ disabled: '' });
+  expect(mp.tap(button(cb.view, 'Allow access'))).toEqual([]);
   await cb.setProps({ disabled: 'false' });
   mp.tap(button(cb.view, 'Allow access'));
   expect(sim.calls).toHaveLength(1);
