@@ -1,10 +1,11 @@
 // Builds the package: ESM + CommonJS per entry (shared code in common chunks so `instanceof
-// AuthError` holds across entries), bundled .d.ts/.d.cts, and one minified IIFE for pages
-// without a bundler.
+// AuthError` holds across entries), bundled .d.ts/.d.cts, one minified IIFE for pages
+// without a bundler, and the DSL mini program kit in dist/miniprogram/ (see miniprogram.config.mjs).
 import typescript from '@rollup/plugin-typescript';
 import { minify as minifyCss } from 'csso';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
+import { miniprogramBuild } from './miniprogram.config.mjs';
 
 const entries = {
   index: 'utils/index.ts',
@@ -60,4 +61,5 @@ export default [
     { input, plugins: [dts({ tsconfig: './tsconfig.json' })], output: { file: `dist/${name}.d.ts`, format: 'es' } },
     { input, plugins: [dts({ tsconfig: './tsconfig.json' })], output: { file: `dist/${name}.d.cts`, format: 'es' } },
   ]),
+  ...miniprogramBuild(),
 ];

@@ -9,21 +9,11 @@ import { SafeHTMLElement, setAttr } from './dom';
 import { directionOf, messagesFor, readMessageOverrides, type ConsentMessages, type Locale, type LocalizedMessageOverrides } from './i18n';
 import { resolveLocale, watchLang } from './lang';
 import { applyStyles } from './styles';
+import { isAuthorizerLike } from './authorizer-like';
+
+export { isAuthorizerLike };
 
 const MAX_TIMER_MS = 2_147_483_647;
-
-export function isAuthorizerLike(value: unknown): value is Authorizer {
-  const a = value as Partial<Authorizer> | null;
-  return (
-    typeof a === 'object' &&
-    a !== null &&
-    typeof a.authorize === 'function' &&
-    typeof a.consentState === 'function' &&
-    typeof a.session === 'function' &&
-    typeof a.subscribe === 'function' &&
-    typeof a.setConsentPresenter === 'function'
-  );
-}
 
 export abstract class KitElement extends SafeHTMLElement {
   protected readonly root: ShadowRoot;

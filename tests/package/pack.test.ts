@@ -111,6 +111,69 @@ test('the type declarations type-check a consumer in ESM and CommonJS resolution
   }
 });
 
+test('the DSL kit ships every component as index.axml, index.acss, index.js and index.json', () => {
+  const dir = join(project, 'node_modules/miniapp-auth-kit/dist/miniprogram');
+  expect(existsSync(join(dir, 'index.js'))).toBe(true);
+  for (const name of ['consent-button', 'consent-prompt', 'auth-gate']) {
+    for (const ext of ['axml', 'acss', 'js', 'json']) expect(existsSync(join(dir, name, `index.${ext}`))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, name, 'index.json'), 'utf8')).component).toBe(true);
+  }
+});
+
+const miniFlow = `
+  // A DSL engine's free \`my\`: in Node, a global.
+  const sim = testing.createWalletSimulator();
+  globalThis.my = sim.my;
+  const authorizer = mini.createAuthorizer({ submit: async () => ({ user: 'u1' }) });
+  mini.provideAuthorizer(authorizer);
+  const page = mini.withAuthorization({ data: {}, onAdd() { return authorizer.engaged; } });
+  const engagedInTap = page.onAdd({ type: 'tap', timeStamp: 1, target: {}, currentTarget: { dataset: {} }, detail: {} });
+  const session = await authorizer.authorize('auth_base');
+  const typeError = (() => { try { mini.provideAuthorizer({}); } catch (e) { return e instanceof TypeError; } })();
+  out = { exports: Object.keys(mini).sort(), engagedInTap, session, calls: sim.calls.length, typeError };
+`;
+
+function checkMiniFlow(out: { exports: string[]; engagedInTap: boolean; session: unknown; calls: number; typeError: boolean }): void {
+  expect(out.exports).toEqual(expect.arrayContaining(['createAuthorizer', 'requestAuthCode', 'AuthError', 'SCOPES', 'CLARO_SCOPES', 'planPrompts', 'httpSubmitter', 'provideAuthorizer', 'withAuthorization']));
+  expect(out.engagedInTap).toBe(true);
+  expect(out.session).toEqual({ scopes: ['auth_base'], data: { user: 'u1' } });
+  expect(out.calls).toBe(1);
+  expect(out.typeError).toBe(true);
+}
+
+test('miniapp-auth-kit/miniprogram imports as ESM and CommonJS and runs against the simulator', () => {
+  writeFileSync(join(project, 'mini.mjs'), `
+    import * as mini from 'miniapp-auth-kit/miniprogram';
+    import * as testing from 'miniapp-auth-kit/testing';
+    let out; ${miniFlow} console.log(JSON.stringify(out));`);
+  checkMiniFlow(JSON.parse(run('node', ['mini.mjs'], project)));
+  writeFileSync(join(project, 'mini.cjs'), `
+    const mini = require('miniapp-auth-kit/miniprogram');
+    const testing = require('miniapp-auth-kit/testing');
+    (async () => { let out; ${miniFlow} console.log(JSON.stringify(out)); })();`);
+  checkMiniFlow(JSON.parse(run('node', ['mini.cjs'], project)));
+});
+
+test('the DSL kit’s declarations type-check a consumer in ESM and CommonJS resolution', () => {
+  const consumer = `
+    import { createAuthorizer, provideAuthorizer, withAuthorization, CLARO_SCOPES, type Session } from 'miniapp-auth-kit/miniprogram';
+    const a = createAuthorizer({ catalogue: CLARO_SCOPES, submit: async () => ({ ok: true }) });
+    provideAuthorizer(a);
+    const options = withAuthorization({ data: { n: 1 }, onAdd(event: { type: string }) { return event.type; } });
+    const n: number = options.data.n;
+    const p: Promise<Session> = a.authorize('User_Base_Info');
+    // @ts-expect-error an authorizer is required
+    provideAuthorizer();
+    export { n, p };
+  `;
+  writeFileSync(join(project, 'mini-consumer.mts'), consumer);
+  writeFileSync(join(project, 'mini-consumer.cts'), consumer.replace(/export \{ n, p \};/, 'export = { n, p };'));
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  for (const file of ['mini-consumer.mts', 'mini-consumer.cts']) {
+    run('node', [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', file], project);
+  }
+});
+
 test('the IIFE sets globalThis.MiniappAuthKit in a page without a bundler', async () => {
   const code = readFileSync(join(project, 'node_modules/miniapp-auth-kit/dist/miniapp-auth-kit.iife.js'), 'utf8');
   const sandbox: Record<string, unknown> = { setTimeout, clearTimeout, AbortController, Promise, console };

@@ -1,0 +1,129 @@
+/// <reference types="@mini-types/alipay" />
+/**
+ * `<auth-gate scopes="…">` for DSL mini programs: its default slot when the session covers the
+ * scopes, else `slot="fallback"` (a consent button for the scopes when the page gives none). What
+ * it does not show is left out with `a:if`/`a:else`, and it follows the authorizer live: a grant
+ * anywhere opens it, a sign-out or an expiry closes it.
+ */
+import type { AuthError, Session } from '../../../utils';
+import { followAuthorizer, type Follower } from '../../miniprogram/follow';
+import { directionOf } from '../../miniprogram/locales';
+import { notify } from '../../miniprogram/notify';
+import { problemOf, problemReporter, type ProblemReporter } from '../../miniprogram/problems';
+import { readLocale, readScopes, readText } from '../../miniprogram/props';
+import { changes, directionClass } from '../../miniprogram/view';
+import { covers } from '../../shared/scopes';
+
+const TAG = 'auth-gate';
+
+interface GateProps {
+  scopes: string | string[];
+  /** Rationale of the built-in consent button. */
+  rationale: string;
+  /** Label of the built-in consent button. */
+  buttonLabel: string;
+  locale: string;
+  className: string;
+  onAuthorized?: (detail: { session: Session }) => void;
+  onDenied?: (detail: { scopes: string[]; error: AuthError }) => void;
+  onError?: (detail: { error: Error }) => void;
+}
+
+interface GateData {
+  authorized: boolean;
+  dirClass: string;
+}
+
+interface GateThis {
+  data: GateData;
+  props: Readonly<GateProps>;
+  setData(data: Partial<GateData>): void;
+  follower: Follower;
+  problems: ProblemReporter;
+  unmounted: boolean;
+}
+
+function viewOf(gate: GateThis, props: Readonly<GateProps>): GateData {
+  const parsed = readScopes(props.scopes);
+  const authorizer = gate.follower.current();
+  return {
+    authorized: !parsed.error && !!authorizer && covers(authorizer.session(), parsed.scopes),
+    // Without a locale of its own the gate leaves the page's direction alone (it wraps page content).
+    dirClass: readText(props.locale) ? directionClass(directionOf(readLocale(props.locale))) : '',
+  };
+}
+
+function render(gate: GateThis, props: Readonly<GateProps> = gate.props): void {
+  if (gate.unmounted) return;
+  const diff = changes(gate.data as unknown as Record<string, unknown>, viewOf(gate, props) as unknown as Record<string, unknown>);
+  if (diff) gate.setData(diff as Partial<GateData>);
+}
+
+function currentProblem(gate: GateThis): Error | null {
+  return problemOf(TAG, gate.follower.current(), readScopes(gate.props.scopes));
+}
+
+function reportProblem(gate: GateThis): void {
+  gate.problems.report(currentProblem(gate), gate.props.onError);
+}
+
+Component<
+  GateData,
+  GateProps,
+  {
+    onButtonAuthorized(detail: { session: Session }): void;
+    onButtonDenied(detail: { scopes: string[]; error: AuthError }): void;
+    onButtonError(detail: { error: Error }): void;
+  },
+  GateThis
+>({
+  props: {
+    scopes: '',
+    rationale: '',
+    buttonLabel: '',
+    locale: '',
+    className: '',
+  },
+  data: {
+    authorized: false,
+    dirClass: '',
+  },
+  onInit() {
+    const gate = this as unknown as GateThis;
+    gate.unmounted = false;
+    gate.problems = problemReporter();
+    gate.follower = followAuthorizer(() => {
+      render(gate);
+      reportProblem(gate);
+    });
+  },
+  deriveDataFromProps(nextProps) {
+    render(this as unknown as GateThis, nextProps as Readonly<GateProps>);
+  },
+  didMount() {
+    reportProblem(this as unknown as GateThis);
+  },
+  didUpdate() {
+    reportProblem(this as unknown as GateThis);
+  },
+  didUnmount() {
+    const gate = this as unknown as GateThis;
+    gate.unmounted = true;
+    gate.follower.stop();
+  },
+  // The built-in button's outcomes, passed on as the gate's own.
+  methods: {
+    onButtonAuthorized(detail) {
+      notify((this as unknown as GateThis).props.onAuthorized, detail);
+    },
+    onButtonDenied(detail) {
+      notify((this as unknown as GateThis).props.onDenied, detail);
+    },
+    onButtonError(detail) {
+      const gate = this as unknown as GateThis;
+      // The gate reports its own bad scopes or missing authorizer once; the button's copy is dropped.
+      if (currentProblem(gate)) return;
+      notify(gate.props.onError, detail);
+    },
+  },
+});

@@ -1,0 +1,229 @@
+/// <reference types="@mini-types/alipay" />
+/**
+ * `<consent-button>` for DSL mini programs: one `<button>` whose tap asks the wallet for consent.
+ * The tap handler calls `authorize(scopes, { gesture: true })` before anything else, so the core
+ * calls `my.getAuthCode` inside the user's tap. Same states and rules as the H5 element: the
+ * state rule, texts, scope parsing and failure classification are the shared ones.
+ */
+import type { AuthError, Authorizer, Session } from '../../../utils';
+import { reportError } from '../../../utils/emitter';
+import { followAuthorizer, type Follower } from '../../miniprogram/follow';
+import { directionOf, messagesFor, type ConsentMessages } from '../../miniprogram/locales';
+import { notify } from '../../miniprogram/notify';
+import { problemOf, problemReporter, type ProblemReporter } from '../../miniprogram/problems';
+import { readFlag, readLocale, readScopes, readText } from '../../miniprogram/props';
+import { changes, directionClass } from '../../miniprogram/view';
+import { classifyFailure, isRetryable } from '../../shared/events';
+import { addRationaleSource } from '../../shared/registry';
+import { groupsOf } from '../../shared/scopes';
+import { deriveButtonState, type ConsentButtonState } from '../state';
+
+const TAG = 'consent-button';
+
+interface ButtonProps {
+  /** Space or comma separated, or an array. */
+  scopes: string | string[];
+  /** Why the miniapp asks: shown after a refusal and on the consent sheet. */
+  rationale: string;
+  locale: string;
+  disabled: boolean;
+  /** Extra classes on the root, for the page's styles. */
+  className: string;
+  /** The label when the page gives no content of its own. */
+  label: string;
+  onAuthorized?: (detail: { session: Session }) => void;
+  onDenied?: (detail: { scopes: string[]; error: AuthError }) => void;
+  onError?: (detail: { error: Error }) => void;
+}
+
+interface ButtonData {
+  state: ConsentButtonState;
+  /** The `<button>`'s `disabled`: the `disabled` prop, or nothing to ask with (no authorizer, bad scopes). */
+  buttonDisabled: boolean;
+  dirClass: string;
+  /** The `label` prop, else the built-in label (shown when the page gives no content). */
+  labelText: string;
+  message: string;
+  rationaleText: string;
+}
+
+interface ButtonThis {
+  data: ButtonData;
+  props: Readonly<ButtonProps>;
+  setData(data: Partial<ButtonData>): void;
+  follower: Follower;
+  problems: ProblemReporter;
+  /** Taps so far; only the latest tap's answer changes the state and raises events. */
+  taps: number;
+  pendingTap: number;
+  outcome: 'denied' | 'error' | null;
+  lastError: Error | null;
+  unmounted: boolean;
+  removeSource: (() => void) | null;
+}
+
+function statusText(state: ConsentButtonState, error: Error | null, t: ConsentMessages): string {
+  if (state === 'pending') return t.pending;
+  if (state === 'authorized') return t.authorized;
+  if (state === 'denied') return t.allowAccess;
+  if (state === 'error') return isRetryable(error) ? t.tryAgain : t.unavailable;
+  return '';
+}
+
+/** The button's own rationale, else the built-in text of each data group asked for. */
+function rationaleFor(own: string, scopes: string[], authorizer: Authorizer | null, t: ConsentMessages): string {
+  if (own) return own;
+  return groupsOf(scopes, authorizer ? authorizer.catalogue : undefined)
+    .map((group) => t.rationale[group])
+    .join(' ');
+}
+
+function viewOf(button: ButtonThis, props: Readonly<ButtonProps>): ButtonData {
+  const locale = readLocale(props.locale);
+  const t = messagesFor(locale);
+  const parsed = readScopes(props.scopes);
+  const authorizer = button.follower.current();
+  const problem = problemOf(TAG, authorizer, parsed);
+  const state: ConsentButtonState = problem
+    ? 'error'
+    : deriveButtonState({ pending: button.pendingTap !== 0, outcome: button.outcome, authorizer, scopes: parsed.scopes });
+  return {
+    state,
+    buttonDisabled: readFlag(props.disabled) || problem !== null,
+    dirClass: directionClass(directionOf(locale)),
+    labelText: readText(props.label) || t.label,
+    message: statusText(state, problem || button.lastError, t),
+    rationaleText: state === 'denied' ? rationaleFor(readText(props.rationale), parsed.scopes, authorizer, t) : '',
+  };
+}
+
+function render(button: ButtonThis, props: Readonly<ButtonProps> = button.props): void {
+  if (button.unmounted) return;
+  const diff = changes(button.data as unknown as Record<string, unknown>, viewOf(button, props) as unknown as Record<string, unknown>);
+  if (diff) button.setData(diff as Partial<ButtonData>);
+}
+
+function reportProblem(button: ButtonThis): void {
+  button.problems.report(problemOf(TAG, button.follower.current(), readScopes(button.props.scopes)), button.props.onError);
+}
+
+function settle(button: ButtonThis, tap: number, session: Session | null, error: Error | null): void {
+  if (tap !== button.taps) return;
+  button.pendingTap = 0;
+  if (session) {
+    render(button);
+    // Delivered even when the button is gone (an auth-gate opened by this very tap removes it).
+    notify(button.props.onAuthorized, { session });
+    return;
+  }
+  const failure = classifyFailure(error);
+  // Aborted (signed out, replaced): back to what the authorizer says, no event.
+  if (failure !== 'aborted') {
+    button.outcome = failure;
+    button.lastError = error;
+  }
+  render(button);
+  if (failure === 'denied') {
+    const refused = (error as AuthError).scopes;
+    const scopes = refused && refused.length > 0 ? refused.slice() : readScopes(button.props.scopes).scopes;
+    notify(button.props.onDenied, { scopes, error: error as AuthError });
+  } else if (failure === 'error') {
+    notify(button.props.onError, { error: error as Error });
+  }
+}
+
+/** The tap: the wallet is asked first, synchronously; the button's own state follows. */
+function request(button: ButtonThis): void {
+  const authorizer = button.follower.current();
+  const parsed = readScopes(button.props.scopes);
+  if (!authorizer || parsed.error) return;
+  let answer: Promise<Session>;
+  try {
+    answer = authorizer.authorize(parsed.scopes, { gesture: true });
+  } catch (error) {
+    answer = Promise.reject(error);
+  }
+  const tap = ++button.taps;
+  button.pendingTap = tap;
+  button.outcome = null;
+  button.lastError = null;
+  render(button);
+  answer
+    .then(
+      (session) => settle(button, tap, session, null),
+      (error: unknown) => settle(button, tap, null, error instanceof Error ? error : new Error(String(error))),
+    )
+    .then(undefined, reportError);
+}
+
+Component<ButtonData, ButtonProps, { onTap(): void }, ButtonThis>({
+  props: {
+    scopes: '',
+    rationale: '',
+    locale: '',
+    disabled: false,
+    className: '',
+    label: '',
+  },
+  data: {
+    state: 'idle',
+    buttonDisabled: true,
+    dirClass: 'mak-ltr',
+    labelText: '',
+    message: '',
+    rationaleText: '',
+  },
+  onInit() {
+    const button = this as unknown as ButtonThis;
+    button.taps = 0;
+    button.pendingTap = 0;
+    button.outcome = null;
+    button.lastError = null;
+    button.unmounted = false;
+    button.removeSource = null;
+    button.problems = problemReporter();
+    button.follower = followAuthorizer((change) => {
+      // A sign-out or another authorizer forgets what the last tap ended with.
+      if (change === 'signed-out' || change === 'provided') {
+        button.outcome = null;
+        button.lastError = null;
+      }
+      render(button);
+      reportProblem(button);
+    });
+  },
+  deriveDataFromProps(nextProps) {
+    render(this as unknown as ButtonThis, nextProps as Readonly<ButtonProps>);
+  },
+  didMount() {
+    const button = this as unknown as ButtonThis;
+    // The consent sheet shows the rationale written on a button asking for the same scopes.
+    button.removeSource = addRationaleSource({
+      get scopes() {
+        return readScopes(button.props.scopes).scopes;
+      },
+      get rationale() {
+        return readText(button.props.rationale) || null;
+      },
+    });
+    render(button);
+    reportProblem(button);
+  },
+  didUpdate() {
+    reportProblem(this as unknown as ButtonThis);
+  },
+  didUnmount() {
+    const button = this as unknown as ButtonThis;
+    button.unmounted = true;
+    button.follower.stop();
+    if (button.removeSource) button.removeSource();
+    button.removeSource = null;
+  },
+  methods: {
+    onTap() {
+      const button = this as unknown as ButtonThis;
+      if (button.data.buttonDisabled) return;
+      request(button);
+    },
+  },
+});

@@ -1,0 +1,64 @@
+/**
+ * How a component follows its authorizer: the provided one (also when it is provided after the
+ * component mounted), its events, and the expiry of its session (no event marks an expiry).
+ */
+import type { Authorizer, AuthorizerEvent } from '../../utils';
+import { onProvide, providedAuthorizer } from './provider';
+
+const MAX_TIMER_MS = 2147483647;
+
+export interface Follower {
+  /** The authorizer followed now, or null before `provideAuthorizer`. */
+  current(): Authorizer | null;
+  stop(): void;
+}
+
+/** What changed: an authorizer event's type, `provided` (another authorizer) or `expired`. */
+export type FollowChange = AuthorizerEvent['type'] | 'provided' | 'expired';
+
+/** Calls `onChange` after every event of the authorizer, a new authorizer, or a session expiry. */
+export function followAuthorizer(onChange: (change: FollowChange) => void): Follower {
+  let bound: Authorizer | null = null;
+  let unsubscribe: (() => void) | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  function watchExpiry(): void {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    const session = bound ? bound.session() : null;
+    const expiresAt = session ? session.expiresAt : undefined;
+    if (typeof expiresAt !== 'number' || expiresAt <= Date.now()) return;
+    timer = setTimeout(() => changed('expired'), Math.min(expiresAt - Date.now() + 20, MAX_TIMER_MS));
+  }
+
+  function changed(change: FollowChange): void {
+    watchExpiry();
+    onChange(change);
+  }
+
+  function bind(): void {
+    const next = providedAuthorizer();
+    if (next === bound) return;
+    if (unsubscribe) unsubscribe();
+    bound = next;
+    unsubscribe = next ? next.subscribe((event) => changed(event.type)) : null;
+    watchExpiry();
+  }
+
+  bind();
+  const stopProvide = onProvide(() => {
+    bind();
+    onChange('provided');
+  });
+
+  return {
+    current: () => bound,
+    stop() {
+      stopProvide();
+      if (unsubscribe) unsubscribe();
+      unsubscribe = null;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** Render data: only what changed goes through `setData` (each call crosses to the render layer). */
+
+type Data = Record<string, unknown>;
+
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The keys of `next` whose values differ from `data`, or null when none do. */
+export function changes(data: Data, next: Data): Data | null {
+  let out: Data | null = null;
+  for (const key of Object.keys(next)) {
+    if (same(data[key], next[key])) continue;
+    if (!out) out = {};
+    out[key] = next[key];
+  }
+  return out;
+}
+
+/** The root's class for the text direction: Arabic and Kurdish read right to left. */
+export function directionClass(direction: 'ltr' | 'rtl'): string {
+  return direction === 'rtl' ? 'mak-rtl' : 'mak-ltr';
+}

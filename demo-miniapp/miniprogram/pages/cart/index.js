@@ -1,0 +1,71 @@
+/**
+ * Cart: the contact step (`USER_CONTACTINFO`, its own wallet request) and order updates
+ * (`NOTIFICATION_INBOX`), each an <auth-gate> whose fallback is a <consent-button>.
+ */
+import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
+import { cartItems, clearCart, removeFromCart } from '../../lib/cart';
+import { state, subscribe } from '../../lib/store';
+import { directionOf, formatPrice, t, texts } from '../../lib/texts';
+
+const TEXTS = {
+  title: 'cart.title',
+  empty: 'cart.empty',
+  total: 'cart.total',
+  remove: 'cart.remove',
+  place: 'cart.place',
+  contactStep: 'contact.step',
+  contactTitle: 'contact.title',
+  contactText: 'contact.text',
+  contactButton: 'contact.button',
+  contactRationale: 'contact.rationale',
+  contactDone: 'contact.done',
+  updatesStep: 'updates.step',
+  updatesTitle: 'updates.title',
+  updatesText: 'updates.text',
+  updatesButton: 'updates.button',
+  updatesRationale: 'updates.rationale',
+  updatesSheetTitle: 'updates.sheetTitle',
+  updatesDone: 'updates.done',
+};
+
+Page(
+  withAuthorization({
+    data: { lang: 'en', dir: 'ltr', texts: {}, lines: [], totalText: '' },
+
+    onLoad() {
+      this.stop = subscribe(() => this.render());
+      this.render();
+    },
+
+    onShow() {
+      this.render();
+    },
+
+    onUnload() {
+      this.stop();
+    },
+
+    render() {
+      const lang = state.lang;
+      const items = cartItems();
+      this.setData({
+        lang,
+        dir: directionOf(lang),
+        texts: texts(lang, TEXTS),
+        lines: items.map((line) => ({ id: line.id, qty: line.qty, name: t(lang, `product.${line.id}`), priceText: formatPrice(lang, line.price * line.qty) })),
+        totalText: formatPrice(lang, items.reduce((sum, line) => sum + line.price * line.qty, 0)),
+      });
+    },
+
+    onRemove(event) {
+      removeFromCart(event.currentTarget.dataset.id);
+      this.render();
+    },
+
+    onPlaceOrder() {
+      clearCart();
+      this.render();
+      my.showToast({ content: t(state.lang, 'cart.placed'), type: 'success' });
+    },
+  }),
+);

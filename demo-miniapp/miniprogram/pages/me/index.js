@@ -1,0 +1,142 @@
+/**
+ * Me: name and photo behind a <consent-button> in an <auth-gate> (deny once, then tap again), the
+ * profile read from the backend (`GET /api/me`, with the backend's own session id, never a
+ * wallet token), the consent record, the language switch and sign-out.
+ */
+import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
+import { config } from '../../config';
+import { request } from '../../lib/request';
+import { state, subscribe, update } from '../../lib/store';
+import { directionOf, t, texts } from '../../lib/texts';
+
+const PERMISSIONS = [
+  { key: 'perm.account', scopes: ['auth_base'] },
+  { key: 'perm.profile', scopes: ['USER_NAME', 'USER_AVATAR'] },
+  { key: 'perm.contact', scopes: ['USER_CONTACTINFO'] },
+  { key: 'perm.updates', scopes: ['NOTIFICATION_INBOX'] },
+];
+
+const TEXTS = {
+  profileTitle: 'me.profileTitle',
+  profileText: 'me.profileText',
+  profileButton: 'me.profileButton',
+  profileRationale: 'me.profileRationale',
+  customer: 'me.customer',
+  permissions: 'me.permissions',
+  language: 'me.language',
+  signOut: 'me.signOut',
+};
+
+function sessionIdOf(session) {
+  return session && session.data && typeof session.data.sessionId === 'string' ? session.data.sessionId : null;
+}
+
+function permissionState(authorizer, scopes) {
+  const session = authorizer.session();
+  if (scopes[0] === 'auth_base') return session ? 'granted' : 'unknown';
+  const states = scopes.map((s) => authorizer.consentState(s));
+  if (states.indexOf('denied') >= 0) return 'denied';
+  return states.every((s) => s === 'granted') ? 'granted' : 'unknown';
+}
+
+/** An avatar the backend gives as a path of its own origin becomes an absolute URL. */
+function avatarUrl(value) {
+  if (typeof value !== 'string') return '';
+  if (value.indexOf('https://') === 0) return value;
+  return value.charAt(0) === '/' && value.charAt(1) !== '/' ? config.backendUrl + value : '';
+}
+
+Page(
+  withAuthorization({
+    data: {
+      lang: 'en',
+      dir: 'ltr',
+      texts: {},
+      profile: { name: '', initials: '', avatar: '', customerId: '', status: '' },
+      permissions: [],
+    },
+
+    onLoad() {
+      this.me = { for: null, state: 'idle', body: null };
+      const authorizer = getApp().authorizer;
+      this.stops = [subscribe(() => this.render()), authorizer.subscribe(() => this.render())];
+      this.render();
+    },
+
+    onShow() {
+      this.render();
+    },
+
+    onUnload() {
+      this.stops.forEach((stop) => stop());
+    },
+
+    render() {
+      const lang = state.lang;
+      const authorizer = getApp().authorizer;
+      const session = authorizer.session();
+      if (session && session.scopes.indexOf('USER_NAME') >= 0) this.loadProfile(sessionIdOf(session));
+      this.setData({
+        lang,
+        dir: directionOf(lang),
+        texts: texts(lang, TEXTS),
+        profile: this.profileView(lang, session),
+        permissions: PERMISSIONS.map((p) => {
+          const s = permissionState(authorizer, p.scopes);
+          return { key: p.key, label: t(lang, p.key), state: s, stateText: t(lang, `perm.${s}`) };
+        }),
+      });
+    },
+
+    profileView(lang, session) {
+      const body = this.me.body || {};
+      const profile = body.profile || {};
+      const customerId = body.customerId || (session && session.data && session.data.customerId) || '';
+      const own = typeof profile.name === 'string' ? profile.name.trim() : '';
+      const name = own || (customerId ? `···${customerId.slice(-4)}` : '');
+      const initials = own ? own.split(/\s+/).slice(0, 2).map((word) => word.charAt(0).toUpperCase()).join('') : '';
+      const status = this.me.state === 'loading' ? t(lang, 'me.loading') : this.me.state === 'failed' ? t(lang, 'me.loadFailed') : '';
+      return { name, initials, avatar: avatarUrl(profile.avatar), customerId, status };
+    },
+
+    /** `GET /api/me` once per backend session: the profile the wallet shared with the backend. */
+    loadProfile(sessionId) {
+      if (!sessionId || this.me.for === sessionId) return;
+      this.me = { for: sessionId, state: 'loading', body: null };
+      request(`${config.backendUrl}/api/me`, { headers: { Authorization: `Bearer ${sessionId}` } }).then(
+        (res) => {
+          if (this.me.for !== sessionId) return;
+          this.me = res.status === 200 && res.data && typeof res.data === 'object' ? { for: sessionId, state: 'ready', body: res.data } : { for: sessionId, state: 'failed', body: null };
+          this.render();
+        },
+        () => {
+          if (this.me.for !== sessionId) return;
+          this.me = { for: sessionId, state: 'failed', body: null };
+          this.render();
+        },
+      );
+    },
+
+    onProfileAllowed() {
+      this.render();
+    },
+
+    onSwitchLang() {
+      update({ lang: state.lang === 'ar' ? 'en' : 'ar' });
+    },
+
+    onSignOut() {
+      const app = getApp();
+      const sessionId = sessionIdOf(app.authorizer.session());
+      // The backend forgets its session too (best effort: the kit's record is what the pages use).
+      if (sessionId) request(`${config.backendUrl}/api/auth/logout`, { method: 'POST', headers: { Authorization: `Bearer ${sessionId}` } }).catch(() => undefined);
+      // Demo only: the stand-in wallet forgets what was allowed, so the walk-through starts over.
+      if (app.wallet) app.wallet.forget();
+      this.me = { for: null, state: 'idle', body: null };
+      return Promise.resolve(app.authorizer.signOut()).then(() => {
+        update({ signin: { state: 'signed-out', code: '' } });
+        my.showToast({ content: t(state.lang, 'me.signedOut'), type: 'none' });
+      });
+    },
+  }),
+);

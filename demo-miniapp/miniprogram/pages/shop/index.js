@@ -1,0 +1,75 @@
+/**
+ * Shop, the first screen: browsing asks nothing. The silent sign-in of app.js shows here. "Add"
+ * is a tap (withAuthorization marks the user engaged), and the order-updates request it starts
+ * goes through this page's <consent-prompt>.
+ */
+import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
+import { addToCart, cartItems, PRODUCTS } from '../../lib/cart';
+import { askForOrderUpdates } from '../../lib/order-updates';
+import { state, subscribe } from '../../lib/store';
+import { directionOf, formatPrice, t, texts } from '../../lib/texts';
+
+function signinView(lang, signin, session) {
+  const id = session && session.data && typeof session.data.customerId === 'string' ? session.data.customerId : '';
+  if (signin.state === 'signed-in') return { state: 'signed-in', title: t(lang, 'status.signedIn'), detail: t(lang, 'status.explain') + (id ? ` ···${id.slice(-4)}` : ''), retry: false };
+  if (signin.state === 'failed') return { state: 'failed', title: t(lang, 'status.failed'), detail: signin.code ? `(${signin.code})` : '', retry: true };
+  if (signin.state === 'signed-out') return { state: 'signed-out', title: t(lang, 'status.signedOut'), detail: '', retry: true };
+  return { state: 'pending', title: t(lang, 'status.signingIn'), detail: '', retry: false };
+}
+
+Page(
+  withAuthorization({
+    data: {
+      lang: 'en',
+      dir: 'ltr',
+      texts: {},
+      signin: { state: 'pending', title: '', detail: '', retry: false },
+      products: [],
+      cartCount: 0,
+      cartText: '',
+    },
+
+    onLoad() {
+      const authorizer = getApp().authorizer;
+      this.stops = [subscribe(() => this.render()), authorizer.subscribe(() => this.render())];
+      this.render();
+    },
+
+    onShow() {
+      this.render();
+    },
+
+    onUnload() {
+      this.stops.forEach((stop) => stop());
+    },
+
+    render() {
+      const lang = state.lang;
+      const count = cartItems().reduce((sum, line) => sum + line.qty, 0);
+      this.setData({
+        lang,
+        dir: directionOf(lang),
+        texts: texts(lang, { title: 'shop.title', subtitle: 'shop.subtitle', add: 'shop.add', retry: 'status.retry', updatesRationale: 'updates.rationale', updatesTitle: 'updates.sheetTitle' }),
+        signin: signinView(lang, state.signin, getApp().authorizer.session()),
+        products: PRODUCTS.map((p) => {
+          const name = t(lang, `product.${p.id}`);
+          return { id: p.id, tone: p.tone, name, initial: name.charAt(0), priceText: formatPrice(lang, p.price), addLabel: `${t(lang, 'shop.add')} ${name}` };
+        }),
+        cartCount: count,
+        cartText: t(lang, 'shop.inCart', { n: count }),
+      });
+    },
+
+    onAdd(event) {
+      const id = event.currentTarget.dataset.id;
+      addToCart(id);
+      my.showToast({ content: t(state.lang, 'shop.added', { name: t(state.lang, `product.${id}`) }), type: 'none' });
+      this.render();
+      askForOrderUpdates(getApp().authorizer);
+    },
+
+    onRetry() {
+      getApp().signIn();
+    },
+  }),
+);

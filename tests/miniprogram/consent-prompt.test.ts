@@ -1,0 +1,165 @@
+/**
+ * <consent-prompt> in a DSL page: while mounted, a consent prompt that comes due without a tap is
+ * shown as a sheet; "Continue" (through the `onTap` the AXML names) opens the wallet inside that
+ * tap, "Not now" and the backdrop dismiss it, and it closes when the request goes away.
+ */
+import { button, byClass, classesOf, elements, textOf } from './harness';
+import { callback, setup } from './helpers';
+
+/** A request for order updates made by code, not by a tap, after the user engaged. */
+function deferredRequest(authorizer: Record<string, any>, scopes = 'NOTIFICATION_INBOX') {
+  authorizer.markEngaged();
+  const outcome: { value?: unknown; error?: any } = {};
+  authorizer.authorize(scopes).then(
+    (value: unknown) => (outcome.value = value),
+    (error: unknown) => (outcome.error = error),
+  );
+  return outcome;
+}
+
+test('a deferred prompt shows the sheet, and “Continue” opens the wallet inside that tap', async () => {
+  const { mp, sim, authorizer } = setup();
+  const onOpen = callback();
+  const onClose = callback();
+  const sheet = await mp.mount('consent-prompt', { onOpen, onClose });
+  expect(elements(sheet.view)).toHaveLength(0);
+
+  const outcome = deferredRequest(authorizer);
+  await mp.settle();
+  expect(sheet.data.open).toBe(true);
+  expect(textOf(sheet.view)).toBe(
+    'Get updates in your wallet inbox? Allow notifications so this miniapp can send you updates in your wallet inbox. Your wallet will ask you to confirm. Continue Not now',
+  );
+  expect(elements(sheet.view).find((e) => e.attrs.role === 'dialog')?.attrs['aria-modal']).toBe('true');
+  expect(onOpen.payloads).toEqual([{ scopes: ['NOTIFICATION_INBOX'] }]);
+  expect(sim.calls).toHaveLength(0);
+
+  expect(mp.tap(button(sheet.view, 'Continue'))).toEqual(['onContinue']);
+  expect(sim.calls.map((c) => [...c.scopes])).toEqual([['NOTIFICATION_INBOX']]);
+  await mp.settle();
+  expect(elements(sheet.view)).toHaveLength(0);
+  expect(outcome.value).toMatchObject({ scopes: ['NOTIFICATION_INBOX'] });
+  expect(onClose.payloads).toEqual([{ scopes: ['NOTIFICATION_INBOX'], reason: 'continue' }]);
+});
+
+test('“Not now” closes the sheet without asking the wallet and leaves the consent record as it was', async () => {
+  const { mp, sim, authorizer } = setup();
+  const onClose = callback();
+  const sheet = await mp.mount('consent-prompt', { onClose });
+  const outcome = deferredRequest(authorizer);
+  await mp.settle();
+  mp.tap(button(sheet.view, 'Not now'));
+  await mp.settle();
+  expect(elements(sheet.view)).toHaveLength(0);
+  expect(sim.calls).toHaveLength(0);
+  expect(outcome.error).toMatchObject({ code: 'USER_CANCELLED' });
+  expect(authorizer.consentState('NOTIFICATION_INBOX')).toBe('unknown');
+  expect(onClose.payloads).toEqual([{ scopes: ['NOTIFICATION_INBOX'], reason: 'dismiss' }]);
+});
+
+test('a tap on the backdrop is “Not now” too', async () => {
+  const { mp, sim, authorizer } = setup();
+  const sheet = await mp.mount('consent-prompt');
+  const outcome = deferredRequest(authorizer);
+  await mp.settle();
+  expect(mp.tap(byClass(sheet.view, 'mak-prompt-backdrop')[0]!)).toEqual(['onDismiss']);
+  await mp.settle();
+  expect(outcome.error).toMatchObject({ code: 'USER_CANCELLED' });
+  expect(sim.calls).toHaveLength(0);
+});
+
+test('before the user engaged nothing is shown; engagement brings the sheet, never the wallet', async () => {
+  const { mp, sim, authorizer } = setup();
+  const sheet = await mp.mount('consent-prompt');
+  void authorizer.authorize('NOTIFICATION_INBOX').catch(() => undefined);
+  await mp.settle();
+  expect(sheet.data.open).toBe(false);
+  authorizer.markEngaged();
+  await mp.settle();
+  expect(sheet.data.open).toBe(true);
+  expect(sim.calls).toHaveLength(0);
+});
+
+test('the sheet closes when the request goes away (sign-out)', async () => {
+  const { mp, authorizer } = setup();
+  const onClose = callback();
+  const sheet = await mp.mount('consent-prompt', { onClose });
+  const outcome = deferredRequest(authorizer);
+  await mp.settle();
+  await authorizer.signOut();
+  await mp.settle();
+  expect(sheet.data.open).toBe(false);
+  expect(outcome.error).toMatchObject({ code: 'ABORTED' });
+  expect(onClose.payloads).toEqual([{ scopes: ['NOTIFICATION_INBOX'], reason: 'cancel' }]);
+});
+
+test('it shows the rationale a consent button on the page wrote for the same scopes', async () => {
+  const { mp, authorizer } = setup();
+  const page = await mp.openTestPage(
+    `<consent-button scopes="NOTIFICATION_INBOX" rationale="We tell you when your order ships.">Turn on order updates</consent-button>
+     <consent-prompt />`,
+    {},
+    { 'consent-button': 'consent-button', 'consent-prompt': 'consent-prompt' },
+  );
+  deferredRequest(authorizer);
+  await mp.settle();
+  expect(textOf(byClass(mp.tree(page), 'mak-sheet-rationale'))).toBe('We tell you when your order ships.');
+});
+
+test('its own props: heading, rationale, labels, locale (Arabic: right to left), className', async () => {
+  const { mp, authorizer } = setup();
+  const sheet = await mp.mount('consent-prompt', { heading: 'ابقَ على اطلاع', rationale: 'نخبرك عند شحن طلبك.', continueLabel: 'نعم', locale: 'ar', className: 'shop-sheet' });
+  deferredRequest(authorizer);
+  await mp.settle();
+  expect(textOf(sheet.view)).toBe('ابقَ على اطلاع نخبرك عند شحن طلبك. ستطلب منك محفظتك التأكيد. نعم ليس الآن');
+  expect(classesOf(elements(sheet.view)[0]!)).toEqual(expect.arrayContaining(['mak-prompt', 'mak-rtl', 'shop-sheet']));
+});
+
+test('taken off the page, it answers “Not now” for what it held and stops presenting', async () => {
+  const { mp, sim, authorizer } = setup();
+  const page = await mp.openTestPage('<consent-prompt a:if="{{show}}" />', { data: { show: true } }, { 'consent-prompt': 'consent-prompt' });
+  const first = deferredRequest(authorizer);
+  await mp.settle();
+  mp.runtime.setData(page, { show: false });
+  await mp.settle();
+  expect(first.error).toMatchObject({ code: 'USER_CANCELLED' });
+  // No sheet any more: the authorizer has no presenter, and the core asks the wallet itself.
+  deferredRequest(authorizer);
+  await mp.settle();
+  expect(sim.calls).toHaveLength(1);
+});
+
+test('a second deferred prompt waits for the first to close', async () => {
+  const { mp, authorizer } = setup();
+  const sheet = await mp.mount('consent-prompt');
+  deferredRequest(authorizer, 'NOTIFICATION_INBOX');
+  const second = deferredRequest(authorizer, 'USER_CONTACTINFO');
+  await mp.settle();
+  expect(textOf(sheet.view)).toContain('updates in your wallet inbox');
+  mp.tap(button(sheet.view, 'Continue'));
+  await mp.settle();
+  expect(textOf(sheet.view)).toContain('Your phone number and email');
+  mp.tap(button(sheet.view, 'Continue'));
+  await mp.settle();
+  expect(second.value).toMatchObject({ scopes: expect.arrayContaining(['USER_CONTACTINFO']) });
+});
+
+test('with sheets on several pages, the page on top presents; a top page without one gets “Not now”', async () => {
+  const { mp, sim, authorizer } = setup();
+  const using = { 'consent-prompt': 'consent-prompt' } as const;
+  const below = await mp.openTestPage('<consent-prompt heading="Below" />', {}, using);
+  const top = await mp.openTestPage('<consent-prompt heading="On top" />', {}, using);
+  deferredRequest(authorizer);
+  await mp.settle();
+  expect(textOf(mp.tree(top))).toContain('On top');
+  expect(textOf(mp.tree(below))).toBe('');
+  mp.tap(button(mp.tree(top), 'Not now'));
+  await mp.settle();
+
+  await mp.openTestPage('<view>No sheet here</view>');
+  const outcome = deferredRequest(authorizer);
+  await mp.settle();
+  expect(outcome.error).toMatchObject({ code: 'USER_CANCELLED' });
+  expect(textOf(mp.tree(below)) + textOf(mp.tree(top))).toBe('');
+  expect(sim.calls).toHaveLength(0);
+});

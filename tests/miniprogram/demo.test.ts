@@ -1,0 +1,192 @@
+/**
+ * The DSL demo (demo-miniapp/miniprogram/) as its user meets it, through the harness: its app.js
+ * and pages run with the kit's shipped files, against the real demo servers (merchant backend and
+ * simulated wallet OpenAPI) over `my.request`, with the demo's stand-in wallet answering through
+ * a scripted `my.confirm`. Taps go through the handlers the pages' and components' AXML name.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadServerModule, removeDir, tempDir } from '../demo-server/helpers';
+import { button, byClass, classesOf, elements, MiniProgram, textOf } from './harness';
+import { readAxml } from './harness/axml';
+import { demoMy, type DemoMy } from './demo-my';
+import { checkAxml } from './static-checks';
+
+const PROJECT = resolve(__dirname, '../../demo-miniapp/miniprogram');
+const APP = JSON.parse(readFileSync(join(PROJECT, 'app.json'), 'utf8')) as { pages: string[] };
+const [SHOP, CART, ME] = APP.pages as [string, string, string];
+
+let servers: { url: string; close(): Promise<void> };
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = tempDir('dsl-demo-');
+  const runner = await loadServerModule('start-servers.mjs');
+  servers = await runner.startServers({ dataDir, env: {}, logger: null });
+}, 30_000);
+
+const launched: MiniProgram[] = [];
+afterEach(() => {
+  for (const mp of launched.splice(0)) mp.close();
+});
+
+afterAll(async () => {
+  await servers?.close();
+  removeDir(dataDir);
+});
+
+interface Demo {
+  mp: MiniProgram;
+  wallet: DemoMy;
+  /** Waits until no request is in flight and the pages have rendered. */
+  idle(): Promise<void>;
+}
+
+async function launch(storage?: Map<string, string>): Promise<Demo> {
+  const wallet = demoMy(storage);
+  const mp = new MiniProgram({ my: wallet.my, project: { root: PROJECT, pages: APP.pages }, modules: { config: join(PROJECT, 'config.js') } });
+  launched.push(mp);
+  mp.modules.config.config.backendUrl = servers.url.replace(/\/$/, '');
+  const idle = async () => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      await mp.settle();
+      if (wallet.inflight === 0) {
+        await mp.settle();
+        if (wallet.inflight === 0) return;
+      }
+      if (Date.now() > deadline) throw new Error('the demo is still waiting for the network');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  mp.launch();
+  await mp.switchTab(SHOP);
+  await idle();
+  return { mp, wallet, idle };
+}
+
+test('the first screen signs in silently at launch and asks nothing', async () => {
+  const { mp, wallet } = await launch();
+  expect(textOf(byClass(mp.tree(), 'signin'))).toMatch(/^Signed in silently No prompt: .* ···\d{4}$/);
+  expect(wallet.minted).toEqual([['auth_base']]);
+  expect(wallet.confirms).toHaveLength(0);
+  expect(wallet.requests.map((u) => u.replace(servers.url.replace(/\/$/, ''), ''))).toEqual(['/sim/codes', '/api/auth/session']);
+  expect(textOf(mp.tree())).toContain('Barhi dates 12,000 IQD Add');
+});
+
+test('adding to the cart brings the order-updates sheet; “Continue” opens the wallet’s page inside that tap', async () => {
+  const { mp, wallet, idle } = await launch();
+  wallet.setUser('manual');
+  mp.tap(elements(mp.tree(), 'button').find((b) => b.attrs['data-id'] === 'dates')!);
+  await idle();
+  expect(wallet.toasts).toEqual(['Barhi dates added to your cart']);
+  expect(textOf(byClass(mp.tree(), 'mak-sheet'))).toBe(
+    'Get order updates? We send a message to your wallet inbox when your order ships and when it arrives. Nothing else. Your wallet will ask you to confirm. Continue Not now',
+  );
+  expect(wallet.confirms).toHaveLength(0);
+
+  mp.tap(button(mp.tree(), 'Continue'));
+  expect(wallet.confirms.map((c) => c.content)).toEqual(['messages in your wallet inbox']);
+  wallet.confirms[0]?.answer(true);
+  await idle();
+  expect(wallet.toasts).toContain('Order updates are on.');
+  await mp.switchTab(CART);
+  expect(textOf(mp.tree())).toContain('Barhi dates × 1 12,000 IQD');
+  expect(textOf(mp.tree())).toContain('Order updates go to your wallet inbox.');
+});
+
+test('“Not now” changes nothing; the next addition asks again', async () => {
+  const { mp, wallet, idle } = await launch();
+  const add = () => mp.tap(elements(mp.tree(), 'button').find((b) => b.attrs['data-id'] === 'tea')!);
+  add();
+  await idle();
+  mp.tap(button(mp.tree(), 'Not now'));
+  await idle();
+  expect(wallet.toasts).toContain('No problem. You can turn on order updates in your cart.');
+  expect(byClass(mp.tree(), 'mak-sheet')).toHaveLength(0);
+  add();
+  await idle();
+  expect(byClass(mp.tree(), 'mak-sheet')).toHaveLength(1);
+  expect(wallet.confirms).toHaveLength(0);
+});
+
+test('Me: name and photo behind a tap; deny once, tap again, allow: the profile comes from the backend', async () => {
+  const { mp, wallet, idle } = await launch();
+  await mp.switchTab(ME);
+  wallet.setUser('deny');
+  mp.tap(button(mp.tree(), 'Show my name and photo'));
+  expect(wallet.confirms.map((c) => c.content)).toEqual(['your name, your profile picture']);
+  await idle();
+  expect(textOf(mp.tree())).toContain('Not allowed yet. Tap to allow access. We show your name and photo on your orders');
+  expect(textOf(byClass(mp.tree(), 'permission'))).toContain('Name and photo Not allowed');
+
+  wallet.setUser('allow');
+  mp.tap(button(mp.tree(), 'Show my name and photo'));
+  await idle();
+  const profile = textOf(byClass(mp.tree(), 'profile'));
+  expect(profile).toMatch(/^\S.* Customer ID \d{20}$/);
+  expect(profile.startsWith('···')).toBe(false);
+  expect(wallet.requests.some((u) => u.endsWith('/api/me'))).toBe(true);
+  expect(textOf(byClass(mp.tree(), 'permission'))).toContain('Name and photo Allowed');
+});
+
+test('Cart: the contact details are their own wallet request, never with the profile', async () => {
+  const { mp, wallet, idle } = await launch();
+  await mp.switchTab(CART);
+  mp.tap(button(mp.tree(), 'Use my wallet contact details'));
+  expect(wallet.confirms.map((c) => c.content)).toEqual(['your phone number and email']);
+  await idle();
+  expect(textOf(mp.tree())).toContain('Your wallet shared your contact details for this delivery.');
+  expect(wallet.minted.slice(1)).toEqual([['USER_CONTACTINFO']]);
+});
+
+test('العربية: every page and the kit’s components switch to Arabic, right to left', async () => {
+  const { mp, idle } = await launch();
+  await mp.switchTab(ME);
+  mp.tap(button(mp.tree(), 'العربية'));
+  await idle();
+  expect(textOf(mp.tree())).toContain('اعرض اسمي وصورتي');
+  expect(classesOf(elements(mp.tree(), 'view')[0]!)).toContain('rtl');
+  await mp.switchTab(SHOP);
+  expect(textOf(mp.tree())).toContain('مختارات اليوم');
+  await mp.switchTab(CART);
+  const contact = elements(mp.tree()).find((e) => classesOf(e).includes('mak-consent'));
+  expect(classesOf(contact!)).toContain('mak-rtl');
+});
+
+test('sign-out forgets the session; a relaunch over the same storage restores it without asking the wallet', async () => {
+  const storage = new Map<string, string>();
+  const first = await launch(storage);
+  await first.mp.switchTab(ME);
+  first.mp.tap(button(first.mp.tree(), 'Show my name and photo'));
+  await first.idle();
+
+  const again = await launch(storage);
+  expect(again.wallet.minted).toEqual([]);
+  expect(textOf(byClass(again.mp.tree(), 'signin'))).toMatch(/^Signed in silently/);
+  await again.mp.switchTab(ME);
+  await again.idle();
+  expect(byClass(again.mp.tree(), 'profile')).toHaveLength(1);
+
+  again.mp.tap(button(again.mp.tree(), 'Sign out'));
+  await again.idle();
+  expect(textOf(again.mp.tree())).toContain('Show my name and photo');
+  await again.mp.switchTab(SHOP);
+  expect(textOf(byClass(again.mp.tree(), 'signin'))).toBe('Signed out Try again');
+  expect(again.wallet.requests.some((u) => u.endsWith('/api/auth/logout'))).toBe(true);
+});
+
+test('every page’s AXML names only its own methods, data fields, loop variables and listed components', async () => {
+  const { mp } = await launch();
+  for (const route of APP.pages) {
+    const { options } = mp.runtime.pageDefinitions.get(route)!;
+    const json = JSON.parse(readFileSync(join(PROJECT, `${route}.json`), 'utf8'));
+    const problems = checkAxml(readAxml(join(PROJECT, `${route}.axml`)), {
+      names: Object.keys(options.data ?? {}),
+      methods: Object.keys(options).filter((k) => typeof options[k] === 'function'),
+      components: Object.keys(json.usingComponents ?? {}),
+    });
+    expect([route, problems]).toEqual([route, []]);
+  }
+  expect(mp.logs).toEqual([]);
+});

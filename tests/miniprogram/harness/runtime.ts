@@ -1,0 +1,245 @@
+/**
+ * A small DSL runtime for the shipped files: `App()`, `Page()` and `Component()` shims with the
+ * component2 lifecycle (onInit → deriveDataFromProps → didMount; setData and new props →
+ * deriveDataFromProps → didUpdate; didUnmount), `setData` with path keys, props with their
+ * defaults and the parent's handlers as `onXxx` props, a page stack for `getCurrentPages()`, and
+ * a render of every live page's AXML in which custom components mount where they appear.
+ */
+import { readFileSync } from 'node:fs';
+import type { TemplateNode } from './axml';
+import { readAxml } from './axml';
+import { applyPatch, initialData, shallowEqual } from './data';
+import { renderNodes, type VComponent, type VNode, type VParent } from './render';
+
+type Options = Record<string, any>;
+type Api = Record<string, any>;
+
+export interface Instance {
+  uid: number;
+  kind: 'page' | 'component';
+  /** The definition's file, without extension. */
+  path: string;
+  options: Options;
+  template: TemplateNode[];
+  /** Tags of `usingComponents` → definition paths. */
+  using: Record<string, string>;
+  /** What the code sees as `this`. */
+  api: Api;
+  tree: VNode[];
+  key: string;
+  mounted: boolean;
+  unmounted: boolean;
+  updating: boolean;
+  page: Instance | null;
+  handlers: Map<string, (...args: unknown[]) => unknown>;
+}
+
+export type ComponentResolver = (fromPath: string, spec: string) => string;
+
+const LIFECYCLE = new Set(['onInit', 'deriveDataFromProps', 'didMount', 'didUpdate', 'didUnmount', 'props', 'data', 'methods', 'mixins']);
+
+export class MiniRuntime {
+  readonly components = new Map<string, Options>();
+  readonly pageDefinitions = new Map<string, { path: string; options: Options }>();
+  appOptions: Options | null = null;
+  app: Api | null = null;
+  /** `getCurrentPages()`: the stack of the tab or navigation shown now. */
+  readonly stack: Instance[] = [];
+  /** Pages loaded and not unloaded (tab pages stay alive after a switch). */
+  readonly alive: Instance[] = [];
+  /** Every `setData` payload, serialised: what crossed to the render layer. */
+  readonly setDataLog: string[] = [];
+  readonly live = new Map<string, Instance>();
+  dirty = false;
+  private uid = 1;
+  private depth = 0;
+
+  constructor(readonly resolve: ComponentResolver) {}
+
+  call(inst: Instance, name: string, ...args: unknown[]): unknown {
+    const fn = inst.options[name];
+    return typeof fn === 'function' ? fn.apply(inst.api, args) : undefined;
+  }
+
+  private usingOf(path: string): Record<string, string> {
+    let json: { usingComponents?: Record<string, string> } = {};
+    try {
+      json = JSON.parse(readFileSync(`${path}.json`, 'utf8'));
+    } catch {
+      json = {};
+    }
+    const out: Record<string, string> = {};
+    for (const [tag, spec] of Object.entries(json.usingComponents ?? {})) out[tag] = this.resolve(path, spec);
+    return out;
+  }
+
+  private newInstance(kind: Instance['kind'], path: string, options: Options, key: string, page: Instance | null, own?: Pick<Instance, 'template' | 'using'>): Instance {
+    return {
+      uid: this.uid++,
+      kind,
+      path,
+      options,
+      template: own ? own.template : readAxml(`${path}.axml`),
+      using: own ? own.using : this.usingOf(path),
+      api: {},
+      tree: [],
+      key,
+      mounted: false,
+      unmounted: false,
+      updating: false,
+      page,
+      handlers: new Map(),
+    };
+  }
+
+  setData(inst: Instance, patch: Record<string, unknown>, callback?: () => void): void {
+    if (typeof patch !== 'object' || patch === null) throw new TypeError('setData needs an object');
+    const prevData = inst.api.data;
+    inst.api.data = applyPatch(prevData, patch);
+    this.setDataLog.push(JSON.stringify(patch));
+    this.dirty = true;
+    if (inst.kind === 'component' && inst.mounted && !inst.updating && !inst.unmounted) this.update(inst, inst.api.props, prevData);
+    if (callback) callback.call(inst.api);
+  }
+
+  /** An update: deriveDataFromProps (its setData merges into this update), then didUpdate. */
+  update(inst: Instance, nextProps: Options, prevData: Options): void {
+    if (++this.depth > 50) throw new Error(`update loop in ${inst.path}`);
+    try {
+      inst.updating = true;
+      try {
+        this.call(inst, 'deriveDataFromProps', nextProps);
+      } finally {
+        inst.updating = false;
+      }
+      const prevProps = inst.api.props;
+      inst.api.props = nextProps;
+      this.dirty = true;
+      this.call(inst, 'didUpdate', prevProps, prevData);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private componentApi(inst: Instance, props: Options): Api {
+    const { options } = inst;
+    if (options.mixins) throw new Error('mixins are not supported by the harness');
+    const api: Api = {
+      is: inst.path,
+      $id: inst.uid,
+      $page: inst.page ? inst.page.api : undefined,
+      props: { ...(options.props ?? {}), ...props },
+      data: initialData(options.data),
+      setData: (patch: Record<string, unknown>, cb?: () => void) => this.setData(inst, patch, cb),
+    };
+    for (const [name, fn] of Object.entries(options.methods ?? {})) api[name] = fn;
+    return api;
+  }
+
+  mount(desc: VComponent, page: Instance): Instance {
+    const path = (desc.owner as Instance).using[desc.tag] as string;
+    const options = this.components.get(path);
+    if (!options) throw new Error(`No Component() registered for ${path}`);
+    const inst = this.newInstance('component', path, options, desc.key, page);
+    inst.api = this.componentApi(inst, desc.props);
+    this.live.set(desc.key, inst);
+    this.call(inst, 'onInit');
+    inst.updating = true;
+    try {
+      this.call(inst, 'deriveDataFromProps', inst.api.props);
+    } finally {
+      inst.updating = false;
+    }
+    return inst;
+  }
+
+  /** The owner's method behind an `onXxx="name"` prop, the same function on every render. */
+  handlerOf(inst: Instance, name: string): (...args: unknown[]) => unknown {
+    let handler = inst.handlers.get(name);
+    if (!handler) {
+      handler = (...args: unknown[]) => {
+        const fn = inst.api[name];
+        if (typeof fn !== 'function') throw new Error(`${inst.path}: no method "${name}"`);
+        return fn.apply(inst.api, args);
+      };
+      inst.handlers.set(name, handler);
+    }
+    return handler;
+  }
+
+  renderInstance(inst: Instance, slots: VNode[] | null): VNode[] {
+    const scope = inst.kind === 'component' ? { ...inst.api.props, ...inst.api.data } : { ...inst.api.data };
+    return renderNodes(inst.template, scope, {
+      owner: inst,
+      ownerKey: inst.kind === 'page' ? `page${inst.uid}` : inst.key,
+      slots: inst.kind === 'component' ? (slots ?? []) : null,
+      isComponent: (tag) => Object.prototype.hasOwnProperty.call(inst.using, tag),
+      handler: (name) => this.handlerOf(inst, name),
+    });
+  }
+
+  /** Sets parent links, mounts or updates the components that appear, renders them in turn. */
+  expand(nodes: VNode[], parent: VParent | null, page: Instance, seen: Set<string>): void {
+    for (const node of nodes) {
+      node.parent = parent;
+      if (node.type === 'element') this.expand(node.children, node, page, seen);
+      if (node.type !== 'component') continue;
+      seen.add(node.key);
+      let inst = this.live.get(node.key);
+      if (!inst) inst = this.mount(node, page);
+      else {
+        const next = { ...(inst.options.props ?? {}), ...node.props };
+        if (!shallowEqual(inst.api.props, next)) this.update(inst, next, inst.api.data);
+      }
+      node.instance = inst;
+      node.children = this.renderInstance(inst, node.slotNodes);
+      this.expand(node.children, node, page, seen);
+      if (!inst.mounted) {
+        inst.mounted = true;
+        this.call(inst, 'didMount');
+      }
+    }
+  }
+
+  /** Renders every live page; components no longer rendered anywhere are unmounted. */
+  renderAll(): void {
+    this.dirty = false;
+    const seen = new Set<string>();
+    for (const page of this.alive) {
+      page.tree = this.renderInstance(page, null);
+      this.expand(page.tree, null, page, seen);
+    }
+    for (const [key, inst] of [...this.live]) {
+      if (seen.has(key)) continue;
+      this.live.delete(key);
+      inst.unmounted = true;
+      this.call(inst, 'didUnmount');
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Pages
+
+  createPage(route: string, options: Options, path: string, own?: Pick<Instance, 'template' | 'using'>): Instance {
+    const inst = this.newInstance('page', path, options, route, null, own);
+    const api: Api = { route, data: initialData(options.data) };
+    for (const [key, value] of Object.entries(options)) if (key !== 'data' && !LIFECYCLE.has(key)) api[key] = value;
+    api.setData = (patch: Record<string, unknown>, cb?: () => void) => this.setData(inst, patch, cb);
+    inst.api = api;
+    inst.page = inst;
+    return inst;
+  }
+
+  /** The `this` of page code calls its lifecycle through the page's own (maybe wrapped) methods. */
+  callPage(page: Instance, name: string, ...args: unknown[]): unknown {
+    const fn = page.api[name];
+    return typeof fn === 'function' ? fn.apply(page.api, args) : undefined;
+  }
+
+  globals(): Record<string, unknown> {
+    return {
+      getCurrentPages: () => this.stack.map((p) => p.api),
+      getApp: () => this.app,
+    };
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Static checks of shipped mini program files. JavaScript: parses as ES2015 (`sourceType:
+ * 'module'`) and names none of the globals a DSL engine forbids, nor `eval`/`Function`. AXML:
+ * handlers are methods, bindings read props, data or loop variables, tags are built in or listed
+ * in `usingComponents`, `a:elif`/`a:else` follow an `a:if`.
+ */
+import { parse, type Node } from 'acorn';
+import { elementsOf, type TemplateElement, type TemplateNode } from './harness/axml';
+import { bindingsOf, freeIdentifiers } from './harness/expr';
+
+export const FORBIDDEN_GLOBALS = ['globalThis', 'global', 'window', 'self', 'document'];
+const FORBIDDEN = new Set([...FORBIDDEN_GLOBALS, 'eval', 'Function']);
+
+interface AnyNode extends Node {
+  [key: string]: unknown;
+}
+
+export interface JsReport {
+  /** Forbidden names, as `name@offset`. */
+  forbidden: string[];
+  /** Module specifiers of `import` and `export … from`. */
+  imports: string[];
+}
+
+/** @throws SyntaxError when the code is not ES2015 */
+export function checkJs(code: string): JsReport {
+  const ast = parse(code, { ecmaVersion: 2015, sourceType: 'module' }) as unknown as AnyNode;
+  const forbidden: string[] = [];
+  const imports: string[] = [];
+  const walk = (node: AnyNode, parent: AnyNode | null, key: string | null): void => {
+    if (node.type === 'Identifier' && FORBIDDEN.has(node.name as string)) {
+      const isProperty = parent?.type === 'MemberExpression' && key === 'property' && !parent.computed;
+      const isKey = (parent?.type === 'Property' || parent?.type === 'MethodDefinition') && key === 'key' && !parent.computed;
+      if (!isProperty && !isKey) forbidden.push(`${node.name as string}@${node.start}`);
+    }
+    if ((node.type === 'ImportDeclaration' || node.type === 'ExportNamedDeclaration' || node.type === 'ExportAllDeclaration') && node.source) {
+      imports.push((node.source as AnyNode).value as string);
+    }
+    for (const [k, value] of Object.entries(node)) {
+      if (Array.isArray(value)) for (const child of value) if (child && typeof child.type === 'string') walk(child, node, k);
+      if (value && typeof (value as AnyNode).type === 'string') walk(value as AnyNode, node, k);
+    }
+  };
+  walk(ast, null, null);
+  return { forbidden, imports };
+}
+
+export const BUILT_IN_TAGS = new Set(
+  (
+    'view text button image icon scroll-view swiper swiper-item block slot navigator form input textarea label ' +
+    'checkbox checkbox-group radio radio-group switch slider picker picker-view picker-view-column progress ' +
+    'rich-text movable-area movable-view canvas map video web-view cover-view cover-image page-meta navigation-bar'
+  ).split(' '),
+);
+
+export interface AxmlContext {
+  /** Names a `{{ }}` may read: props and data fields (pages: data). */
+  names: string[];
+  methods: string[];
+  /** `usingComponents` tags. */
+  components: string[];
+}
+
+const HANDLER = /^(on|catch)[A-Z]/;
+const LITERAL_ATTRS = new Set(['a:key', 'key', 'a:for-item', 'a:for-index']);
+
+function checkElement(el: TemplateElement, ctx: AxmlContext, scope: Set<string>, problems: string[]): Set<string> {
+  const where = `<${el.tag}>`;
+  if (!BUILT_IN_TAGS.has(el.tag) && !ctx.components.includes(el.tag)) problems.push(`${where} is neither built in nor in usingComponents`);
+  // `a:for` reads the outer scope; everything else on the element sees the loop variables.
+  const inner = new Set(scope);
+  if (el.attrs['a:for'] !== undefined) {
+    inner.add(el.attrs['a:for-item'] || 'item');
+    inner.add(el.attrs['a:for-index'] || 'index');
+  }
+  for (const [name, value] of Object.entries(el.attrs)) {
+    if (HANDLER.test(name) && !ctx.methods.includes(value)) problems.push(`${where} ${name}="${value}" names no method`);
+    if (LITERAL_ATTRS.has(name)) continue;
+    for (const source of bindingsOf(value)) {
+      const visible = name === 'a:for' ? scope : inner;
+      for (const id of freeIdentifiers(source)) if (!visible.has(id)) problems.push(`${where} ${name}: {{${source}}} reads "${id}", not a prop, data field or loop variable`);
+    }
+  }
+  return inner;
+}
+
+function checkChain(nodes: TemplateNode[], problems: string[]): void {
+  let previous: TemplateElement | null = null;
+  for (const node of nodes) {
+    if (node.type !== 'element') continue;
+    const conditional = node.attrs['a:elif'] !== undefined || node.attrs['a:else'] !== undefined;
+    const chained = previous !== null && (previous.attrs['a:if'] !== undefined || previous.attrs['a:elif'] !== undefined);
+    if (conditional && !chained) problems.push(`<${node.tag}> has a:elif/a:else without an a:if before it`);
+    previous = node;
+  }
+}
+
+/** Every problem of a template (empty when it is sound). */
+export function checkAxml(tree: TemplateNode[], ctx: AxmlContext): string[] {
+  const problems: string[] = [];
+  const walk = (nodes: TemplateNode[], scope: Set<string>) => {
+    checkChain(nodes, problems);
+    for (const node of nodes) {
+      if (node.type === 'text') {
+        for (const source of bindingsOf(node.text)) for (const id of freeIdentifiers(source)) if (!scope.has(id)) problems.push(`text {{${source}}} reads "${id}", not a prop, data field or loop variable`);
+        continue;
+      }
+      walk(node.children, checkElement(node, ctx, scope, problems));
+    }
+  };
+  walk(tree, new Set(ctx.names));
+  return problems;
+}
+
+/** Elements of a template with a tap handler (`onTap` or `catchTap`). */
+export function tapHandlers(tree: TemplateNode[]): Array<{ element: TemplateElement; method: string }> {
+  return elementsOf(tree)
+    .filter((el) => el.attrs.onTap !== undefined || el.attrs.catchTap !== undefined)
+    .map((element) => ({ element, method: (element.attrs.catchTap ?? element.attrs.onTap) as string }));
+}
