@@ -3,8 +3,9 @@
 // and every component import one shared chunk, so `provideAuthorizer` in app.js reaches the
 // components. `utils/globals.ts` is swapped for `utils/globals.mini.ts`: nothing shipped here
 // names globalThis, global, window, self or document.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
@@ -51,6 +52,9 @@ function miniTemplates() {
   };
 }
 
+/** Readable output without comments (tslib's helpers bring a licence comment that names globals). */
+const noComments = () => terser({ compress: false, mangle: false, ecma: 2015, module: true, format: { comments: false, beautify: true, indent_level: 2 } });
+
 const tsMini = () =>
   typescript({
     tsconfig: './tsconfig.json',
@@ -70,14 +74,13 @@ const tsMini = () =>
   });
 
 export function miniprogramBuild() {
-  if (!existsSync(ENTRY)) return [];
   const input = { index: ENTRY };
   for (const name of MINIPROGRAM_COMPONENTS) input[`${name}/index`] = `components/${name}/miniprogram/index.ts`;
   const entryIds = new Set(Object.values(input).map((file) => resolve(file)));
   return [
     {
       input,
-      plugins: [miniGlobals(), tsMini(), miniTemplates()],
+      plugins: [miniGlobals(), tsMini(), miniTemplates(), noComments()],
       output: {
         dir: 'dist/miniprogram',
         format: 'es',
@@ -90,7 +93,7 @@ export function miniprogramBuild() {
     // For Node and bundlers that want CommonJS (e.g. a DSL app's own unit tests).
     {
       input: ENTRY,
-      plugins: [miniGlobals(), tsMini()],
+      plugins: [miniGlobals(), tsMini(), noComments()],
       output: { file: 'dist/miniprogram.cjs', format: 'cjs', exports: 'named' },
     },
     { input: ENTRY, plugins: [dts({ tsconfig: './tsconfig.json' })], output: { file: 'dist/miniprogram.d.ts', format: 'es' } },

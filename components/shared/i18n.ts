@@ -69,7 +69,7 @@ const en: ConsentMessages = {
     base: 'Your wallet account is used to sign you in.',
     profile: 'Your name and profile picture are used to set up your account in this miniapp.',
     contact: 'Your phone number and email are used to contact you about this service.',
-    identity: 'Your identity details (document and name) are used to verify your account.',
+    identity: 'Your identity details (ID type and number, name) are used to verify your account.',
     notification: 'Allow notifications so this miniapp can send you updates in your wallet inbox.',
     payment: 'Payment access lets you pay in this miniapp with your wallet.',
     other: 'This miniapp needs your permission to continue.',

@@ -75,7 +75,7 @@ test('without a rationale of its own, the denied state explains with the text of
   const kyc = await claro.mp.mount('consent-button', { scopes: 'User_Customer_KYC_Info' });
   claro.mp.tap(button(kyc.view, 'Allow access'));
   await claro.mp.settle();
-  expect(textOf(byClass(kyc.view, 'mak-consent-rationale'))).toBe('Your identity details (document and name) are used to verify your account.');
+  expect(textOf(byClass(kyc.view, 'mak-consent-rationale'))).toBe('Your identity details (ID type and number, name) are used to verify your account.');
 });
 
 test.each([

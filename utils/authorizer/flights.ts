@@ -60,11 +60,13 @@ export function createFlights(run: (flight: Flight, gesture: boolean) => Promise
       return flight;
     },
     launch(flight, gesture) {
-      flight.promise = run(flight, gesture).finally(() => {
+      const end = () => {
         all.delete(flight);
         flight.controller.abort();
         onEnd(flight);
-      });
+      };
+      // `then(end, end)` rather than `finally`: DSL engines may predate ES2018 built-ins.
+      flight.promise = run(flight, gesture).then(end, (error) => (end(), Promise.reject(error)));
       // Errors reach callers through waitFor; never leave an unhandled rejection behind.
       flight.promise.catch(() => undefined);
     },
@@ -81,6 +83,6 @@ export function createFlights(run: (flight: Flight, gesture: boolean) => Promise
       for (const f of all) f.controller.abort();
     },
     status: () => STATUS_RANK[Math.max(0, ...[...all].map((f) => STATUS_RANK.indexOf(f.status)))] as AuthorizerStatus,
-    pendingScopes: () => [...new Set([...all].flatMap((f) => f.scopes))],
+    pendingScopes: () => [...new Set(([] as string[]).concat(...[...all].map((f) => f.scopes)))],
   };
 }

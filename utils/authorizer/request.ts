@@ -43,7 +43,7 @@ export function createRequest({ state, flights, sensor, isSilent, dismissals, em
     const joined = overlapping.filter((f) => f.status !== 'waiting' || (!gesture && prompts));
     const absorbed = gesture ? overlapping.filter((f) => f.status === 'waiting') : [];
     const rest = needed.filter((s) => !joined.some((f) => f.scopes.includes(s)));
-    const scopes = [...new Set([...rest, ...absorbed.flatMap((f) => f.scopes)])];
+    const scopes = [...new Set(rest.concat(...absorbed.map((f) => f.scopes)))];
     if (scopes.length === 0) return joined;
     const mine = flights.create(scopes, state.epoch);
     // The absorbed flights are aborted before this one starts: their sheets close and free the
