@@ -10,7 +10,6 @@ import { join, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 
 const root = resolve(__dirname, '../..');
-const entries = ['miniapp-auth-kit', 'miniapp-auth-kit/testing', ...(existsSync(join(root, 'dist/components.js')) ? ['miniapp-auth-kit/components'] : [])];
 let project: string;
 
 function run(cmd: string, args: string[], cwd: string): string {
@@ -58,13 +57,18 @@ const flow = `
     badIsAuthError: bad instanceof kit.core.AuthError,
     badCode: bad.code,
     silent: kit.core.SCOPES.auth_base.silent,
-    hasComponents: typeof (kit.components && kit.components.defineConsentElements),
+    hasComponents: typeof kit.components.defineConsentElements,
+    // The locale modules add their tables to the components' own (one module instance).
+    languages: Object.keys(kit.components.CONSENT_MESSAGES).sort(),
+    arabicContinue: kit.components.CONSENT_MESSAGES.ar.continue,
   };
 `;
 
 test('ESM: every entry imports and the core runs a flow against the simulator', () => {
   const script = `
-    const kit = { core: await import('miniapp-auth-kit'), testing: await import('miniapp-auth-kit/testing') ${entries.includes('miniapp-auth-kit/components') ? ", components: await import('miniapp-auth-kit/components')" : ''} };
+    const kit = { core: await import('miniapp-auth-kit'), testing: await import('miniapp-auth-kit/testing'), components: await import('miniapp-auth-kit/components') };
+    await import('miniapp-auth-kit/components/locales/ar');
+    await import('miniapp-auth-kit/components/locales/ku');
     let out; ${flow}
     console.log(JSON.stringify(out));`;
   writeFileSync(join(project, 'esm.mjs'), script);
@@ -75,11 +79,16 @@ test('ESM: every entry imports and the core runs a flow against the simulator', 
   expect(out.badIsAuthError).toBe(true);
   expect(out.badCode).toBe('INVALID_SCOPE');
   expect(out.silent).toBe(true);
+  expect(out.hasComponents).toBe('function');
+  expect(out.languages).toEqual(['ar', 'en', 'ku']);
+  expect(out.arabicContinue).toBe('متابعة');
 });
 
 test('CommonJS: every entry requires and the core runs a flow against the simulator', () => {
   const script = `
-    const kit = { core: require('miniapp-auth-kit'), testing: require('miniapp-auth-kit/testing') ${entries.includes('miniapp-auth-kit/components') ? ", components: require('miniapp-auth-kit/components')" : ''} };
+    const kit = { core: require('miniapp-auth-kit'), testing: require('miniapp-auth-kit/testing'), components: require('miniapp-auth-kit/components') };
+    require('miniapp-auth-kit/components/locales/ar');
+    require('miniapp-auth-kit/components/locales/ku');
     (async () => { let out; ${flow} console.log(JSON.stringify(out)); })();`;
   writeFileSync(join(project, 'cjs.cjs'), script);
   const out = JSON.parse(run('node', ['cjs.cjs'], project));
@@ -87,12 +96,15 @@ test('CommonJS: every entry requires and the core runs a flow against the simula
   expect(out.session.scopes).toEqual(['auth_base']);
   expect(out.submitted).toBe(1);
   expect(out.badIsAuthError).toBe(true);
+  expect(out.languages).toEqual(['ar', 'en', 'ku']);
 });
 
 test('the type declarations type-check a consumer in ESM and CommonJS resolution', () => {
   const consumer = `
     import { createAuthorizer, requestAuthCode, AuthError, type Session, type AuthErrorCode } from 'miniapp-auth-kit';
     import { createWalletSimulator } from 'miniapp-auth-kit/testing';
+    import { ar } from 'miniapp-auth-kit/components/locales/ar';
+    const continueInArabic: string = ar.continue;
     const sim = createWalletSimulator();
     const a = createAuthorizer({ host: sim.my, submit: async () => ({ ok: true }) });
     const p: Promise<Session> = a.authorize(['USER_NAME'], { gesture: true });
@@ -100,10 +112,10 @@ test('the type declarations type-check a consumer in ESM and CommonJS resolution
     void requestAuthCode('auth_base', { host: sim.my, timeoutMs: 1000 }).then((r) => r.authCode.toUpperCase());
     // @ts-expect-error gesture is a boolean
     a.authorize('auth_base', { gesture: 'yes' });
-    export { p, code };
+    export { p, code, continueInArabic };
   `;
   writeFileSync(join(project, 'consumer.mts'), consumer);
-  writeFileSync(join(project, 'consumer.cts'), consumer.replace(/export \{ p, code \};/, 'export = { p, code };'));
+  writeFileSync(join(project, 'consumer.cts'), consumer.replace(/export \{ p, code, continueInArabic \};/, 'export = { p, code, continueInArabic };'));
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   for (const file of ['consumer.mts', 'consumer.cts']) {
     const args = [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', file];
@@ -179,8 +191,11 @@ test('the IIFE sets globalThis.MiniappAuthKit in a page without a bundler', asyn
   const sandbox: Record<string, unknown> = { setTimeout, clearTimeout, AbortController, Promise, console };
   sandbox.globalThis = sandbox;
   runInNewContext(code, sandbox);
-  const kit = sandbox.MiniappAuthKit as typeof import('../../utils');
+  const kit = sandbox.MiniappAuthKit as typeof import('../../utils') & typeof import('../../components');
   expect(typeof kit.createAuthorizer).toBe('function');
+  expect(typeof kit.defineConsentElements).toBe('function');
+  // The IIFE carries all three languages.
+  expect(Object.keys(kit.CONSENT_MESSAGES).sort()).toEqual(['ar', 'en', 'ku']);
   expect(typeof kit.requestAuthCode).toBe('function');
   const error = await kit.requestAuthCode('auth_base', { bridgeWaitMs: 1 }).catch((e: unknown) => e);
   expect((error as { code: string }).code).toBe('NOT_IN_MINIAPP');
