@@ -6,6 +6,7 @@
  * trapped, and given back (jsdom and older WebViews have no `<dialog>.showModal`).
  */
 import type { Authorizer, PendingConsent } from '../../utils';
+import { onAbort } from '../../utils/abort';
 import { deepActiveElement, h, setAttr, setText, svgIcon } from '../shared/dom';
 import { fire, type ConsentPromptCloseDetail } from '../shared/events';
 import { KitElement } from '../shared/kit-element';
@@ -131,12 +132,11 @@ export class ConsentPromptElement extends KitElement {
   private show(pending: PendingConsent): void {
     const doc = this.ownerDocument;
     this.current = pending;
-    const onAbort = () => this.close(pending, 'cancel');
-    pending.signal.addEventListener('abort', onAbort, { once: true });
     doc.addEventListener('keydown', this.onKeyDown, true);
     doc.addEventListener('focusin', this.onFocusIn, true);
+    let stopAbort = () => undefined as void;
     this.stopWatching = () => {
-      pending.signal.removeEventListener('abort', onAbort);
+      stopAbort();
       doc.removeEventListener('keydown', this.onKeyDown, true);
       doc.removeEventListener('focusin', this.onFocusIn, true);
     };
@@ -144,6 +144,8 @@ export class ConsentPromptElement extends KitElement {
     this.render();
     this.continueButton.focus();
     fire(this, 'consent-prompt-open', { scopes: [...pending.scopes] });
+    // Last: a request that is gone already closes the sheet it just opened, listeners and all.
+    stopAbort = onAbort(pending.signal, () => this.close(pending, 'cancel'));
   }
 
   /** Hides the sheet, gives focus back, then shows the next prompt waiting, if any. */

@@ -3,9 +3,9 @@
  * component mounted), its events, and the expiry of its session (no event marks an expiry).
  */
 import type { Authorizer, AuthorizerEvent } from '../../utils';
+import { MAX_TIMER_MS } from '../../utils/checks';
 import { onProvide, providedAuthorizer } from './provider';
 
-const MAX_TIMER_MS = 2147483647;
 
 export interface Follower {
   /** The authorizer followed now, or null before `provideAuthorizer`. */

@@ -4,6 +4,7 @@
  * locale and texts, and re-rendering when any of these change.
  */
 import type { Authorizer, AuthorizerEvent, AuthorizerSnapshot } from '../../utils';
+import { MAX_TIMER_MS } from '../../utils/checks';
 import { getConfig, onConfigChange } from './context';
 import { SafeHTMLElement, setAttr } from './dom';
 import { directionOf, messagesFor, readMessageOverrides, type ConsentMessages, type Locale, type LocalizedMessageOverrides } from './i18n';
@@ -13,7 +14,6 @@ import { isAuthorizerLike } from './authorizer-like';
 
 export { isAuthorizerLike };
 
-const MAX_TIMER_MS = 2_147_483_647;
 
 export abstract class KitElement extends SafeHTMLElement {
   protected readonly root: ShadowRoot;

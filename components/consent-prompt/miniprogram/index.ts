@@ -7,6 +7,7 @@
  * was. The sheet closes when the request no longer needs it (`pending.signal` aborts).
  */
 import type { PendingConsent } from '../../../utils';
+import { onAbort } from '../../../utils/abort';
 import { followAuthorizer, type Follower } from '../../miniprogram/follow';
 import { directionOf, messagesFor } from '../../miniprogram/locales';
 import { notify } from '../../miniprogram/notify';
@@ -100,11 +101,12 @@ function attach(prompt: PromptThis): void {
 
 function show(prompt: PromptThis, pending: PendingConsent): void {
   prompt.current = pending;
-  const onAbort = () => close(prompt, pending, 'cancel');
-  pending.signal.addEventListener('abort', onAbort, { once: true });
-  prompt.stopWatching = () => pending.signal.removeEventListener('abort', onAbort);
+  let stopAbort = () => undefined as void;
+  prompt.stopWatching = () => stopAbort();
   render(prompt);
   notify(prompt.props.onOpen, { scopes: pending.scopes.slice() });
+  // Last: a request that is gone already closes the sheet it just opened.
+  stopAbort = onAbort(pending.signal, () => close(prompt, pending, 'cancel'));
 }
 
 /** Shows a deferred prompt now, or after the one shown; a sheet no longer mounted says "Not now". */
