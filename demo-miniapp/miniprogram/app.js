@@ -28,10 +28,10 @@ App({
   },
 
   signIn() {
-    update({ signin: { state: 'pending', code: '' } });
+    update({ signin: { state: 'pending', code: '', retryable: false } });
     return this.authorizer.authorize('auth_base').then(
-      () => update({ signin: { state: 'signed-in', code: '' } }),
-      (error) => update({ signin: { state: 'failed', code: (error && error.code) || '' } }),
+      () => update({ signin: { state: 'signed-in', code: '', retryable: false } }),
+      (error) => update({ signin: { state: 'failed', code: (error && error.code) || '', retryable: !!(error && error.retryable) } }),
     );
   },
 });

@@ -67,7 +67,7 @@ async function launch(storage?: Map<string, string>): Promise<Demo> {
 
 test('the first screen signs in silently at launch and asks nothing', async () => {
   const { mp, wallet } = await launch();
-  expect(textOf(byClass(mp.tree(), 'signin'))).toMatch(/^Signed in silently No prompt: .* ···\d{4}$/);
+  expect(textOf(byClass(mp.tree(), 'signin'))).toMatch(/^Signed in silently Your wallet signed you in without asking: only your wallet account is used\. ···\d{4}$/);
   expect(wallet.minted).toEqual([['auth_base']]);
   expect(wallet.confirms).toHaveLength(0);
   expect(wallet.requests.map((u) => u.replace(servers.url.replace(/\/$/, ''), ''))).toEqual(['/sim/codes', '/api/auth/session']);
@@ -93,6 +93,33 @@ test('adding to the cart brings the order-updates sheet; “Continue” opens th
   await mp.switchTab(CART);
   expect(textOf(mp.tree())).toContain('Barhi dates × 1 12,000 IQD');
   expect(textOf(mp.tree())).toContain('Order updates go to your wallet inbox.');
+});
+
+/** A kit error code or scope name in text a shopper reads (`SERVICE_ERROR`, `USER_NAME`, `auth_base`). */
+const CODE = /\b[A-Z]+(?:_[A-Z]+)+\b|\bauth_(?:base|user)\b/;
+
+test('consumer text is plain language on every page, also after a failed sign-in', async () => {
+  const { mp } = await launch();
+  for (const page of [SHOP, CART, ME]) {
+    await mp.switchTab(page);
+    expect(textOf(mp.tree())).not.toMatch(CODE);
+  }
+  // The backend cannot be reached: the sign-in fails, and says so in words.
+  const storage = new Map<string, string>();
+  const wallet = demoMy(storage);
+  const offline = new MiniProgram({ my: wallet.my, project: { root: PROJECT, pages: APP.pages }, modules: { config: join(PROJECT, 'config.js') } });
+  launched.push(offline);
+  offline.modules.config.config.backendUrl = 'http://127.0.0.1:9';
+  offline.launch();
+  await offline.switchTab(SHOP);
+  const deadline = Date.now() + 15_000;
+  while (!textOf(byClass(offline.tree(), 'signin')).startsWith('Couldn’t sign in') && Date.now() < deadline) {
+    await offline.settle();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const signin = textOf(byClass(offline.tree(), 'signin'));
+  expect(signin).toMatch(/^Couldn’t sign in (Your wallet didn’t answer\. Try again in a moment\.|Signing in with your wallet isn’t available right now\.)/);
+  expect(signin).not.toMatch(CODE);
 });
 
 test('“Not now” changes nothing; the next addition asks again', async () => {

@@ -6,8 +6,8 @@ const listeners = new Set();
 
 export const state = {
   lang: 'en',
-  /** `pending`, `signed-in`, `failed` or `signed-out`; `code` is the AuthError code of a failure. */
-  signin: { state: 'pending', code: '' },
+  /** `pending`, `signed-in`, `failed` or `signed-out`; `code` and `retryable` of a failure's AuthError. */
+  signin: { state: 'pending', code: '', retryable: false },
 };
 
 export function update(patch) {

@@ -1,12 +1,17 @@
 /**
  * The mini program's own texts in English and Arabic (the kit's components bring theirs, chosen by
- * their `locale` prop). The same words as the H5 demo's pages.
+ * their `locale` prop). The same words as the H5 demo's pages (demo-miniapp/app/i18n.js): a mini
+ * program project cannot import files outside its folder, so they are kept here too. Consumer
+ * text only: no error or scope codes.
  */
 const en = {
   'status.signingIn': 'Signing in with your wallet…',
   'status.signedIn': 'Signed in silently',
-  'status.explain': 'No prompt: your wallet account (auth_base) is a silent scope, the only kind a first screen may use.',
+  'status.explain': 'Your wallet signed you in without asking: only your wallet account is used.',
   'status.failed': 'Couldn’t sign in',
+  'status.failedRetry': 'Your wallet didn’t answer. Try again in a moment.',
+  'status.failedUnavailable': 'Signing in with your wallet isn’t available right now.',
+  'status.failedNoWallet': 'Open Tigris Market from your wallet app to sign in.',
   'status.signedOut': 'Signed out',
   'status.retry': 'Try again',
   'shop.title': 'Today’s picks',
@@ -65,7 +70,10 @@ const en = {
 const ar = {
   'status.signingIn': 'جارٍ تسجيل الدخول بمحفظتك…',
   'status.signedIn': 'تم تسجيل الدخول بصمت',
-  'status.explain': 'دون أي نافذة: حسابك في المحفظة (auth_base) نطاق صامت، وهو الوحيد المسموح به في الشاشة الأولى.',
+  'status.explain': 'سجّلت محفظتك دخولك دون أن تسألك: يُستخدم حساب محفظتك فقط.',
+  'status.failedRetry': 'لم تستجب محفظتك. حاول مرة أخرى بعد قليل.',
+  'status.failedUnavailable': 'تسجيل الدخول بمحفظتك غير متاح الآن.',
+  'status.failedNoWallet': 'افتح سوق دجلة من تطبيق محفظتك لتسجيل الدخول.',
   'status.failed': 'تعذّر تسجيل الدخول',
   'status.signedOut': 'تم تسجيل الخروج',
   'status.retry': 'حاول مرة أخرى',

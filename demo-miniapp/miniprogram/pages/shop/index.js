@@ -9,10 +9,16 @@ import { askForOrderUpdates } from '../../lib/order-updates';
 import { state, subscribe } from '../../lib/store';
 import { directionOf, formatPrice, t, texts } from '../../lib/texts';
 
+/** A failed sign-in in plain words (the error's code is for developers, not for the page). */
+function failureText(signin) {
+  if (signin.code === 'NOT_IN_MINIAPP') return 'status.failedNoWallet';
+  return signin.retryable ? 'status.failedRetry' : 'status.failedUnavailable';
+}
+
 function signinView(lang, signin, session) {
   const id = session && session.data && typeof session.data.customerId === 'string' ? session.data.customerId : '';
   if (signin.state === 'signed-in') return { state: 'signed-in', title: t(lang, 'status.signedIn'), detail: t(lang, 'status.explain') + (id ? ` ···${id.slice(-4)}` : ''), retry: false };
-  if (signin.state === 'failed') return { state: 'failed', title: t(lang, 'status.failed'), detail: signin.code ? `(${signin.code})` : '', retry: true };
+  if (signin.state === 'failed') return { state: 'failed', title: t(lang, 'status.failed'), detail: t(lang, failureText(signin)), retry: true };
   if (signin.state === 'signed-out') return { state: 'signed-out', title: t(lang, 'status.signedOut'), detail: '', retry: true };
   return { state: 'pending', title: t(lang, 'status.signingIn'), detail: '', retry: false };
 }
