@@ -17,10 +17,9 @@
  * - another method than POST → `INVALID_API` (HTTP 405)
  * Business results are HTTP 200, like the real API; every response is signed with the wallet key.
  */
-import { createServer } from 'node:http';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { APPLY_TOKEN_PATH, INQUIRY_USER_INFO_PATH, formatSignatureHeader, parseIsoTime, requestTime, sign, signedContent, toPrivateKey, toPublicKey, verifySignatureHeader } from './signing.mjs';
-import { closeServer, delay, isLoopback, listenOn, parseJsonObject, pathOf, readBody, sendError, sendJson, sendRaw } from './http-util.mjs';
+import { APPLY_TOKEN_PATH, INQUIRY_USER_INFO_PATH, formatSignatureHeader, parseIsoTime, requestTime, signAsync, signedContent, toPrivateKey, toPublicKey, verifySignatureHeaderAsync } from './signing.mjs';
+import { closeServer, createApiServer, delay, hostGuard, isLoopback, listenOn, parseJsonObject, pathOf, readBody, sendError, sendJson, sendRaw } from './http-util.mjs';
 
 export const SIM_CODES_PATH = '/sim/codes';
 /** Prefix of the simulated users' avatars: `/sim/avatars/<n>.svg`. */
@@ -143,9 +142,9 @@ export function createWalletOpenApi(options) {
    * JSON object.
    * @param {import('node:http').IncomingMessage} req
    * @param {string} body
-   * @returns {{ failure: object } | { request: Record<string, unknown> }}
+   * @returns {Promise<{ failure: object } | { request: Record<string, unknown> }>}
    */
-  function checkRequest(req, body) {
+  async function checkRequest(req, body) {
     const cid = header(req, 'client-id');
     if (!cid) return { failure: failure('PARAM_ILLEGAL', 'Client-Id header is required') };
     if (cid !== clientId) return { failure: failure('INVALID_AUTH_CLIENT', 'unknown Client-Id') };
@@ -153,7 +152,7 @@ export function createWalletOpenApi(options) {
     const sentAt = parseIsoTime(time);
     if (sentAt === null) return { failure: failure('PARAM_ILLEGAL', 'Request-Time must be ISO 8601 with an offset') };
     if (Math.abs(now() - sentAt) > maxClockSkewMs) return { failure: failure('ACCESS_DENIED', 'Request-Time is outside the accepted window') };
-    const signatureOk = verifySignatureHeader({
+    const signatureOk = await verifySignatureHeaderAsync({
       method: req.method ?? 'POST', path: pathOf(req), clientId: cid, time, body,
       header: req.headers.signature, publicKey: merchantKey, keyVersion: merchantKeyVersion,
     });
@@ -170,8 +169,8 @@ export function createWalletOpenApi(options) {
    * @param {import('node:http').IncomingMessage} req
    * @param {string} body
    */
-  function applyToken(req, body) {
-    const checked = checkRequest(req, body);
+  async function applyToken(req, body) {
+    const checked = await checkRequest(req, body);
     if ('failure' in checked) return checked.failure;
     const { request } = checked;
     if (request.grantType === 'AUTHORIZATION_CODE') {
@@ -194,8 +193,8 @@ export function createWalletOpenApi(options) {
    * @param {import('node:http').IncomingMessage} req
    * @param {string} body
    */
-  function inquiryUserInfo(req, body) {
-    const checked = checkRequest(req, body);
+  async function inquiryUserInfo(req, body) {
+    const checked = await checkRequest(req, body);
     if ('failure' in checked) return checked.failure;
     const { accessToken } = checked.request;
     if (!nonEmptyString(accessToken)) return failure('PARAM_ILLEGAL', 'accessToken is required');
@@ -238,7 +237,7 @@ export function createWalletOpenApi(options) {
    * @param {'valid' | 'bad' | 'none'} signature
    * @param {string} path the API's path: the answer is signed over `POST <path>`
    */
-  function respond(res, cid, status, payload, signature = 'valid', path = APPLY_TOKEN_PATH) {
+  async function respond(res, cid, status, payload, signature = 'valid', path = APPLY_TOKEN_PATH) {
     const body = JSON.stringify(payload);
     const time = requestTime(now());
     /** @type {Record<string, string>} */
@@ -246,7 +245,7 @@ export function createWalletOpenApi(options) {
     if (signature !== 'none') {
       // A "bad" signature is a real RSA signature over other content: well-formed, just not this answer's.
       const content = signedContent({ method: 'POST', path, clientId: cid, time, body: signature === 'bad' ? `${body} ` : body });
-      headers.Signature = formatSignatureHeader(sign(content, walletKey));
+      headers.Signature = formatSignatureHeader(await signAsync(content, walletKey));
     }
     sendRaw(res, status, body, headers);
   }
@@ -261,7 +260,7 @@ export function createWalletOpenApi(options) {
   }
 
   /** The OpenAPIs by path: what each one runs once its body is read. */
-  /** @type {Record<string, { api: ApiName, run(req: import('node:http').IncomingMessage, body: string): object }>} */
+  /** @type {Record<string, { api: ApiName, run(req: import('node:http').IncomingMessage, body: string): Promise<object> }>} */
   const openApis = {
     [APPLY_TOKEN_PATH]: { api: 'applyToken', run: applyToken },
     [INQUIRY_USER_INFO_PATH]: { api: 'inquiryUserInfo', run: inquiryUserInfo },
@@ -293,7 +292,7 @@ export function createWalletOpenApi(options) {
       return respond(res, cid, 200, { result: { resultCode: hit.type, resultStatus: 'U', resultMessage: 'simulated fault' } }, 'valid', path);
     }
     const signature = hit?.type === 'BAD_SIGNATURE' ? 'bad' : hit?.type === 'NO_SIGNATURE' ? 'none' : 'valid';
-    respond(res, cid, 200, run(req, body), signature, path);
+    await respond(res, cid, 200, await run(req, body), signature, path);
   }
 
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
@@ -352,11 +351,13 @@ export function createWalletOpenApi(options) {
   return {
     handler,
     issueCode,
-    /** Start a standalone server (loopback by default; port 0 = a free port). */
-    async listen(port = 0, host = '127.0.0.1') {
-      server = createServer((req, res) => {
-        if (!handler(req, res)) sendError(res, 404, 'NOT_FOUND', 'no such route');
-      });
+    /**
+     * Starts a standalone server (loopback by default; port 0 = a free port), answering loopback Host
+     * names or `allowedHosts` (required when `host` is not loopback); others get 421.
+     * @param {number} [port] @param {string} [host] @param {{ allowedHosts?: string[] }} [options]
+     */
+    async listen(port = 0, host = '127.0.0.1', { allowedHosts } = {}) {
+      server = createApiServer(handler, hostGuard({ bindHost: host, ...(allowedHosts ? { allowedHosts } : {}) }));
       return listenOn(server, port, host);
     },
     close: () => closeServer(server),

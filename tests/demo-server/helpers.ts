@@ -12,13 +12,38 @@ const SERVER_DIR = path.resolve(__dirname, '../../demo-miniapp/server');
 // ts-jest compiles the tests to CommonJS, and Jest's own module system cannot load ES modules without
 // --experimental-vm-modules. Node's loader, reached through a function compiled in the main context,
 // can: the server modules run exactly as `node` runs them (and outside Jest's registry).
-const nativeImport = vm.runInThisContext('(specifier) => import(specifier)', {
+const importNatively = vm.runInThisContext('(specifier) => import(specifier)', {
   importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 }) as (specifier: string) => Promise<any>;
+
+/**
+ * Node calls that loader experimental, with a warning on stderr at its first use: known and harmless
+ * here, so that one warning is dropped (the test run stays quiet); every other warning goes through.
+ * Node emits it on the main context's `process` (Jest gives the tests a copy).
+ */
+const mainProcess = vm.runInThisContext('process') as NodeJS.Process;
+
+function nativeImport(specifier: string): Promise<any> {
+  const emitWarning = mainProcess.emitWarning;
+  mainProcess.emitWarning = function (warning: string | Error, ...rest: unknown[]) {
+    if (String(typeof warning === 'string' ? warning : warning.message).includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
+    return (emitWarning as (...args: unknown[]) => void).call(mainProcess, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return importNatively(specifier);
+  } finally {
+    mainProcess.emitWarning = emitWarning;
+  }
+}
 
 /** Loads `demo-miniapp/server/<name>`. */
 export function loadServerModule(name: string): Promise<any> {
   return nativeImport(pathToFileURL(path.join(SERVER_DIR, name)).href);
+}
+
+/** Loads an ES module of the repository by its path from the root, e.g. `bench/backend.mjs`. */
+export function loadRepoModule(fromRoot: string): Promise<any> {
+  return nativeImport(pathToFileURL(path.resolve(__dirname, '../..', fromRoot)).href);
 }
 
 export function tempDir(prefix = 'demo-server-'): string {
