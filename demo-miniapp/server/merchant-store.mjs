@@ -50,41 +50,7 @@ export class StoredTokenError extends Error {
  */
 export function openMerchantStore(dbPath, cipher) {
   const db = openDatabase(dbPath, cipher);
-  const q = {
-    findCode: db.prepare('SELECT state, session_id, idem_hash, owner, claimed_at, done_at FROM exchanged_codes WHERE code_hash = ?'),
-    claimCode: db.prepare("INSERT OR IGNORE INTO exchanged_codes (code_hash, state, claimed_at, idem_hash, owner) VALUES (?, 'pending', ?, ?, ?)"),
-    releaseCode: db.prepare("DELETE FROM exchanged_codes WHERE code_hash = ? AND state = 'pending' AND owner IS ?"),
-    claimOwners: db.prepare("SELECT DISTINCT owner FROM exchanged_codes WHERE state = 'pending'"),
-    releaseOwner: db.prepare("DELETE FROM exchanged_codes WHERE state = 'pending' AND owner IS ?"),
-    // Upsert: the done record lands even when the claim was cleared meanwhile (its owner taken for dead).
-    finishCode: db.prepare(
-      `INSERT INTO exchanged_codes (code_hash, state, session_id, key_id, claimed_at, done_at, idem_hash) VALUES (@codeHash, 'done', @session, @keyId, @t, @t, @idemHash)
-       ON CONFLICT (code_hash) DO UPDATE SET state = 'done', session_id = @session, key_id = @keyId, done_at = @t, idem_hash = @idemHash, owner = NULL`,
-    ),
-    findRefusal: db.prepare('SELECT result_code FROM refused_codes WHERE code_hash = ?'),
-    refuseCode: db.prepare('INSERT OR REPLACE INTO refused_codes (code_hash, result_code, refused_at) VALUES (?, ?, ?)'),
-    tokenByCustomer: db.prepare('SELECT id, ref, scopes FROM customer_tokens WHERE customer_id = ?'),
-    insertTokens: db.prepare(
-      `INSERT INTO customer_tokens (ref, customer_id, scopes, access_token, access_expires_at, refresh_token, refresh_expires_at, key_id, created_at, updated_at)
-       VALUES (@ref, @customerId, @scopes, @access, @accessExpiresAt, @refresh, @refreshExpiresAt, @keyId, @t, @t)`,
-    ),
-    updateTokens: db.prepare(
-      `UPDATE customer_tokens SET scopes = @scopes, access_token = @access, access_expires_at = @accessExpiresAt,
-         refresh_token = @refresh, refresh_expires_at = @refreshExpiresAt, key_id = @keyId, reauth_required = 0, updated_at = @t
-       WHERE id = @id`,
-    ),
-    tokenRow: db.prepare('SELECT ref, customer_id, scopes, access_token, refresh_token FROM customer_tokens WHERE id = ?'),
-    markReauth: db.prepare('UPDATE customer_tokens SET reauth_required = 1 WHERE id = ?'),
-    insertSession: db.prepare('INSERT INTO sessions (id_hash, token_id, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
-    findSession: db.prepare(
-      `SELECT s.token_id, s.scopes, s.expires_at, t.customer_id, t.access_expires_at, t.refresh_expires_at, t.reauth_required
-       FROM sessions s JOIN customer_tokens t ON t.id = s.token_id WHERE s.id_hash = ? AND s.expires_at > ?`,
-    ),
-    deleteSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
-    pruneSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
-    pruneCodes: db.prepare("DELETE FROM exchanged_codes WHERE state = 'done' AND done_at < ?"),
-    pruneRefusals: db.prepare('DELETE FROM refused_codes WHERE refused_at < ?'),
-  };
+  const q = prepareStatements(db);
 
   /** @param {{ ref: string, customer_id: string | null }} row @param {TokenGrant} grant */
   function encryptGrant(row, grant) {
@@ -220,5 +186,44 @@ export function openMerchantStore(dbPath, cipher) {
       q.pruneRefusals.run(t - codeRetentionMs);
     },
     close: () => db.close(),
+  };
+}
+
+/** The store's statements, prepared once. @param {import('better-sqlite3').Database} db */
+function prepareStatements(db) {
+  return {
+    findCode: db.prepare('SELECT state, session_id, idem_hash, owner, claimed_at, done_at FROM exchanged_codes WHERE code_hash = ?'),
+    claimCode: db.prepare("INSERT OR IGNORE INTO exchanged_codes (code_hash, state, claimed_at, idem_hash, owner) VALUES (?, 'pending', ?, ?, ?)"),
+    releaseCode: db.prepare("DELETE FROM exchanged_codes WHERE code_hash = ? AND state = 'pending' AND owner IS ?"),
+    claimOwners: db.prepare("SELECT DISTINCT owner FROM exchanged_codes WHERE state = 'pending'"),
+    releaseOwner: db.prepare("DELETE FROM exchanged_codes WHERE state = 'pending' AND owner IS ?"),
+    // Upsert: the done record lands even when the claim was cleared meanwhile (its owner taken for dead).
+    finishCode: db.prepare(
+      `INSERT INTO exchanged_codes (code_hash, state, session_id, key_id, claimed_at, done_at, idem_hash) VALUES (@codeHash, 'done', @session, @keyId, @t, @t, @idemHash)
+       ON CONFLICT (code_hash) DO UPDATE SET state = 'done', session_id = @session, key_id = @keyId, done_at = @t, idem_hash = @idemHash, owner = NULL`,
+    ),
+    findRefusal: db.prepare('SELECT result_code FROM refused_codes WHERE code_hash = ?'),
+    refuseCode: db.prepare('INSERT OR REPLACE INTO refused_codes (code_hash, result_code, refused_at) VALUES (?, ?, ?)'),
+    tokenByCustomer: db.prepare('SELECT id, ref, scopes FROM customer_tokens WHERE customer_id = ?'),
+    insertTokens: db.prepare(
+      `INSERT INTO customer_tokens (ref, customer_id, scopes, access_token, access_expires_at, refresh_token, refresh_expires_at, key_id, created_at, updated_at)
+       VALUES (@ref, @customerId, @scopes, @access, @accessExpiresAt, @refresh, @refreshExpiresAt, @keyId, @t, @t)`,
+    ),
+    updateTokens: db.prepare(
+      `UPDATE customer_tokens SET scopes = @scopes, access_token = @access, access_expires_at = @accessExpiresAt,
+         refresh_token = @refresh, refresh_expires_at = @refreshExpiresAt, key_id = @keyId, reauth_required = 0, updated_at = @t
+       WHERE id = @id`,
+    ),
+    tokenRow: db.prepare('SELECT ref, customer_id, scopes, access_token, refresh_token FROM customer_tokens WHERE id = ?'),
+    markReauth: db.prepare('UPDATE customer_tokens SET reauth_required = 1 WHERE id = ?'),
+    insertSession: db.prepare('INSERT INTO sessions (id_hash, token_id, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+    findSession: db.prepare(
+      `SELECT s.token_id, s.scopes, s.expires_at, t.customer_id, t.access_expires_at, t.refresh_expires_at, t.reauth_required
+       FROM sessions s JOIN customer_tokens t ON t.id = s.token_id WHERE s.id_hash = ? AND s.expires_at > ?`,
+    ),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
+    pruneSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+    pruneCodes: db.prepare("DELETE FROM exchanged_codes WHERE state = 'done' AND done_at < ?"),
+    pruneRefusals: db.prepare('DELETE FROM refused_codes WHERE refused_at < ?'),
   };
 }
