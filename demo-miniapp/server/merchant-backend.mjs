@@ -39,9 +39,9 @@ import { createProfileReader } from './profile.mjs';
 import { createErrorMapper } from './wallet-errors.mjs';
 import { makePrivateDir } from './private-files.mjs';
 import { createJsonRouter } from './json-routes.mjs';
+import { isScopeList } from './scope-names.mjs';
 import { HttpError, closeServer, createApiServer, hostGuard, listenOn, parseJsonObject, readBody, sendJson } from './http-util.mjs';
 
-const SCOPE_RE = /^[A-Za-z0-9_]{1,64}$/;
 /** Visible ASCII, no spaces: what a random value (UUID, base64url, hex) is written in. */
 const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
@@ -215,7 +215,7 @@ function exchangeRequest({ authCode, scopes = [] }) {
   if (typeof authCode !== 'string' || authCode.length === 0 || authCode.length > 512) {
     throw new HttpError(400, 'BAD_REQUEST', 'authCode must be a non-empty string');
   }
-  if (!Array.isArray(scopes) || scopes.length > 32 || !scopes.every((s) => typeof s === 'string' && SCOPE_RE.test(s))) {
+  if (!isScopeList(scopes)) {
     throw new HttpError(400, 'BAD_REQUEST', 'scopes must be an array of scope names');
   }
   return { authCode, scopes: [...new Set(/** @type {string[]} */ (scopes))] };

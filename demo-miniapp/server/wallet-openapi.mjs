@@ -21,6 +21,7 @@ import { randomInt } from 'node:crypto';
 import { createGrantBook, failure } from './wallet-grants.mjs';
 import { createWalletOperations, header } from './wallet-operations.mjs';
 import { SIM_AVATARS_PREFIX, serveAvatar } from './simulated-users.mjs';
+import { isScopeList } from './scope-names.mjs';
 import { APPLY_TOKEN_PATH, INQUIRY_USER_INFO_PATH, formatSignatureHeader, requestTime, signAsync, signedContent, toPrivateKey, toPublicKey } from './signing.mjs';
 import { closeServer, createApiServer, delay, hostGuard, isLoopback, listenOn, parseJsonObject, pathOf, readBody, sendError, sendJson, sendRaw } from './http-util.mjs';
 
@@ -30,7 +31,6 @@ export { SIM_AVATARS_PREFIX, avatarSvg, simulatedUser } from './simulated-users.
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const TEN_YEARS = 3652 * DAY;
-const SCOPE_RE = /^[A-Za-z0-9_]{1,64}$/;
 const CUSTOMER_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
@@ -230,15 +230,22 @@ async function handleSimCodes(req, res, issueCode) {
   } catch {
     return sendError(res, 400, 'PARAM_ILLEGAL', 'body must be a JSON object');
   }
-  const { scopes, customerId } = request;
-  if (!Array.isArray(scopes) || scopes.length === 0 || scopes.length > 32 || !scopes.every((s) => typeof s === 'string' && SCOPE_RE.test(s))) {
-    return sendError(res, 400, 'PARAM_ILLEGAL', 'scopes must be a non-empty array of scope names');
+  const codeRequest = simCodeRequest(request);
+  if (typeof codeRequest === 'string') return sendError(res, 400, 'PARAM_ILLEGAL', codeRequest);
+  sendJson(res, 200, { authCode: issueCode(codeRequest).authCode });
+}
+
+/**
+ * The body of a `/sim/codes` request, checked: `{ scopes, customerId? }`, or what is wrong with it.
+ * @param {Record<string, unknown>} body
+ * @returns {{ scopes: string[], customerId?: string } | string}
+ */
+export function simCodeRequest({ scopes, customerId }) {
+  if (!isScopeList(scopes) || scopes.length === 0) {
+    return 'scopes must be a non-empty array of scope names';
   }
-  if (customerId !== undefined && !(typeof customerId === 'string' && CUSTOMER_RE.test(customerId))) {
-    return sendError(res, 400, 'PARAM_ILLEGAL', 'customerId must be 1-64 letters, digits, _ or -');
-  }
-  const { authCode } = issueCode({ scopes, ...(customerId === undefined ? {} : { customerId }) });
-  sendJson(res, 200, { authCode });
+  if (customerId !== undefined && !(typeof customerId === 'string' && CUSTOMER_RE.test(customerId))) return 'customerId must be 1-64 letters, digits, _ or -';
+  return { scopes, ...(customerId === undefined ? {} : { customerId: /** @type {string} */ (customerId) }) };
 }
 
 function newCustomerId() {
