@@ -32,7 +32,8 @@ function bodyTypeAccepted(req, needsBody) {
  */
 export function createJsonRouter(routes, toHttpError) {
   return function handler(req, res) {
-    const route = Object.hasOwn(routes, pathOf(req)) ? routes[pathOf(req)] : undefined;
+    const path = pathOf(req);
+    const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
     if (!route) return false;
     if (req.method !== route.method) {
       req.resume();
