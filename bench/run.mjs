@@ -187,7 +187,7 @@ if (backend) {
   log(`| RSA-2048 sign + verify pairs per second (asynchronous, ${backend.concurrency} at a time) | ${fmt(backend.rsaPairsPerSecond)} /s |`);
   log(`| the merchant's own bound: one pair per exchange (signs the request, verifies the answer) | ${fmt(backend.bounds.merchant)} /s |`);
   log(`| the whole loop's bound: two pairs per exchange (the wallet verifies and signs too) | ${fmt(backend.bounds.loop)} /s |`);
-  log(`| full exchanges per second | ${fmt(backend.perSecond)} /s (${backend.done} done, ${backend.failed} failed) |`);
+  log(`| exchanges per second (load from another process) | ${fmt(backend.perSecond)} /s (${backend.done} done, ${backend.failed} failed) |`);
   log(`| ratio to the merchant's own bound | ${fmt(backend.perSecond / backend.bounds.merchant, 2)} |`);
   log(`| **ratio to the whole loop's bound** | **${fmt(backend.perSecond / backend.bounds.loop, 2)}** |`);
   log(`| CPU time per exchange: servers (of which RSA, two pairs) / load generator | ${ms(backend.cpuMsPerExchange.servers)} (${ms(2 * backend.rsaCpuMsPerPair)}) / ${ms(backend.cpuMsPerExchange.load)} |`);
