@@ -12,13 +12,12 @@
  */
 import { loadDemoConfig } from './server/keys.mjs';
 import { APPLY_TOKEN_PATH, formatSignatureHeader, requestTime, sign, signedContent } from './server/signing.mjs';
+import { simCodeRequest } from './server/wallet-openapi.mjs';
 
 /** Faults of the code handed to the page (the backend answers 410 / 409 / 400). */
 const CODE_FAULTS = ['EXPIRED_CODE', 'USED_CODE', 'INVALID_CODE'];
 /** Faults of the wallet OpenAPI's next applyToken answer (start-servers' simulator). */
 const OPENAPI_FAULTS = ['UNKNOWN_EXCEPTION', 'REQUEST_TRAFFIC_EXCEED_LIMIT', 'HTTP_500', 'BAD_SIGNATURE'];
-const SCOPE_RE = /^[A-Za-z0-9_]{1,64}$/;
-const CUSTOMER_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * @param {import('node:http').ServerResponse} res
@@ -99,10 +98,10 @@ export function createFaultSwitch({ servers, dataDir, env }) {
 
   /** A code for the page, spoiled as armed. */
   async function spoiledCode(/** @type {any} */ request, /** @type {string} */ fault) {
-    const { scopes, customerId } = request;
-    if (!Array.isArray(scopes) || scopes.length === 0 || scopes.length > 32 || !scopes.every((s) => typeof s === 'string' && SCOPE_RE.test(s))) return null;
-    if (customerId !== undefined && !(typeof customerId === 'string' && CUSTOMER_RE.test(customerId))) return null;
-    const who = customerId === undefined ? {} : { customerId };
+    const checked = simCodeRequest(request);
+    if (typeof checked === 'string') return null;
+    const { scopes } = checked;
+    const who = checked.customerId === undefined ? {} : { customerId: checked.customerId };
     if (fault === 'INVALID_CODE') return `0000000001${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url')}`;
     if (fault === 'EXPIRED_CODE') return wallet?.issueCode({ scopes, ...who, ttlMs: -1000 }).authCode ?? null;
     const issued = wallet?.issueCode({ scopes, ...who });

@@ -18,6 +18,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startServers, DEFAULT_DATA_DIR } from './server/start-servers.mjs';
+import { hostGuard } from './server/http-util.mjs';
 import { createFaultSwitch } from './dev-faults.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -55,8 +56,6 @@ const SECURITY_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
 };
-
-const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d{1,5})?$/i;
 
 /**
  * Resolves `urlPath` (already without the mount prefix) inside `root`, or null when it would leave it,
@@ -126,11 +125,12 @@ export async function startDemo({ port = DEFAULT_PORT, dataDir = DEFAULT_DATA_DI
   }
   const servers = await startServers({ dataDir, env, ...(quiet ? { logger: null } : {}) });
   const faults = createFaultSwitch({ servers, dataDir, env });
+  const hostAllowed = hostGuard({ bindHost: '127.0.0.1' });
 
   const server = createServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     // Loopback names only: a page elsewhere cannot reach this server through DNS rebinding.
-    if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
+    if (!hostAllowed(req)) {
       req.resume();
       return sendText(res, 421, 'This demo answers on 127.0.0.1 only.\n');
     }

@@ -1,4 +1,5 @@
 /** Small `node:http` helpers shared by the wallet simulator and the merchant backend. */
+import { createServer } from 'node:http';
 
 export class HttpError extends Error {
   /**
@@ -6,12 +7,14 @@ export class HttpError extends Error {
    * @param {string} code
    * @param {string} message
    * @param {boolean} [retryable] the same request may succeed later (default: 503)
+   * @param {Record<string, string>} [headers] sent with the error answer (e.g. Retry-After)
    */
-  constructor(status, code, message, retryable = status === 503) {
+  constructor(status, code, message, retryable = status === 503, headers = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.retryable = retryable;
+    this.headers = headers;
   }
 }
 
@@ -106,9 +109,54 @@ export function sendError(res, status, code, message, extra = {}, headers = {}) 
   sendJson(res, status, { error: { code, message, ...extra } }, headers);
 }
 
-/** @param {string | undefined} address */
+/** @param {string | undefined} address a socket's remote address */
 export function isLoopback(address) {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || (typeof address === 'string' && address.startsWith('127.'));
+}
+
+/**
+ * A loopback host name: `localhost`, `127.x.x.x`, `::1` (bare, as `listen` takes it, or `[::1]`, as
+ * URLs and Host headers write it).
+ * @param {string} hostname
+ */
+export function isLoopbackHostname(hostname) {
+  return /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(hostname);
+}
+
+/**
+ * Who a server answers (the `Host` header), against DNS rebinding: a page on another site that makes
+ * its own name resolve to 127.0.0.1 sends its own name as Host. A server bound to loopback answers
+ * loopback names; any other binding needs the names it serves (`allowedHosts`). Ports are ignored.
+ * @param {{ bindHost: string, allowedHosts?: readonly string[] }} options
+ * @returns {(req: import('node:http').IncomingMessage) => boolean}
+ */
+export function hostGuard({ bindHost, allowedHosts }) {
+  if (allowedHosts !== undefined && (!Array.isArray(allowedHosts) || !allowedHosts.every((h) => typeof h === 'string' && /^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/i.test(h)))) {
+    throw new TypeError('allowedHosts must be an array of host names (no ports).');
+  }
+  const loopback = isLoopbackHostname(bindHost);
+  if (!loopback && !allowedHosts?.length) throw new TypeError(`A server bound to ${bindHost} needs allowedHosts: the Host names it answers to.`);
+  const names = new Set((allowedHosts ?? []).map((h) => h.toLowerCase()));
+  return (req) => {
+    const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.exec(req.headers.host ?? '');
+    const name = match ? /** @type {string} */ (match[1]).toLowerCase() : null;
+    return name !== null && ((loopback && isLoopbackHostname(name)) || names.has(name));
+  };
+}
+
+/**
+ * A standalone API server: requests for another Host get 421, paths `handler` does not take get 404.
+ * @param {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean} handler
+ * @param {(req: import('node:http').IncomingMessage) => boolean} hostAllowed from `hostGuard`
+ */
+export function createApiServer(handler, hostAllowed) {
+  return createServer((req, res) => {
+    if (!hostAllowed(req)) {
+      req.resume();
+      return sendError(res, 421, 'MISDIRECTED_REQUEST', 'this server does not answer for that Host');
+    }
+    if (!handler(req, res)) sendError(res, 404, 'NOT_FOUND', 'no such route');
+  });
 }
 
 /** The request path without query string. */

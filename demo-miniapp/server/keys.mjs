@@ -6,11 +6,12 @@
  * Production: everything comes from the environment (names in ENV below and in README.md); a real wallet
  * is never talked to with generated keys.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { generateKeyPair } from './signing.mjs';
 import { parseTokenKey } from './token-crypto.mjs';
+import { createExclusive, makePrivateDir, readOrCreate } from './private-files.mjs';
 
 /** Environment variable names (a real SuperQi miniapp backend sets these). */
 export const ENV = Object.freeze({
@@ -26,7 +27,7 @@ export const ENV = Object.freeze({
 export const DEFAULT_CLIENT_ID = 'SIMULATED_CLIENT_ID';
 
 /**
- * @typedef {{ warn(message: string): void }} Logger
+ * @typedef {{ info?(message: string): void, warn(message: string): void }} Logger
  */
 
 /**
@@ -43,45 +44,55 @@ export function readPemFromEnv(env, name) {
 }
 
 /**
- * `<dir>/<name>-private.pem` and `<dir>/<name>-public.pem`, generated when missing.
+ * `<dir>/<name>-private.pem` (generated when missing, created exclusively: processes starting at once
+ * share one) and `<dir>/<name>-public.pem`, the public half of that private key (written for people,
+ * e.g. to upload to a merchant portal; what is returned is always derived from the private key).
  * @param {string} dir
  * @param {string} name
  * @returns {{ publicKeyPem: string, privateKeyPem: string }}
  */
 export function loadOrCreateKeyPair(dir, name) {
-  const privateFile = join(dir, `${name}-private.pem`);
-  const publicFile = join(dir, `${name}-public.pem`);
-  if (existsSync(privateFile) && existsSync(publicFile)) {
-    return { privateKeyPem: readFileSync(privateFile, 'utf8'), publicKeyPem: readFileSync(publicFile, 'utf8') };
+  makePrivateDir(dir);
+  const { text: privateKeyPem } = readOrCreate(join(dir, `${name}-private.pem`), () => generateKeyPair().privateKeyPem);
+  const publicKeyPem = publicKeyPemOf(privateKeyPem);
+  createExclusive(join(dir, `${name}-public.pem`), publicKeyPem);
+  return { privateKeyPem, publicKeyPem };
+}
+
+/**
+ * A token key from `MERCHANT_TOKEN_KEY` (or the key file): the message names where it came from and
+ * never the value.
+ * @param {string | Uint8Array} value @param {string} source
+ */
+export function parseTokenKeyFrom(value, source) {
+  try {
+    return parseTokenKey(value);
+  } catch (error) {
+    throw new TypeError(`${source}: ${/** @type {Error} */ (error).message}`);
   }
-  mkdirSync(dir, { recursive: true });
-  const pair = generateKeyPair();
-  writeSecret(privateFile, pair.privateKeyPem);
-  writeFileSync(publicFile, pair.publicKeyPem);
-  return pair;
 }
 
 /**
  * The token encryption key: `value` (normally `MERCHANT_TOKEN_KEY`) when given; else a development key
- * kept in `keyFile` (generated on first use, with a warning); with no file (in-memory database) a random
- * key for this process only.
+ * kept in `keyFile` (generated on first use, created exclusively, said once as information); with no
+ * file (in-memory database) a random key for this process only.
  * @param {{ value?: string | Uint8Array | null, keyFile?: string | null, logger?: Logger | null }} options
  * @returns {Buffer}
  */
 export function resolveTokenKey({ value, keyFile, logger }) {
-  if (value !== undefined && value !== null && value !== '') return parseTokenKey(value);
+  if (value !== undefined && value !== null && value !== '') return parseTokenKeyFrom(value, ENV.tokenKey);
   if (!keyFile) {
-    logger?.warn(`${ENV.tokenKey} is not set: tokens are encrypted with a random key that lives as long as this process.`);
+    logger?.info?.(`${ENV.tokenKey} is not set: the tokens of this in-memory database are encrypted with a key that lives as long as this process.`);
     return randomBytes(32);
   }
-  if (existsSync(keyFile)) return parseTokenKey(readFileSync(keyFile, 'utf8'));
-  const key = randomBytes(32);
-  writeSecret(keyFile, `${key.toString('hex')}\n`);
-  logger?.warn(
-    `${ENV.tokenKey} is not set: generated a DEVELOPMENT token encryption key in ${keyFile}. ` +
-      `In production set ${ENV.tokenKey} (32 bytes, hex or base64) from your secret store and keep it out of the database directory.`,
-  );
-  return key;
+  const { text, created } = readOrCreate(keyFile, () => `${randomBytes(32).toString('hex')}\n`);
+  if (created) {
+    logger?.info?.(
+      `Generated a demo token encryption key in ${keyFile}; later starts reuse it. To use your own, set ${ENV.tokenKey} ` +
+        `to 32 random bytes in hex (openssl rand -hex 32), e.g. from your secret store: required with a real wallet.`,
+    );
+  }
+  return parseTokenKeyFrom(text, keyFile);
 }
 
 /**
@@ -107,11 +118,13 @@ export function loadDemoConfig({ dataDir, env = process.env }) {
       !env[ENV.tokenKey] && ENV.tokenKey,
     ].filter(Boolean);
     if (missing.length) throw new Error(`${ENV.baseUrl} is set, so ${missing.join(', ')} must be set too.`);
+    parseTokenKeyFrom(/** @type {string} */ (env[ENV.tokenKey]), ENV.tokenKey);
     return {
       simulated: false,
       clientId: /** @type {string} */ (env[ENV.clientId]),
       walletBaseUrl: realBaseUrl,
       merchantPrivateKeyPem: /** @type {string} */ (merchantPrivateKeyPem),
+      merchantPublicKeyPem: publicKeyPemOf(/** @type {string} */ (merchantPrivateKeyPem)),
       walletPublicKeyPem: /** @type {string} */ (walletPublicKeyPem),
       walletPrivateKeyPem: null,
       keyVersion,
@@ -129,7 +142,7 @@ export function loadDemoConfig({ dataDir, env = process.env }) {
     walletBaseUrl: null,
     merchantPrivateKeyPem: merchantKey,
     /** What the simulated wallet verifies requests with. */
-    merchantPublicKeyPem: /** @type {string} */ (createPublicKey(merchantKey).export({ type: 'spki', format: 'pem' })),
+    merchantPublicKeyPem: publicKeyPemOf(merchantKey),
     walletPrivateKeyPem: wallet.privateKeyPem,
     walletPublicKeyPem: wallet.publicKeyPem,
     keyVersion,
@@ -137,8 +150,7 @@ export function loadDemoConfig({ dataDir, env = process.env }) {
   };
 }
 
-/** @param {string} file @param {string} text */
-function writeSecret(file, text) {
-  writeFileSync(file, text, { mode: 0o600 });
-  chmodSync(file, 0o600);
+/** The public half of a private key, as PEM (spki). @param {string} privateKeyPem */
+function publicKeyPemOf(privateKeyPem) {
+  return /** @type {string} */ (createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }));
 }

@@ -1,5 +1,5 @@
 /**
- * The merchant backend's SQLite store (better-sqlite3, WAL).
+ * The merchant backend's SQLite store (better-sqlite3, WAL; schema and migrations in store-schema.mjs).
  *
  * What is kept, and in which form:
  * - `customer_tokens`: one row per wallet customer: the wallet's access and refresh tokens, each
@@ -7,61 +7,41 @@
  * - `sessions`: the backend's own sessions, keyed by the SHA-256 of the session id (a copy of the
  *   database does not yield usable session ids).
  * - `exchanged_codes`: the SHA-256 of every auth code exchanged (never the code), with the session it
- *   produced (encrypted) so that the same code sent again gets the same session without a second
- *   exchange. A `pending` row is the claim of an exchange under way.
+ *   produced (encrypted) and the SHA-256 of the Idempotency-Key it came with, so that the same request
+ *   sent again gets the same session without a second exchange. A `pending` row is the claim of an
+ *   exchange under way, with its owner (claim-owner.mjs).
+ * - `refused_codes`: the SHA-256 of codes the wallet refused, with its answer.
+ *
+ * Every transaction that writes takes the write lock at its start (`BEGIN IMMEDIATE`): a transaction
+ * that reads first and writes later fails (SQLITE_BUSY_SNAPSHOT) when another process wrote in between,
+ * and for an exchange that is after the wallet consumed the code.
  */
-import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
+import { openDatabase, tokenAad } from './store-schema.mjs';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS customer_tokens (
-  id INTEGER PRIMARY KEY,
-  ref TEXT NOT NULL UNIQUE,               -- random; binds the ciphertexts to this row (AES-GCM AAD)
-  customer_id TEXT UNIQUE,                -- NULL when the wallet returned none
-  scopes TEXT NOT NULL,                   -- JSON array: every scope granted so far
-  access_token BLOB NOT NULL,
-  access_expires_at INTEGER NOT NULL,
-  refresh_token BLOB,
-  refresh_expires_at INTEGER,
-  key_id TEXT NOT NULL,
-  reauth_required INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sessions (
-  id_hash TEXT PRIMARY KEY,
-  token_id INTEGER NOT NULL REFERENCES customer_tokens(id) ON DELETE CASCADE,
-  scopes TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sessions_expires_at ON sessions(expires_at);
-CREATE TABLE IF NOT EXISTS exchanged_codes (
-  code_hash TEXT PRIMARY KEY,
-  state TEXT NOT NULL CHECK (state IN ('pending', 'done')),
-  session_id BLOB,
-  key_id TEXT,
-  claimed_at INTEGER NOT NULL,
-  done_at INTEGER
-);
-`;
+export { TokenKeyMismatchError, tokenAad } from './store-schema.mjs';
 
-export class TokenKeyMismatchError extends Error {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
-    this.name = 'TokenKeyMismatchError';
-    this.code = 'TOKEN_KEY_MISMATCH';
+/** A stored token that does not decrypt: tampered with, moved to another row, or another key. */
+export class StoredTokenError extends Error {
+  constructor() {
+    super('a stored token does not decrypt for its row (tampered with or moved)');
+    this.name = 'StoredTokenError';
+    this.code = 'TOKEN_UNREADABLE';
   }
 }
 
 /**
  * @typedef {import('./openapi-client.mjs').TokenGrant} TokenGrant
- * @typedef {{ keyId: string, encrypt(plaintext: string, aad: string): Buffer, decrypt(blob: Uint8Array, aad: string): string }} Cipher
+ * @typedef {import('./store-schema.mjs').Cipher} Cipher
  * @typedef {{
  *   tokenId: number, customerId: string | null, scopes: string[], expiresAt: number,
  *   accessExpiresAt: number, refreshExpiresAt: number | null, reauthRequired: boolean,
  * }} SessionRecord
+ * @typedef {{
+ *   state: 'pending' | 'done', sessionId: string | null, idemHash: string | null, owner: string | null,
+ *   claimedAt: number, doneAt: number | null,
+ * }} CodeRecord
+ * @typedef {{ ref: string, customer_id: string | null, scopes: string, access_token: Buffer, refresh_token: Buffer | null }} TokenRow
  */
 
 /**
@@ -69,112 +49,104 @@ export class TokenKeyMismatchError extends Error {
  * @param {Cipher} cipher
  */
 export function openMerchantStore(dbPath, cipher) {
-  const db = new Database(dbPath);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
-    const other = db
-      .prepare('SELECT key_id FROM customer_tokens WHERE key_id <> ? UNION SELECT key_id FROM exchanged_codes WHERE key_id <> ? LIMIT 1')
-      .get(cipher.keyId, cipher.keyId);
-    if (other) {
-      throw new TokenKeyMismatchError(
-        `The token encryption key (id ${cipher.keyId}) is not the key the stored tokens were encrypted with ` +
-          `(id ${/** @type {{ key_id: string }} */ (other).key_id}). Start with the right MERCHANT_TOKEN_KEY, or use a new database.`,
-      );
-    }
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  const db = openDatabase(dbPath, cipher);
+  const q = prepareStatements(db);
 
-  const q = {
-    findCode: db.prepare('SELECT state, session_id, claimed_at, done_at FROM exchanged_codes WHERE code_hash = ?'),
-    claimCode: db.prepare("INSERT OR IGNORE INTO exchanged_codes (code_hash, state, claimed_at) VALUES (?, 'pending', ?)"),
-    releaseCode: db.prepare("DELETE FROM exchanged_codes WHERE code_hash = ? AND state = 'pending'"),
-    finishCode: db.prepare("UPDATE exchanged_codes SET state = 'done', session_id = ?, key_id = ?, done_at = ? WHERE code_hash = ?"),
-    tokenByCustomer: db.prepare('SELECT id, ref, scopes FROM customer_tokens WHERE customer_id = ?'),
-    insertTokens: db.prepare(
-      `INSERT INTO customer_tokens (ref, customer_id, scopes, access_token, access_expires_at, refresh_token, refresh_expires_at, key_id, created_at, updated_at)
-       VALUES (@ref, @customerId, @scopes, @access, @accessExpiresAt, @refresh, @refreshExpiresAt, @keyId, @t, @t)`,
-    ),
-    updateTokens: db.prepare(
-      `UPDATE customer_tokens SET scopes = @scopes, access_token = @access, access_expires_at = @accessExpiresAt,
-         refresh_token = @refresh, refresh_expires_at = @refreshExpiresAt, key_id = @keyId, reauth_required = 0, updated_at = @t
-       WHERE id = @id`,
-    ),
-    tokenRow: db.prepare('SELECT ref, scopes, access_token, refresh_token FROM customer_tokens WHERE id = ?'),
-    markReauth: db.prepare('UPDATE customer_tokens SET reauth_required = 1 WHERE id = ?'),
-    insertSession: db.prepare('INSERT INTO sessions (id_hash, token_id, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
-    findSession: db.prepare(
-      `SELECT s.token_id, s.scopes, s.expires_at, t.customer_id, t.access_expires_at, t.refresh_expires_at, t.reauth_required
-       FROM sessions s JOIN customer_tokens t ON t.id = s.token_id WHERE s.id_hash = ? AND s.expires_at > ?`,
-    ),
-    deleteSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
-    pruneSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
-    pruneCodes: db.prepare("DELETE FROM exchanged_codes WHERE state = 'done' AND done_at < ?"),
-  };
-
-  /** @param {string} ref @param {TokenGrant} grant */
-  function encryptGrant(ref, grant) {
+  /** @param {{ ref: string, customer_id: string | null }} row @param {TokenGrant} grant */
+  function encryptGrant(row, grant) {
     return {
-      access: cipher.encrypt(grant.accessToken, `customer_tokens.access_token:${ref}`),
+      access: cipher.encrypt(grant.accessToken, tokenAad('access_token', row)),
       accessExpiresAt: grant.accessTokenExpiresAt,
-      refresh: grant.refreshToken === null ? null : cipher.encrypt(grant.refreshToken, `customer_tokens.refresh_token:${ref}`),
+      refresh: grant.refreshToken === null ? null : cipher.encrypt(grant.refreshToken, tokenAad('refresh_token', row)),
       refreshExpiresAt: grant.refreshTokenExpiresAt,
       keyId: cipher.keyId,
     };
   }
 
-  /** @param {number} tokenId */
+  /** @param {number} tokenId @returns {TokenRow} */
   function tokenRow(tokenId) {
-    const row = /** @type {{ ref: string, scopes: string, access_token: Buffer, refresh_token: Buffer | null } | undefined} */ (q.tokenRow.get(tokenId));
+    const row = /** @type {TokenRow | undefined} */ (q.tokenRow.get(tokenId));
     if (!row) throw new Error('token row vanished');
     return row;
+  }
+
+  /** @param {TokenRow} row @param {'access_token' | 'refresh_token'} column @param {Buffer} blob */
+  function decryptToken(row, column, blob) {
+    try {
+      return cipher.decrypt(blob, tokenAad(column, row));
+    } catch {
+      throw new StoredTokenError();
+    }
   }
 
   const completeExchange = db.transaction(
     /**
      * Stores the tokens of one exchange, opens a session and marks the code done, atomically.
-     * @param {{ codeHash: string, grant: TokenGrant, scopes: string[], sessionId: string, sessionIdHash: string, sessionExpiresAt: number, t: number }} p
+     * @param {{ codeHash: string, idemHash: string | null, grant: TokenGrant, scopes: string[], sessionId: string, sessionIdHash: string, sessionExpiresAt: number, t: number }} p
      * @returns {{ scopes: string[] }}
      */
     (p) => {
-      const existing = p.grant.customerId === null ? undefined : /** @type {{ id: number, ref: string, scopes: string } | undefined} */ (q.tokenByCustomer.get(p.grant.customerId));
+      const customerId = p.grant.customerId;
+      const existing = customerId === null ? undefined : /** @type {{ id: number, ref: string, scopes: string } | undefined} */ (q.tokenByCustomer.get(customerId));
       const scopes = [...new Set([...(existing ? JSON.parse(existing.scopes) : []), ...p.scopes])];
       let tokenId;
       if (existing) {
-        q.updateTokens.run({ id: existing.id, scopes: JSON.stringify(scopes), t: p.t, ...encryptGrant(existing.ref, p.grant) });
+        q.updateTokens.run({ id: existing.id, scopes: JSON.stringify(scopes), t: p.t, ...encryptGrant({ ref: existing.ref, customer_id: customerId }, p.grant) });
         tokenId = existing.id;
       } else {
         const ref = randomBytes(16).toString('hex');
-        const info = q.insertTokens.run({ ref, customerId: p.grant.customerId, scopes: JSON.stringify(scopes), t: p.t, ...encryptGrant(ref, p.grant) });
+        const info = q.insertTokens.run({ ref, customerId, scopes: JSON.stringify(scopes), t: p.t, ...encryptGrant({ ref, customer_id: customerId }, p.grant) });
         tokenId = Number(info.lastInsertRowid);
       }
       q.insertSession.run(p.sessionIdHash, tokenId, JSON.stringify(scopes), p.t, p.sessionExpiresAt);
-      q.finishCode.run(cipher.encrypt(p.sessionId, `exchanged_codes.session_id:${p.codeHash}`), cipher.keyId, p.t, p.codeHash);
+      q.finishCode.run({ codeHash: p.codeHash, session: cipher.encrypt(p.sessionId, `exchanged_codes.session_id:${p.codeHash}`), keyId: cipher.keyId, t: p.t, idemHash: p.idemHash });
       return { scopes };
+    },
+  );
+
+  const replaceTokens = db.transaction(
+    /** @param {number} tokenId @param {TokenGrant} grant @param {number} t */
+    (tokenId, grant, t) => {
+      const row = tokenRow(tokenId);
+      q.updateTokens.run({ id: tokenId, scopes: row.scopes, t, ...encryptGrant(row, grant) });
+    },
+  );
+
+  const refuseCode = db.transaction(
+    /** @param {string} codeHash @param {string} resultCode @param {number} t @param {string} owner */
+    (codeHash, resultCode, t, owner) => {
+      q.refuseCode.run(codeHash, resultCode, t);
+      q.releaseCode.run(codeHash, owner);
     },
   );
 
   return {
     db,
-    completeExchange,
-    /**
-     * @param {string} codeHash
-     * @returns {{ state: 'pending' | 'done', sessionId: string | null, claimedAt: number, doneAt: number | null } | undefined}
-     */
+    /** @type {(p: Parameters<typeof completeExchange>[0]) => { scopes: string[] }} */
+    completeExchange: (p) => completeExchange.immediate(p),
+    /** @param {string} codeHash @returns {CodeRecord | undefined} */
     findCode(codeHash) {
-      const row = /** @type {{ state: 'pending' | 'done', session_id: Buffer | null, claimed_at: number, done_at: number | null } | undefined} */ (q.findCode.get(codeHash));
+      const row = /** @type {any} */ (q.findCode.get(codeHash));
       if (!row) return undefined;
       const sessionId = row.session_id ? cipher.decrypt(row.session_id, `exchanged_codes.session_id:${codeHash}`) : null;
-      return { state: row.state, sessionId, claimedAt: row.claimed_at, doneAt: row.done_at };
+      return { state: row.state, sessionId, idemHash: row.idem_hash, owner: row.owner, claimedAt: row.claimed_at, doneAt: row.done_at };
     },
-    /** @returns {boolean} false when the code is claimed already */
-    claimCode: (/** @type {string} */ codeHash, /** @type {number} */ t) => q.claimCode.run(codeHash, t).changes === 1,
-    releaseCode: (/** @type {string} */ codeHash) => void q.releaseCode.run(codeHash),
+    /** @returns {boolean} false when the code is claimed (or done) already */
+    claimCode: (/** @type {string} */ codeHash, /** @type {number} */ t, /** @type {string | null} */ idemHash, /** @type {string} */ owner) =>
+      q.claimCode.run(codeHash, t, idemHash, owner).changes === 1,
+    /** Drops `owner`'s claim on the code (not a claim another owner made since). */
+    releaseCode: (/** @type {string} */ codeHash, /** @type {string | null} */ owner) => void q.releaseCode.run(codeHash, owner),
+    /** Drops every pending claim whose owner `isGone`; returns how many owners were gone. */
+    clearClaimsOf(/** @type {(owner: string | null) => boolean} */ isGone) {
+      const gone = /** @type {{ owner: string | null }[]} */ (q.claimOwners.all()).filter((r) => isGone(r.owner));
+      for (const { owner } of gone) q.releaseOwner.run(owner);
+      return gone.length;
+    },
+    /** @param {string} codeHash @returns {string | undefined} the wallet's answer when it refused the code */
+    findRefusal: (codeHash) => /** @type {{ result_code: string } | undefined} */ (q.findRefusal.get(codeHash))?.result_code,
+    /** Remembers that the wallet refused the code, and drops `owner`'s claim on it. */
+    refuseCode: (/** @type {string} */ codeHash, /** @type {string} */ resultCode, /** @type {number} */ t, /** @type {string} */ owner) =>
+      refuseCode.immediate(codeHash, resultCode, t, owner),
     /**
      * @param {string} sessionIdHash @param {number} t
      * @returns {SessionRecord | undefined} undefined when unknown or expired
@@ -192,26 +164,66 @@ export function openMerchantStore(dbPath, cipher) {
         reauthRequired: row.reauth_required === 1,
       };
     },
-    /** @param {number} tokenId @returns {{ accessToken: string, refreshToken: string | null }} */
+    /**
+     * @param {number} tokenId
+     * @returns {{ accessToken: string, refreshToken: string | null }} throws StoredTokenError for a row that was tampered with
+     */
     readTokens(tokenId) {
       const row = tokenRow(tokenId);
       return {
-        accessToken: cipher.decrypt(row.access_token, `customer_tokens.access_token:${row.ref}`),
-        refreshToken: row.refresh_token ? cipher.decrypt(row.refresh_token, `customer_tokens.refresh_token:${row.ref}`) : null,
+        accessToken: decryptToken(row, 'access_token', row.access_token),
+        refreshToken: row.refresh_token ? decryptToken(row, 'refresh_token', row.refresh_token) : null,
       };
     },
-    /** Replaces the tokens after a refresh (the wallet rotates both). @param {number} tokenId @param {TokenGrant} grant @param {number} t */
-    replaceTokens(tokenId, grant, t) {
-      const row = tokenRow(tokenId);
-      q.updateTokens.run({ id: tokenId, scopes: row.scopes, t, ...encryptGrant(row.ref, grant) });
-    },
+    /** Replaces the tokens after a refresh (the wallet rotates both). @type {(tokenId: number, grant: TokenGrant, t: number) => void} */
+    replaceTokens: (tokenId, grant, t) => replaceTokens.immediate(tokenId, grant, t),
     markReauth: (/** @type {number} */ tokenId) => void q.markReauth.run(tokenId),
     deleteSession: (/** @type {string} */ sessionIdHash) => q.deleteSession.run(sessionIdHash).changes === 1,
-    /** Drops expired sessions and code records older than `codeRetentionMs`. */
+    /** Drops expired sessions, and code records (exchanged or refused) older than `codeRetentionMs`. */
     prune(/** @type {number} */ t, /** @type {number} */ codeRetentionMs) {
       q.pruneSessions.run(t);
       q.pruneCodes.run(t - codeRetentionMs);
+      q.pruneRefusals.run(t - codeRetentionMs);
     },
     close: () => db.close(),
+  };
+}
+
+/** The store's statements, prepared once. @param {import('better-sqlite3').Database} db */
+function prepareStatements(db) {
+  return {
+    findCode: db.prepare('SELECT state, session_id, idem_hash, owner, claimed_at, done_at FROM exchanged_codes WHERE code_hash = ?'),
+    claimCode: db.prepare("INSERT OR IGNORE INTO exchanged_codes (code_hash, state, claimed_at, idem_hash, owner) VALUES (?, 'pending', ?, ?, ?)"),
+    releaseCode: db.prepare("DELETE FROM exchanged_codes WHERE code_hash = ? AND state = 'pending' AND owner IS ?"),
+    claimOwners: db.prepare("SELECT DISTINCT owner FROM exchanged_codes WHERE state = 'pending'"),
+    releaseOwner: db.prepare("DELETE FROM exchanged_codes WHERE state = 'pending' AND owner IS ?"),
+    // Upsert: the done record lands even when the claim was cleared meanwhile (its owner taken for dead).
+    finishCode: db.prepare(
+      `INSERT INTO exchanged_codes (code_hash, state, session_id, key_id, claimed_at, done_at, idem_hash) VALUES (@codeHash, 'done', @session, @keyId, @t, @t, @idemHash)
+       ON CONFLICT (code_hash) DO UPDATE SET state = 'done', session_id = @session, key_id = @keyId, done_at = @t, idem_hash = @idemHash, owner = NULL`,
+    ),
+    findRefusal: db.prepare('SELECT result_code FROM refused_codes WHERE code_hash = ?'),
+    refuseCode: db.prepare('INSERT OR REPLACE INTO refused_codes (code_hash, result_code, refused_at) VALUES (?, ?, ?)'),
+    tokenByCustomer: db.prepare('SELECT id, ref, scopes FROM customer_tokens WHERE customer_id = ?'),
+    insertTokens: db.prepare(
+      `INSERT INTO customer_tokens (ref, customer_id, scopes, access_token, access_expires_at, refresh_token, refresh_expires_at, key_id, created_at, updated_at)
+       VALUES (@ref, @customerId, @scopes, @access, @accessExpiresAt, @refresh, @refreshExpiresAt, @keyId, @t, @t)`,
+    ),
+    updateTokens: db.prepare(
+      `UPDATE customer_tokens SET scopes = @scopes, access_token = @access, access_expires_at = @accessExpiresAt,
+         refresh_token = @refresh, refresh_expires_at = @refreshExpiresAt, key_id = @keyId, reauth_required = 0, updated_at = @t
+       WHERE id = @id`,
+    ),
+    tokenRow: db.prepare('SELECT ref, customer_id, scopes, access_token, refresh_token FROM customer_tokens WHERE id = ?'),
+    markReauth: db.prepare('UPDATE customer_tokens SET reauth_required = 1 WHERE id = ?'),
+    insertSession: db.prepare('INSERT INTO sessions (id_hash, token_id, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+    findSession: db.prepare(
+      `SELECT s.token_id, s.scopes, s.expires_at, t.customer_id, t.access_expires_at, t.refresh_expires_at, t.reauth_required
+       FROM sessions s JOIN customer_tokens t ON t.id = s.token_id WHERE s.id_hash = ? AND s.expires_at > ?`,
+    ),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
+    pruneSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+    pruneCodes: db.prepare("DELETE FROM exchanged_codes WHERE state = 'done' AND done_at < ?"),
+    pruneRefusals: db.prepare('DELETE FROM refused_codes WHERE refused_at < ?'),
   };
 }

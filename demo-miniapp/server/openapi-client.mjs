@@ -4,7 +4,8 @@
  * wallet public key and the `Response-Time` is recent. (The official SuperQi demo backend skips this
  * check; without it anyone on the path can hand the backend tokens, or user data, of their choosing.)
  */
-import { APPLY_TOKEN_PATH, INQUIRY_USER_INFO_PATH, formatSignatureHeader, parseIsoTime, requestTime, sign, signedContent, toPrivateKey, toPublicKey, verifySignatureHeader } from './signing.mjs';
+import { createHttpTransport } from './http-transport.mjs';
+import { APPLY_TOKEN_PATH, INQUIRY_USER_INFO_PATH, formatSignatureHeader, parseIsoTime, requestTime, signAsync, signedContent, toPrivateKey, toPublicKey, verifySignatureHeaderAsync } from './signing.mjs';
 
 const MAX_RESPONSE_CHARS = 256 * 1024;
 
@@ -57,7 +58,8 @@ export class OpenApiError extends Error {
  */
 export function createOpenApiClient(options) {
   const { clientId, keyVersion = 1, now = Date.now, timeoutMs = 10_000, maxClockSkewMs = 5 * 60_000 } = options;
-  const fetchImpl = options.fetchImpl ?? globalThis.fetch;
+  const transport = options.fetchImpl ? null : createHttpTransport();
+  const fetchImpl = options.fetchImpl ?? /** @type {typeof fetch} */ (/** @type {unknown} */ (transport));
   const merchantKey = toPrivateKey(options.merchantPrivateKeyPem);
   const walletKey = toPublicKey(options.walletPublicKeyPem);
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -76,7 +78,8 @@ export function createOpenApiClient(options) {
     const path = target.pathname;
     const body = JSON.stringify(request);
     const time = requestTime(now());
-    const signature = sign(signedContent({ method: 'POST', path, clientId, time, body }), merchantKey);
+    // The RSA work runs on the thread pool: the event loop keeps serving other requests meanwhile.
+    const signature = await signAsync(signedContent({ method: 'POST', path, clientId, time, body }), merchantKey);
     let response;
     let text;
     try {
@@ -106,7 +109,7 @@ export function createOpenApiClient(options) {
     if (responseClientId !== clientId) throw new OpenApiError('invalid-response', 'wallet answer is for another Client-Id', { status });
     const sentAt = parseIsoTime(responseTime);
     if (sentAt === null || Math.abs(now() - sentAt) > maxClockSkewMs) throw new OpenApiError('invalid-response', 'wallet answer has a missing or stale Response-Time', { status });
-    const signed = verifySignatureHeader({
+    const signed = await verifySignatureHeaderAsync({
       method: 'POST', path, clientId, time: responseTime, body: text,
       header: response.headers.get('signature'), publicKey: walletKey, keyVersion,
     });
@@ -168,7 +171,14 @@ export function createOpenApiClient(options) {
     };
   }
 
-  return { applyToken, inquiryUserInfo, url: url.href, userInfoUrl: userInfoUrl.href };
+  return {
+    applyToken,
+    inquiryUserInfo,
+    url: url.href,
+    userInfoUrl: userInfoUrl.href,
+    /** Ends the kept-alive connections to the wallet (none to end with an injected `fetchImpl`). */
+    close: () => transport?.close(),
+  };
 }
 
 /**

@@ -12,12 +12,11 @@
  * Run directly (`node demo-miniapp/server/start-servers.mjs`) it listens on DEMO_API_PORT (default: a
  * free port) and prints the URL.
  */
-import { createServer } from 'node:http';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createWalletOpenApi } from './wallet-openapi.mjs';
 import { createMerchantBackend } from './merchant-backend.mjs';
 import { loadDemoConfig } from './keys.mjs';
-import { closeServer, listenOn, sendError } from './http-util.mjs';
+import { closeServer, createApiServer, hostGuard, isLoopbackHostname, listenOn } from './http-util.mjs';
 
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 
@@ -29,10 +28,11 @@ export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.ur
  *   env?: Record<string, string | undefined>,
  *   logger?: import('./merchant-backend.mjs').Logger | null,
  *   now?: () => number,
- * }} [options]
+ *   backendOptions?: Partial<import('./backend-options.mjs').BackendOptions>,
+ * }} [options] `backendOptions`: more options of createMerchantBackend (e.g. `attemptLimit`)
  */
-export async function startServers({ port = 0, host = '127.0.0.1', dataDir = DEFAULT_DATA_DIR, env = process.env, logger, now } = {}) {
-  if (!/^(127(\.\d{1,3}){3}|::1|localhost)$/.test(host)) throw new Error(`The demo servers listen on loopback only, not ${host}.`);
+export async function startServers({ port = 0, host = '127.0.0.1', dataDir = DEFAULT_DATA_DIR, env = process.env, logger, now, backendOptions = {} } = {}) {
+  if (!isLoopbackHostname(host)) throw new Error(`The demo servers listen on loopback only, not ${host}.`);
   const config = loadDemoConfig({ dataDir, env });
   const clock = now ? { now } : {};
   const wallet =
@@ -55,12 +55,11 @@ export async function startServers({ port = 0, host = '127.0.0.1', dataDir = DEF
    */
   const handler = (req, res) => Boolean(wallet?.handler(req, res) || backend?.handler(req, res));
 
-  const server = createServer((req, res) => {
-    if (!handler(req, res)) sendError(res, 404, 'NOT_FOUND', 'no such route');
-  });
+  const server = createApiServer(handler, hostGuard({ bindHost: host }));
   const { url } = await listenOn(server, port, host);
   try {
     backend = createMerchantBackend({
+      ...backendOptions,
       walletBaseUrl: config.walletBaseUrl ?? url,
       clientId: config.clientId,
       merchantPrivateKeyPem: config.merchantPrivateKeyPem,
@@ -88,6 +87,8 @@ export async function startServers({ port = 0, host = '127.0.0.1', dataDir = DEF
     server,
     clientId: config.clientId,
     dbPath: config.dbPath,
+    /** The public keys in use: the merchant's (to register with the wallet) and the wallet's. */
+    keys: { merchantPublicKeyPem: config.merchantPublicKeyPem, walletPublicKeyPem: config.walletPublicKeyPem },
     async close() {
       await closeServer(server);
       await started.close();

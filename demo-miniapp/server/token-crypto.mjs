@@ -12,23 +12,33 @@ const FORMAT = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** Fewer distinct byte values than this is a placeholder (all zero, `abab…`, a short pattern), not a random key. */
+const MIN_DISTINCT_BYTES = 16;
+
 /**
- * A 32-byte key from a Buffer, 64 hex characters or base64 / base64url.
+ * A 32-byte key from a Buffer, 64 hex characters or base64 / base64url. Refuses placeholders: 32 random
+ * bytes hold about 30 distinct values; fewer than 16 happens by chance about never (< 1e-15).
  * @param {unknown} value
  * @returns {Buffer}
  */
 export function parseTokenKey(value) {
-  if (value instanceof Uint8Array) {
-    if (value.length === 32) return Buffer.from(value);
-  } else if (typeof value === 'string') {
-    const text = value.trim();
-    if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
-    if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) {
-      const key = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-      if (key.length === 32) return key;
-    }
+  const key = decodeKey(value);
+  if (!key) throw new TypeError('The token encryption key must be 32 bytes, given as 64 hex characters or base64 (e.g. `openssl rand -hex 32`).');
+  if (new Set(key).size < MIN_DISTINCT_BYTES) {
+    throw new TypeError('The token encryption key looks like a placeholder (all zero or a repeated pattern): use 32 random bytes (e.g. `openssl rand -hex 32`).');
   }
-  throw new TypeError('The token encryption key must be 32 bytes, given as 64 hex characters or base64.');
+  return key;
+}
+
+/** @param {unknown} value @returns {Buffer | null} */
+function decodeKey(value) {
+  if (value instanceof Uint8Array) return value.length === 32 ? Buffer.from(value) : null;
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) return null;
+  const key = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return key.length === 32 ? key : null;
 }
 
 /** @param {Buffer} key */

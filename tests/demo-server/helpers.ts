@@ -14,6 +14,11 @@ export function loadServerModule(name: string): Promise<any> {
   return nativeImport(pathToFileURL(path.join(SERVER_DIR, name)).href);
 }
 
+/** Loads an ES module of the repository by its path from the root, e.g. `bench/backend.mjs`. */
+export function loadRepoModule(fromRoot: string): Promise<any> {
+  return nativeImport(pathToFileURL(path.resolve(__dirname, '../..', fromRoot)).href);
+}
+
 export function tempDir(prefix = 'demo-server-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

@@ -1,128 +1,23 @@
 /**
  * The reference merchant backend against the wallet simulator, both on real loopback servers: code
- * exchange, idempotency, error mapping, response signature checks, refresh, persistence and encryption.
+ * exchange, error mapping, response signature checks, refresh, persistence and encryption.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { captureLogger, filesContain, loadServerModule, makeClock, postJson, readAnswer, removeDir, signedApplyToken, tempDir } from './helpers';
-
-const MINUTE = 60_000;
-const KEY = randomBytes(32).toString('hex');
+import { randomBytes, randomUUID } from 'node:crypto';
+import { filesContain, postJson, readAnswer, signedApplyToken } from './helpers';
+import { KEY, MINUTE, closeWorlds, codeFor, dbFiles, expectError, forceRefresh, grants, makeWorld, me, serverModules, session } from './world';
 
 let signing: any;
-let walletModule: any;
 let backendModule: any;
 let merchant: { publicKeyPem: string; privateKeyPem: string };
 let walletKeys: { publicKeyPem: string; privateKeyPem: string };
 
 beforeAll(async () => {
-  signing = await loadServerModule('signing.mjs');
-  walletModule = await loadServerModule('wallet-openapi.mjs');
-  backendModule = await loadServerModule('merchant-backend.mjs');
-  merchant = signing.generateKeyPair();
-  walletKeys = signing.generateKeyPair();
+  ({ signing, backendModule, merchant, walletKeys } = await serverModules());
 });
 
-interface WalletCall {
-  request: any;
-  status: number;
-  text: string;
-}
-
-/** One test's world: a wallet, a backend over a temp database, a clock, and a record of wallet calls. */
-interface World {
-  clock: ReturnType<typeof makeClock>;
-  wallet: any;
-  walletUrl: string;
-  backend: any;
-  url: string;
-  /** Every backend started, to close them all after the test. */
-  backends: any[];
-  dir: string;
-  dbPath: string;
-  calls: WalletCall[];
-  logs: string[];
-  startBackend(overrides?: Record<string, unknown>): Promise<{ backend: any; url: string }>;
-}
-
-const worlds: World[] = [];
-
-async function makeWorld(walletOptions: Record<string, unknown> = {}, backendOptions: Record<string, unknown> = {}): Promise<World> {
-  const clock = makeClock();
-  const wallet = walletModule.createWalletOpenApi({
-    clientId: 'TEST_CLIENT',
-    merchantPublicKeyPem: merchant.publicKeyPem,
-    walletPrivateKeyPem: walletKeys.privateKeyPem,
-    now: clock.now,
-    ...walletOptions,
-  });
-  const { url: walletUrl } = await wallet.listen(0);
-  const dir = tempDir('merchant-');
-  const calls: WalletCall[] = [];
-  const { lines: logs, logger } = captureLogger();
-  // Real fetch, recorded: the tests learn the tokens the wallet issued to look for them where they must not be.
-  const fetchImpl = async (url: string, init: RequestInit) => {
-    const response = await fetch(url, init);
-    calls.push({ request: JSON.parse(String(init.body)), status: response.status, text: await response.clone().text() });
-    return response;
-  };
-  const world: World = {
-    clock,
-    wallet,
-    walletUrl,
-    dir,
-    dbPath: path.join(dir, 'merchant.sqlite'),
-    calls,
-    logs,
-    backend: null,
-    url: '',
-    backends: [],
-    async startBackend(overrides = {}) {
-      const backend = backendModule.createMerchantBackend({
-        walletBaseUrl: walletUrl,
-        clientId: 'TEST_CLIENT',
-        merchantPrivateKeyPem: merchant.privateKeyPem,
-        walletPublicKeyPem: walletKeys.publicKeyPem,
-        dbPath: world.dbPath,
-        encryptionKey: KEY,
-        now: clock.now,
-        fetchImpl,
-        logger,
-        ...backendOptions,
-        ...overrides,
-      });
-      world.backends.push(backend);
-      const { url } = await backend.listen(0);
-      world.backend = backend;
-      world.url = url;
-      return { backend, url };
-    },
-  };
-  await world.startBackend();
-  worlds.push(world);
-  return world;
-}
-
-afterEach(async () => {
-  for (const world of worlds.splice(0)) {
-    for (const backend of world.backends) await backend.close();
-    await world.wallet.close();
-    removeDir(world.dir);
-  }
-});
-
-const session = (world: World, authCode: string, scopes: string[] = ['auth_base']) => postJson(`${world.url}/api/auth/session`, { authCode, scopes });
-const me = (world: World, sessionId: string) => fetch(`${world.url}/api/me`, { headers: { Authorization: `Bearer ${sessionId}` } }).then(readAnswer);
-const forceRefresh = (world: World, sessionId: string) => postJson(`${world.url}/api/auth/refresh`, {}, { Authorization: `Bearer ${sessionId}` });
-const codeFor = (world: World, scopes: string[] = ['auth_base'], customerId?: string): string => world.wallet.issueCode({ scopes, ...(customerId ? { customerId } : {}) }).authCode;
-const grants = (world: World, grantType: string) => world.calls.filter((c) => c.request.grantType === grantType);
-const dbFiles = (world: World) => [world.dbPath, `${world.dbPath}-wal`, `${world.dbPath}-shm`];
-
-function expectError(answer: { status: number; json: any }, status: number, code: string) {
-  expect(answer.status).toBe(status);
-  expect(answer.json).toEqual({ error: { code, message: expect.any(String), retryable: expect.any(Boolean) } });
-}
+afterEach(closeWorlds);
 
 describe('POST /api/auth/session', () => {
   it('exchanges the code and returns only its own session: no token or code in the answer, the database or the logs', async () => {
@@ -172,37 +67,7 @@ describe('POST /api/auth/session', () => {
     const world = await makeWorld();
     expect(world.backend.db.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = world.backend.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r: any) => r.name);
-    expect(tables).toEqual(['customer_tokens', 'exchanged_codes', 'sessions']);
-  });
-
-  it('is idempotent for a code it exchanged: the same session again, one applyToken call', async () => {
-    const world = await makeWorld();
-    const authCode = codeFor(world);
-    const first = await session(world, authCode);
-    const second = await session(world, authCode);
-    expect(second.status).toBe(200);
-    expect(second.json).toEqual(first.json);
-    expect(grants(world, 'AUTHORIZATION_CODE')).toHaveLength(1);
-    expect(world.wallet.stats.authorizationCode).toBe(1);
-  });
-
-  it('is idempotent under concurrency: 20 parallel posts of one code → one applyToken call, one session', async () => {
-    const world = await makeWorld({ latencyMs: 100 });
-    const authCode = codeFor(world);
-    const answers = await Promise.all(Array.from({ length: 20 }, () => session(world, authCode)));
-    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
-    expect(new Set(answers.map((a) => a.json.sessionId)).size).toBe(1);
-    expect(world.wallet.stats.authorizationCode).toBe(1);
-    expect(world.backend.db.prepare('SELECT COUNT(*) AS n FROM sessions').get().n).toBe(1);
-  });
-
-  it('answers a repeat after the replay window with USED_CODE, without calling the wallet', async () => {
-    const world = await makeWorld();
-    const authCode = codeFor(world);
-    expect((await session(world, authCode)).status).toBe(200);
-    world.clock.advance(11 * MINUTE);
-    expectError(await session(world, authCode), 409, 'USED_CODE');
-    expect(world.wallet.stats.authorizationCode).toBe(1);
+    expect(tables).toEqual(['customer_tokens', 'exchanged_codes', 'refused_codes', 'sessions']);
   });
 
   it('maps refused codes to the contract codes: INVALID_CODE 400, USED_CODE 409, EXPIRED_CODE 410', async () => {
@@ -370,7 +235,8 @@ describe('persistence and encryption', () => {
   it('keeps sessions across a restart over the same database and decrypts the stored tokens', async () => {
     const world = await makeWorld();
     const authCode = codeFor(world);
-    const opened = (await session(world, authCode)).json;
+    const key = randomUUID();
+    const opened = (await session(world, authCode, ['auth_base'], key)).json;
     const issued = JSON.parse(world.calls[0]!.text);
     await world.backend.close();
 
@@ -379,7 +245,7 @@ describe('persistence and encryption', () => {
     expect(profile.status).toBe(200);
     expect(profile.json.customerId).toBe(opened.customerId);
     expect(await world.backend.accessTokenFor(opened.sessionId)).toBe(issued.accessToken);
-    expect((await session(world, authCode)).json).toEqual(opened); // the replay survives too
+    expect((await session(world, authCode, ['auth_base'], key)).json).toEqual(opened); // the replay survives too
     const refreshed = await forceRefresh(world, opened.sessionId); // the decrypted refresh token is accepted
     expect(refreshed.status).toBe(200);
     expect(grants(world, 'REFRESH_TOKEN')[0]!.request.refreshToken).toBe(issued.refreshToken);
@@ -423,7 +289,7 @@ describe('persistence and encryption', () => {
     expect(blob.length).toBe(1 + 12 + 16 + JSON.parse(world.calls[1]!.text).accessToken.length);
   });
 
-  it('takes MERCHANT_TOKEN_KEY from the environment, else generates a development key next to the database with a warning', async () => {
+  it('takes MERCHANT_TOKEN_KEY from the environment, else generates a development key next to the database, said as information', async () => {
     const world = await makeWorld();
     await world.backend.close();
     const keyFile = path.join(world.dir, 'merchant-token.key');
@@ -443,7 +309,8 @@ describe('persistence and encryption', () => {
     await world.startBackend({ encryptionKey: undefined, env: {} });
     expect(fs.existsSync(keyFile)).toBe(true);
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
-    expect(world.logs.join('\n')).toMatch(/MERCHANT_TOKEN_KEY is not set.*DEVELOPMENT/);
+    expect(world.logged.info.join('\n')).toMatch(/Generated a demo token encryption key in .*merchant-token\.key.*MERCHANT_TOKEN_KEY/);
+    expect(world.logged.warn).toEqual([]);
     const devSession = (await session(world, codeFor(world))).json;
     await world.backend.close();
     await world.startBackend({ encryptionKey: undefined, env: {} }); // reuses the file

@@ -51,6 +51,28 @@ describe('signed content', () => {
   });
 });
 
+describe('asynchronous signing (crypto.sign / crypto.verify with a callback: the work runs off the main thread)', () => {
+  const content = 'POST /v1/authorizations/applyToken\nTEST_CLIENT.2024-01-01T12:00:00+00:00.{"a":1}';
+
+  it('signAsync gives the signature sign gives (PKCS#1 v1.5 is deterministic), and OpenSSL verifies it', async () => {
+    const pending = signing.signAsync(content, merchant.privateKeyPem);
+    expect(typeof pending.then).toBe('function'); // a promise (of Node's own context)
+    const signature = await pending;
+    expect(signature).toBe(signing.sign(content, merchant.privateKeyPem));
+    expect(opensslVerifies(file('merchant-public.pem'), content, signature)).toBe(true);
+  });
+
+  it('verifyAsync accepts the signature, refuses another content, key or a malformed value, and never rejects', async () => {
+    const signature = signing.sign(content, merchant.privateKeyPem);
+    expect(await signing.verifyAsync(content, signature, merchant.publicKeyPem)).toBe(true);
+    expect(await signing.verifyAsync(`${content} `, signature, merchant.publicKeyPem)).toBe(false);
+    expect(await signing.verifyAsync(content, signature, walletKeys.publicKeyPem)).toBe(false);
+    expect(await signing.verifyAsync(content, encodeURIComponent(signature), merchant.publicKeyPem)).toBe(true);
+    for (const bad of ['', 'not base64!', 'AAAA', 42, null]) expect(await signing.verifyAsync(content, bad, merchant.publicKeyPem)).toBe(false);
+    expect(await signing.verifyAsync(content, signature, 'not a key')).toBe(false);
+  });
+});
+
 describe('OpenSSL interoperability', () => {
   const content = () =>
     signing.signedContent({

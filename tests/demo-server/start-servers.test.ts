@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { captureLogger, loadServerModule, postJson, readAnswer, removeDir, tempDir } from './helpers';
 
 let runner: any;
@@ -21,7 +22,7 @@ afterEach(() => removeDir(dataDir));
 const keyFiles = () => ['merchant-private.pem', 'merchant-public.pem', 'wallet-private.pem', 'wallet-public.pem'].map((f) => path.join(dataDir, 'keys', f));
 
 it('runs the whole exchange on 127.0.0.1, mountable on a page server, and restarts over the same data', async () => {
-  const { logger, lines } = captureLogger();
+  const { logger } = captureLogger();
   const demo = await runner.startServers({ dataDir, env: {}, logger });
   let page: http.Server | undefined;
   try {
@@ -29,7 +30,6 @@ it('runs the whole exchange on 127.0.0.1, mountable on a page server, and restar
     expect(demo.walletBaseUrl).toBe(demo.url);
     expect(keyFiles().every((f) => fs.existsSync(f))).toBe(true);
     expect(fs.statSync(keyFiles()[0]!).mode & 0o777).toBe(0o600);
-    expect(lines.join('\n')).toMatch(/DEVELOPMENT token encryption key/);
 
     // A page server that mounts the handler and serves everything else itself.
     page = http.createServer((req, res) => {
@@ -66,6 +66,24 @@ it('runs the whole exchange on 127.0.0.1, mountable on a page server, and restar
     await demo.close();
     if (page) await new Promise((resolve) => page!.close(resolve));
   }
+});
+
+it('says once, as information, that it generated a demo token key, where it keeps it and how to set one; nothing on later starts', async () => {
+  const logged = { info: [] as string[], warn: [] as string[], error: [] as string[] };
+  const logger = { info: (m: string) => logged.info.push(m), warn: (m: string) => logged.warn.push(m), error: (m: string) => logged.error.push(m) };
+  const keyFile = path.join(dataDir, 'merchant-token.key');
+  await (await runner.startServers({ dataDir, env: {}, logger })).close();
+  expect(logged.warn).toEqual([]);
+  expect(logged.error).toEqual([]);
+  const about = logged.info.filter((m) => m.includes('MERCHANT_TOKEN_KEY'));
+  expect(about).toHaveLength(1);
+  expect(about[0]).toContain(keyFile);
+  expect(about[0]).not.toMatch(/WARNING/i);
+  expect(about[0]).not.toContain(fs.readFileSync(keyFile, 'utf8').trim());
+
+  logged.info.length = 0;
+  await (await runner.startServers({ dataDir, env: {}, logger })).close();
+  expect(logged).toEqual({ info: [], warn: [], error: [] });
 });
 
 it('answers a request under way before closing', async () => {
@@ -106,7 +124,7 @@ it('points the backend at another wallet OpenAPI from the environment (SUPERQI_B
       SUPERQI_CLIENT_ID: '2022000000000001',
       MERCHANT_PRIVATE_KEY: merchant.privateKeyPem.replace(/\n/g, '\\n'), // as a one-line env file value
       WALLET_PUBLIC_KEY_FILE: walletKeyFile,
-      MERCHANT_TOKEN_KEY: 'ab'.repeat(32),
+      MERCHANT_TOKEN_KEY: randomBytes(32).toString('hex'),
       MERCHANT_DB_PATH: dbPath,
     },
   });

@@ -4,12 +4,12 @@
  * signed applyToken against the wallet OpenAPI simulator → SQLite), and the same code sent many times at
  * once. Checked afterwards against the wallet's counters and the database itself.
  */
-import { httpSubmitter } from '../../utils';
+import { randomUUID } from 'node:crypto';
 import {
-  assertLoopback, authorizeWithRetry, errorTally, figures, loadServerModule, me, miniappSession, pool, readDb, removeDir, sha256, tempDir,
+  assertLoopback, authorizeWithRetry, errorTally, figures, loadServerModule, me, miniappSession, mintCode, pool, postSession, readDb, readTokenKey, removeDir, report, sha256,
+  tempDir, tokenRowReader,
 } from './load-helpers';
 import type { Outcome, SessionData } from './load-helpers';
-import { report } from '../support/verbose';
 
 jest.setTimeout(60_000);
 
@@ -18,16 +18,13 @@ const CUSTOMERS = 120; // two sessions per customer: the shared token row is upd
 
 let demo: any;
 let dataDir: string;
-let tokenCipher: any;
 
 beforeAll(async () => {
   dataDir = tempDir('load-concurrency-');
   const servers = await loadServerModule('start-servers.mjs');
-  demo = await servers.startServers({ dataDir, env: {}, logger: null });
+  // Every client here is 127.0.0.1: the per-address attempt limit is not what this measures.
+  demo = await servers.startServers({ dataDir, env: {}, logger: null, backendOptions: { attemptLimit: null } });
   assertLoopback(demo.url);
-  const crypto = await loadServerModule('token-crypto.mjs');
-  const fs = await import('node:fs');
-  tokenCipher = crypto.createTokenCipher(crypto.parseTokenKey(fs.readFileSync(`${dataDir}/merchant-token.key`, 'utf8')));
 });
 
 afterAll(async () => {
@@ -75,7 +72,7 @@ it(`${SESSIONS} concurrent miniapp sessions all complete the exchange, each once
 
   // The database holds exactly these sessions, one done code record per code, no claim left pending,
   // one token row per customer, every token decrypting.
-  const db = readDb(demo.dbPath, tokenCipher);
+  const db = readDb(demo.dbPath, await tokenRowReader(readTokenKey(dataDir)));
   const newSessions = [...db.sessions].filter((h) => !dbBefore.sessions.has(h));
   expect(new Set(newSessions)).toEqual(new Set(ids.map(sha256)));
   expect([...db.codesDone].filter((h) => !dbBefore.codesDone.has(h)).sort()).toEqual(codes.map(sha256).sort());
@@ -103,50 +100,46 @@ it(`${SESSIONS} concurrent miniapp sessions all complete the exchange, each once
   });
 });
 
-it('the same code sent twice at once, and 20 times at once, is exchanged once: every answer is the same session', async () => {
-  const submit = httpSubmitter({ url: `${demo.url}/api/auth/session`, host: null });
-  const mint = async (customerId: string) => {
-    const r = await fetch(`${demo.url}/sim/codes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ scopes: ['auth_base'], customerId }) });
-    return ((await r.json()) as { authCode: string }).authCode;
-  };
-  const ctx = () => ({ scopes: ['auth_base'], attempt: 1, signal: new AbortController().signal });
-
+it('the same code sent twice at once, and 20 times at once, with its Idempotency-Key is exchanged once: every answer is the same session', async () => {
   for (const copies of [2, 20]) {
     const before = demo.wallet.stats.authorizationCode;
     const dbBefore = readDb(demo.dbPath);
-    const code = await mint(`dup-${copies}`);
-    const answers = (await Promise.all(Array.from({ length: copies }, () => submit(code, ctx())))) as SessionData[];
-    expect(answers).toHaveLength(copies);
-    expect(new Set(answers.map((a) => a.sessionId)).size).toBe(1);
-    for (const a of answers) expect(a).toEqual(answers[0]);
+    const code = await mintCode(demo.url, `dup-${copies}`);
+    const key = randomUUID();
+    const answers = await Promise.all(Array.from({ length: copies }, () => postSession(demo.url, code, key)));
+    expect(answers.map((a) => a.status)).toEqual(Array(copies).fill(200));
+    expect(new Set(answers.map((a) => a.body.sessionId)).size).toBe(1);
+    for (const a of answers) expect(a.body).toEqual(answers[0]?.body);
     expect(demo.wallet.stats.authorizationCode - before).toBe(1);
     const db = readDb(demo.dbPath);
-    expect([...db.sessions].filter((h) => !dbBefore.sessions.has(h))).toEqual([sha256((answers[0] as SessionData).sessionId)]);
+    expect([...db.sessions].filter((h) => !dbBefore.sessions.has(h))).toEqual([sha256(answers[0]?.body.sessionId)]);
     expect(db.codesDone.has(sha256(code))).toBe(true);
     // Sent again later (within the replay window): still that session, still no second exchange.
-    expect(await submit(code, ctx())).toEqual(answers[0]);
+    expect((await postSession(demo.url, code, key)).body).toEqual(answers[0]?.body);
     expect(demo.wallet.stats.authorizationCode - before).toBe(1);
   }
 
-  // Many codes, each sent 20 times, all at once: 60 codes → 1 200 requests → 60 exchanges, 60 sessions.
+  // Many codes, each sent 20 times with its key, all at once: 60 codes → 1 200 requests → 60 exchanges, 60 sessions.
   const CODES = 60;
   const COPIES = 20;
   const before = demo.wallet.stats.authorizationCode;
   const dbBefore = readDb(demo.dbPath);
-  const codes = await Promise.all(Array.from({ length: CODES }, (_, i) => mint(`burst-${i}`)));
+  const codes = await Promise.all(Array.from({ length: CODES }, (_, i) => mintCode(demo.url, `burst-${i}`)));
+  const keys = codes.map(() => randomUUID());
   const started = performance.now();
-  const answers = (await Promise.all(codes.flatMap((code) => Array.from({ length: COPIES }, () => submit(code, ctx()))))) as SessionData[];
+  const answers = await Promise.all(codes.flatMap((code, c) => Array.from({ length: COPIES }, () => postSession(demo.url, code, keys[c]))));
   const elapsed = performance.now() - started;
   report(
     `[load] ${CODES} codes × ${COPIES} copies at once: ${answers.length} answers in ${elapsed.toFixed(0)} ms ` +
       `(${((answers.length * 1000) / elapsed).toFixed(0)} requests/s), ${demo.wallet.stats.authorizationCode - before} exchanges`,
   );
+  expect(answers.every((a) => a.status === 200)).toBe(true);
   for (let c = 0; c < CODES; c++) {
     const group = answers.slice(c * COPIES, (c + 1) * COPIES);
-    expect(new Set(group.map((a) => a.sessionId)).size).toBe(1);
-    expect(group[0]?.customerId).toBe(`burst-${c}`);
+    expect(new Set(group.map((a) => a.body.sessionId)).size).toBe(1);
+    expect(group[0]?.body.customerId).toBe(`burst-${c}`);
   }
-  expect(new Set(answers.map((a) => a.sessionId)).size).toBe(CODES);
+  expect(new Set(answers.map((a) => a.body.sessionId)).size).toBe(CODES);
   expect(demo.wallet.stats.authorizationCode - before).toBe(CODES);
   const db = readDb(demo.dbPath);
   expect([...db.sessions].filter((h) => !dbBefore.sessions.has(h))).toHaveLength(CODES);

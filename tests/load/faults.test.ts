@@ -8,8 +8,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { httpSubmitter } from '../../utils';
+import { randomUUID } from 'node:crypto';
 import {
-  assertLoopback, authorizeWithRetry, errorTally, figures, loadServerModule, miniappSession, readDb, removeDir, sha256, sleep, tempDir,
+  assertLoopback, authorizeWithRetry, errorTally, figures, loadServerModule, miniappSession, postSession, readDb, removeDir, sha256, sleep, tempDir,
 } from './load-helpers';
 import type { MiniappSession, Outcome, SessionData } from './load-helpers';
 
@@ -22,7 +23,8 @@ let serial = 0;
 beforeAll(async () => {
   dataDir = tempDir('load-faults-');
   const servers = await loadServerModule('start-servers.mjs');
-  demo = await servers.startServers({ dataDir, env: {}, logger: null });
+  // Every client here is 127.0.0.1: the per-address attempt limit is not what this measures.
+  demo = await servers.startServers({ dataDir, env: {}, logger: null, backendOptions: { attemptLimit: null } });
   assertLoopback(demo.url);
 });
 
@@ -128,17 +130,17 @@ it('the wallet slow (1.5 s per call) and throttling (REQUEST_TRAFFIC_EXCEED_LIMI
 });
 
 it('a code whose exchange met a transient fault is not consumed: sent again after recovery, it opens one session', async () => {
-  const submit = httpSubmitter({ url: `${demo.url}/api/auth/session`, host: null });
-  const ctx = { scopes: ['auth_base'], attempt: 1, signal: new AbortController().signal };
   const before = demo.wallet.stats.authorizationCode;
   const { authCode } = demo.wallet.issueCode({ scopes: ['auth_base'], customerId: 'fault-resend' });
+  const key = randomUUID();
   demo.wallet.setFault({ type: 'HTTP_500', times: 1 });
-  // Two at once while failing: both get the transient error (one shared exchange), no session.
-  const failed = await Promise.all([submit(authCode, ctx).catch((e: unknown) => e), submit(authCode, ctx).catch((e: unknown) => e)]);
-  for (const e of failed) expect(e).toMatchObject({ code: 'BACKEND_ERROR', retryable: true });
+  // Two at once (one key) while failing: both get the transient error (one shared exchange), no session.
+  const failed = await Promise.all([postSession(demo.url, authCode, key), postSession(demo.url, authCode, key)]);
+  for (const answer of failed) expect({ status: answer.status, code: answer.body.error?.code, retryable: answer.body.error?.retryable }).toEqual({ status: 503, code: 'BACKEND_ERROR', retryable: true });
   expect(readDb(demo.dbPath).codesDone.has(sha256(authCode))).toBe(false);
-  const session = (await submit(authCode, ctx)) as SessionData;
-  expect(session.customerId).toBe('fault-resend');
+  const opened = await postSession(demo.url, authCode, key);
+  expect(opened.status).toBe(200);
+  expect(opened.body.customerId).toBe('fault-resend');
   expect(demo.wallet.stats.authorizationCode - before).toBe(1);
   expect(readDb(demo.dbPath).codesDone.has(sha256(authCode))).toBe(true);
 });
@@ -157,6 +159,7 @@ it('a wallet slower than the backend timeout: the exchange fails transiently, th
     dbPath,
     encryptionKey: fs.readFileSync(path.join(dataDir, 'merchant-token.key'), 'utf8'),
     requestTimeoutMs: 300,
+    attemptLimit: null,
     logger: null,
   });
   try {

@@ -15,6 +15,7 @@ import { createWalletSimulator } from '../../utils/testing';
 import { report } from '../support/verbose';
 
 // The loader of the server's ES modules and the temp-dir helpers are the demo-server tests' own.
+import { loadServerModule } from '../demo-server/helpers';
 export { loadServerModule, removeDir, tempDir } from '../demo-server/helpers';
 
 export const sha256 = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
@@ -132,6 +133,9 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
+/** Figures of a load run print only with `MAK_VERBOSE=1` (the test run stays quiet otherwise). */
+export { report };
+
 export function figures(label: string, outcomes: Outcome[], elapsedMs: number, extra: Record<string, unknown> = {}): string {
   const ok = outcomes.filter((o) => o.data);
   const ms = ok.map((o) => o.ms);
@@ -159,16 +163,43 @@ export interface DbSnapshot {
   codesDone: Set<string>;
   codesPending: Set<string>;
   customerRows: number;
-  /** Rows of customer_tokens whose tokens decrypt with the given key (when a key is given). */
+  /** Rows of customer_tokens whose tokens decrypt (when a token row reader is given). */
   decrypted: number;
   decryptFailures: number;
 }
 
+/** A `customer_tokens` row as stored. */
+export interface TokenRow {
+  ref: string;
+  customer_id: string | null;
+  access_token: Buffer;
+  refresh_token: Buffer | null;
+}
+
+/**
+ * Decrypts a stored token row with the token key `keyText` and the store's own associated data
+ * (merchant-store.mjs `tokenAad`); true when both tokens decrypt to non-empty values.
+ */
+export async function tokenRowReader(keyText: string): Promise<(row: TokenRow) => boolean> {
+  const crypto = await loadServerModule('token-crypto.mjs');
+  const store = await loadServerModule('merchant-store.mjs');
+  const cipher = crypto.createTokenCipher(crypto.parseTokenKey(keyText));
+  return (row) => {
+    try {
+      const access: string = cipher.decrypt(row.access_token, store.tokenAad('access_token', row));
+      const refresh: string = row.refresh_token ? cipher.decrypt(row.refresh_token, store.tokenAad('refresh_token', row)) : 'none';
+      return access.length > 0 && refresh.length > 0;
+    } catch {
+      return false;
+    }
+  };
+}
+
 /**
  * Reads the merchant database read-only (WAL: a reader sees every committed transaction). With a token
- * cipher, also decrypts every stored access and refresh token.
+ * row reader (`tokenRowReader`), also decrypts every stored access and refresh token.
  */
-export function readDb(dbPath: string, cipher?: { decrypt(blob: Uint8Array, aad: string): string }): DbSnapshot {
+export function readDb(dbPath: string, readTokens?: (row: TokenRow) => boolean): DbSnapshot {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     const sessionsByHash = new Map<string, { tokenId: number; scopes: string[] }>();
@@ -180,25 +211,34 @@ export function readDb(dbPath: string, cipher?: { decrypt(blob: Uint8Array, aad:
     for (const row of db.prepare('SELECT code_hash, state FROM exchanged_codes').all() as { code_hash: string; state: string }[]) {
       (row.state === 'done' ? codesDone : codesPending).add(row.code_hash);
     }
-    const tokens = db.prepare('SELECT ref, access_token, refresh_token FROM customer_tokens').all() as { ref: string; access_token: Buffer; refresh_token: Buffer | null }[];
-    let decrypted = 0;
-    let decryptFailures = 0;
-    if (cipher) {
-      for (const row of tokens) {
-        try {
-          const access = cipher.decrypt(row.access_token, `customer_tokens.access_token:${row.ref}`);
-          const refresh = row.refresh_token ? cipher.decrypt(row.refresh_token, `customer_tokens.refresh_token:${row.ref}`) : 'none';
-          if (access.length > 0 && refresh.length > 0) decrypted++;
-          else decryptFailures++;
-        } catch {
-          decryptFailures++;
-        }
-      }
-    }
+    const tokens = db.prepare('SELECT ref, customer_id, access_token, refresh_token FROM customer_tokens').all() as TokenRow[];
+    const decrypted = readTokens ? tokens.filter(readTokens).length : 0;
+    const decryptFailures = readTokens ? tokens.length - decrypted : 0;
     return { sessions: new Set(sessionsByHash.keys()), sessionsByHash, codesDone, codesPending, customerRows: tokens.length, decrypted, decryptFailures };
   } finally {
     db.close();
   }
+}
+
+/** A code minted by the simulated wallet at `walletUrl` (its loopback-only `/sim/codes`). */
+export async function mintCode(walletUrl: string, customerId: string, scopes: string[] = ['auth_base']): Promise<string> {
+  const response = await fetch(`${walletUrl}/sim/codes`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ scopes, customerId }),
+  });
+  if (!response.ok) throw new Error(`/sim/codes answered HTTP ${response.status}`);
+  return ((await response.json()) as { authCode: string }).authCode;
+}
+
+/** `POST /api/auth/session` as the kit's httpSubmitter sends it, with `Idempotency-Key: key` when given. */
+export async function postSession(baseUrl: string, authCode: string, key?: string, scopes: string[] = ['auth_base']): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${baseUrl}/api/auth/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(key === undefined ? {} : { 'Idempotency-Key': key }) },
+    body: JSON.stringify({ authCode, scopes }),
+  });
+  return { status: response.status, body: await response.json() };
 }
 
 /** `GET /api/me` with the session id as bearer. */
@@ -228,8 +268,6 @@ export async function pool<T, R>(items: T[], limit: number, task: (item: T) => P
   );
   return results;
 }
-
-export const FIXTURES = path.resolve(__dirname, 'fixtures');
 
 export function tokenKeyFile(dataDir: string): string {
   return path.join(dataDir, 'merchant-token.key');

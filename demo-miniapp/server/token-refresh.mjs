@@ -1,0 +1,68 @@
+/**
+ * Keeping a session's wallet tokens fresh: when the access token has expired (or when asked), the
+ * REFRESH_TOKEN grant, once at a time per token row; a refresh token the wallet no longer honours marks
+ * the row for a new authorization.
+ */
+import { OpenApiError } from './openapi-client.mjs';
+import { HttpError } from './http-util.mjs';
+
+const REFRESH_REFUSALS = new Set(['INVALID_REFRESH_TOKEN', 'USED_REFRESH_TOKEN', 'EXPIRED_REFRESH_TOKEN']);
+
+export const reauthRequired = () => new HttpError(401, 'REAUTH_REQUIRED', 'the wallet authorization has ended; authorize again');
+
+/**
+ * @param {{
+ *   store: ReturnType<typeof import('./merchant-store.mjs').openMerchantStore>,
+ *   applyToken: (request: { grantType: 'REFRESH_TOKEN', refreshToken: string }) => Promise<import('./openapi-client.mjs').TokenGrant>,
+ *   toHttpError: (error: unknown, during: string) => HttpError,
+ *   now: () => number,
+ *   refreshMarginMs: number,
+ *   logger: { warn(message: string): void },
+ * }} deps
+ */
+export function createTokenRefresher({ store, applyToken, toHttpError, now, refreshMarginMs, logger }) {
+  /** Refreshes under way, by token row. */
+  /** @type {Map<number, Promise<void>>} */
+  const refreshes = new Map();
+
+  /**
+   * Refreshes the wallet tokens behind a session when the access token has expired (or when forced).
+   * @param {import('./merchant-store.mjs').SessionRecord} session
+   * @param {boolean} force
+   * @returns {Promise<boolean>} whether a refresh happened
+   */
+  async function ensureFresh(session, force) {
+    if (session.reauthRequired) throw reauthRequired();
+    if (!force && now() < session.accessExpiresAt - refreshMarginMs) return false;
+    let pending = refreshes.get(session.tokenId);
+    if (!pending) {
+      pending = refresh(session).finally(() => refreshes.delete(session.tokenId));
+      refreshes.set(session.tokenId, pending);
+    }
+    await pending;
+    return true;
+  }
+
+  /** @param {import('./merchant-store.mjs').SessionRecord} session */
+  async function refresh(session) {
+    const { refreshToken } = store.readTokens(session.tokenId);
+    if (!refreshToken || (session.refreshExpiresAt !== null && now() >= session.refreshExpiresAt)) {
+      store.markReauth(session.tokenId);
+      throw reauthRequired();
+    }
+    try {
+      store.replaceTokens(session.tokenId, await applyToken({ grantType: 'REFRESH_TOKEN', refreshToken }), now());
+    } catch (error) {
+      if (error instanceof OpenApiError && error.kind === 'refused' && error.resultCode && REFRESH_REFUSALS.has(error.resultCode)) {
+        // Another instance rotated the token meanwhile: its new tokens stand.
+        if (error.resultCode === 'USED_REFRESH_TOKEN' && store.readTokens(session.tokenId).refreshToken !== refreshToken) return;
+        logger.warn(`refresh refused by the wallet (${error.resultCode}); the user must authorize again`);
+        store.markReauth(session.tokenId);
+        throw reauthRequired();
+      }
+      throw toHttpError(error, 'applyToken (REFRESH_TOKEN)');
+    }
+  }
+
+  return { ensureFresh, pending: () => [...refreshes.values()] };
+}
