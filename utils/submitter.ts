@@ -51,16 +51,19 @@ function checkSubmitUrl(url: unknown): string {
 
 /** An HTTP answer as session data, or the kit's error for it (`status` undefined: no answer). */
 function readAnswer(status: number | undefined, text: unknown, scopes: string[], authCode: string): unknown {
+  // A text body is JSON or it is refused; a host that parsed the body itself hands over the value.
   let body = text;
+  let json = typeof text !== 'string';
   try {
-    body = typeof text === 'string' && text ? JSON.parse(text) : text === '' ? undefined : text;
+    body = text === '' ? undefined : typeof text === 'string' ? JSON.parse(text) : text;
+    json = true;
   } catch {
-    // Not JSON: kept as text, refused below.
+    // Not JSON: refused below.
   }
   const error = readField(body, 'error');
   // `"error": null` in a 2xx envelope means no error; 204 / an empty body: session data null.
   if (status! >= 200 && status! < 300 && error == null) {
-    if (typeof body !== 'string') return body ?? null;
+    if (json) return body ?? null;
     throw new AuthError('BACKEND_ERROR', { retryable: false, status, scopes, detail: 'not JSON' });
   }
   throw backendError(scopes, authCode, status, readField(error, 'code'), readField(error, 'retryable'));
