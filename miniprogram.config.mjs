@@ -34,11 +34,14 @@ const strip = {
   json: (text) => `${JSON.stringify(JSON.parse(text), null, 2)}\n`,
 };
 
-/** Copies each component's template, styles and JSON beside its compiled index.js. */
+/** Copies each component's template, styles and JSON beside its compiled index.js, and the styles they share. */
 function miniTemplates() {
-  const files = MINIPROGRAM_COMPONENTS.flatMap((name) =>
-    TEMPLATE_FILES.map((ext) => ({ ext, source: `components/${name}/miniprogram/index.${ext}`, target: `${name}/index.${ext}` })),
-  );
+  const files = [
+    ...MINIPROGRAM_COMPONENTS.flatMap((name) =>
+      TEMPLATE_FILES.map((ext) => ({ ext, source: `components/${name}/miniprogram/index.${ext}`, target: `${name}/index.${ext}` })),
+    ),
+    { ext: 'acss', source: 'components/miniprogram/base.acss', target: 'shared/base.acss' },
+  ];
   return {
     name: 'miniprogram-templates',
     buildStart() {

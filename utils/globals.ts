@@ -12,6 +12,7 @@ export interface ListenTarget {
   removeEventListener(type: string, listener: (event: never) => void, options?: unknown): void;
 }
 
+/** A global by name; undefined where the engine has none (or no `globalThis`, a ReferenceError). */
 function read(name: string): unknown {
   try {
     return (globalThis as Record<string, unknown>)[name];
@@ -29,7 +30,7 @@ export const globalBridge = (): unknown => read('AlipayJSBridge');
 /** Where `AlipayJSBridgeReady` is announced (`document`), if anywhere. */
 export const bridgeReadyTarget = (): ListenTarget | null => listenable(read('document'));
 /** The page itself (`window`): where trusted taps and navigations are watched. */
-export const pageTarget = (): EngagementTarget | null => listenable(globalThis) as EngagementTarget | null;
+export const pageTarget = (): EngagementTarget | null => listenable(read('globalThis')) as EngagementTarget | null;
 /** The Navigation API (`navigation`), where the browser has it. */
 export const navigationTarget = (): EngagementTarget | null => listenable(read('navigation')) as EngagementTarget | null;
 export const globalLocalStorage = (): unknown => read('localStorage');

@@ -64,7 +64,14 @@ export function toOutcome(raw: unknown, requested: string[], success?: boolean):
   }
   const topCode = platformCodeOf(r.error);
   if (topCode !== undefined) return new AuthError(mapPlatformCode(topCode), { platformCode: topCode, scopes: failed.length > 0 ? failed : requested });
-  if (failed.length === 0) return new AuthError('UNKNOWN', { scopes: requested });
+  return failed.length === 0 ? new AuthError('UNKNOWN', { scopes: requested }) : scopeFailure(failedScopes, failed);
+}
+
+/**
+ * The error for scopes the wallet failed one by one (`authErrorScopes`): a refusal for those it
+ * denied when there are any, else the wallet's own code for the rest.
+ */
+export function scopeFailure(failedScopes: Record<string, string>, failed: string[]): AuthError {
   const denied = failed.filter((s) => isDenial(failedScopes[s] as string));
   const scopes = denied.length > 0 ? denied : failed;
   const code = failedScopes[scopes[0] as string] as string;

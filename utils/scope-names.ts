@@ -16,7 +16,7 @@ export function isScopeName(value: unknown): value is string {
 /** The error for a bad scope: named when it is a short string, else described (never its content). */
 function invalid(item: unknown, detail?: string): AuthError {
   if (typeof item === 'string' && item.length <= 64) return new AuthError('INVALID_SCOPE', { scopes: [item] });
-  return new AuthError('INVALID_SCOPE', { detail: detail ?? (typeof item === 'string' ? `${item.length} chars` : String(item === null ? null : typeof item)) });
+  return new AuthError('INVALID_SCOPE', { detail: detail ?? (typeof item === 'string' ? `${item.length} chars` : item === null ? 'null' : typeof item) });
 }
 
 /**

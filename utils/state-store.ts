@@ -2,10 +2,12 @@
  * The persisted state (the backend session and the consent record), shared by every authorizer
  * over one storage: two pages of an H5 miniapp, two tabs. Writes are changes merged into what is
  * stored now (read, apply, write), never a whole-state overwrite, so no instance drops what another
- * stored. A sign-out raises the stored `epoch`: a change made under an older epoch is dropped, so a
- * sign-out is never undone by an instance that read before it.
+ * stored: with a synchronous adapter (localStorage, `my.*StorageSync`) across pages and tabs; with
+ * an asynchronous one, among the instances of one page, whose writes run in turn. A sign-out raises
+ * the stored `epoch`: a change made under an older epoch is dropped, so a sign-out is never undone
+ * by an instance that read before it.
  * What is read back is untrusted (corrupted, foreign or tampered values): anything that does not
- * parse cleanly is dropped, never thrown.
+ * parse cleanly is dropped, never thrown; a read that fails is no news.
  */
 import { isScopeName } from './scope-names';
 import type { Session, StorageAdapter } from './types';
@@ -27,7 +29,7 @@ export type StateChange = (state: PersistedState) => PersistedState;
 
 const VERSION = 1;
 /** The reader's limit, and so the writer's: a value over it would be thrown away on reload. */
-export const MAX_STORED_LENGTH = 256 * 1024;
+const MAX_STORED_LENGTH = 262_144; // 256 KiB
 
 export function emptyState(epoch = 0): StoredState {
   return { session: null, consent: {}, epoch };
@@ -99,8 +101,10 @@ function attempt(op: () => unknown): unknown {
 export type TakeUpListener = (previous: StoredState, next: StoredState, signedOut: boolean) => void;
 
 export interface StateStore {
-  /** This instance's view: what was last read or written (session data is kept in memory even
-   * when it was too large to store). */
+  /**
+   * This instance's view: what was last read or written. Session data too large to store is kept
+   * here until another instance's write replaces the view.
+   */
   readonly state: StoredState;
   /** Settles once the first value was read (null: it was read at once). */
   readonly ready: Promise<void> | null;
@@ -120,9 +124,11 @@ const UNSEEN = /* @__PURE__ */ Symbol('unseen');
 
 /**
  * Asynchronous adapters: the read-merge-write operations under way per adapter and key, shared by
- * every instance in this page, run one after another so none reads a value another is replacing.
+ * every instance in this page, run one after another so none reads a value another is replacing;
+ * and the text last written there, which the other instances take up before they decide.
  */
 const chains = /* @__PURE__ */ new WeakMap<StorageAdapter, Map<string, Promise<void>>>();
+const written = /* @__PURE__ */ new WeakMap<StorageAdapter, Map<string, string | null>>();
 
 function enqueue(storage: StorageAdapter, key: string, run: () => Promise<void>): Promise<void> {
   const byKey = chains.get(storage) ?? new Map<string, Promise<void>>();
@@ -132,6 +138,15 @@ function enqueue(storage: StorageAdapter, key: string, run: () => Promise<void>)
   void tail.then(() => byKey.get(key) === tail && byKey.delete(key));
   return tail;
 }
+
+function noteWritten(storage: StorageAdapter, key: string, text: string | null): void {
+  const byKey = written.get(storage) ?? new Map<string, string | null>();
+  written.set(storage, byKey);
+  byKey.set(key, text);
+}
+
+/** A state that holds nothing of the user (empty, or a sign-out marker). */
+const holdsNothing = (s: StoredState) => s.session === null && Object.keys(s.consent).length === 0;
 
 /** One storage key, read and written through an adapter that may be synchronous or asynchronous. */
 export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: TakeUpListener): StateStore {
@@ -144,46 +159,51 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
   const first = read();
   const sync = !isThenable(first);
 
+  /** Adopts a value read from storage. A read that failed is no news: the view stays. */
   function takeUp(value: unknown, announce: boolean): void {
-    if (value === seen) return;
+    if (value === seen || value === FAILED) return;
     seen = value;
-    const stored = parseState(value === FAILED ? null : value);
+    const stored = parseState(value);
     const previous = state;
-    // A value that vanished or cannot be read does not date a sign-out: the epoch stays.
+    // A value that vanished (removed, cleared by the app) does not date a sign-out: the epoch stays.
     state = { ...stored, epoch: Math.max(stored.epoch, previous.epoch) };
     if (announce) onTakeUp(previous, state, stored.epoch > previous.epoch);
   }
 
   /** One write (null: remove the key); false when the adapter refuses it. */
   function write(text: string | null): boolean | Promise<boolean> {
-    const done = (result: unknown) => result !== FAILED && ((seen = text), true);
+    const done = (result: unknown) => result !== FAILED && ((seen = text), noteWritten(storage, key, text), true);
     const result = attempt(() => (text === null ? storage.remove(key) : storage.set(key, text)));
     return isThenable(result) ? Promise.resolve(result).then(done) : done(result);
   }
 
   /**
    * Writes a state: the key is removed when there is nothing to keep; session data is dropped
-   * when the value is too large or the adapter refuses it; the consent record is kept.
+   * when the value is too large or the adapter refuses it, never the consent record; a sign-out
+   * whose marker is refused removes the key (better lose the marker than keep the user's data).
    */
   function put(next: StoredState): void | Promise<unknown> {
-    const empty = next.session === null && Object.keys(next.consent).length === 0 && next.epoch === 0;
-    const full = empty ? null : serializeState(next);
+    const full = holdsNothing(next) && next.epoch === 0 ? null : serializeState(next);
     if (full === undefined) return;
-    const lean = next.session ? serializeState(next, false) : full;
-    const retry = (ok: boolean) => ok || lean === full || lean === undefined || write(lean);
+    const lean = next.session ? serializeState(next, false) : undefined;
+    const retry = (ok: boolean) => ok || (lean !== undefined && lean !== full ? write(lean) : holdsNothing(next) && full !== null && write(null));
     const first = write(full);
     return isThenable(first) ? first.then(retry) : void retry(first);
   }
 
-  /** Asynchronous adapters: read, merge (null: drop, a sign-out came first), write; in turn. */
-  function queue(merge: (stored: StoredState) => StoredState | null): Promise<void> {
+  /**
+   * Asynchronous adapters: read, merge, write; in turn. `merge` gets what another instance stored
+   * since this one last looked, or null when no one did (it builds on this instance's view, which
+   * keeps session data too large to store); it returns null to drop the change (a sign-out came first).
+   */
+  function queue(merge: (stored: StoredState | null) => StoredState | null): Promise<void> {
     pending++;
     return enqueue(storage, key, async () => {
       const value = await read();
-      const next = merge(parseState(value === FAILED ? null : value));
+      const fresh = value !== seen && value !== FAILED;
+      const next = merge(fresh ? parseState(value) : null);
       if (next === null) {
         pending--;
-        seen = UNSEEN;
         return takeUp(value, true);
       }
       await put(next);
@@ -191,7 +211,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
       if (--pending === 0) {
         const previous = state;
         state = next;
-        onTakeUp(previous, next, false);
+        onTakeUp(previous, next, next.epoch > previous.epoch);
       }
     });
   }
@@ -200,26 +220,30 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
     get state() {
       return state;
     },
-    // A sign-out during the load is already on its way, merged with what is there.
-    ready: sync ? (takeUp(first, false), null) : Promise.resolve(first).then((value) => void (pending === 0 && takeUp(value, false))),
+    ready: sync ? null : Promise.resolve(first).then((value) => void (pending === 0 && seen === UNSEEN && takeUp(value, false))),
     refresh() {
-      if (sync && pending === 0) takeUp(read(), true);
+      if (pending > 0) return;
+      // Synchronous adapters are read; with asynchronous ones, what the other instances of this
+      // page wrote is taken up (other tabs' writes reach an asynchronous adapter's users on write).
+      if (sync) takeUp(read(), true);
+      else if (written.get(storage)?.has(key)) takeUp(written.get(storage)?.get(key), true);
     },
     update(epoch, change) {
       store.refresh();
       if (epoch !== state.epoch) return false;
       state = { ...change(state), epoch };
       if (sync) put(state);
-      else void queue((stored) => (stored.epoch === epoch ? { ...change(stored), epoch } : null));
+      else void queue((stored) => ((stored ?? state).epoch === epoch ? { ...change(stored ?? state), epoch } : null));
       return true;
     },
     signOut() {
       store.refresh();
-      state = emptyState(state.epoch + 1);
+      const epoch = state.epoch + 1;
+      state = emptyState(epoch);
       if (sync) return Promise.resolve(put(state)).then(() => undefined);
-      const epoch = state.epoch;
-      return queue((stored) => emptyState(Math.max(stored.epoch + 1, epoch)));
+      return queue((stored) => emptyState(stored ? Math.max(stored.epoch + 1, epoch) : epoch));
     },
   };
+  if (sync) takeUp(first, false);
   return store;
 }

@@ -6,14 +6,28 @@
 import { readField } from './checks';
 import { AuthError, isTransient, REFUSED_CODES } from './errors';
 
-const mentions = (text: unknown, authCode: string) => typeof text === 'string' && text.includes(authCode);
+/** True when a string or key anywhere in a JSON-like value contains the code (the one rule for echoes). */
+export function mentionsCode(value: unknown, code: string): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string' && v.includes(code)) return true;
+    if (typeof v === 'object' && v !== null) {
+      for (const key of Object.keys(v)) {
+        if (key.includes(code)) return true;
+        stack.push((v as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
+}
 
 /** The kit's error for a backend failure: `code` and `retryable` as the backend (or hook) gave them. */
 export function backendError(scopes: readonly string[], authCode: string, status: unknown, code: unknown, retryable: unknown): AuthError {
   const httpStatus = typeof status === 'number' && Number.isFinite(status) ? status : undefined;
   const init = { scopes, status: httpStatus };
   if (typeof code === 'string' && REFUSED_CODES.includes(code)) return new AuthError('CODE_REJECTED', { ...init, platformCode: code, detail: code });
-  const platformCode = typeof code === 'number' || (typeof code === 'string' && /^[\w.-]{1,64}$/.test(code) && !mentions(code, authCode)) ? code : undefined;
+  const platformCode = typeof code === 'number' || (typeof code === 'string' && /^[\w.-]{1,64}$/.test(code) && !mentionsCode(code, authCode)) ? code : undefined;
   return new AuthError('BACKEND_ERROR', { ...init, platformCode, retryable: isTransient(retryable, platformCode, httpStatus), detail: httpStatus ? `HTTP ${httpStatus}` : undefined });
 }
 
@@ -33,6 +47,6 @@ export function submitError(error: unknown, scopes: readonly string[], authCode:
   const mapped = backendError(scopes, authCode, field('status'), code, field('retryable'));
   // The hook's own message is kept when it is the kit's (httpSubmitter) and safe.
   const message = field('message');
-  if (own && typeof message === 'string' && !mentions(message, authCode)) mapped.message = message;
+  if (own && typeof message === 'string' && !mentionsCode(message, authCode)) mapped.message = message;
   return mapped;
 }

@@ -122,16 +122,19 @@ function randomKey(): string {
 
 /**
  * One `Idempotency-Key` per code: the backend gives a stored session back only to a resend with
- * the same key. The last few codes are remembered (in memory only) so a hook called again for the
- * same code sends the same key.
+ * the same key. A code whose request got no answer keeps its key (a few at most, in memory only)
+ * for the resend; once the backend answered, the code is not kept.
  */
-function idempotencyKeys(): (authCode: string) => string {
+function idempotencyKeys(): { keyFor(authCode: string): string; forget(authCode: string): void } {
   const keys = new Map<string, string>();
-  return (authCode) => {
-    const key = keys.get(authCode) ?? randomKey();
-    keys.set(authCode, key);
-    if (keys.size > 8) keys.delete(keys.keys().next().value as string);
-    return key;
+  return {
+    keyFor(authCode) {
+      const key = keys.get(authCode) ?? randomKey();
+      keys.set(authCode, key);
+      if (keys.size > 8) keys.delete(keys.keys().next().value as string);
+      return key;
+    },
+    forget: (authCode) => void keys.delete(authCode),
   };
 }
 
@@ -155,7 +158,7 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
   const timeoutMs = duration(WHERE, 'timeoutMs', options.timeoutMs, 15_000);
   const host = options.host;
   if (host != null && !hasMethods(host, 'request')) throw optionError(WHERE, 'host', 'a my with request(options), or null');
-  const keyFor = idempotencyKeys();
+  const keys = idempotencyKeys();
 
   return (authCode, context) => {
     let ctx: SubmitContext;
@@ -166,10 +169,13 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
     }
     const { scopes, signal } = ctx;
     const my = host === undefined ? globalMy() : host;
-    const headers = { ...extra, 'Content-Type': 'application/json', 'Idempotency-Key': keyFor(authCode) };
+    const headers = { ...extra, 'Content-Type': 'application/json', 'Idempotency-Key': keys.keyFor(authCode) };
     const sent = post(hasMethods(my, 'request') ? (my as MyRequestHost) : null, url, headers, JSON.stringify({ authCode, scopes }), timeoutMs, options.credentials ?? 'same-origin', signal);
     const answered = sent.then(
-      ([status, body]) => readAnswer(status, body, scopes, authCode),
+      ([status, body]) => {
+        if (status !== undefined) keys.forget(authCode);
+        return readAnswer(status, body, scopes, authCode);
+      },
       () => Promise.reject(new AuthError('BACKEND_ERROR', { retryable: false, scopes, detail: 'no my.request or fetch' })),
     );
     return abortable(answered, signal, () => new AuthError('ABORTED', { scopes }));

@@ -7,12 +7,11 @@
  */
 import type { Authorizer, AuthError, AuthorizerEvent, Session } from '../../utils';
 import { h, setAttr, setText, svgIcon } from '../shared/dom';
-import { classifyFailure, fire, isRetryable } from '../shared/events';
-import type { ConsentMessages } from '../shared/i18n';
+import { classifyFailure, fire } from '../shared/events';
 import { KitElement } from '../shared/kit-element';
 import { addRationaleSource } from '../shared/registry';
-import { covers, groupsOf, parseScopes, scopesAttribute } from '../shared/scopes';
-import { deriveButtonState, type ConsentButtonState } from './state';
+import { covers, parseScopes, scopesAttribute } from '../shared/scopes';
+import { deriveButtonState, rationaleFor, statusText, type ConsentButtonState } from './state';
 import { CONSENT_BUTTON_CSS } from './styles';
 
 const PROPERTIES = ['scopes', 'rationale', 'locale', 'disabled', 'authorizer', 'messages'] as const;
@@ -188,30 +187,6 @@ export class ConsentButtonElement extends KitElement {
     this.lastError = null;
   }
 
-  private statusText(state: ConsentButtonState, t: ConsentMessages): string {
-    switch (state) {
-      case 'pending':
-        return t.pending;
-      case 'authorized':
-        return t.authorized;
-      case 'denied':
-        return t.allowAccess;
-      case 'error':
-        return isRetryable(this.lastError) ? t.tryAgain : t.unavailable;
-      default:
-        return '';
-    }
-  }
-
-  /** The button's own rationale, else the built-in one of each data group asked for. */
-  private rationaleFor(t: ConsentMessages): string {
-    const own = this.rationale?.trim();
-    if (own) return own;
-    return groupsOf(this.scopes, this.authorizer?.catalogue)
-      .map((g) => t.rationale[g])
-      .join(' ');
-  }
-
   protected render(): void {
     const locale = this.resolvedLocale;
     const t = this.texts(locale);
@@ -222,8 +197,8 @@ export class ConsentButtonElement extends KitElement {
     setAttr(this.button, 'aria-busy', state === 'pending' ? 'true' : null);
     // Shown when the application gives no label of its own.
     setText(this.labelSlot, t.label);
-    setText(this.message, this.statusText(state, t));
-    setText(this.rationaleText, state === 'denied' ? this.rationaleFor(t) : '');
+    setText(this.message, statusText(state, this.lastError, t));
+    setText(this.rationaleText, state === 'denied' ? rationaleFor(this.rationale, this.scopes, this.authorizer, t) : '');
     this.watchExpiry();
   }
 }

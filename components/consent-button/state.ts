@@ -1,6 +1,11 @@
-/** The state a consent button shows, derived from its own last tap and the authorizer's record. */
+/**
+ * What a consent button shows (the H5 element and the DSL component alike): its state, derived
+ * from its own last tap and the authorizer's record, and the texts of that state.
+ */
 import type { Authorizer, ConsentState } from '../../utils';
-import { covers, validScopes } from '../shared/scopes';
+import { isRetryable } from '../shared/events';
+import type { ConsentMessages } from '../shared/i18n';
+import { covers, groupsOf, validScopes } from '../shared/scopes';
 
 export type ConsentButtonState = 'idle' | 'pending' | 'authorized' | 'denied' | 'error';
 
@@ -33,4 +38,22 @@ export function deriveButtonState({ pending, outcome, authorizer, scopes }: Butt
   if (outcome) return outcome;
   if (authorizer && valid.some((s) => consentOf(authorizer, s) === 'denied')) return 'denied';
   return 'idle';
+}
+
+/** The line under the button in each state. */
+export function statusText(state: ConsentButtonState, error: unknown, t: ConsentMessages): string {
+  if (state === 'pending') return t.pending;
+  if (state === 'authorized') return t.authorized;
+  if (state === 'denied') return t.allowAccess;
+  if (state === 'error') return isRetryable(error) ? t.tryAgain : t.unavailable;
+  return '';
+}
+
+/** The button's own rationale, else the built-in text of each data group asked for. */
+export function rationaleFor(own: string | null | undefined, scopes: readonly string[], authorizer: Authorizer | null | undefined, t: ConsentMessages): string {
+  const mine = own?.trim();
+  if (mine) return mine;
+  return groupsOf(scopes, authorizer?.catalogue)
+    .map((group) => t.rationale[group])
+    .join(' ');
 }

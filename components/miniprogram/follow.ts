@@ -3,7 +3,7 @@
  * component mounted), its events, and the expiry of its session (no event marks an expiry).
  */
 import type { Authorizer, AuthorizerEvent } from '../../utils';
-import { MAX_TIMER_MS } from '../../utils/checks';
+import { expiryTimer } from '../shared/expiry';
 import { onProvide, providedAuthorizer } from './provider';
 
 
@@ -26,9 +26,7 @@ export function followAuthorizer(onChange: (change: FollowChange) => void): Foll
     if (timer !== null) clearTimeout(timer);
     timer = null;
     const session = bound ? bound.session() : null;
-    const expiresAt = session ? session.expiresAt : undefined;
-    if (typeof expiresAt !== 'number' || expiresAt <= Date.now()) return;
-    timer = setTimeout(() => changed('expired'), Math.min(expiresAt - Date.now() + 20, MAX_TIMER_MS));
+    timer = expiryTimer(session ? session.expiresAt : undefined, () => changed('expired'));
   }
 
   function changed(change: FollowChange): void {

@@ -5,8 +5,7 @@
  * dismissed ("Not now"): a sheet nobody can see would hold the wallet's turn.
  */
 import type { Authorizer, PendingConsent } from '../../utils';
-
-declare const getCurrentPages: unknown;
+import { pageStack } from './page-stack';
 
 export interface Sheet {
   present(pending: PendingConsent): void;
@@ -23,13 +22,8 @@ const hubs = new WeakMap<Authorizer, Hub>();
 
 /** The page on top of the stack, or undefined when the engine does not tell. */
 function topPage(): unknown {
-  try {
-    if (typeof getCurrentPages !== 'function') return undefined;
-    const pages: unknown = getCurrentPages();
-    return Array.isArray(pages) && pages.length > 0 ? pages[pages.length - 1] : undefined;
-  } catch {
-    return undefined;
-  }
+  const pages = pageStack();
+  return pages.length > 0 ? pages[pages.length - 1] : undefined;
 }
 
 function choose(sheets: readonly Sheet[]): Sheet | null {

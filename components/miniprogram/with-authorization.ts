@@ -5,26 +5,14 @@
  * repeats (closing the wallet's prompt fires it again), so it never asks for consent.
  */
 import { readField } from '../../utils/checks';
+import { pageStack } from './page-stack';
 import { providedAuthorizer } from './provider';
-
-declare const getCurrentPages: unknown;
 
 /** The event types of a user's tap in AXML (`onTap`, `catchTap`, `onLongTap`). */
 const TAP_TYPES = ['tap', 'longTap'];
 
 function isTapEvent(value: unknown): boolean {
   return TAP_TYPES.indexOf(readField(value, 'type') as string) >= 0;
-}
-
-/** How many pages the stack holds, the loading page included (0 when unknown). */
-function stackDepth(): number {
-  try {
-    if (typeof getCurrentPages !== 'function') return 0;
-    const pages: unknown = getCurrentPages();
-    return Array.isArray(pages) ? pages.length : 0;
-  } catch {
-    return 0;
-  }
 }
 
 function markEngaged(): void {
@@ -37,7 +25,7 @@ type Handler = (this: unknown, ...args: unknown[]) => unknown;
 function wrapHandler(name: string, handler: Handler): Handler {
   if (name === 'onLoad') {
     return function onLoad(this: unknown, ...args: unknown[]) {
-      if (stackDepth() > 1) markEngaged();
+      if (pageStack().length > 1) markEngaged();
       return handler.apply(this, args);
     };
   }
@@ -65,6 +53,11 @@ export function withAuthorization<T extends object>(pageOptions: T): T {
   for (const key of Object.keys(source)) {
     const value = source[key];
     out[key] = typeof value === 'function' && key !== 'onShow' ? wrapHandler(key, value as Handler) : value;
+  }
+  // A page without an onLoad or onTabItemTap of its own engages all the same when it is opened on
+  // top of another, or from the tab bar.
+  for (const key of ['onLoad', 'onTabItemTap']) {
+    if (out[key] === undefined) out[key] = wrapHandler(key, () => undefined);
   }
   return out as T;
 }

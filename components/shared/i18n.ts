@@ -86,11 +86,17 @@ function freeze(messages: ConsentMessages): Readonly<ConsentMessages> {
  * The tables loaded so far (each read only): English always; Arabic and Kurdish once their module
  * (`miniapp-auth-kit/components/locales/ar`, `/ku`) is imported, so a page pays only for its languages.
  */
-export const CONSENT_MESSAGES: Readonly<Partial<Record<Locale, Readonly<ConsentMessages>>>> & { readonly en: Readonly<ConsentMessages> } = { en: freeze(en) };
+export const CONSENT_MESSAGES: Readonly<Partial<Record<Locale, Readonly<ConsentMessages>>>> & { readonly en: Readonly<ConsentMessages> } = addTable({} as { en: Readonly<ConsentMessages> }, 'en', en);
+
+/** Adds a table for good: no one can replace or remove it (read only, as the tables are). */
+function addTable<T extends object>(tables: T, locale: Locale, messages: ConsentMessages): T {
+  if (!(locale in tables)) Object.defineProperty(tables, locale, { value: freeze(messages), enumerable: true, writable: false, configurable: false });
+  return tables;
+}
 
 /** Adds a language's table (what the locale modules do when imported). */
 export function registerLocale(locale: Exclude<Locale, 'en'>, messages: ConsentMessages): void {
-  (CONSENT_MESSAGES as Partial<Record<Locale, ConsentMessages>>)[locale] = freeze(messages);
+  addTable(CONSENT_MESSAGES, locale, messages);
 }
 
 /** The locale an element renders in: the one asked for when its texts are loaded, else English. */

@@ -4,7 +4,7 @@
  * locale and texts, and re-rendering when any of these change.
  */
 import type { Authorizer, AuthorizerEvent, AuthorizerSnapshot } from '../../utils';
-import { MAX_TIMER_MS } from '../../utils/checks';
+import { expiryTimer } from './expiry';
 import { getConfig, onConfigChange } from './context';
 import { SafeHTMLElement, setAttr } from './dom';
 import { directionOf, messagesFor, readMessageOverrides, type ConsentMessages, type Locale, type LocalizedMessageOverrides } from './i18n';
@@ -157,12 +157,9 @@ export abstract class KitElement extends SafeHTMLElement {
     if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
     const expiresAt = this.isConnected ? this.authorizer?.session()?.expiresAt : undefined;
-    // Only a future expiry by the page clock (an authorizer with its own clock is re-read on events).
-    if (typeof expiresAt !== 'number' || expiresAt <= Date.now()) return;
-    const wait = Math.min(expiresAt - Date.now() + 20, MAX_TIMER_MS);
-    this.expiryTimer = setTimeout(() => {
+    this.expiryTimer = expiryTimer(expiresAt, () => {
       this.expiryTimer = null;
       if (this.isConnected) this.render();
-    }, wait);
+    });
   }
 }

@@ -47,6 +47,14 @@ describe('the tables', () => {
   });
 
   test('the tables are read only', () => {
+    // Not one can be replaced or removed, English included: every element reads them.
+    for (const locale of SUPPORTED_LOCALES) {
+      expect(() => {
+        (CONSENT_MESSAGES as Record<string, unknown>)[locale] = { label: 'hijacked' };
+      }).toThrow(TypeError);
+      expect(() => delete (CONSENT_MESSAGES as Record<string, unknown>)[locale]).toThrow(TypeError);
+    }
+    expect(messages('en').label).toBe('Allow access');
     expect(Object.isFrozen(messages('ar'))).toBe(true);
     expect(Object.isFrozen(messages('ar').rationale)).toBe(true);
     expect(Object.isFrozen(messages('ar').sheetTitles)).toBe(true);

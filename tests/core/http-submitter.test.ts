@@ -64,17 +64,22 @@ describe('httpSubmitter – my.request', () => {
     expect(req.headers['X-App']).toBe('demo');
   });
 
-  it('sends one random Idempotency-Key per code, the same again for the same code', async () => {
-    const my = fakeMy((o) => o.success({ status: 200, data: '{}' }));
+  it('sends one random Idempotency-Key per code, the same again when the first request got no answer', async () => {
+    let answered = false;
+    // The first request is lost (no status, as when the connection drops); the resend is answered.
+    const my = fakeMy((o) => (answered ? o.success({ status: 200, data: '{}' }) : ((answered = true), o.fail({ error: 12, errorMessage: 'network' }))));
     const submit = httpSubmitter({ url: 'https://a.example/x', host: my });
-    await submit('CODE-1', ctx());
+    await expect(submit('CODE-1', ctx())).rejects.toMatchObject({ code: 'BACKEND_ERROR', retryable: true });
     await submit('CODE-2', ctx());
+    await submit('CODE-1', ctx());
+    // Answered: the code is not kept, and a hook called again with it draws a new key.
     await submit('CODE-1', ctx());
     const keys = my.requests.map((r) => r.headers['Idempotency-Key']);
     expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
     expect(keys[1]).toMatch(/^[0-9a-f]{32}$/);
     expect(keys[1]).not.toBe(keys[0]);
     expect(keys[2]).toBe(keys[0]);
+    expect(keys[3]).not.toBe(keys[0]);
     // Another hook (another page) draws its own keys: nothing derives from the code.
     const other = fakeMy((o) => o.success({ status: 200, data: '{}' }));
     await httpSubmitter({ url: 'https://a.example/x', host: other })('CODE-1', ctx());

@@ -48,8 +48,9 @@ it('claims of a killed backend: cleared by the next start (not those of a live b
   const start = () => startChild('run-backend.mjs', [dataDir, walletUrl, options]);
   const [doomed, survivor] = await Promise.all([start(), start()]);
 
-  // 8 exchanges under way on the doomed backend, the wallet slow to answer.
-  wallet.setLatency(1_000);
+  // 8 exchanges under way on the doomed backend, the wallet slow to answer: slow enough that all 8
+  // are claimed at once also on a busy machine.
+  wallet.setLatency(5_000);
   const codes = await Promise.all(Array.from({ length: 8 }, (_, i) => mintCode(walletUrl, `crash-${i}`)));
   const keys = codes.map(() => randomUUID());
   const caught = codes.map((code, i) => postSession(doomed.url, code, keys[i]).catch(() => null));
@@ -68,8 +69,9 @@ it('claims of a killed backend: cleared by the next start (not those of a live b
   expect({ status: resent.status, code: resent.body.error?.code }).toEqual({ status: 409, code: 'USED_CODE' });
   expect(readDb(dbPath).codesPending.has(sha256(codes[0] as string))).toBe(false);
 
-  // An exchange under way on the survivor while the killed backend restarts: its claim stays.
-  wallet.setLatency(1_500);
+  // An exchange under way on the survivor while the killed backend restarts (slow enough to outlast
+  // the restart on a busy machine): its claim stays.
+  wallet.setLatency(5_000);
   const liveCode = await mintCode(walletUrl, 'crash-live');
   const live = postSession(survivor.url, liveCode, randomUUID());
   await until(dbPath, (db) => db.codesPending.has(sha256(liveCode)));

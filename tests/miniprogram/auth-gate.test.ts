@@ -17,9 +17,10 @@ const PROFILE_PAGE = `
     </view>
   </auth-gate>`;
 
-test('unauthorized it renders only the fallback; a tap on its consent button opens it', async () => {
+test('unauthorized it renders only the fallback; a tap on its consent button opens it, and the gate tells the page once', async () => {
   const { mp, sim } = setup();
-  const page = await mp.openTestPage(PROFILE_PAGE, {}, USING);
+  const onAllowed = callback();
+  const page = await mp.openTestPage(PROFILE_PAGE, { onAllowed }, USING);
   expect(textOf(mp.tree(page))).toBe('Add your name to your orders. Show my name');
   expect(components(mp.tree(page), 'auth-gate')[0]?.instance).toBeTruthy();
 
@@ -29,6 +30,17 @@ test('unauthorized it renders only the fallback; a tap on its consent button ope
   expect(textOf(mp.tree(page))).toBe('Your profile');
   // The fallback is gone from the tree, its button unmounted.
   expect(components(mp.tree(page), 'consent-button')).toHaveLength(0);
+  // The page's own button opened it: the gate's onAuthorized still tells the page, once.
+  expect(onAllowed.payloads).toEqual([{ session: expect.objectContaining({ scopes: ['USER_NAME', 'USER_AVATAR'] }) }]);
+});
+
+test('authorized already when it mounts, it does not call onAuthorized: nothing opened', async () => {
+  const { mp, authorizer } = setup();
+  await authorizer.authorize(['USER_NAME', 'USER_AVATAR'], { gesture: true });
+  const onAllowed = callback();
+  const page = await mp.openTestPage(PROFILE_PAGE, { onAllowed }, USING);
+  expect(textOf(mp.tree(page))).toBe('Your profile');
+  expect(onAllowed.payloads).toEqual([]);
 });
 
 test('without a fallback it offers a built-in consent button; the gate raises its outcomes', async () => {

@@ -181,6 +181,30 @@ test('the disabled prop disables the button (also bare, as in HTML; the string "
   expect(classesOf(elements(cb.view, 'view')[0]!)).toContain('mak-consent--authorized');
 });
 
+test('its own tap handler refuses while disabled, also when a base library lets the tap through', async () => {
+  const { mp, sim } = setup();
+  const cb = await mp.mount('consent-button', { scopes: 'USER_NAME', disabled: true });
+  // Called as the engine calls it, past the harness's disabled <button>.
+  cb.instance.api.onTap({ type: 'tap', timeStamp: 1, target: {}, currentTarget: { dataset: {} }, detail: {} });
+  expect(sim.calls).toHaveLength(0);
+  expect(cb.data.state).toBe('idle');
+});
+
+test('its tap is the user engaging: a consent request made by code afterwards does not wait for another tap', async () => {
+  const { mp, sim, authorizer } = setup({ user: 'manual' });
+  const cb = await mp.mount('consent-button', { scopes: 'USER_NAME' });
+  expect(authorizer.engaged).toBe(false);
+  mp.tap(button(cb.view, 'Allow access'));
+  expect(authorizer.engaged).toBe(true);
+  sim.prompts[0]?.allow();
+  await mp.settle();
+  const later = authorizer.authorize('NOTIFICATION_INBOX', { defer: false });
+  await mp.settle();
+  expect(sim.calls.map((c) => [...c.scopes])).toEqual([['USER_NAME'], ['NOTIFICATION_INBOX']]);
+  sim.prompts[0]?.allow();
+  await expect(later).resolves.toMatchObject({ scopes: expect.arrayContaining(['NOTIFICATION_INBOX']) });
+});
+
 test('a label prop replaces the built-in label when the page gives no content; the page’s content wins', async () => {
   const { mp } = setup();
   const labelled = await mp.mount('consent-button', { scopes: 'USER_NAME', label: 'Use my name' });

@@ -102,14 +102,18 @@ describe.each(KIT_COMPONENTS)('<%s>', (name) => {
   });
 
   test('its styles keep every button at least 44×44px and give every CSS variable a fallback', () => {
-    const acss = readFileSync(join(dir, 'index.acss'), 'utf8');
+    // With the shared styles it imports (`@import '../shared/base.acss';`), as the engine reads them.
+    const own = readFileSync(join(dir, 'index.acss'), 'utf8');
+    const imports = [...own.matchAll(/@import\s+['"]([^'"]+)['"];/g)].map((m) => resolve(dir, m[1] as string));
+    for (const path of imports) expect(existsSync(path)).toBe(true);
+    const acss = [...imports.map((path) => readFileSync(path, 'utf8')), own].join('\n');
     expect(acss).not.toMatch(/var\(--[\w-]+\s*\)/);
     const rules = [...acss.matchAll(/([^{}]+)\{([^{}]*)\}/g)].map((m) => ({ selectors: (m[1] as string).split(',').map((s) => s.trim()), body: m[2] as string }));
     for (const button of elementsOf(readAxml(join(dir, 'index.axml'))).filter((el) => el.tag === 'button')) {
       const classes = (button.attrs.class ?? '').split(/\s+/).filter((c) => c && !c.includes('{{'));
-      const own = rules.filter((r) => r.selectors.some((s) => classes.some((c) => s === `.${c}`))).map((r) => r.body).join(';');
+      const styled = rules.filter((r) => r.selectors.some((s) => classes.some((c) => s === `.${c}`))).map((r) => r.body).join(';');
       for (const property of ['min-height', 'min-width']) {
-        const values = [...own.matchAll(new RegExp(`${property}:\\s*([^;]+)`, 'g'))].map((m) => m[1] as string);
+        const values = [...styled.matchAll(new RegExp(`${property}:\\s*([^;]+)`, 'g'))].map((m) => m[1] as string);
         expect(values.length).toBeGreaterThan(0);
         for (const value of values) expect(Number(/(\d+)px/.exec(value)?.[1])).toBeGreaterThanOrEqual(44);
       }

@@ -80,6 +80,22 @@ test('a tap on the tab bar engages (onTabItemTap)', async () => {
   expect(authorizer.engaged).toBe(true);
 });
 
+test('a page with no onLoad of its own, opened on top of another, engages all the same', async () => {
+  const { mp, authorizer } = setup();
+  await mp.openTestPage('<view>First</view>', mp.kit.withAuthorization({ data: {} }));
+  expect(authorizer.engaged).toBe(false);
+  await mp.openTestPage('<view>Second</view>', mp.kit.withAuthorization({ data: {} }));
+  expect(authorizer.engaged).toBe(true);
+});
+
+test('a tab page with no onTabItemTap of its own engages on a tap of the tab bar', async () => {
+  const { mp, authorizer } = setup();
+  const page = await mp.openTestPage('<view>Me</view>', mp.kit.withAuthorization({ data: {} }));
+  expect(authorizer.engaged).toBe(false);
+  mp.runtime.callPage(page, 'onTabItemTap', { from: 'tap', pagePath: 'pages/me/index', text: 'Me', index: 2 });
+  expect(authorizer.engaged).toBe(true);
+});
+
 test('it returns a copy: the original options are untouched, data and fields kept; it never calls the wallet', async () => {
   const { mp, sim } = setup();
   const onLoad = () => undefined;

@@ -166,6 +166,35 @@ test('miniapp-auth-kit/miniprogram imports as ESM and CommonJS and runs against 
   checkMiniFlow(JSON.parse(run('node', ['mini.cjs'], project)));
 });
 
+test('an app that loads the DSL entry as CommonJS reaches the components, which import the ES module files', () => {
+  // Tooling that turns \`import\` into \`require\` resolves the entry to dist/miniprogram.cjs, another
+  // copy of the kit than the components' own: the authorizer provided through it is theirs too.
+  writeFileSync(join(project, 'dual.mjs'), `
+    import { createRequire } from 'node:module';
+    globalThis.my = {};
+    const cjs = createRequire(import.meta.url)('miniapp-auth-kit/miniprogram');
+    const authorizer = cjs.createAuthorizer({ submit: async () => ({}), host: { getAuthCode() {} } });
+    cjs.provideAuthorizer(authorizer);
+    // What the components import: the ES module files, through the path the README gives.
+    const esm = await import('miniapp-auth-kit/dist/miniprogram/index');
+    const page = esm.withAuthorization({ onAdd() {} });
+    page.onAdd({ type: 'tap' });
+    console.log(JSON.stringify({ engaged: authorizer.engaged, enumerable: Object.keys(globalThis.my) }));`);
+  expect(JSON.parse(run('node', ['dual.mjs'], project))).toEqual({ engaged: true, enumerable: [] });
+});
+
+test('bundlers keep the files that work by being imported (DSL components, locales, the IIFE)', () => {
+  const esbuild = join(root, 'node_modules/esbuild/lib/main.js');
+  writeFileSync(join(project, 'bundle.cjs'), `
+    const { buildSync } = require(${JSON.stringify(esbuild)});
+    const size = (contents) => buildSync({ stdin: { contents, resolveDir: __dirname }, bundle: true, write: false, format: 'esm', charset: 'utf8', logLevel: 'silent' }).outputFiles[0].text;
+    const component = size("import 'miniapp-auth-kit/dist/miniprogram/consent-button/index.js';");
+    const arabic = size("import 'miniapp-auth-kit/components/locales/ar';");
+    const iife = size("import 'miniapp-auth-kit/iife';");
+    console.log(JSON.stringify({ component: component.includes('Component('), arabic: arabic.includes('متابعة'), iife: iife.includes('MiniappAuthKit') }));`);
+  expect(JSON.parse(run('node', ['bundle.cjs'], project))).toEqual({ component: true, arabic: true, iife: true });
+});
+
 test('the DSL kit’s declarations type-check a consumer in ESM and CommonJS resolution', () => {
   const consumer = `
     import { createAuthorizer, provideAuthorizer, withAuthorization, CLARO_SCOPES, type Session } from 'miniapp-auth-kit/miniprogram';

@@ -4,7 +4,7 @@
  * be stored and does not carry the code.
  */
 import { AuthError } from '../errors';
-import { submitError } from '../submit-errors';
+import { mentionsCode, submitError } from '../submit-errors';
 import type { SubmitHook } from '../types';
 import { aborted, type CodeResult, type Flight, type SetStatus } from './flight';
 
@@ -23,22 +23,6 @@ export interface CodeExchangeDeps {
   setStatus: SetStatus;
   /** A fresh code for scopes just granted (the wallet answers without a prompt). */
   fetchCode: (flight: Flight, scopes: string[]) => Promise<CodeResult>;
-}
-
-/** True when a string or key anywhere in a JSON value contains the code (escaping hides it in the text). */
-function mentionsCode(value: unknown, code: string): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'string' && v.includes(code)) return true;
-    if (typeof v === 'object' && v !== null) {
-      for (const key of Object.keys(v)) {
-        if (key.includes(code)) return true;
-        stack.push((v as Record<string, unknown>)[key]);
-      }
-    }
-  }
-  return false;
 }
 
 /** The answer as it will be stored (a JSON copy), or the reason it cannot be. */

@@ -2,8 +2,8 @@
  * One flight from plan to session: the wallet calls its plan needs, in order, each code exchanged
  * and the session stored, the consent record kept up to date with every answer.
  */
-import { AuthError, mapPlatformCode } from '../errors';
-import { isDenial } from '../normalize';
+import { AuthError } from '../errors';
+import { isDenial, scopeFailure } from '../normalize';
 import { planCalls, type ScopeCatalogue } from '../scopes';
 import type { CodeExchange } from './code-exchange';
 import { aborted, covers, type CodeResult, type Flight } from './flight';
@@ -16,13 +16,6 @@ export interface FlightRunnerDeps {
   wallet: WalletCalls;
   exchange: CodeExchange;
   dismissals: WeakSet<AuthError>;
-}
-
-/** The error for the scopes of `failed` the wallet reported: a refusal, else its own code. */
-function failureOf(failed: string[], result: CodeResult, denied: string[]): AuthError {
-  const scopes = denied.length > 0 ? denied : failed;
-  const raw = result.failedScopes[scopes[0] as string] as string;
-  return new AuthError(denied.length > 0 ? 'USER_CANCELLED' : mapPlatformCode(raw), { scopes, platformCode: raw || undefined });
 }
 
 export function createFlightRunner({ catalogue, state, wallet, exchange, dismissals }: FlightRunnerDeps): (flight: Flight, gesture: boolean) => Promise<void> {
@@ -56,7 +49,7 @@ export function createFlightRunner({ catalogue, state, wallet, exchange, dismiss
       // the user refused some): the request fails for those, without asking once more.
       lost = granted.filter((s) => !exchanged.scopes.includes(s));
     }
-    if (failed.length > 0) throw failureOf(failed, result, denied);
+    if (failed.length > 0) throw scopeFailure(result.failedScopes, failed);
     if (lost.length > 0) throw new AuthError('USER_CANCELLED', { scopes: lost });
   }
 

@@ -33,11 +33,14 @@ function expiryOf(data: unknown): number | undefined {
   return typeof at === 'number' && Number.isFinite(at) ? at : undefined;
 }
 
-/** The events that tell listeners what a state taken up from storage changed. */
+/**
+ * The events that tell listeners what a state taken up from storage changed: a sign-out elsewhere,
+ * and what is stored now (another page may have signed in again since).
+ */
 function changes(previous: StoredState, next: StoredState, signedOut: boolean): AuthorizerEvent[] {
-  if (signedOut) return [{ type: 'session', session: null }, { type: 'signed-out' }];
   const events: AuthorizerEvent[] = [];
-  if (JSON.stringify(previous.session) !== JSON.stringify(next.session)) events.push({ type: 'session', session: next.session && copySession(next.session) });
+  if (signedOut || JSON.stringify(previous.session) !== JSON.stringify(next.session)) events.push({ type: 'session', session: next.session && copySession(next.session) });
+  if (signedOut) events.push({ type: 'signed-out' });
   for (const scope of new Set([...Object.keys(previous.consent), ...Object.keys(next.consent)])) {
     if (previous.consent[scope] !== next.consent[scope]) events.push({ type: 'consent', scope, state: next.consent[scope] ?? 'unknown' });
   }
@@ -76,14 +79,17 @@ export function createSessionState(
     consentRecord: () => ({ ...store.state.consent }),
     record(epoch, scopes, value) {
       // Silent scopes are recorded as granted, never as denied: no prompt ever asks for them.
-      const changed = scopes.filter((s) => (value === 'granted' || !isSilent(s)) && store.state.consent[s] !== value);
-      const merged =
-        changed.length > 0 &&
-        store.update(epoch, (state) => {
-          const consent = { ...state.consent };
-          for (const s of changed) consent[s] = value;
-          return { ...state, consent };
-        });
+      const recorded = scopes.filter((s) => value === 'granted' || !isSilent(s));
+      if (recorded.length === 0) return;
+      // What changes is decided on the state the answer is merged into (another page may have
+      // recorded the other answer since this one last looked): the user's latest answer is stored.
+      let changed: string[] = [];
+      const merged = store.update(epoch, (state) => {
+        changed = recorded.filter((s) => state.consent[s] !== value);
+        const consent = { ...state.consent };
+        for (const s of changed) consent[s] = value;
+        return changed.length > 0 ? { ...state, consent } : state;
+      });
       if (merged) for (const scope of changed) emit({ type: 'consent', scope, state: value });
     },
     storeSession(epoch, scopes, data) {

@@ -38,10 +38,10 @@ export function createWalletCalls({ opts, lock, sensor, presenter, setStatus, is
   const untilAborted = <T>(flight: Flight, call: Promise<T>, scopes: readonly string[]) => abortable(call, flight.controller.signal, () => aborted(scopes));
 
   /**
-   * Calls the wallet now (synchronously when a host is there). `answered` settles when the wallet
-   * has answered (its page, if any, is gone), which may be after the call timed out.
+   * Calls the wallet for a flight now (synchronously when a host is there). `answered` settles
+   * when the wallet has answered (its page, if any, is gone), which may be after the call timed out.
    */
-  function hostCall(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching'): { result: Promise<CodeResult>; answered: Promise<void> } {
+  function callWallet(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching'): { result: Promise<CodeResult>; answered: Promise<void> } {
     let answer!: () => void;
     const answered = new Promise<void>((resolve) => (answer = resolve));
     if (flight.controller.signal.aborted) {
@@ -52,7 +52,9 @@ export function createWalletCalls({ opts, lock, sensor, presenter, setStatus, is
     const waitMs = opts.host === undefined ? DEFAULT_BRIDGE_WAIT_MS : 0;
     const call = (host: HostCall) => callHost(host, scopes, opts.timeoutMs, answer).then((r) => ({ ...r, obtainedAt: opts.now() }));
     const result = withHost(opts.host, waitMs, call, () => new AuthError('NOT_IN_MINIAPP', { scopes }));
-    // Only a TIMEOUT leaves the wallet's page possibly open; every other outcome ends the call.
+    // Only a TIMEOUT leaves the wallet's page possibly open; every other outcome ends the call. The
+    // kit cannot tell a page still open from a wallet that will never answer: it keeps the turn
+    // until the wallet answers (the contract: never a prompt while another is open).
     result.then(answer, (error) => (error as AuthError).code !== 'TIMEOUT' && answer());
     return { result, answered };
   }
@@ -68,7 +70,7 @@ export function createWalletCalls({ opts, lock, sensor, presenter, setStatus, is
       void lock.run(() => {
         clearTimeout(timer);
         if (gaveUp) return Promise.resolve();
-        const call = hostCall(flight, scopes, kind);
+        const call = callWallet(flight, scopes, kind);
         call.result.then(resolve, reject);
         return call.answered;
       });
@@ -80,7 +82,7 @@ export function createWalletCalls({ opts, lock, sensor, presenter, setStatus, is
     for (let attempt = 0; ; attempt++) {
       try {
         // Scopes granted before wait for any prompt still open: the wallet may ask again.
-        return await untilAborted(flight, silent ? hostCall(flight, scopes, 'fetching').result : promptCall(flight, scopes, 'fetching'), scopes);
+        return await untilAborted(flight, silent ? callWallet(flight, scopes, 'fetching').result : promptCall(flight, scopes, 'fetching'), scopes);
       } catch (error) {
         if (!silent || !(error as AuthError).retryable || attempt >= opts.maxRetries) throw error;
         await delay(backoffDelay(attempt, opts.retryDelayMs), flight.controller.signal).catch(() => Promise.reject(aborted(scopes)));
@@ -108,7 +110,7 @@ export function createWalletCalls({ opts, lock, sensor, presenter, setStatus, is
               flow.closeSheet = null;
               flow.settle();
               sheet.abort();
-              const call = hostCall(flight, scopes, 'prompting');
+              const call = callWallet(flight, scopes, 'prompting');
               void call.answered.then(() => release());
               flow.follow(untilAborted(flight, call.result, scopes));
             },

@@ -24,6 +24,7 @@ interface GateProps {
   buttonLabel: string;
   locale: string;
   className: string;
+  /** The gate opened: the scopes became authorized while it was mounted (by any button, on any page). */
   onAuthorized?: (detail: { session: Session }) => void;
   onDenied?: (detail: { scopes: string[]; error: AuthError }) => void;
   onError?: (detail: { error: Error }) => void;
@@ -40,6 +41,7 @@ interface GateThis {
   setData(data: Partial<GateData>): void;
   follower: Follower;
   problems: ProblemReporter;
+  mounted: boolean;
   unmounted: boolean;
 }
 
@@ -55,8 +57,13 @@ function viewOf(gate: GateThis, props: Readonly<GateProps>): GateData {
 
 function render(gate: GateThis, props: Readonly<GateProps> = gate.props): void {
   if (gate.unmounted) return;
+  const opened = !gate.data.authorized;
   const diff = changes(gate.data as unknown as Record<string, unknown>, viewOf(gate, props) as unknown as Record<string, unknown>);
-  if (diff) gate.setData(diff as Partial<GateData>);
+  if (!diff) return;
+  gate.setData(diff as Partial<GateData>);
+  // The gate opened (a grant by its own button or the page's, on any page): tell the page once.
+  const session = gate.follower.current()?.session();
+  if (opened && diff.authorized === true && gate.mounted && session) notify(props.onAuthorized, { session });
 }
 
 function currentProblem(gate: GateThis): Error | null {
@@ -71,7 +78,6 @@ Component<
   GateData,
   GateProps,
   {
-    onButtonAuthorized(detail: { session: Session }): void;
     onButtonDenied(detail: { scopes: string[]; error: AuthError }): void;
     onButtonError(detail: { error: Error }): void;
   },
@@ -91,6 +97,7 @@ Component<
   onInit() {
     const gate = this as unknown as GateThis;
     gate.unmounted = false;
+    gate.mounted = false;
     gate.problems = problemReporter();
     gate.follower = followAuthorizer(() => {
       render(gate);
@@ -101,7 +108,10 @@ Component<
     render(this as unknown as GateThis, nextProps as Readonly<GateProps>);
   },
   didMount() {
-    reportProblem(this as unknown as GateThis);
+    const gate = this as unknown as GateThis;
+    // Authorized already at mount is not an opening: onAuthorized tells of changes only.
+    gate.mounted = true;
+    reportProblem(gate);
   },
   didUpdate() {
     reportProblem(this as unknown as GateThis);
@@ -111,11 +121,8 @@ Component<
     gate.unmounted = true;
     gate.follower.stop();
   },
-  // The built-in button's outcomes, passed on as the gate's own.
+  // The built-in button's refusals and errors, passed on as the gate's own (its grant opens the gate).
   methods: {
-    onButtonAuthorized(detail) {
-      notify((this as unknown as GateThis).props.onAuthorized, detail);
-    },
     onButtonDenied(detail) {
       notify((this as unknown as GateThis).props.onDenied, detail);
     },

@@ -5,18 +5,17 @@
  * calls `my.getAuthCode` inside the user's tap. Same states and rules as the H5 element: the
  * state rule, texts, scope parsing and failure classification are the shared ones.
  */
-import type { AuthError, Authorizer, Session } from '../../../utils';
+import type { AuthError, Session } from '../../../utils';
 import { reportError } from '../../../utils/emitter';
 import { followAuthorizer, type Follower } from '../../miniprogram/follow';
-import { directionOf, messagesFor, type ConsentMessages } from '../../miniprogram/locales';
+import { directionOf, messagesFor } from '../../miniprogram/locales';
 import { notify } from '../../miniprogram/notify';
 import { problemOf, problemReporter, type ProblemReporter } from '../../miniprogram/problems';
 import { readFlag, readLocale, readScopes, readText } from '../../miniprogram/props';
 import { changes, directionClass } from '../../miniprogram/view';
-import { classifyFailure, isRetryable } from '../../shared/events';
+import { classifyFailure } from '../../shared/events';
 import { addRationaleSource } from '../../shared/registry';
-import { groupsOf } from '../../shared/scopes';
-import { deriveButtonState, type ConsentButtonState } from '../state';
+import { deriveButtonState, rationaleFor, statusText, type ConsentButtonState } from '../state';
 
 const TAG = 'consent-button';
 
@@ -60,22 +59,6 @@ interface ButtonThis {
   lastError: Error | null;
   unmounted: boolean;
   removeSource: (() => void) | null;
-}
-
-function statusText(state: ConsentButtonState, error: Error | null, t: ConsentMessages): string {
-  if (state === 'pending') return t.pending;
-  if (state === 'authorized') return t.authorized;
-  if (state === 'denied') return t.allowAccess;
-  if (state === 'error') return isRetryable(error) ? t.tryAgain : t.unavailable;
-  return '';
-}
-
-/** The button's own rationale, else the built-in text of each data group asked for. */
-function rationaleFor(own: string, scopes: string[], authorizer: Authorizer | null, t: ConsentMessages): string {
-  if (own) return own;
-  return groupsOf(scopes, authorizer ? authorizer.catalogue : undefined)
-    .map((group) => t.rationale[group])
-    .join(' ');
 }
 
 function viewOf(button: ButtonThis, props: Readonly<ButtonProps>): ButtonData {
@@ -143,6 +126,9 @@ function request(button: ButtonThis): void {
   } catch (error) {
     answer = Promise.reject(error);
   }
+  // The wallet was called first, inside the tap; the tap is the user engaging too, as any trusted
+  // tap is in an H5 page.
+  authorizer.markEngaged();
   const tap = ++button.taps;
   button.pendingTap = tap;
   button.outcome = null;

@@ -139,10 +139,15 @@ export class MiniProgram {
     return page;
   }
 
-  /** A tap on the tab bar: the tab's page (loaded once, then kept) becomes the whole stack. */
+  /**
+   * A tap on the tab bar: the tab's page (loaded once, then kept) becomes the whole stack. The
+   * app's first page, opened at launch with nothing on the stack, gets no `onTabItemTap`: nobody
+   * tapped.
+   */
   async switchTab(route: string): Promise<Instance> {
     const rt = this.runtime;
     if (this.top?.key === route) return this.top;
+    const tapped = rt.stack.length > 0;
     this.hide(this.top);
     let page = rt.alive.find((p) => p.key === route);
     if (page) {
@@ -153,7 +158,7 @@ export class MiniProgram {
       rt.stack.splice(0);
       page = this.load(route, {});
     }
-    rt.callPage(page, 'onTabItemTap', { from: 'tap', pagePath: route, text: route, index: 0 });
+    if (tapped) rt.callPage(page, 'onTabItemTap', { from: 'tap', pagePath: route, text: route, index: 0 });
     await this.settle();
     return page;
   }
