@@ -10,6 +10,7 @@ import { onAbort } from '../../utils/abort';
 import { deepActiveElement, h, setAttr, setText, svgIcon } from '../shared/dom';
 import { fire, type ConsentPromptCloseDetail } from '../shared/events';
 import { KitElement } from '../shared/kit-element';
+import { isPendingConsent } from './pending';
 import { registerSheet, unregisterSheet } from './presenter-hub';
 import { sheetRationale } from './rationale';
 import { sheetTitle } from './title';
@@ -17,18 +18,6 @@ import { CONSENT_PROMPT_CSS } from './styles';
 
 const PROPERTIES = ['locale', 'rationale', 'heading', 'authorizer', 'messages'] as const;
 type CloseReason = ConsentPromptCloseDetail['reason'];
-
-function isPendingConsent(value: unknown): value is PendingConsent {
-  const p = value as Partial<PendingConsent> | null;
-  return (
-    typeof p === 'object' &&
-    p !== null &&
-    typeof p.proceed === 'function' &&
-    typeof p.dismiss === 'function' &&
-    Array.isArray(p.scopes) &&
-    typeof p.signal?.aborted === 'boolean'
-  );
-}
 
 export class ConsentPromptElement extends KitElement {
   static get observedAttributes(): string[] {

@@ -14,6 +14,7 @@ import { notify } from '../../miniprogram/notify';
 import { addSheet, type Sheet } from '../../miniprogram/prompt-hub';
 import { readLocale, readText } from '../../miniprogram/props';
 import { changes, directionClass } from '../../miniprogram/view';
+import { isPendingConsent } from '../pending';
 import { sheetRationale } from '../rationale';
 import { sheetTitle } from '../title';
 
@@ -54,19 +55,6 @@ interface PromptThis {
   queue: PendingConsent[];
   stopWatching: (() => void) | null;
   unmounted: boolean;
-}
-
-function isPendingConsent(value: unknown): value is PendingConsent {
-  const p = value as Partial<PendingConsent> | null;
-  return (
-    typeof p === 'object' &&
-    p !== null &&
-    typeof p.proceed === 'function' &&
-    typeof p.dismiss === 'function' &&
-    Array.isArray(p.scopes) &&
-    !!p.signal &&
-    typeof p.signal.aborted === 'boolean'
-  );
 }
 
 function viewOf(prompt: PromptThis, props: Readonly<PromptProps>): PromptData {

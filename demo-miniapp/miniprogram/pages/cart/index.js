@@ -3,8 +3,9 @@
  * (`NOTIFICATION_INBOX`), each an <auth-gate> whose fallback is a <consent-button>.
  */
 import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
+import { livePage } from '../../lib/live-page';
 import { cartItems, clearCart, removeFromCart } from '../../lib/cart';
-import { state, subscribe } from '../../lib/store';
+import { state } from '../../lib/store';
 import { directionOf, formatPrice, t, texts } from '../../lib/texts';
 
 const TEXTS = {
@@ -29,21 +30,9 @@ const TEXTS = {
 };
 
 Page(
-  withAuthorization({
+  withAuthorization(
+    livePage({
     data: { lang: 'en', dir: 'ltr', texts: {}, lines: [], totalText: '' },
-
-    onLoad() {
-      this.stop = subscribe(() => this.render());
-      this.render();
-    },
-
-    onShow() {
-      this.render();
-    },
-
-    onUnload() {
-      this.stop();
-    },
 
     render() {
       const lang = state.lang;
@@ -67,5 +56,5 @@ Page(
       this.render();
       my.showToast({ content: t(state.lang, 'cart.placed'), type: 'success' });
     },
-  }),
+  })),
 );

@@ -4,9 +4,10 @@
  * wallet token), the consent record, the language switch and sign-out.
  */
 import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
+import { livePage } from '../../lib/live-page';
 import { config } from '../../config';
 import { request } from '../../lib/request';
-import { state, subscribe, update } from '../../lib/store';
+import { state, update } from '../../lib/store';
 import { directionOf, t, texts } from '../../lib/texts';
 
 const PERMISSIONS = [
@@ -47,7 +48,8 @@ function avatarUrl(value) {
 }
 
 Page(
-  withAuthorization({
+  withAuthorization(
+    livePage({
     data: {
       lang: 'en',
       dir: 'ltr',
@@ -58,17 +60,6 @@ Page(
 
     onLoad() {
       this.me = { for: null, state: 'idle', body: null };
-      const authorizer = getApp().authorizer;
-      this.stops = [subscribe(() => this.render()), authorizer.subscribe(() => this.render())];
-      this.render();
-    },
-
-    onShow() {
-      this.render();
-    },
-
-    onUnload() {
-      this.stops.forEach((stop) => stop());
     },
 
     render() {
@@ -138,5 +129,5 @@ Page(
         my.showToast({ content: t(state.lang, 'me.signedOut'), type: 'none' });
       });
     },
-  }),
+  })),
 );

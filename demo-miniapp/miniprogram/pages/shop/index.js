@@ -4,9 +4,10 @@
  * goes through this page's <consent-prompt>.
  */
 import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
+import { livePage } from '../../lib/live-page';
 import { addToCart, cartItems, PRODUCTS } from '../../lib/cart';
 import { askForOrderUpdates } from '../../lib/order-updates';
-import { state, subscribe } from '../../lib/store';
+import { state } from '../../lib/store';
 import { directionOf, formatPrice, t, texts } from '../../lib/texts';
 
 /** A failed sign-in in plain words (the error's code is for developers, not for the page). */
@@ -24,7 +25,8 @@ function signinView(lang, signin, session) {
 }
 
 Page(
-  withAuthorization({
+  withAuthorization(
+    livePage({
     data: {
       lang: 'en',
       dir: 'ltr',
@@ -33,20 +35,6 @@ Page(
       products: [],
       cartCount: 0,
       cartText: '',
-    },
-
-    onLoad() {
-      const authorizer = getApp().authorizer;
-      this.stops = [subscribe(() => this.render()), authorizer.subscribe(() => this.render())];
-      this.render();
-    },
-
-    onShow() {
-      this.render();
-    },
-
-    onUnload() {
-      this.stops.forEach((stop) => stop());
     },
 
     render() {
@@ -77,5 +65,5 @@ Page(
     onRetry() {
       getApp().signIn();
     },
-  }),
+  })),
 );
