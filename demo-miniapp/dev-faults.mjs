@@ -4,7 +4,8 @@
  * NEXT applyToken answer fail (U results, HTTP 500, a bad signature). Demo only: loopback, one shot.
  *
  *   GET  /sim/faults                 → { armed: <name> | null, available: [...] }
- *   POST /sim/faults { fault }       → arms one (fault: one of `available`, or null to disarm)
+ *   POST /sim/faults { fault }       → arms one (fault: one of `available`, or null to disarm); the
+ *                                      body must be declared JSON (415), so no cross-site form arms it
  *
  * Code faults act on `POST /sim/codes` (how the page's simulated wallet mints codes): the code handed
  * out is already expired, already exchanged once, or was never issued. applyToken faults are the wallet
@@ -13,49 +14,23 @@
 import { loadDemoConfig } from './server/keys.mjs';
 import { APPLY_TOKEN_PATH, formatSignatureHeader, requestTime, sign, signedContent } from './server/signing.mjs';
 import { simCodeRequest } from './server/wallet-openapi.mjs';
+import { HttpError, parseJsonObject, readBody, sendError, sendJson } from './server/http-util.mjs';
+import { bodyTypeAccepted, refuseBodyType } from './server/json-routes.mjs';
 
 /** Faults of the code handed to the page (the backend answers 410 / 409 / 400). */
 const CODE_FAULTS = ['EXPIRED_CODE', 'USED_CODE', 'INVALID_CODE'];
 /** Faults of the wallet OpenAPI's next applyToken answer (start-servers' simulator). */
 const OPENAPI_FAULTS = ['UNKNOWN_EXCEPTION', 'REQUEST_TRAFFIC_EXCEED_LIMIT', 'HTTP_500', 'BAD_SIGNATURE'];
 
-/**
- * @param {import('node:http').ServerResponse} res
- * @param {number} status
- * @param {unknown} value
- */
-function json(res, status, value) {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', 'Cache-Control': 'no-store', 'Content-Length': String(Buffer.byteLength(body)) });
-  res.end(body);
+/** A JSON object body (413 / 400 otherwise, like every other JSON route of the demo). */
+async function readJsonObject(/** @type {import('node:http').IncomingMessage} */ req) {
+  return parseJsonObject(await readBody(req, 16 * 1024), 'BAD_REQUEST');
 }
 
-/** @param {import('node:http').IncomingMessage} req @returns {Promise<any>} */
-function readJson(req) {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    /** @type {Buffer[]} */
-    const chunks = [];
-    req.on('data', (/** @type {Buffer} */ chunk) => {
-      size += chunk.length;
-      if (size > 16 * 1024) {
-        reject(new Error('too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      try {
-        const value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
-        resolve(value);
-      } catch (error) {
-        reject(error);
-      }
-    });
-    req.on('error', reject);
-  });
+/** The answer to a refused body: its own status (413) or 400 with `message`. */
+function refuse(/** @type {import('node:http').ServerResponse} */ res, /** @type {unknown} */ error, /** @type {string} */ code, /** @type {string} */ message) {
+  if (error instanceof HttpError && error.status !== 400) return sendError(res, error.status, error.code, error.message);
+  sendError(res, 400, code, message);
 }
 
 /**
@@ -110,47 +85,58 @@ export function createFaultSwitch({ servers, dataDir, env }) {
     return issued.authCode;
   }
 
+  /** `/sim/codes` while a code fault is armed: the page gets a spoiled code, once. */
+  function spoilNextCode(/** @type {import('node:http').IncomingMessage} */ req, /** @type {import('node:http').ServerResponse} */ res, /** @type {string} */ fault) {
+    armed = null;
+    // A refused request leaves the fault armed for the next good one.
+    const refused = (/** @type {unknown} */ error) => {
+      armed = armed ?? fault;
+      refuse(res, error, 'PARAM_ILLEGAL', 'bad code request');
+    };
+    readJsonObject(req)
+      .then((request) => spoiledCode(request, fault))
+      .then((authCode) => (authCode ? sendJson(res, 200, { authCode }) : refused(null)), refused);
+  }
+
+  /** `POST /sim/faults { fault }`: arms one fault (or none). */
+  function arm(/** @type {import('node:http').IncomingMessage} */ req, /** @type {import('node:http').ServerResponse} */ res) {
+    readJsonObject(req).then(
+      ({ fault }) => {
+        if (fault !== null && (typeof fault !== 'string' || !available.includes(fault))) return sendError(res, 400, 'BAD_REQUEST', `fault must be one of ${available.join(', ')} or null`);
+        const onApplyToken = fault !== null && OPENAPI_FAULTS.includes(fault);
+        armed = fault !== null && !onApplyToken ? fault : null;
+        openApiFault = onApplyToken && wallet ? { type: fault, faultsBefore: wallet.stats.faults } : null;
+        wallet?.setFault(onApplyToken ? { type: fault, times: 1 } : null);
+        sendJson(res, 200, { armed: current(), available });
+      },
+      (error) => refuse(res, error, 'BAD_REQUEST', 'send { "fault": "…" }'),
+    );
+  }
+
   /**
    * Handles `/sim/faults`, and `/sim/codes` while a code fault is armed. Returns false to let the
-   * request through to the servers.
+   * request through to the servers (which refuse a bad code request alike).
    * @param {import('node:http').IncomingMessage} req
    * @param {import('node:http').ServerResponse} res
    * @param {string} path
    */
   function handle(req, res, path) {
     if (path === '/sim/codes') {
-      if (!armed || !CODE_FAULTS.includes(armed) || req.method !== 'POST') return false;
-      const fault = armed;
-      armed = null;
-      readJson(req)
-        .then((request) => spoiledCode(request, fault))
-        .then(
-          (authCode) => (authCode ? json(res, 200, { authCode }) : json(res, 400, { error: { code: 'PARAM_ILLEGAL', message: 'bad code request' } })),
-          () => json(res, 400, { error: { code: 'PARAM_ILLEGAL', message: 'bad code request' } }),
-        );
+      if (!armed || !CODE_FAULTS.includes(armed) || req.method !== 'POST' || !bodyTypeAccepted(req)) return false;
+      spoilNextCode(req, res, armed);
       return true;
     }
     if (req.method === 'GET') {
       req.resume();
-      json(res, 200, { armed: current(), available });
-      return true;
-    }
-    if (req.method !== 'POST') {
+      sendJson(res, 200, { armed: current(), available });
+    } else if (req.method !== 'POST') {
       req.resume();
-      json(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'use GET or POST' } });
-      return true;
+      sendError(res, 405, 'METHOD_NOT_ALLOWED', 'use GET or POST', {}, { Allow: 'GET, POST' });
+    } else if (!bodyTypeAccepted(req)) {
+      refuseBodyType(req, res);
+    } else {
+      arm(req, res);
     }
-    readJson(req).then(
-      ({ fault }) => {
-        if (fault !== null && !available.includes(fault)) return json(res, 400, { error: { code: 'BAD_REQUEST', message: `fault must be one of ${available.join(', ')} or null` } });
-        const onApplyToken = fault !== null && OPENAPI_FAULTS.includes(fault);
-        armed = fault !== null && !onApplyToken ? fault : null;
-        openApiFault = onApplyToken && wallet ? { type: fault, faultsBefore: wallet.stats.faults } : null;
-        wallet?.setFault(onApplyToken ? { type: fault, times: 1 } : null);
-        json(res, 200, { armed: current(), available });
-      },
-      () => json(res, 400, { error: { code: 'BAD_REQUEST', message: 'send { "fault": "…" }' } }),
-    );
     return true;
   }
 

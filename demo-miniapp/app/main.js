@@ -314,16 +314,29 @@ function renderPermissions() {
 // ---------------------------------------------------------------------------------------------
 // Sign out
 
+/** Ends a backend session (best effort: the kit's record is what the page shows). */
+function endBackendSession(id) {
+  if (!id) return null;
+  return fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${id}` } }).then(
+    (response) => response.ok || devNote(`POST /api/auth/logout answered HTTP ${response.status}`),
+    (error) => devNote(`POST /api/auth/logout failed: ${error.message}`),
+  );
+}
+
+// Every grant exchanges a new code and opens a new backend session, which the kit keeps in place of
+// the one before: that one is ended at once, so a sign-out leaves no session of this page behind.
+let backendSession = sessionId();
+authorizer.subscribe((event) => {
+  if (event.type !== 'session') return;
+  const next = sessionId();
+  if (backendSession && next !== backendSession) void endBackendSession(backendSession);
+  backendSession = next;
+});
+
 async function signOut() {
-  const id = sessionId();
-  // The backend session ends with the kit's (best effort: the kit's record is what the page shows).
-  const logout = id
-    ? fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${id}` } }).then(
-        (response) => response.ok || devNote(`POST /api/auth/logout answered HTTP ${response.status}`),
-        (error) => devNote(`POST /api/auth/logout failed: ${error.message}`),
-      )
-    : null;
-  await Promise.all([authorizer.signOut(), logout]);
+  const ending = endBackendSession(sessionId());
+  backendSession = null;
+  await Promise.all([authorizer.signOut(), ending]);
   // Demo convenience: the simulated wallet forgets the grants as well, so the walk-through starts over.
   // A real wallet keeps them until the user revokes them in its settings.
   forgetGrants();

@@ -78,7 +78,9 @@ export function createAttemptLimiter({ burst, perMinute, now, maxClients = 100_0
 
   /**
    * Runs `run` as one attempt of `address`: refused with 429 TOO_MANY_ATTEMPTS (and Retry-After) when it
-   * has none left; given back when `run` succeeds or fails on the server's side (5xx).
+   * has none left; given back only when `run` opens (or gives back) a session. A failure keeps it, the
+   * wallet's too: a flood of made-up codes that makes the wallet throttle the merchant (U results, 5xx)
+   * must not keep itself going.
    * @template T
    * @param {string} address @param {() => Promise<T>} run @returns {Promise<T>}
    */
@@ -87,14 +89,9 @@ export function createAttemptLimiter({ burst, perMinute, now, maxClients = 100_0
     if (!taken.ok) {
       throw new HttpError(429, 'TOO_MANY_ATTEMPTS', 'too many attempts from this address; try again later', true, { 'Retry-After': String(taken.retryAfterS) });
     }
-    try {
-      const result = await run();
-      taken.giveBack();
-      return result;
-    } catch (error) {
-      if (error instanceof HttpError && error.status >= 500) taken.giveBack();
-      throw error;
-    }
+    const result = await run();
+    taken.giveBack();
+    return result;
   }
 
   return { attempt, take };

@@ -16,12 +16,18 @@ const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 /**
  * A POST body must be declared JSON: a cross-site form cannot send that type without a CORS preflight.
  * A bodiless POST (the bearer routes: no form can set Authorization) may leave the type out.
- * @param {Req} req @param {boolean} needsBody
+ * @param {Req} req @param {boolean} [needsBody] the route reads a body (then the type is required)
  */
-function bodyTypeAccepted(req, needsBody) {
+export function bodyTypeAccepted(req, needsBody = true) {
   const type = req.headers['content-type'];
   const hasBody = needsBody || Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   return type === undefined ? !hasBody : JSON_TYPE.test(type);
+}
+
+/** The 415 answer to a POST whose body is not declared JSON. @param {Req} req @param {Res} res */
+export function refuseBodyType(req, res) {
+  req.resume();
+  sendError(res, 415, 'BAD_REQUEST', 'send Content-Type: application/json', { retryable: false });
 }
 
 /**
@@ -41,8 +47,7 @@ export function createJsonRouter(routes, toHttpError) {
       return true;
     }
     if (route.method === 'POST' && !bodyTypeAccepted(req, route.body === 'json')) {
-      req.resume();
-      sendError(res, 415, 'BAD_REQUEST', 'send Content-Type: application/json', { retryable: false });
+      refuseBodyType(req, res);
       return true;
     }
     route.run(req, res).catch((error) => {

@@ -35,12 +35,13 @@ import { createTokenCipher } from './token-crypto.mjs';
 import { resolveBackendOptions } from './backend-options.mjs';
 import { createAttemptLimiter } from './attempt-limiter.mjs';
 import { claimOwnerIsGone, newClaimOwner } from './claim-owner.mjs';
-import { createCodeExchanger, sha256 } from './code-exchange.mjs';
+import { createCodeExchanger } from './code-exchange.mjs';
 import { createTokenRefresher } from './token-refresh.mjs';
 import { createProfileReader } from './profile.mjs';
 import { createErrorMapper } from './wallet-errors.mjs';
 import { makePrivateDir } from './private-files.mjs';
 import { createJsonRouter } from './json-routes.mjs';
+import { SESSION_ID_RE, createSessionReader, requestedScopes } from './session-reader.mjs';
 import { isScopeList } from './scope-names.mjs';
 import { HttpError, closeServer, createApiServer, hostGuard, listenOn, parseJsonObject, readBody, sendJson } from './http-util.mjs';
 
@@ -81,26 +82,13 @@ export function createMerchantBackend(options) {
 
   const toHttpError = createErrorMapper(logger);
   const exchanger = createCodeExchanger({ store, applyToken: wallet.applyToken, toHttpError, owner, now, logger, ...pick(config, 'replayWindowMs', 'requestTimeoutMs', 'sessionTtlMs') });
-  const { ensureFresh, pending: refreshesUnderWay } = createTokenRefresher({ store, applyToken: wallet.applyToken, toHttpError, now, refreshMarginMs: config.refreshMarginMs, logger });
+  const { ensureFresh, pending: refreshesUnderWay } = createTokenRefresher({ store, applyToken: wallet.applyToken, toHttpError, now, refreshMarginMs: config.refreshMarginMs, rotationWaitMs: config.requestTimeoutMs, logger });
   const profileOf = createProfileReader({ store, inquiryUserInfo: wallet.inquiryUserInfo, profileTimeoutMs: config.profileTimeoutMs, logger });
   const attempts = config.attemptLimit ? createAttemptLimiter({ ...config.attemptLimit, now }) : null;
   /** @type {(req: import('node:http').IncomingMessage, run: () => Promise<SessionView>) => Promise<SessionView>} */
   const asAttempt = (req, run) => (attempts ? attempts.attempt(String(config.clientAddress(req) ?? 'unknown'), run) : run());
 
-  /** @param {import('node:http').IncomingMessage} req */
-  function authenticate(req) {
-    const match = /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(req.headers.authorization ?? '');
-    if (!match) throw new HttpError(401, 'SESSION_EXPIRED', 'send Authorization: Bearer <sessionId>');
-    return sessionById(/** @type {string} */ (match[1]));
-  }
-
-  /** @param {string} sessionId */
-  function sessionById(sessionId) {
-    const idHash = sha256(sessionId);
-    const session = store.findSession(idHash, now());
-    if (!session) throw new HttpError(401, 'SESSION_EXPIRED', 'unknown or expired session');
-    return { idHash, session };
-  }
+  const sessions = createSessionReader({ store, now, ensureFresh, profileOf });
 
   /** @type {Record<string, import('./json-routes.mjs').Route>} */
   const routes = {
@@ -113,57 +101,17 @@ export function createMerchantBackend(options) {
         sendJson(res, 200, await asAttempt(req, () => exchanger.exchange(authCode, scopes, idempotencyKey)));
       },
     },
-    '/api/me': { method: 'GET', run: async (req, res) => sessionInfo(req, res, false, true, requestedScopes(req)) },
-    '/api/auth/refresh': { method: 'POST', run: (req, res) => sessionInfo(req, res, true, false) },
+    '/api/me': { method: 'GET', run: async (req, res) => sessions.answer(req, res, false, true, requestedScopes(req)) },
+    '/api/auth/refresh': { method: 'POST', run: (req, res) => sessions.answer(req, res, true, false) },
     '/api/auth/logout': {
       method: 'POST',
       async run(req, res) {
         req.resume();
-        store.deleteSession(authenticate(req).idHash);
+        store.deleteSession(sessions.authenticate(req).idHash);
         res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
       },
     },
   };
-
-  /**
-   * The `scope` query parameter of GET /api/me: the scopes the page holds now (space or comma
-   * separated), or null when absent.
-   * @param {import('node:http').IncomingMessage} req
-   * @returns {string[] | null}
-   */
-  function requestedScopes(req) {
-    const raw = new URL(req.url ?? '/', 'http://localhost').searchParams.get('scope');
-    if (raw === null) return null;
-    const scopes = raw.split(/[\s,]+/).filter(Boolean);
-    if (raw.length > 2048 || !isScopeList(scopes)) {
-      throw new HttpError(400, 'BAD_REQUEST', 'scope must list scope names, space or comma separated');
-    }
-    return scopes;
-  }
-
-  /**
-   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
-   * @param {boolean} force refresh the tokens even when the access token is still valid
-   * @param {boolean} withProfile add `profile` (asks the wallet's inquiryUserInfo)
-   * @param {string[] | null} [only] answer for these of the session's scopes only (the page's current grant)
-   */
-  async function sessionInfo(req, res, force, withProfile, only = null) {
-    req.resume();
-    const { idHash, session: before } = authenticate(req);
-    const refreshed = await ensureFresh(before, force);
-    const fresh = refreshed ? store.findSession(idHash, now()) ?? before : before;
-    // The stored scopes add up everything the customer ever allowed; the page asks for its own grant.
-    const session = only ? { ...fresh, scopes: fresh.scopes.filter((s) => only.includes(s)) } : fresh;
-    sendJson(res, 200, {
-      ...(session.customerId ? { customerId: session.customerId } : {}),
-      scopes: session.scopes,
-      expiresAt: session.expiresAt,
-      accessTokenExpiresAt: session.accessExpiresAt,
-      refreshTokenExpiresAt: session.refreshExpiresAt,
-      refreshed,
-      ...(withProfile ? { profile: await profileOf(session) } : {}),
-    });
-  }
 
   const handler = createJsonRouter(routes, toHttpError);
 
@@ -184,8 +132,8 @@ export function createMerchantBackend(options) {
      * @returns {Promise<string>}
      */
     async accessTokenFor(sessionId) {
-      if (typeof sessionId !== 'string' || !/^[A-Za-z0-9_-]{20,128}$/.test(sessionId)) throw new TypeError('accessTokenFor: sessionId must be a session id.');
-      const { session } = sessionById(sessionId);
+      if (typeof sessionId !== 'string' || !SESSION_ID_RE.test(sessionId)) throw new TypeError('accessTokenFor: sessionId must be a session id.');
+      const { session } = sessions.sessionById(sessionId);
       await ensureFresh(session, false);
       return store.readTokens(session.tokenId).accessToken;
     },

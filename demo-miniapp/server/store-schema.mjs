@@ -90,6 +90,24 @@ export const isInMemory = (dbPath) => dbPath === ':memory:' || dbPath === '';
  * @param {string} dbPath
  * @param {Cipher} cipher
  */
+/**
+ * Switches to WAL. SQLite does not call the busy handler for this switch: a process that meets
+ * another one switching (two first starts at once) retries for the busy timeout itself.
+ * @param {import('better-sqlite3').Database} db
+ */
+function toWal(db, waitMs = 5000) {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (const deadline = Date.now() + waitMs; ; ) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (!/^SQLITE_BUSY/.test(String(error?.code)) || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
+}
+
 export function openDatabase(dbPath, cipher) {
   const inMemory = isInMemory(dbPath);
   // SQLite creates the -wal and -shm files with the mode of the database file.
@@ -98,7 +116,7 @@ export function openDatabase(dbPath, cipher) {
   try {
     // First: processes opening one new database at once wait for each other's locks instead of failing.
     db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
+    toWal(db);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     if (!inMemory) for (const suffix of ['-wal', '-shm']) tighten(`${dbPath}${suffix}`);

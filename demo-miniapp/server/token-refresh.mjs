@@ -17,10 +17,11 @@ export const reauthRequired = () => new HttpError(401, 'REAUTH_REQUIRED', 'the w
  *   toHttpError: (error: unknown, during: string) => HttpError,
  *   now: () => number,
  *   refreshMarginMs: number,
+ *   rotationWaitMs: number,
  *   logger: { warn(message: string): void },
  * }} deps
  */
-export function createTokenRefresher({ store, applyToken, toHttpError, now, refreshMarginMs, logger }) {
+export function createTokenRefresher({ store, applyToken, toHttpError, now, refreshMarginMs, rotationWaitMs, logger }) {
   /** Refreshes under way, by token row. */
   /** @type {Map<number, Promise<void>>} */
   const refreshes = new Map();
@@ -43,6 +44,19 @@ export function createTokenRefresher({ store, applyToken, toHttpError, now, refr
     return true;
   }
 
+  /**
+   * Whether the row's refresh token changes from `used` within `rotationWaitMs`: another process's
+   * refresh of the same row, whose wallet answer had not come back when this one was refused.
+   * @param {number} tokenId @param {string} used
+   */
+  async function rotatedElsewhere(tokenId, used) {
+    for (const deadline = Date.now() + rotationWaitMs; ; ) {
+      if (store.readTokens(tokenId).refreshToken !== used) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** @param {import('./merchant-store.mjs').SessionRecord} session */
   async function refresh(session) {
     const { refreshToken } = store.readTokens(session.tokenId);
@@ -54,8 +68,9 @@ export function createTokenRefresher({ store, applyToken, toHttpError, now, refr
       store.replaceTokens(session.tokenId, await applyToken({ grantType: 'REFRESH_TOKEN', refreshToken }), now());
     } catch (error) {
       if (error instanceof OpenApiError && error.kind === 'refused' && error.resultCode && REFRESH_REFUSALS.has(error.resultCode)) {
-        // Another instance rotated the token meanwhile: its new tokens stand.
-        if (error.resultCode === 'USED_REFRESH_TOKEN' && store.readTokens(session.tokenId).refreshToken !== refreshToken) return;
+        // Another process rotated the token meanwhile: its new tokens stand (they may still be on their
+        // way from the wallet: wait for them as long as one wallet request may take).
+        if (error.resultCode === 'USED_REFRESH_TOKEN' && (await rotatedElsewhere(session.tokenId, refreshToken))) return;
         logger.warn(`refresh refused by the wallet (${error.resultCode}); the user must authorize again`);
         store.markReauth(session.tokenId);
         throw reauthRequired();

@@ -24,6 +24,7 @@ import { SIM_AVATARS_PREFIX, serveAvatar } from './simulated-users.mjs';
 import { isScopeList } from './scope-names.mjs';
 import { APPLY_TOKEN_PATH, INQUIRY_USER_INFO_PATH, formatSignatureHeader, requestTime, signAsync, signedContent, toPrivateKey, toPublicKey } from './signing.mjs';
 import { closeServer, createApiServer, delay, hostGuard, isLoopback, listenOn, parseJsonObject, pathOf, readBody, sendError, sendJson, sendRaw } from './http-util.mjs';
+import { bodyTypeAccepted, refuseBodyType } from './json-routes.mjs';
 
 export const SIM_CODES_PATH = '/sim/codes';
 export { SIM_AVATARS_PREFIX, avatarSvg, simulatedUser } from './simulated-users.mjs';
@@ -210,7 +211,7 @@ export function createWalletOpenApi(options) {
 
 /**
  * `POST /sim/codes` `{ scopes, customerId? }` → `{ authCode }`: the page's simulated wallet gets its
- * codes here. Loopback clients only.
+ * codes here. Loopback clients only; the body must be declared JSON (415), like every JSON route here.
  * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
  * @param {(request: { scopes: string[], customerId?: string }) => { authCode: string }} issueCode
  */
@@ -224,6 +225,7 @@ async function handleSimCodes(req, res, issueCode) {
     req.resume();
     return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'use POST', {}, { Allow: 'POST' });
   }
+  if (!bodyTypeAccepted(req)) return refuseBodyType(req, res);
   let request;
   try {
     request = parseJsonObject(await readBody(req, 16 * 1024), 'PARAM_ILLEGAL');

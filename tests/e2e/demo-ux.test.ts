@@ -159,6 +159,25 @@ describe('what the page says is shared is the current grant', () => {
   });
 });
 
+describe('sign-out', () => {
+  test('ends every backend session the page opened, not only the last one', async () => {
+    const { page } = await openDemo({ viewport: PHONE });
+    const opened: Array<Promise<string>> = [];
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname === '/api/auth/session' && r.status() === 200) opened.push(r.json().then((b: { sessionId: string }) => b.sessionId));
+    });
+    // The launch's silent session was opened before the listener: take it from the kit.
+    const launch = await page.evaluate(() => (window as any).__demo.authorizer.session().data.sessionId as string);
+    await allowProfile(page);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: PROFILE_BUTTON }).waitFor();
+    const sessions = [launch, ...(await Promise.all(opened))];
+    expect(sessions.length).toBeGreaterThanOrEqual(2);
+    const statuses = await Promise.all(sessions.map((id) => fetch(new URL('/api/me', url()), { headers: { Authorization: `Bearer ${id}` } }).then((r) => r.status)));
+    expect(statuses).toEqual(sessions.map(() => 401));
+  });
+});
+
 describe('every control is at least 44 × 44 CSS px', () => {
   test.each(['en', 'ar'] as const)('%s: Shop, Cart, Me, the sheets and the developer panel', async (lang) => {
     const { page } = await openDemo({ viewport: PHONE, lang, reducedMotion: true });

@@ -23,6 +23,8 @@ export interface Session {
   page: Page;
   /** Every auth code the page's wallet obtained or the page submitted (learned from the network). */
   codes: Set<string>;
+  /** Reads of the `/sim/codes` answers under way (each adds its code to `codes`). */
+  codeReads: Array<Promise<void>>;
   /** Page errors and console errors (a CSP violation is reported there). */
   errors: string[];
   /** Bodies of POST /api/auth/session, in order. */
@@ -86,7 +88,7 @@ export function useDemo() {
     contexts.push(context);
     context.setDefaultTimeout(STEP);
     const page = await context.newPage();
-    const session: Session = { page, codes: new Set(), errors: [], submissions: [] };
+    const session: Session = { page, codes: new Set(), codeReads: [], errors: [], submissions: [] };
     page.on('pageerror', (error) => session.errors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') session.errors.push(`console: ${message.text()}`);
@@ -100,12 +102,13 @@ export function useDemo() {
     });
     page.on('response', (response) => {
       if (new URL(response.url()).pathname !== '/sim/codes') return;
-      response
+      const read = response
         .json()
         .then((body: { authCode?: unknown }) => {
           if (typeof body.authCode === 'string') session.codes.add(body.authCode);
         })
         .catch(() => undefined);
+      session.codeReads.push(read);
     });
     await page.goto(demo.url);
     await signedIn(page);
@@ -180,8 +183,8 @@ export async function closeDevPanel(page: Page): Promise<void> {
 
 /** No auth code in the DOM (shadow roots included), web storage, cookies or the URL. */
 export async function expectNoCodeLeak(session: Session): Promise<void> {
-  // Let the responses seen by the network listeners be read.
-  await session.page.waitForTimeout(100);
+  // Every code the page's wallet was handed is known before looking for it.
+  await Promise.all(session.codeReads);
   expect(session.codes.size).toBeGreaterThan(0);
   const surface = await session.page.evaluate(() => {
     const parts: string[] = [document.documentElement.outerHTML];
