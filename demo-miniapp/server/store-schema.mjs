@@ -85,12 +85,6 @@ const tokenAadV0 = (column, ref) => `customer_tokens.${column}:${ref}`;
 export const isInMemory = (dbPath) => dbPath === ':memory:' || dbPath === '';
 
 /**
- * Opens (creating when new) the database at `dbPath` (a file, or ':memory:'), checks that its tokens
- * were written with `cipher`'s key, and brings its schema to the current version.
- * @param {string} dbPath
- * @param {Cipher} cipher
- */
-/**
  * Switches to WAL. SQLite does not call the busy handler for this switch: a process that meets
  * another one switching (two first starts at once) retries for the busy timeout itself.
  * @param {import('better-sqlite3').Database} db
@@ -108,6 +102,12 @@ function toWal(db, waitMs = 5000) {
   }
 }
 
+/**
+ * Opens (creating when new) the database at `dbPath` (a file, or ':memory:'), checks that its tokens
+ * were written with `cipher`'s key, and brings its schema to the current version.
+ * @param {string} dbPath
+ * @param {Cipher} cipher
+ */
 export function openDatabase(dbPath, cipher) {
   const inMemory = isInMemory(dbPath);
   // SQLite creates the -wal and -shm files with the mode of the database file.

@@ -5,6 +5,7 @@ import { createAuthorizer, httpSubmitter } from '../../utils';
 import type { MyRequestHost, SubmitContext } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
 import { authErrorOf } from './helpers';
+import { waitUntil } from '../support/wait-until';
 
 type RequestOptions = Parameters<MyRequestHost['request']>[0];
 
@@ -274,7 +275,7 @@ describe('httpSubmitter – fetch against a real server', () => {
   it('rejects ABORTED when the caller aborts', async () => {
     const controller = new AbortController();
     const promise = httpSubmitter({ url: `${base}/hang`, host: null })('C', ctx(['auth_base'], controller.signal));
-    while (received.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => received.length > 0, 'the request to reach the server');
     controller.abort();
     expect((await authErrorOf(promise)).code).toBe('ABORTED');
   });

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { filesContain } from './helpers';
 import { MINUTE, closeWorlds, codeFor, count, dbFiles, expectError, makeWorld, session } from './world';
+import { waitUntil } from '../support/wait-until';
 
 afterEach(closeWorlds);
 
@@ -102,7 +103,7 @@ describe('the same code at once', () => {
     const key = randomUUID();
     const pending = session(world, code, ['auth_base'], key, firstUrl);
     // The first backend's claim is in the shared database before the others ask.
-    while (first.db.prepare('SELECT COUNT(*) AS n FROM exchanged_codes').get().n === 0) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil(() => first.db.prepare('SELECT COUNT(*) AS n FROM exchanged_codes').get().n > 0, "the first backend's claim");
     const [same, other] = await Promise.all([session(world, code, ['auth_base'], key, secondUrl), session(world, code, ['auth_base'], randomUUID(), secondUrl)]);
     const opened = await pending;
     expect(opened.status).toBe(200);

@@ -9,7 +9,8 @@
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { kill9, startChild, stopAll, stopCleanly } from './children';
-import { assertLoopback, loadServerModule, mintCode, postSession, readDb, removeDir, sha256, sleep, tempDir } from './load-helpers';
+import { assertLoopback, loadServerModule, mintCode, postSession, readDb, removeDir, sha256, tempDir } from './load-helpers';
+import { waitUntil } from '../support/wait-until';
 
 jest.setTimeout(60_000);
 
@@ -23,13 +24,7 @@ afterAll(async () => {
 });
 
 /** Waits until the database shows `predicate` true. */
-async function until(dbPath: string, predicate: (db: ReturnType<typeof readDb>) => boolean): Promise<ReturnType<typeof readDb>> {
-  for (;;) {
-    const db = readDb(dbPath);
-    if (predicate(db)) return db;
-    await sleep(20);
-  }
-}
+const until = (dbPath: string, predicate: (db: ReturnType<typeof readDb>) => boolean, what: string) => waitUntil(() => predicate(readDb(dbPath)), what);
 
 it('claims of a killed backend: cleared by the next start (not those of a live backend), and a resend meets no stale claim', async () => {
   dataDir = tempDir('load-crash-');
@@ -53,13 +48,16 @@ it('claims of a killed backend: cleared by the next start (not those of a live b
   wallet.setLatency(5_000);
   const codes = await Promise.all(Array.from({ length: 8 }, (_, i) => mintCode(walletUrl, `crash-${i}`)));
   const keys = codes.map(() => randomUUID());
-  const caught = codes.map((code, i) => postSession(doomed.url, code, keys[i]).catch(() => null));
-  await until(dbPath, (db) => db.codesPending.size === 8);
   const consumedBefore = wallet.stats.authorizationCode;
+  const receivedBefore = wallet.stats.applyToken;
+  const caught = codes.map((code, i) => postSession(doomed.url, code, keys[i]).catch(() => null));
+  await until(dbPath, (db) => db.codesPending.size === 8, 'the 8 claims');
+  // Killed once the wallet holds all 8 calls (a claim is written before its call is sent).
+  await waitUntil(() => wallet.stats.applyToken >= receivedBefore + 8, 'the wallet to receive the 8 calls');
   await kill9(doomed);
   await Promise.all(caught);
   // The wallet goes on with what it was sent: the codes are spent.
-  while (wallet.stats.authorizationCode < consumedBefore + 8) await sleep(20);
+  await waitUntil(() => wallet.stats.authorizationCode >= consumedBefore + 8, 'the wallet to spend the 8 codes');
   wallet.setLatency(0);
   expect(readDb(dbPath).codesPending).toEqual(new Set(codes.map(sha256)));
 
@@ -74,7 +72,7 @@ it('claims of a killed backend: cleared by the next start (not those of a live b
   wallet.setLatency(5_000);
   const liveCode = await mintCode(walletUrl, 'crash-live');
   const live = postSession(survivor.url, liveCode, randomUUID());
-  await until(dbPath, (db) => db.codesPending.has(sha256(liveCode)));
+  await until(dbPath, (db) => db.codesPending.has(sha256(liveCode)), 'the live claim');
   const restarted = await start();
   expect(readDb(dbPath).codesPending).toEqual(new Set([sha256(liveCode)]));
   expect((await live).status).toBe(200);
