@@ -5,7 +5,8 @@
 import { abortable, createAbortController, onAbort } from './abort';
 import { duration, hasMethods, isAbortSignal, optionError, readField } from './checks';
 import { AuthError } from './errors';
-import { globalCrypto, globalFetch, globalMy, globalURL, pageHref } from './globals';
+import { globalFetch, globalMy, globalURL, pageHref } from './globals';
+import { randomHex } from './random';
 import { backendError } from './submit-errors';
 import type { MyRequestHost, SubmitContext, SubmitHook } from './types';
 
@@ -111,15 +112,6 @@ function post(my: MyRequestHost | null, url: string, headers: Record<string, str
   });
 }
 
-/** 128 random bits, hex: from Web Crypto where the engine has it. */
-function randomKey(): string {
-  const bytes = new Uint8Array(16);
-  const c = globalCrypto() as Crypto | undefined;
-  if (typeof c?.getRandomValues === 'function') c.getRandomValues(bytes);
-  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
-  return Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join('');
-}
-
 /**
  * One `Idempotency-Key` per code: the backend gives a stored session back only to a resend with
  * the same key. A code whose request got no answer keeps its key (a few at most, in memory only)
@@ -129,7 +121,7 @@ function idempotencyKeys(): { keyFor(authCode: string): string; forget(authCode:
   const keys = new Map<string, string>();
   return {
     keyFor(authCode) {
-      const key = keys.get(authCode) ?? randomKey();
+      const key = keys.get(authCode) ?? randomHex(16);
       keys.set(authCode, key);
       if (keys.size > 8) keys.delete(keys.keys().next().value as string);
       return key;

@@ -5,7 +5,7 @@
  * panel (a real miniapp) gets nothing.
  */
 import { isWalletClosed } from '/kit/components.js';
-import { PERMISSIONS, permissionState } from '/sharing.js';
+import { PERMISSIONS } from '/sharing.js';
 
 const MAX_LINES = 30;
 
@@ -48,11 +48,15 @@ function renderLog() {
   log.replaceChildren(...(lines.length ? [...lines].reverse() : [item([['span', 'No error so far.']], 'dev-empty')]));
 }
 
-/** A line for developers (never shown to the user). */
-export function devNote(text) {
-  lines.push(item([['span', text, 'dev-log-meta']]));
+function addLine(li) {
+  lines.push(li);
   if (lines.length > MAX_LINES) lines.shift();
   renderLog();
+}
+
+/** A line for developers (never shown to the user). */
+export function devNote(text) {
+  addLine(item([['span', text, 'dev-log-meta']]));
 }
 
 function noteError(error) {
@@ -61,15 +65,13 @@ function noteError(error) {
   const platform = error.platformCode !== undefined && !closed ? ` · wallet ${error.platformCode}` : '';
   const status = error.status !== undefined ? ` · HTTP ${error.status}` : '';
   const meaning = closed ? CLOSED : MEANING[error.code] ?? error.message;
-  lines.push(
+  addLine(
     item([
       ['code', error.code],
       ['code', (error.scopes ?? []).join(' ') || '—'],
       ['span', `${meaning}${platform}${status}`, 'dev-log-meta'],
     ]),
   );
-  if (lines.length > MAX_LINES) lines.shift();
-  renderLog();
 }
 
 function renderRecord(authorizer) {
@@ -78,7 +80,7 @@ function renderRecord(authorizer) {
   list.replaceChildren(
     ...PERMISSIONS.flatMap(({ scopes }) =>
       scopes.map((scope) => {
-        const state = scope === 'auth_base' ? (permissionState(authorizer, [scope]) === 'granted' ? `in the session · ${SILENT}` : `no session · ${SILENT}`) : authorizer.consentState(scope);
+        const state = scope === 'auth_base' ? `${authorizer.session() ? 'in the session' : 'no session'} · ${SILENT}` : authorizer.consentState(scope);
         return item([
           ['code', scope],
           ['span', state, 'dev-log-meta'],

@@ -225,8 +225,7 @@ export function getLang() {
 
 /** The text of `key` in the current language, `{name}` placeholders filled in. */
 export function t(key, values = {}) {
-  const text = TABLES[lang][key] ?? en[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : `{${name}}`));
+  return textIn(lang, key).replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : `{${name}}`));
 }
 
 /** The text of `key` in `language` (for tables given to the kit, which switch language themselves). */

@@ -324,19 +324,20 @@ function endBackendSession(id) {
 }
 
 // Every grant exchanges a new code and opens a new backend session, which the kit keeps in place of
-// the one before: that one is ended at once, so a sign-out leaves no session of this page behind.
+// the one before, and a sign-out leaves none: the session the kit no longer holds is ended at once.
 let backendSession = sessionId();
+let ending = null;
 authorizer.subscribe((event) => {
   if (event.type !== 'session') return;
   const next = sessionId();
-  if (backendSession && next !== backendSession) void endBackendSession(backendSession);
+  if (backendSession && next !== backendSession) ending = endBackendSession(backendSession);
   backendSession = next;
 });
 
 async function signOut() {
-  const ending = endBackendSession(sessionId());
-  backendSession = null;
-  await Promise.all([authorizer.signOut(), ending]);
+  // The kit's sign-out announces that it holds no session: the subscriber above ends the backend's.
+  await authorizer.signOut();
+  await ending;
   // Demo convenience: the simulated wallet forgets the grants as well, so the walk-through starts over.
   // A real wallet keeps them until the user revokes them in its settings.
   forgetGrants();

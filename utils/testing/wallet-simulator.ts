@@ -4,24 +4,18 @@
  * that a scripted or interactive user answers; the wallet remembers what was granted; codes are
  * single use and expire; every failure shape of the platform can be injected.
  */
+import { randomHex } from '../random';
 import { isSilentScope, readCatalogue } from '../scopes';
 import type { AlipayBridgeHost } from '../types';
 import { checkUser, openConsentPage, type ConsentPageHost } from './consent-page';
 import { checkFault, deliver, runFault, type FaultHost } from './faults';
 import type { ConsentRequest, GetAuthCodeCall, IssuedCode, RawAuthCodeResult, SimulatedMy, UserAnswer, UserScript, WalletCall, WalletFault, WalletSimulator, WalletSimulatorOptions } from './types';
 
-
 const DENIED_CODE = '10001';
 /** Alipay JSAPI common error 2: invalid parameter. */
 const INVALID_PARAMETER = 2;
 
-function randomCode(): string {
-  const bytes = new Uint8Array(16);
-  const c = (globalThis as { crypto?: { getRandomValues?: (a: Uint8Array) => Uint8Array } }).crypto;
-  if (c && typeof c.getRandomValues === 'function') c.getRandomValues(bytes);
-  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
-  return '0000000001' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+const randomCode = () => '0000000001' + randomHex(16);
 
 function readScopes(raw: unknown): string[] {
   // SuperQi takes an array; other wallets also take a string and default to auth_base.
@@ -41,12 +35,13 @@ function readScopeNicks(params: unknown): string[] | undefined {
 function bridgeCallbacks(callback: (result: RawAuthCodeResult) => void): Partial<GetAuthCodeCall> {
   let answered = false;
   const once = (result: RawAuthCodeResult) => void (answered || ((answered = true), callback(result)));
+  const withCode = (res: RawAuthCodeResult) => once({ authcode: res.authCode, ...res, authCode: undefined });
   return {
-    success: (res) => once({ authcode: res.authCode, ...res, authCode: undefined }),
+    success: withCode,
     fail: once,
     failed: once,
     // What a page hears when the wallet calls back only `complete`.
-    complete: (res) => void Promise.resolve().then(() => (res.authCode ? once({ authcode: res.authCode, ...res, authCode: undefined }) : once(res))),
+    complete: (res) => void Promise.resolve().then(() => (res.authCode ? withCode(res) : once(res))),
   };
 }
 

@@ -10,7 +10,10 @@ export const PRODUCTS = [
   { id: 'coffee', price: 9000, tone: 'green' },
 ];
 
-function read() {
+/** The cart, read from storage once (only this module writes it). */
+let loaded = null;
+
+function load() {
   try {
     const res = my.getStorageSync({ key: CART_KEY });
     const raw = JSON.parse((res && res.data) || '{}');
@@ -22,7 +25,13 @@ function read() {
   }
 }
 
+function read() {
+  if (!loaded) loaded = load();
+  return Object.assign({}, loaded);
+}
+
 function write(cart) {
+  loaded = cart;
   my.setStorageSync({ key: CART_KEY, data: JSON.stringify(cart) });
 }
 

@@ -1,22 +1,37 @@
 /**
- * A page that renders from the demo's state and the kit's authorizer: `render()` on load, on show,
- * and on every change of either, until the page unloads. Wraps the options given to Page().
+ * A page of the demo, given to Page(): `view(lang)` gives its own data, to which the language, the
+ * direction and the texts of `textKeys` are added. It renders on load, on show, and on every change
+ * of the demo's state or of what the kit holds (session and consent record), until it unloads.
+ * `withAuthorization` marks the user engaged on the page's taps.
  */
-import { subscribe } from './store';
+import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
+import { state, subscribe } from './store';
+import { directionOf, texts } from './texts';
 
-export function livePage(options) {
+/** The kit's events that change what a page shows (not `status`, `engaged` or `error`). */
+const REDRAWN_ON = ['session', 'consent', 'signed-out', 'ready'];
+
+export function livePage(textKeys, options) {
   const own = options.onLoad;
-  return Object.assign({}, options, {
-    onLoad(query) {
-      this.stopLive = [subscribe(() => this.render()), getApp().authorizer.subscribe(() => this.render())];
-      if (own) own.call(this, query);
-      this.render();
-    },
-    onShow() {
-      this.render();
-    },
-    onUnload() {
-      this.stopLive.forEach((stop) => stop());
-    },
-  });
+  return withAuthorization(
+    Object.assign({}, options, {
+      data: Object.assign({ lang: 'en', dir: 'ltr', texts: {} }, options.data),
+      onLoad(query) {
+        const redraw = (event) => REDRAWN_ON.indexOf(event.type) >= 0 && this.render();
+        this.stopLive = [subscribe(() => this.render()), getApp().authorizer.subscribe(redraw)];
+        if (own) own.call(this, query);
+        this.render();
+      },
+      onShow() {
+        this.render();
+      },
+      onUnload() {
+        this.stopLive.forEach((stop) => stop());
+      },
+      render() {
+        const lang = state.lang;
+        this.setData(Object.assign({ lang, dir: directionOf(lang), texts: texts(lang, textKeys) }, this.view(lang)));
+      },
+    }),
+  );
 }

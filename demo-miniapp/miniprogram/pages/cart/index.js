@@ -2,11 +2,10 @@
  * Cart: the contact step (`USER_CONTACTINFO`, its own wallet request) and order updates
  * (`NOTIFICATION_INBOX`), each an <auth-gate> whose fallback is a <consent-button>.
  */
-import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
 import { livePage } from '../../lib/live-page';
 import { cartItems, clearCart, removeFromCart } from '../../lib/cart';
 import { state } from '../../lib/store';
-import { directionOf, formatPrice, t, texts } from '../../lib/texts';
+import { formatPrice, t } from '../../lib/texts';
 
 const TEXTS = {
   title: 'cart.title',
@@ -30,20 +29,15 @@ const TEXTS = {
 };
 
 Page(
-  withAuthorization(
-    livePage({
-    data: { lang: 'en', dir: 'ltr', texts: {}, lines: [], totalText: '' },
+  livePage(TEXTS, {
+    data: { lines: [], totalText: '' },
 
-    render() {
-      const lang = state.lang;
+    view(lang) {
       const items = cartItems();
-      this.setData({
-        lang,
-        dir: directionOf(lang),
-        texts: texts(lang, TEXTS),
+      return {
         lines: items.map((line) => ({ id: line.id, qty: line.qty, name: t(lang, `product.${line.id}`), priceText: formatPrice(lang, line.price * line.qty) })),
         totalText: formatPrice(lang, items.reduce((sum, line) => sum + line.price * line.qty, 0)),
-      });
+      };
     },
 
     onRemove(event) {
@@ -56,5 +50,5 @@ Page(
       this.render();
       my.showToast({ content: t(state.lang, 'cart.placed'), type: 'success' });
     },
-  })),
+  }),
 );

@@ -3,12 +3,11 @@
  * profile read from the backend (`GET /api/me`, with the backend's own session id, never a
  * wallet token), the consent record, the language switch and sign-out.
  */
-import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
 import { livePage } from '../../lib/live-page';
 import { config } from '../../config';
 import { request } from '../../lib/request';
 import { state, update } from '../../lib/store';
-import { directionOf, t, texts } from '../../lib/texts';
+import { t } from '../../lib/texts';
 
 const PERMISSIONS = [
   { key: 'perm.account', scopes: ['auth_base'] },
@@ -48,12 +47,8 @@ function avatarUrl(value) {
 }
 
 Page(
-  withAuthorization(
-    livePage({
+  livePage(TEXTS, {
     data: {
-      lang: 'en',
-      dir: 'ltr',
-      texts: {},
       profile: { name: '', initials: '', avatar: '', customerId: '', status: '' },
       permissions: [],
     },
@@ -62,21 +57,17 @@ Page(
       this.me = { for: null, state: 'idle', body: null };
     },
 
-    render() {
-      const lang = state.lang;
+    view(lang) {
       const authorizer = getApp().authorizer;
       const session = authorizer.session();
       if (session && session.scopes.indexOf('USER_NAME') >= 0) this.loadProfile(sessionIdOf(session));
-      this.setData({
-        lang,
-        dir: directionOf(lang),
-        texts: texts(lang, TEXTS),
+      return {
         profile: this.profileView(lang, session),
         permissions: PERMISSIONS.map((p) => {
           const s = permissionState(authorizer, p.scopes);
           return { key: p.key, label: t(lang, p.key), state: s, stateText: t(lang, `perm.${s}`) };
         }),
-      });
+      };
     },
 
     profileView(lang, session) {
@@ -108,10 +99,6 @@ Page(
       );
     },
 
-    onProfileAllowed() {
-      this.render();
-    },
-
     onSwitchLang() {
       update({ lang: state.lang === 'ar' ? 'en' : 'ar' });
     },
@@ -129,5 +116,5 @@ Page(
         my.showToast({ content: t(state.lang, 'me.signedOut'), type: 'none' });
       });
     },
-  })),
+  }),
 );

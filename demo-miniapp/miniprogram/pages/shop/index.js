@@ -3,12 +3,11 @@
  * is a tap (withAuthorization marks the user engaged), and the order-updates request it starts
  * goes through this page's <consent-prompt>.
  */
-import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
 import { livePage } from '../../lib/live-page';
 import { addToCart, cartItems, PRODUCTS } from '../../lib/cart';
 import { askForOrderUpdates } from '../../lib/order-updates';
 import { state } from '../../lib/store';
-import { directionOf, formatPrice, t, texts } from '../../lib/texts';
+import { formatPrice, t } from '../../lib/texts';
 
 /** A failed sign-in in plain words (the error's code is for developers, not for the page). */
 function failureText(signin) {
@@ -24,26 +23,20 @@ function signinView(lang, signin, session) {
   return { state: 'pending', title: t(lang, 'status.signingIn'), detail: '', retry: false };
 }
 
+const TEXTS = { title: 'shop.title', subtitle: 'shop.subtitle', add: 'shop.add', retry: 'status.retry', updatesRationale: 'updates.rationale', updatesTitle: 'updates.sheetTitle' };
+
 Page(
-  withAuthorization(
-    livePage({
+  livePage(TEXTS, {
     data: {
-      lang: 'en',
-      dir: 'ltr',
-      texts: {},
       signin: { state: 'pending', title: '', detail: '', retry: false },
       products: [],
       cartCount: 0,
       cartText: '',
     },
 
-    render() {
-      const lang = state.lang;
+    view(lang) {
       const count = cartItems().reduce((sum, line) => sum + line.qty, 0);
-      this.setData({
-        lang,
-        dir: directionOf(lang),
-        texts: texts(lang, { title: 'shop.title', subtitle: 'shop.subtitle', add: 'shop.add', retry: 'status.retry', updatesRationale: 'updates.rationale', updatesTitle: 'updates.sheetTitle' }),
+      return {
         signin: signinView(lang, state.signin, getApp().authorizer.session()),
         products: PRODUCTS.map((p) => {
           const name = t(lang, `product.${p.id}`);
@@ -51,7 +44,7 @@ Page(
         }),
         cartCount: count,
         cartText: t(lang, 'shop.inCart', { n: count }),
-      });
+      };
     },
 
     onAdd(event) {
@@ -65,5 +58,5 @@ Page(
     onRetry() {
       getApp().signIn();
     },
-  })),
+  }),
 );
