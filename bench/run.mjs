@@ -6,7 +6,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { gzipSync } from 'node:zlib';
 
 const kit = await import('../dist/index.js');
 const { createWalletSimulator } = await import('../dist/testing.js');
@@ -18,7 +17,6 @@ const log = (s = '') => {
 };
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
 const fmt = (n, digits = 0) => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 
 // --- Sizes ------------------------------------------------------------------------------------
 
@@ -30,7 +28,7 @@ function publishedBundle(spec, file) {
     const { filename, version } = JSON.parse(out)[0];
     execFileSync('tar', ['xzf', join(dir, filename), '-C', dir]);
     const code = readFileSync(join(dir, 'package', file));
-    return { version, min: code.length, gzip: gz(code) };
+    return { version, min: code.length, gzip: gzip(code) };
   } catch (error) {
     return { error: String(error.message ?? error).split('\n')[0] };
   } finally {
@@ -40,14 +38,12 @@ function publishedBundle(spec, file) {
 
 // Each use case as a page's bundler sees it (bench/sizes.mjs: the same measure as the size check
 // of `npm test`), the DSL folder as a mini program ships it, and two other auth clients' bundles.
-const { BUDGETS, USE_CASES, measureAll, measureFolder } = await import('./sizes.mjs');
+const { BUDGETS, TARGETS, USE_CASES, gzip, measureAll, measureFolder } = await import('./sizes.mjs');
 const kitSizes = await measureAll();
 const dslFolder = existsSync('dist/miniprogram') ? await measureFolder() : null;
 const iife = readFileSync('dist/miniapp-auth-kit.iife.js');
 const oidc = publishedBundle('oidc-client-ts@3', 'dist/browser/oidc-client-ts.min.js');
 const auth0 = publishedBundle('@auth0/auth0-spa-js@2', 'dist/auth0-spa-js.production.js');
-/** The issue's targets (issue 10), beside the ceilings `npm test` holds. */
-const TARGETS = { request: 2 * 1024, core: 6 * 1024, elements: 12 * 1024 };
 
 // --- Client speed: ratios to the raw my.getAuthCode path -----------------------------------------
 
@@ -158,7 +154,7 @@ for (const useCase of USE_CASES) {
   const s = kitSizes[useCase.id];
   log(`| ${useCase.label} | ${kb(s.min)} | **${kb(s.gzip)}** | ${ratio(s.gzip, oidc)} | ${ratio(s.gzip, auth0)} | ${limit(BUDGETS[useCase.id])} | ${limit(TARGETS[useCase.id])} |`);
 }
-log(`| the IIFE (core + elements, three languages, no bundler) | ${kb(iife.length)} | **${kb(gz(iife))}** | ${ratio(gz(iife), oidc)} | ${ratio(gz(iife), auth0)} | | |`);
+log(`| the IIFE (core + elements, three languages, no bundler) | ${kb(iife.length)} | **${kb(gzip(iife))}** | ${ratio(gzip(iife), oidc)} | ${ratio(gzip(iife), auth0)} | | |`);
 if (dslFolder) log(`| DSL mini program folder (\`dist/miniprogram/\`: JS minified, each file gzipped alone) | ${kb(dslFolder.min)} | **${kb(dslFolder.gzip)}** | ${ratio(dslFolder.gzip, oidc)} | ${ratio(dslFolder.gzip, auth0)} | | |`);
 for (const [name, other] of [[`oidc-client-ts ${oidc.version ?? ''} (dist/browser/oidc-client-ts.min.js)`, oidc], [`@auth0/auth0-spa-js ${auth0.version ?? ''} (dist/auth0-spa-js.production.js)`, auth0]]) {
   log(other.error ? `| ${name} | – | – | | | | not measured: ${other.error} |` : `| ${name} | ${kb(other.min)} | **${kb(other.gzip)}** | | | | |`);

@@ -51,10 +51,13 @@ export function createFaultSwitch({ servers, dataDir, env }) {
     return null;
   };
   const available = wallet ? [...CODE_FAULTS, ...OPENAPI_FAULTS] : [];
+  /** The merchant's keys, read when a fault first needs them. */
+  /** @type {ReturnType<typeof loadDemoConfig> | undefined} */
+  let config;
 
   /** Redeems a code once, signed as the merchant, so that the page's later exchange gets USED_CODE. */
   async function consume(/** @type {string} */ authCode) {
-    const config = loadDemoConfig({ dataDir, env });
+    config ??= loadDemoConfig({ dataDir, env });
     const body = JSON.stringify({ grantType: 'AUTHORIZATION_CODE', authCode });
     const time = requestTime(Date.now());
     const content = signedContent({ method: 'POST', path: APPLY_TOKEN_PATH, clientId: config.clientId, time, body });
@@ -75,11 +78,9 @@ export function createFaultSwitch({ servers, dataDir, env }) {
   async function spoiledCode(/** @type {any} */ request, /** @type {string} */ fault) {
     const checked = simCodeRequest(request);
     if (typeof checked === 'string') return null;
-    const { scopes } = checked;
-    const who = checked.customerId === undefined ? {} : { customerId: checked.customerId };
     if (fault === 'INVALID_CODE') return `0000000001${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url')}`;
-    if (fault === 'EXPIRED_CODE') return wallet?.issueCode({ scopes, ...who, ttlMs: -1000 }).authCode ?? null;
-    const issued = wallet?.issueCode({ scopes, ...who });
+    if (fault === 'EXPIRED_CODE') return wallet?.issueCode({ ...checked, ttlMs: -1000 }).authCode ?? null;
+    const issued = wallet?.issueCode(checked);
     if (!issued) return null;
     await consume(issued.authCode);
     return issued.authCode;

@@ -2,8 +2,8 @@
  * Attempts per client address at exchanging a code, as token buckets: `burst` attempts at once, then
  * `perMinute` more each minute. Every code the backend cannot answer from memory costs a signed
  * applyToken call, so a client making codes up is held to that rate. An attempt is taken when the
- * request arrives (a flood sent all at once is held to the burst too) and given back when the exchange
- * ends in a session, or fails on the wallet's side: a client whose codes are real is never limited.
+ * request arrives (a flood sent all at once is held to the burst too) and given back only when the
+ * exchange ends in a session: a client whose codes are real is never limited.
  */
 
 import { HttpError } from './http-util.mjs';
@@ -13,7 +13,7 @@ import { HttpError } from './http-util.mjs';
  * address by its /64 (one subscriber's network: a new address in it is no new client).
  * @param {string} address
  */
-export function clientKey(address) {
+function clientKey(address) {
   const mapped = /^::ffff:(\d{1,3}(\.\d{1,3}){3})$/i.exec(address);
   if (mapped) return /** @type {string} */ (mapped[1]);
   if (!address.includes(':')) return address;
@@ -53,9 +53,9 @@ export function createAttemptLimiter({ burst, perMinute, now, maxClients = 100_0
   }
 
   /**
-   * Takes one attempt for `address`.
+   * Takes one attempt for `address`: the client's key, or how long until it has one again.
    * @param {string} address
-   * @returns {{ ok: true, giveBack(): void } | { ok: false, retryAfterS: number }}
+   * @returns {{ ok: true, key: string } | { ok: false, retryAfterS: number }}
    */
   function take(address) {
     const key = clientKey(address);
@@ -64,16 +64,7 @@ export function createAttemptLimiter({ burst, perMinute, now, maxClients = 100_0
     bucket.left -= 1;
     if (!buckets.has(key) && buckets.size >= maxClients) sweep();
     buckets.set(key, bucket);
-    let given = false;
-    return {
-      ok: true,
-      giveBack() {
-        if (given) return;
-        given = true;
-        const current = buckets.get(key);
-        if (current) current.left = Math.min(burst, current.left + 1);
-      },
-    };
+    return { ok: true, key };
   }
 
   /**
@@ -90,9 +81,10 @@ export function createAttemptLimiter({ burst, perMinute, now, maxClients = 100_0
       throw new HttpError(429, 'TOO_MANY_ATTEMPTS', 'too many attempts from this address; try again later', true, { 'Retry-After': String(taken.retryAfterS) });
     }
     const result = await run();
-    taken.giveBack();
+    const bucket = buckets.get(taken.key);
+    if (bucket) bucket.left = Math.min(burst, bucket.left + 1);
     return result;
   }
 
-  return { attempt, take };
+  return { attempt };
 }

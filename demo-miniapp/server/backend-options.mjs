@@ -42,7 +42,7 @@ const DAY = 24 * 60 * MINUTE;
  * }} BackendOptions
  */
 
-export const DEFAULT_ATTEMPT_LIMIT = Object.freeze({ burst: 20, perMinute: 30 });
+const DEFAULT_ATTEMPT_LIMIT = Object.freeze({ burst: 20, perMinute: 30 });
 
 /** @type {Logger} */
 const consoleLogger = {

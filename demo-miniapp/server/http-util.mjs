@@ -145,11 +145,13 @@ export function hostGuard({ bindHost, allowedHosts }) {
 }
 
 /**
- * A standalone API server: requests for another Host get 421, paths `handler` does not take get 404.
+ * A standalone API server: requests for a Host `hostGuard(hosts)` refuses get 421, paths `handler`
+ * does not take get 404.
  * @param {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean} handler
- * @param {(req: import('node:http').IncomingMessage) => boolean} hostAllowed from `hostGuard`
+ * @param {{ bindHost: string, allowedHosts?: readonly string[] }} hosts
  */
-export function createApiServer(handler, hostAllowed) {
+export function createApiServer(handler, hosts) {
+  const hostAllowed = hostGuard(hosts);
   return createServer((req, res) => {
     if (!hostAllowed(req)) {
       req.resume();
@@ -157,6 +159,12 @@ export function createApiServer(handler, hostAllowed) {
     }
     if (!handler(req, res)) sendError(res, 404, 'NOT_FOUND', 'no such route');
   });
+}
+
+/** A request header's value, '' when absent. @param {import('node:http').IncomingMessage} req @param {string} name */
+export function header(req, name) {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : '';
 }
 
 /** The request path without query string. */

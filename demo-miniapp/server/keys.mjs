@@ -6,7 +6,7 @@
  * Production: everything comes from the environment (names in ENV below and in README.md); a real wallet
  * is never talked to with generated keys.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { generateKeyPair } from './signing.mjs';
@@ -55,7 +55,8 @@ export function loadOrCreateKeyPair(dir, name) {
   makePrivateDir(dir);
   const { text: privateKeyPem } = readOrCreate(join(dir, `${name}-private.pem`), () => generateKeyPair().privateKeyPem);
   const publicKeyPem = publicKeyPemOf(privateKeyPem);
-  createExclusive(join(dir, `${name}-public.pem`), publicKeyPem);
+  const publicFile = join(dir, `${name}-public.pem`);
+  if (!existsSync(publicFile)) createExclusive(publicFile, publicKeyPem);
   return { privateKeyPem, publicKeyPem };
 }
 
@@ -134,15 +135,17 @@ export function loadDemoConfig({ dataDir, env = process.env }) {
 
   // Simulation: both sides' keys from the data directory (merchant keys may still come from the env).
   const keyDir = join(dataDir, 'keys');
-  const merchantKey = merchantPrivateKeyPem ?? loadOrCreateKeyPair(keyDir, 'merchant').privateKeyPem;
+  const merchant = merchantPrivateKeyPem
+    ? { privateKeyPem: merchantPrivateKeyPem, publicKeyPem: publicKeyPemOf(merchantPrivateKeyPem) }
+    : loadOrCreateKeyPair(keyDir, 'merchant');
   const wallet = loadOrCreateKeyPair(keyDir, 'wallet');
   return {
     simulated: true,
     clientId: env[ENV.clientId] || DEFAULT_CLIENT_ID,
     walletBaseUrl: null,
-    merchantPrivateKeyPem: merchantKey,
+    merchantPrivateKeyPem: merchant.privateKeyPem,
     /** What the simulated wallet verifies requests with. */
-    merchantPublicKeyPem: publicKeyPemOf(merchantKey),
+    merchantPublicKeyPem: merchant.publicKeyPem,
     walletPrivateKeyPem: wallet.privateKeyPem,
     walletPublicKeyPem: wallet.publicKeyPem,
     keyVersion,

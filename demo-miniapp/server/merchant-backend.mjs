@@ -43,7 +43,7 @@ import { makePrivateDir } from './private-files.mjs';
 import { createJsonRouter } from './json-routes.mjs';
 import { SESSION_ID_RE, createSessionReader, requestedScopes } from './session-reader.mjs';
 import { isScopeList } from './scope-names.mjs';
-import { HttpError, closeServer, createApiServer, hostGuard, listenOn, parseJsonObject, readBody, sendJson } from './http-util.mjs';
+import { HttpError, closeServer, createApiServer, listenOn, parseJsonObject, readBody, sendJson } from './http-util.mjs';
 
 /** Visible ASCII, no spaces: what a random value (UUID, base64url, hex) is written in. */
 const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
@@ -81,7 +81,7 @@ export function createMerchantBackend(options) {
   pruneTimer.unref();
 
   const toHttpError = createErrorMapper(logger);
-  const exchanger = createCodeExchanger({ store, applyToken: wallet.applyToken, toHttpError, owner, now, logger, ...pick(config, 'replayWindowMs', 'requestTimeoutMs', 'sessionTtlMs') });
+  const exchanger = createCodeExchanger({ store, applyToken: wallet.applyToken, toHttpError, owner, now, logger, replayWindowMs: config.replayWindowMs, requestTimeoutMs: config.requestTimeoutMs, sessionTtlMs: config.sessionTtlMs });
   const { ensureFresh, pending: refreshesUnderWay } = createTokenRefresher({ store, applyToken: wallet.applyToken, toHttpError, now, refreshMarginMs: config.refreshMarginMs, rotationWaitMs: config.requestTimeoutMs, logger });
   const profileOf = createProfileReader({ store, inquiryUserInfo: wallet.inquiryUserInfo, profileTimeoutMs: config.profileTimeoutMs, logger });
   const attempts = config.attemptLimit ? createAttemptLimiter({ ...config.attemptLimit, now }) : null;
@@ -144,7 +144,7 @@ export function createMerchantBackend(options) {
      * @param {number} [port] @param {string} [host] @param {{ allowedHosts?: string[] }} [options]
      */
     async listen(port = 0, host = '127.0.0.1', { allowedHosts } = {}) {
-      server = createApiServer(handler, hostGuard({ bindHost: host, ...(allowedHosts ? { allowedHosts } : {}) }));
+      server = createApiServer(handler, { bindHost: host, allowedHosts });
       return listenOn(server, port, host);
     },
     /** Stops the server, lets exchanges under way finish, closes the database. Safe to call twice. */
@@ -157,14 +157,6 @@ export function createMerchantBackend(options) {
       if (store.db.open) store.close();
     },
   };
-}
-
-/**
- * @template {object} T @template {keyof T} K
- * @param {T} object @param {...K} keys @returns {Pick<T, K>}
- */
-function pick(object, ...keys) {
-  return /** @type {Pick<T, K>} */ (Object.fromEntries(keys.map((k) => [k, object[k]])));
 }
 
 /** @param {import('node:http').IncomingMessage} req @returns {string | undefined} */

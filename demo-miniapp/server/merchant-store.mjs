@@ -136,11 +136,9 @@ export function openMerchantStore(dbPath, cipher) {
       q.claimCode.run(codeHash, t, idemHash, owner).changes === 1,
     /** Drops `owner`'s claim on the code (not a claim another owner made since). */
     releaseCode: (/** @type {string} */ codeHash, /** @type {string | null} */ owner) => void q.releaseCode.run(codeHash, owner),
-    /** Drops every pending claim whose owner `isGone`; returns how many owners were gone. */
+    /** Drops every pending claim whose owner `isGone`. */
     clearClaimsOf(/** @type {(owner: string | null) => boolean} */ isGone) {
-      const gone = /** @type {{ owner: string | null }[]} */ (q.claimOwners.all()).filter((r) => isGone(r.owner));
-      for (const { owner } of gone) q.releaseOwner.run(owner);
-      return gone.length;
+      for (const { owner } of /** @type {{ owner: string | null }[]} */ (q.claimOwners.all())) if (isGone(owner)) q.releaseOwner.run(owner);
     },
     /** @param {string} codeHash @returns {string | undefined} the wallet's answer when it refused the code */
     findRefusal: (codeHash) => /** @type {{ result_code: string } | undefined} */ (q.findRefusal.get(codeHash))?.result_code,

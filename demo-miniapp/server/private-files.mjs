@@ -18,7 +18,7 @@ export function makePrivateDir(/** @type {string} */ dir) {
  * The text of `file`, or null when it does not exist.
  * @param {string} file
  */
-export function readIfExists(file) {
+function readIfExists(file) {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {

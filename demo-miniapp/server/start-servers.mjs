@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createWalletOpenApi } from './wallet-openapi.mjs';
 import { createMerchantBackend } from './merchant-backend.mjs';
 import { loadDemoConfig } from './keys.mjs';
-import { closeServer, createApiServer, hostGuard, isLoopbackHostname, listenOn } from './http-util.mjs';
+import { closeServer, createApiServer, isLoopbackHostname, listenOn } from './http-util.mjs';
 
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 
@@ -55,7 +55,7 @@ export async function startServers({ port = 0, host = '127.0.0.1', dataDir = DEF
    */
   const handler = (req, res) => Boolean(wallet?.handler(req, res) || backend?.handler(req, res));
 
-  const server = createApiServer(handler, hostGuard({ bindHost: host }));
+  const server = createApiServer(handler, { bindHost: host });
   const { url } = await listenOn(server, port, host);
   try {
     backend = createMerchantBackend({

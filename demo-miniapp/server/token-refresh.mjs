@@ -4,11 +4,11 @@
  * the row for a new authorization.
  */
 import { OpenApiError } from './openapi-client.mjs';
-import { HttpError } from './http-util.mjs';
+import { HttpError, delay } from './http-util.mjs';
 
 const REFRESH_REFUSALS = new Set(['INVALID_REFRESH_TOKEN', 'USED_REFRESH_TOKEN', 'EXPIRED_REFRESH_TOKEN']);
 
-export const reauthRequired = () => new HttpError(401, 'REAUTH_REQUIRED', 'the wallet authorization has ended; authorize again');
+const reauthRequired = () => new HttpError(401, 'REAUTH_REQUIRED', 'the wallet authorization has ended; authorize again');
 
 /**
  * @param {{
@@ -53,7 +53,7 @@ export function createTokenRefresher({ store, applyToken, toHttpError, now, refr
     for (const deadline = Date.now() + rotationWaitMs; ; ) {
       if (store.readTokens(tokenId).refreshToken !== used) return true;
       if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await delay(50);
     }
   }
 

@@ -19,11 +19,11 @@
  */
 import { randomInt } from 'node:crypto';
 import { createGrantBook, failure } from './wallet-grants.mjs';
-import { createWalletOperations, header } from './wallet-operations.mjs';
+import { createWalletOperations } from './wallet-operations.mjs';
 import { SIM_AVATARS_PREFIX, serveAvatar } from './simulated-users.mjs';
 import { isScopeList } from './scope-names.mjs';
 import { APPLY_TOKEN_PATH, INQUIRY_USER_INFO_PATH, formatSignatureHeader, requestTime, signAsync, signedContent, toPrivateKey, toPublicKey } from './signing.mjs';
-import { closeServer, createApiServer, delay, hostGuard, isLoopback, listenOn, parseJsonObject, pathOf, readBody, sendError, sendJson, sendRaw } from './http-util.mjs';
+import { closeServer, createApiServer, delay, header, isLoopback, listenOn, parseJsonObject, pathOf, readBody, sendError, sendJson, sendRaw } from './http-util.mjs';
 import { bodyTypeAccepted, refuseBodyType } from './json-routes.mjs';
 
 export const SIM_CODES_PATH = '/sim/codes';
@@ -186,7 +186,7 @@ export function createWalletOpenApi(options) {
      * @param {number} [port] @param {string} [host] @param {{ allowedHosts?: string[] }} [options]
      */
     async listen(port = 0, host = '127.0.0.1', { allowedHosts } = {}) {
-      server = createApiServer(handler, hostGuard({ bindHost: host, ...(allowedHosts ? { allowedHosts } : {}) }));
+      server = createApiServer(handler, { bindHost: host, allowedHosts });
       return listenOn(server, port, host);
     },
     close: () => closeServer(server),

@@ -4,15 +4,9 @@
  * operation. Each answers an OpenAPI payload (`result` S / F / U); signing it is the caller's job.
  */
 import { parseIsoTime, verifySignatureHeaderAsync } from './signing.mjs';
-import { parseJsonObject, pathOf } from './http-util.mjs';
+import { header, parseJsonObject, pathOf } from './http-util.mjs';
 import { failure } from './wallet-grants.mjs';
 import { simulatedUser } from './simulated-users.mjs';
-
-/** @param {import('node:http').IncomingMessage} req @param {string} name */
-export function header(req, name) {
-  const value = req.headers[name];
-  return typeof value === 'string' ? value : '';
-}
 
 /** @param {unknown} value @returns {value is string} */
 function nonEmptyString(value) {
