@@ -9,7 +9,7 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
-export const MINIPROGRAM_COMPONENTS = ['consent-button', 'consent-prompt', 'auth-gate'];
+const MINIPROGRAM_COMPONENTS = ['consent-button', 'consent-prompt', 'auth-gate'];
 const ENTRY = 'components/miniprogram/index.ts';
 const TEMPLATE_FILES = ['axml', 'acss', 'json'];
 
@@ -99,7 +99,13 @@ export function miniprogramBuild() {
       plugins: [miniGlobals(), tsMini(), noComments()],
       output: { file: 'dist/miniprogram.cjs', format: 'cjs', exports: 'named' },
     },
-    { input: ENTRY, plugins: [dts({ tsconfig: './tsconfig.json' })], output: { file: 'dist/miniprogram.d.ts', format: 'es' } },
-    { input: ENTRY, plugins: [dts({ tsconfig: './tsconfig.json' })], output: { file: 'dist/miniprogram.d.cts', format: 'es' } },
+    {
+      input: ENTRY,
+      plugins: [dts({ tsconfig: './tsconfig.json' })],
+      output: [
+        { file: 'dist/miniprogram.d.ts', format: 'es' },
+        { file: 'dist/miniprogram.d.cts', format: 'es' },
+      ],
+    },
   ];
 }

@@ -57,9 +57,14 @@ export default [
     plugins: [...ts(), terser({ format: { comments: false } })],
     output: { file: 'dist/miniapp-auth-kit.iife.js', format: 'iife', name: 'MiniappAuthKit', extend: true },
   },
-  ...Object.entries(entries).flatMap(([name, input]) => [
-    { input, plugins: [dts({ tsconfig: './tsconfig.json' })], output: { file: `dist/${name}.d.ts`, format: 'es' } },
-    { input, plugins: [dts({ tsconfig: './tsconfig.json' })], output: { file: `dist/${name}.d.cts`, format: 'es' } },
-  ]),
+  // One declaration build per entry, written for both module formats.
+  ...Object.entries(entries).map(([name, input]) => ({
+    input,
+    plugins: [dts({ tsconfig: './tsconfig.json' })],
+    output: [
+      { file: `dist/${name}.d.ts`, format: 'es' },
+      { file: `dist/${name}.d.cts`, format: 'es' },
+    ],
+  })),
   ...miniprogramBuild(),
 ];

@@ -10,7 +10,7 @@ import { ConsentPromptElement } from './consent-prompt/consent-prompt';
 import { installPresenter } from './consent-prompt/presenter-hub';
 import { setConfig } from './shared/context';
 import { isLocale, readMessageOverrides, SUPPORTED_LOCALES, type Locale, type LocalizedMessageOverrides } from './shared/i18n';
-import { isAuthorizerLike } from './shared/kit-element';
+import { isAuthorizerLike } from './shared/authorizer-like';
 
 export interface DefineConsentElementsOptions {
   /** The authorizer from `createAuthorizer()` that every element uses (each may override it). */

@@ -11,7 +11,7 @@ import { classifyFailure, fire } from '../shared/events';
 import { KitElement } from '../shared/kit-element';
 import { addRationaleSource } from '../shared/registry';
 import { covers, parseScopes, scopesAttribute } from '../shared/scopes';
-import { deriveButtonState, rationaleFor, statusText, type ConsentButtonState } from './state';
+import { deniedScopes, deriveButtonState, rationaleFor, statusText, type ConsentButtonState } from './state';
 import { CONSENT_BUTTON_CSS } from './styles';
 
 const PROPERTIES = ['scopes', 'rationale', 'locale', 'disabled', 'authorizer', 'messages'] as const;
@@ -153,9 +153,7 @@ export class ConsentButtonElement extends KitElement {
     }
     this.render();
     if (failure === 'denied') {
-      const authError = error as AuthError;
-      const scopes = authError.scopes && authError.scopes.length > 0 ? [...authError.scopes] : this.scopes;
-      fire(this, 'consent-denied', { scopes, error: authError });
+      fire(this, 'consent-denied', { scopes: deniedScopes(error as AuthError, this.scopes), error: error as AuthError });
     } else if (failure === 'error') {
       fire(this, 'consent-error', { error: error as Error, scopes: this.scopes });
     }

@@ -2,7 +2,7 @@
  * What a consent button shows (the H5 element and the DSL component alike): its state, derived
  * from its own last tap and the authorizer's record, and the texts of that state.
  */
-import type { Authorizer, ConsentState } from '../../utils';
+import type { AuthError, Authorizer, ConsentState } from '../../utils';
 import { isRetryable } from '../shared/events';
 import type { ConsentMessages } from '../shared/i18n';
 import { covers, groupsOf, validScopes } from '../shared/scopes';
@@ -56,4 +56,9 @@ export function rationaleFor(own: string | null | undefined, scopes: readonly st
   return groupsOf(scopes, authorizer?.catalogue)
     .map((group) => t.rationale[group])
     .join(' ');
+}
+
+/** The scopes a refusal names (the ones the user refused), else all the button asked for. */
+export function deniedScopes(error: AuthError, asked: readonly string[]): string[] {
+  return error.scopes && error.scopes.length > 0 ? error.scopes.slice() : asked.slice();
 }

@@ -6,18 +6,17 @@
  * trapped, and given back (jsdom and older WebViews have no `<dialog>.showModal`).
  */
 import type { Authorizer, PendingConsent } from '../../utils';
-import { onAbort } from '../../utils/abort';
 import { deepActiveElement, h, setAttr, setText, svgIcon } from '../shared/dom';
-import { fire, type ConsentPromptCloseDetail } from '../shared/events';
+import { fire } from '../shared/events';
 import { KitElement } from '../shared/kit-element';
 import { isPendingConsent } from './pending';
+import { createPromptQueue, type PromptQueue, type SheetView } from './prompt-queue';
 import { registerSheet, unregisterSheet } from './presenter-hub';
 import { sheetRationale } from './rationale';
 import { sheetTitle } from './title';
 import { CONSENT_PROMPT_CSS } from './styles';
 
 const PROPERTIES = ['locale', 'rationale', 'heading', 'authorizer', 'messages'] as const;
-type CloseReason = ConsentPromptCloseDetail['reason'];
 
 export class ConsentPromptElement extends KitElement {
   static get observedAttributes(): string[] {
@@ -31,14 +30,13 @@ export class ConsentPromptElement extends KitElement {
   private readonly note: HTMLParagraphElement;
   private readonly continueButton: HTMLButtonElement;
   private readonly dismissButton: HTMLButtonElement;
-  private current: PendingConsent | null = null;
-  private readonly queue: PendingConsent[] = [];
-  private stopWatching: (() => void) | null = null;
+  private readonly prompts: PromptQueue;
   private returnFocus: HTMLElement | null = null;
   private shownRationale = '';
 
   constructor() {
     super(CONSENT_PROMPT_CSS, false);
+    this.prompts = createPromptQueue(this.sheetView());
     const doc = this.ownerDocument;
     this.titleNode = h(doc, 'h2', { class: 'title', part: 'title', id: 'title' });
     this.rationaleBox = h(doc, 'div', { class: 'rationale', part: 'rationale', id: 'rationale' });
@@ -74,12 +72,13 @@ export class ConsentPromptElement extends KitElement {
 
   /** True while a consent prompt is shown. */
   get open(): boolean {
-    return this.current !== null;
+    return this.prompts.current !== null;
   }
 
   /** The scopes of the prompt shown (empty when closed). */
   get scopes(): string[] {
-    return this.current ? [...this.current.scopes] : [];
+    const current = this.prompts.current;
+    return current ? [...current.scopes] : [];
   }
 
   /** Rationale used when no consent button in the page has one for the scopes asked. */
@@ -109,91 +108,48 @@ export class ConsentPromptElement extends KitElement {
    */
   present(pending: PendingConsent): void {
     if (!isPendingConsent(pending)) throw new TypeError('<consent-prompt>.present(pending) needs a PendingConsent from the authorizer.');
-    if (pending.signal.aborted || pending === this.current || this.queue.includes(pending)) return;
-    if (this.current || !this.isConnected) {
-      if (!this.isConnected) return pending.dismiss();
-      this.queue.push(pending);
-      return;
-    }
-    this.show(pending);
+    this.prompts.present(pending);
   }
 
-  private show(pending: PendingConsent): void {
+  /** How this element draws the prompts of its queue: a modal sheet that takes focus and gives it back. */
+  private sheetView(): SheetView {
     const doc = this.ownerDocument;
-    this.current = pending;
-    doc.addEventListener('keydown', this.onKeyDown, true);
-    doc.addEventListener('focusin', this.onFocusIn, true);
-    let stopAbort = () => undefined as void;
-    this.stopWatching = () => {
-      stopAbort();
-      doc.removeEventListener('keydown', this.onKeyDown, true);
-      doc.removeEventListener('focusin', this.onFocusIn, true);
+    return {
+      canShow: () => this.isConnected,
+      watch: () => {
+        doc.addEventListener('keydown', this.onKeyDown, true);
+        doc.addEventListener('focusin', this.onFocusIn, true);
+        return () => {
+          doc.removeEventListener('keydown', this.onKeyDown, true);
+          doc.removeEventListener('focusin', this.onFocusIn, true);
+        };
+      },
+      opened: (pending) => {
+        this.returnFocus = deepActiveElement(doc);
+        this.render();
+        this.continueButton.focus();
+        fire(this, 'consent-prompt-open', { scopes: [...pending.scopes] });
+      },
+      hidden: () => this.render(),
+      closed: (pending, reason) => {
+        const back = this.returnFocus;
+        this.returnFocus = null;
+        if (back && back.isConnected) back.focus();
+        fire(this, 'consent-prompt-close', { scopes: [...pending.scopes], reason });
+      },
     };
-    this.returnFocus = deepActiveElement(doc);
-    this.render();
-    this.continueButton.focus();
-    fire(this, 'consent-prompt-open', { scopes: [...pending.scopes] });
-    // Last: a request that is gone already closes the sheet it just opened, listeners and all.
-    stopAbort = onAbort(pending.signal, () => this.close(pending, 'cancel'));
   }
 
-  /** Hides the sheet, gives focus back, then shows the next prompt waiting, if any. */
-  private close(pending: PendingConsent, reason: CloseReason): void {
-    if (this.current !== pending) {
-      const i = this.queue.indexOf(pending);
-      if (i >= 0) this.queue.splice(i, 1);
-      return;
-    }
-    this.detach();
-    this.finish(pending, reason);
-  }
+  private readonly onContinue = (): void => this.prompts.answer('continue');
 
-  private detach(): void {
-    this.current = null;
-    this.stopWatching?.();
-    this.stopWatching = null;
-    this.render();
-  }
-
-  private finish(pending: PendingConsent, reason: CloseReason): void {
-    const back = this.returnFocus;
-    this.returnFocus = null;
-    if (back && back.isConnected) back.focus();
-    fire(this, 'consent-prompt-close', { scopes: [...pending.scopes], reason });
-    let next: PendingConsent | undefined;
-    while ((next = this.queue.shift()) && next.signal.aborted);
-    if (next && !this.current) this.show(next);
-  }
-
-  private readonly onContinue = (): void => {
-    const pending = this.current;
-    if (!pending) return;
-    this.detach();
-    try {
-      // Inside the user's tap: the wallet prompt opens now.
-      pending.proceed();
-    } finally {
-      this.finish(pending, 'continue');
-    }
-  };
-
-  private readonly onDismiss = (): void => {
-    const pending = this.current;
-    if (!pending) return;
-    this.detach();
-    try {
-      pending.dismiss();
-    } finally {
-      this.finish(pending, 'dismiss');
-    }
-  };
+  private readonly onDismiss = (): void => this.prompts.answer('dismiss');
 
   private focusables(): HTMLElement[] {
     return [this.continueButton, this.dismissButton].filter((b) => !b.disabled);
   }
 
   private readonly onKeyDown = (event: KeyboardEvent): void => {
-    if (!this.current) return;
+    if (!this.prompts.current) return;
     if (event.key === 'Escape' || event.key === 'Esc') {
       event.preventDefault();
       event.stopPropagation();
@@ -213,7 +169,7 @@ export class ConsentPromptElement extends KitElement {
 
   /** Focus that leaves the open sheet (script, screen reader) is brought back. */
   private readonly onFocusIn = (event: FocusEvent): void => {
-    if (!this.current || event.composedPath().includes(this.sheet)) return;
+    if (!this.prompts.current || event.composedPath().includes(this.sheet)) return;
     this.continueButton.focus();
   };
 
@@ -229,10 +185,8 @@ export class ConsentPromptElement extends KitElement {
     const authorizer = this.authorizer;
     if (authorizer) unregisterSheet(authorizer, this);
     // A sheet taken out of the page cannot be answered: "Not now" for what it held.
-    const held = [...(this.current ? [this.current] : []), ...this.queue.splice(0)];
-    if (this.current) this.detach();
+    this.prompts.clear();
     this.returnFocus = null;
-    for (const pending of held) pending.dismiss();
   }
 
   protected override onAuthorizerChange(previous: Authorizer | null, next: Authorizer | null): void {
@@ -243,11 +197,12 @@ export class ConsentPromptElement extends KitElement {
   protected render(): void {
     const locale = this.resolvedLocale;
     const t = this.texts(locale);
-    const open = this.current !== null;
+    const current = this.prompts.current;
+    const open = current !== null;
     this.applyLocale(this.wrapper, locale);
     setAttr(this, 'data-state', open ? 'open' : 'closed');
     if (this.wrapper.hidden === open) this.wrapper.hidden = !open;
-    const scopes = this.current?.scopes ?? [];
+    const scopes = current?.scopes ?? [];
     setText(this.titleNode, sheetTitle(scopes, this.heading, t, this.authorizer?.catalogue));
     setText(this.note, t.sheetNote);
     setText(this.continueButton, this.getAttribute('continue-label')?.trim() || t.continue);

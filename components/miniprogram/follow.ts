@@ -14,7 +14,7 @@ export interface Follower {
 }
 
 /** What changed: an authorizer event's type, `provided` (another authorizer) or `expired`. */
-export type FollowChange = AuthorizerEvent['type'] | 'provided' | 'expired';
+type FollowChange = AuthorizerEvent['type'] | 'provided' | 'expired';
 
 /** Calls `onChange` after every event of the authorizer, a new authorizer, or a session expiry. */
 export function followAuthorizer(onChange: (change: FollowChange) => void): Follower {
@@ -24,7 +24,6 @@ export function followAuthorizer(onChange: (change: FollowChange) => void): Foll
 
   function watchExpiry(): void {
     if (timer !== null) clearTimeout(timer);
-    timer = null;
     const session = bound ? bound.session() : null;
     timer = expiryTimer(session ? session.expiresAt : undefined, () => changed('expired'));
   }

@@ -6,5 +6,5 @@
 import '../locales/ar';
 import '../locales/ku';
 
-export { directionOf, isLocale, localeFromTag, messagesFor } from '../shared/i18n';
+export { directionOf, localeFromTag, messagesFor } from '../shared/i18n';
 export type { ConsentMessages, Locale } from '../shared/i18n';

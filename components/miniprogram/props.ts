@@ -5,7 +5,7 @@
  */
 import { AuthError, normalizeScopes } from '../../utils';
 import { parseScopes } from '../shared/scopes';
-import { isLocale, localeFromTag, type Locale } from './locales';
+import { localeFromTag, type Locale } from './locales';
 
 export interface ScopesProp {
   scopes: string[];
@@ -23,9 +23,7 @@ export function readScopes(value: unknown): ScopesProp {
 
 /** `en`, `ar`, `ku` or a language tag (`ar-IQ`, `ckb`); anything else is English. */
 export function readLocale(value: unknown): Locale {
-  if (typeof value !== 'string') return 'en';
-  const tag = value.trim();
-  return isLocale(tag) ? tag : localeFromTag(tag) || 'en';
+  return (typeof value === 'string' && localeFromTag(value)) || 'en';
 }
 
 /** A text prop, trimmed; anything but a string is no text. */

@@ -7,6 +7,7 @@
  */
 import type { Authorizer } from '../../utils';
 import { readField } from '../../utils/checks';
+import { createEmitter } from '../../utils/emitter';
 import { globalMy } from '../../utils/globals';
 import { isAuthorizerLike } from '../shared/authorizer-like';
 
@@ -22,7 +23,8 @@ function share(authorizer: Authorizer): void {
     // No `my`, or a frozen one: this copy still has it.
   }
 }
-const listeners = new Set<() => void>();
+
+const provides = createEmitter<[]>('onProvide');
 
 /**
  * Gives the components their authorizer. Call it once, in `app.js`, before any page loads;
@@ -34,7 +36,7 @@ export function provideAuthorizer(authorizer: Authorizer): void {
   if (authorizer === provided) return;
   provided = authorizer;
   share(authorizer);
-  for (const listener of Array.from(listeners)) listener();
+  provides.emit();
 }
 
 /** The provided authorizer (also through another copy of this module), or null before `provideAuthorizer`. */
@@ -46,6 +48,5 @@ export function providedAuthorizer(): Authorizer | null {
 
 /** Calls `listener` whenever another authorizer is provided. */
 export function onProvide(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => void listeners.delete(listener);
+  return provides.subscribe(listener);
 }

@@ -12,9 +12,6 @@ import { resolveLocale, watchLang } from './lang';
 import { applyStyles } from './styles';
 import { isAuthorizerLike } from './authorizer-like';
 
-export { isAuthorizerLike };
-
-
 export abstract class KitElement extends SafeHTMLElement {
   protected readonly root: ShadowRoot;
   private ownAuthorizer: Authorizer | null = null;

@@ -5,11 +5,10 @@
  * Elements follow `lang` changes in the document.
  */
 import { closestLang } from './dom';
-import { isLocale, loadedLocale, localeFromTag, type Locale } from './i18n';
+import { loadedLocale, localeFromTag, type Locale } from './i18n';
 
 export function resolveLocale(element: Element, fallback: Locale | null): Locale {
-  const own = element.getAttribute('locale');
-  const fromAttr = own && (isLocale(own) ? own : localeFromTag(own));
+  const fromAttr = localeFromTag(element.getAttribute('locale'));
   // A language whose module was not imported renders in English (texts and direction agree).
   return loadedLocale(fromAttr || localeFromTag(closestLang(element)) || fallback || 'en');
 }

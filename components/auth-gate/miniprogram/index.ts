@@ -5,13 +5,14 @@
  * it does not show is left out with `a:if`/`a:else`, and it follows the authorizer live: a grant
  * anywhere opens it, a sign-out or an expiry closes it.
  */
-import type { AuthError, Session } from '../../../utils';
+import type { Session } from '../../../utils';
 import { followAuthorizer, type Follower } from '../../miniprogram/follow';
 import { directionOf } from '../../miniprogram/locales';
 import { notify } from '../../miniprogram/notify';
 import { problemOf, problemReporter, type ProblemReporter } from '../../miniprogram/problems';
 import { readLocale, readScopes, readText } from '../../miniprogram/props';
-import { changes, directionClass } from '../../miniprogram/view';
+import { directionClass, update } from '../../miniprogram/view';
+import type { ConsentDeniedDetail } from '../../shared/events';
 import { covers } from '../../shared/scopes';
 
 const TAG = 'auth-gate';
@@ -26,7 +27,7 @@ interface GateProps {
   className: string;
   /** The gate opened: the scopes became authorized while it was mounted (by any button, on any page). */
   onAuthorized?: (detail: { session: Session }) => void;
-  onDenied?: (detail: { scopes: string[]; error: AuthError }) => void;
+  onDenied?: (detail: ConsentDeniedDetail) => void;
   onError?: (detail: { error: Error }) => void;
 }
 
@@ -57,13 +58,10 @@ function viewOf(gate: GateThis, props: Readonly<GateProps>): GateData {
 
 function render(gate: GateThis, props: Readonly<GateProps> = gate.props): void {
   if (gate.unmounted) return;
-  const opened = !gate.data.authorized;
-  const diff = changes(gate.data as unknown as Record<string, unknown>, viewOf(gate, props) as unknown as Record<string, unknown>);
-  if (!diff) return;
-  gate.setData(diff as Partial<GateData>);
+  const diff = update(gate, viewOf(gate, props));
   // The gate opened (a grant by its own button or the page's, on any page): tell the page once.
   const session = gate.follower.current()?.session();
-  if (opened && diff.authorized === true && gate.mounted && session) notify(props.onAuthorized, { session });
+  if (diff?.authorized === true && gate.mounted && session) notify(props.onAuthorized, { session });
 }
 
 function currentProblem(gate: GateThis): Error | null {
@@ -78,7 +76,7 @@ Component<
   GateData,
   GateProps,
   {
-    onButtonDenied(detail: { scopes: string[]; error: AuthError }): void;
+    onButtonDenied(detail: ConsentDeniedDetail): void;
     onButtonError(detail: { error: Error }): void;
   },
   GateThis
@@ -95,7 +93,7 @@ Component<
     dirClass: '',
   },
   onInit() {
-    const gate = this as unknown as GateThis;
+    const gate = this;
     gate.unmounted = false;
     gate.mounted = false;
     gate.problems = problemReporter();
@@ -105,29 +103,29 @@ Component<
     });
   },
   deriveDataFromProps(nextProps) {
-    render(this as unknown as GateThis, nextProps as Readonly<GateProps>);
+    render(this, nextProps as Readonly<GateProps>);
   },
   didMount() {
-    const gate = this as unknown as GateThis;
+    const gate = this;
     // Authorized already at mount is not an opening: onAuthorized tells of changes only.
     gate.mounted = true;
     reportProblem(gate);
   },
   didUpdate() {
-    reportProblem(this as unknown as GateThis);
+    reportProblem(this);
   },
   didUnmount() {
-    const gate = this as unknown as GateThis;
+    const gate = this;
     gate.unmounted = true;
     gate.follower.stop();
   },
   // The built-in button's refusals and errors, passed on as the gate's own (its grant opens the gate).
   methods: {
     onButtonDenied(detail) {
-      notify((this as unknown as GateThis).props.onDenied, detail);
+      notify(this.props.onDenied, detail);
     },
     onButtonError(detail) {
-      const gate = this as unknown as GateThis;
+      const gate = this;
       // The gate reports its own bad scopes or missing authorizer once; the button's copy is dropped.
       if (currentProblem(gate)) return;
       notify(gate.props.onError, detail);

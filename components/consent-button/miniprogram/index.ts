@@ -12,10 +12,10 @@ import { directionOf, messagesFor } from '../../miniprogram/locales';
 import { notify } from '../../miniprogram/notify';
 import { problemOf, problemReporter, type ProblemReporter } from '../../miniprogram/problems';
 import { readFlag, readLocale, readScopes, readText } from '../../miniprogram/props';
-import { changes, directionClass } from '../../miniprogram/view';
-import { classifyFailure } from '../../shared/events';
+import { directionClass, update } from '../../miniprogram/view';
+import { classifyFailure, type ConsentDeniedDetail } from '../../shared/events';
 import { addRationaleSource } from '../../shared/registry';
-import { deriveButtonState, rationaleFor, statusText, type ConsentButtonState } from '../state';
+import { deniedScopes, deriveButtonState, rationaleFor, statusText, type ConsentButtonState } from '../state';
 
 const TAG = 'consent-button';
 
@@ -31,7 +31,7 @@ interface ButtonProps {
   /** The label when the page gives no content of its own. */
   label: string;
   onAuthorized?: (detail: { session: Session }) => void;
-  onDenied?: (detail: { scopes: string[]; error: AuthError }) => void;
+  onDenied?: (detail: ConsentDeniedDetail) => void;
   onError?: (detail: { error: Error }) => void;
 }
 
@@ -82,8 +82,7 @@ function viewOf(button: ButtonThis, props: Readonly<ButtonProps>): ButtonData {
 
 function render(button: ButtonThis, props: Readonly<ButtonProps> = button.props): void {
   if (button.unmounted) return;
-  const diff = changes(button.data as unknown as Record<string, unknown>, viewOf(button, props) as unknown as Record<string, unknown>);
-  if (diff) button.setData(diff as Partial<ButtonData>);
+  update(button, viewOf(button, props));
 }
 
 function reportProblem(button: ButtonThis): void {
@@ -107,9 +106,7 @@ function settle(button: ButtonThis, tap: number, session: Session | null, error:
   }
   render(button);
   if (failure === 'denied') {
-    const refused = (error as AuthError).scopes;
-    const scopes = refused && refused.length > 0 ? refused.slice() : readScopes(button.props.scopes).scopes;
-    notify(button.props.onDenied, { scopes, error: error as AuthError });
+    notify(button.props.onDenied, { scopes: deniedScopes(error as AuthError, readScopes(button.props.scopes).scopes), error: error as AuthError });
   } else if (failure === 'error') {
     notify(button.props.onError, { error: error as Error });
   }
@@ -160,7 +157,7 @@ Component<ButtonData, ButtonProps, { onTap(): void }, ButtonThis>({
     rationaleText: '',
   },
   onInit() {
-    const button = this as unknown as ButtonThis;
+    const button = this;
     button.taps = 0;
     button.pendingTap = 0;
     button.outcome = null;
@@ -179,10 +176,10 @@ Component<ButtonData, ButtonProps, { onTap(): void }, ButtonThis>({
     });
   },
   deriveDataFromProps(nextProps) {
-    render(this as unknown as ButtonThis, nextProps as Readonly<ButtonProps>);
+    render(this, nextProps as Readonly<ButtonProps>);
   },
   didMount() {
-    const button = this as unknown as ButtonThis;
+    const button = this;
     // The consent sheet shows the rationale written on a button asking for the same scopes.
     button.removeSource = addRationaleSource({
       get scopes() {
@@ -196,10 +193,10 @@ Component<ButtonData, ButtonProps, { onTap(): void }, ButtonThis>({
     reportProblem(button);
   },
   didUpdate() {
-    reportProblem(this as unknown as ButtonThis);
+    reportProblem(this);
   },
   didUnmount() {
-    const button = this as unknown as ButtonThis;
+    const button = this;
     button.unmounted = true;
     button.follower.stop();
     if (button.removeSource) button.removeSource();
@@ -207,7 +204,7 @@ Component<ButtonData, ButtonProps, { onTap(): void }, ButtonThis>({
   },
   methods: {
     onTap() {
-      const button = this as unknown as ButtonThis;
+      const button = this;
       if (button.data.buttonDisabled) return;
       request(button);
     },

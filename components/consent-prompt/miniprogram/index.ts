@@ -7,18 +7,17 @@
  * was. The sheet closes when the request no longer needs it (`pending.signal` aborts).
  */
 import type { PendingConsent } from '../../../utils';
-import { onAbort } from '../../../utils/abort';
 import { followAuthorizer, type Follower } from '../../miniprogram/follow';
 import { directionOf, messagesFor } from '../../miniprogram/locales';
 import { notify } from '../../miniprogram/notify';
 import { addSheet, type Sheet } from '../../miniprogram/prompt-hub';
 import { readLocale, readText } from '../../miniprogram/props';
-import { changes, directionClass } from '../../miniprogram/view';
+import { directionClass, update } from '../../miniprogram/view';
+import type { ConsentPromptCloseDetail, ConsentPromptOpenDetail } from '../../shared/events';
 import { isPendingConsent } from '../pending';
+import { createPromptQueue, type PromptQueue, type SheetView } from '../prompt-queue';
 import { sheetRationale } from '../rationale';
 import { sheetTitle } from '../title';
-
-type CloseReason = 'continue' | 'dismiss' | 'cancel';
 
 interface PromptProps {
   /** Used when no consent button on the page has a rationale for the scopes asked. */
@@ -29,8 +28,8 @@ interface PromptProps {
   dismissLabel: string;
   locale: string;
   className: string;
-  onOpen?: (detail: { scopes: string[] }) => void;
-  onClose?: (detail: { scopes: string[]; reason: CloseReason }) => void;
+  onOpen?: (detail: ConsentPromptOpenDetail) => void;
+  onClose?: (detail: ConsentPromptCloseDetail) => void;
 }
 
 interface PromptData {
@@ -51,9 +50,7 @@ interface PromptThis {
   follower: Follower;
   sheet: Sheet;
   release: (() => void) | null;
-  current: PendingConsent | null;
-  queue: PendingConsent[];
-  stopWatching: (() => void) | null;
+  prompts: PromptQueue;
   unmounted: boolean;
 }
 
@@ -62,7 +59,7 @@ function viewOf(prompt: PromptThis, props: Readonly<PromptProps>): PromptData {
   const t = messagesFor(locale);
   const authorizer = prompt.follower.current();
   const catalogue = authorizer ? authorizer.catalogue : undefined;
-  const current = prompt.current;
+  const current = prompt.prompts.current;
   return {
     open: current !== null,
     dirClass: directionClass(directionOf(locale)),
@@ -76,8 +73,7 @@ function viewOf(prompt: PromptThis, props: Readonly<PromptProps>): PromptData {
 
 function render(prompt: PromptThis, props: Readonly<PromptProps> = prompt.props): void {
   if (prompt.unmounted) return;
-  const diff = changes(prompt.data as unknown as Record<string, unknown>, viewOf(prompt, props) as unknown as Record<string, unknown>);
-  if (diff) prompt.setData(diff as Partial<PromptData>);
+  update(prompt, viewOf(prompt, props));
 }
 
 /** Registers the sheet with the authorizer followed now (again after another one is provided). */
@@ -87,61 +83,23 @@ function attach(prompt: PromptThis): void {
   prompt.release = authorizer ? addSheet(authorizer, prompt.sheet) : null;
 }
 
-function show(prompt: PromptThis, pending: PendingConsent): void {
-  prompt.current = pending;
-  let stopAbort = () => undefined as void;
-  prompt.stopWatching = () => stopAbort();
-  render(prompt);
-  notify(prompt.props.onOpen, { scopes: pending.scopes.slice() });
-  // Last: a request that is gone already closes the sheet it just opened.
-  stopAbort = onAbort(pending.signal, () => close(prompt, pending, 'cancel'));
+/** How the component draws the prompts of its queue: data for the AXML, `onOpen`/`onClose` for the page. */
+function sheetView(prompt: PromptThis): SheetView {
+  return {
+    canShow: () => !prompt.unmounted,
+    opened(pending) {
+      render(prompt);
+      notify(prompt.props.onOpen, { scopes: pending.scopes.slice() });
+    },
+    hidden: () => render(prompt),
+    closed: (pending, reason) => notify(prompt.props.onClose, { scopes: pending.scopes.slice(), reason }),
+  };
 }
 
 /** Shows a deferred prompt now, or after the one shown; a sheet no longer mounted says "Not now". */
 function present(prompt: PromptThis, pending: PendingConsent): void {
   if (!isPendingConsent(pending)) throw new TypeError('<consent-prompt> needs a PendingConsent from the authorizer.');
-  if (pending.signal.aborted || pending === prompt.current || prompt.queue.indexOf(pending) >= 0) return;
-  if (prompt.unmounted) return pending.dismiss();
-  if (prompt.current) prompt.queue.push(pending);
-  else show(prompt, pending);
-}
-
-function detach(prompt: PromptThis): void {
-  prompt.current = null;
-  if (prompt.stopWatching) prompt.stopWatching();
-  prompt.stopWatching = null;
-  render(prompt);
-}
-
-function finish(prompt: PromptThis, pending: PendingConsent, reason: CloseReason): void {
-  notify(prompt.props.onClose, { scopes: pending.scopes.slice(), reason });
-  let next: PendingConsent | undefined;
-  while ((next = prompt.queue.shift()) && next.signal.aborted);
-  if (next && !prompt.current && !prompt.unmounted) show(prompt, next);
-}
-
-function close(prompt: PromptThis, pending: PendingConsent, reason: CloseReason): void {
-  if (prompt.current !== pending) {
-    const i = prompt.queue.indexOf(pending);
-    if (i >= 0) prompt.queue.splice(i, 1);
-    return;
-  }
-  detach(prompt);
-  finish(prompt, pending, reason);
-}
-
-/** "Continue" or "Not now": the sheet closes first, then the answer goes to the authorizer. */
-function answer(prompt: PromptThis, reason: 'continue' | 'dismiss'): void {
-  const pending = prompt.current;
-  if (!pending) return;
-  detach(prompt);
-  try {
-    // On "Continue" this is still the user's tap: the wallet's prompt opens now.
-    if (reason === 'continue') pending.proceed();
-    else pending.dismiss();
-  } finally {
-    finish(prompt, pending, reason);
-  }
+  prompt.prompts.present(pending);
 }
 
 Component<PromptData, PromptProps, { onContinue(): void; onDismiss(): void }, PromptThis>({
@@ -163,10 +121,8 @@ Component<PromptData, PromptProps, { onContinue(): void; onDismiss(): void }, Pr
     dismissText: '',
   },
   onInit() {
-    const prompt = this as unknown as PromptThis;
-    prompt.current = null;
-    prompt.queue = [];
-    prompt.stopWatching = null;
+    const prompt = this;
+    prompt.prompts = createPromptQueue(sheetView(prompt));
     prompt.release = null;
     prompt.unmounted = false;
     prompt.sheet = { present: (pending) => present(prompt, pending), page: prompt.$page };
@@ -176,28 +132,26 @@ Component<PromptData, PromptProps, { onContinue(): void; onDismiss(): void }, Pr
     });
   },
   deriveDataFromProps(nextProps) {
-    render(this as unknown as PromptThis, nextProps as Readonly<PromptProps>);
+    render(this, nextProps as Readonly<PromptProps>);
   },
   didMount() {
-    attach(this as unknown as PromptThis);
+    attach(this);
   },
   didUnmount() {
-    const prompt = this as unknown as PromptThis;
+    const prompt = this;
     if (prompt.release) prompt.release();
     prompt.release = null;
     prompt.follower.stop();
     // A sheet taken off the page cannot be answered: "Not now" for what it held.
-    const held = (prompt.current ? [prompt.current] : []).concat(prompt.queue.splice(0));
-    if (prompt.current) detach(prompt);
+    prompt.prompts.clear();
     prompt.unmounted = true;
-    for (const pending of held) pending.dismiss();
   },
   methods: {
     onContinue() {
-      answer(this as unknown as PromptThis, 'continue');
+      this.prompts.answer('continue');
     },
     onDismiss() {
-      answer(this as unknown as PromptThis, 'dismiss');
+      this.prompts.answer('dismiss');
     },
   },
 });
