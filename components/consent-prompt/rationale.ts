@@ -8,7 +8,7 @@ import { rationaleFromButtons } from '../shared/registry';
 import { groupsOf } from '../shared/scopes';
 
 export function sheetRationale(scopes: readonly string[], own: string | null, t: ConsentMessages, catalogue?: ScopeCatalogue): string[] {
-  const fromButton = rationaleFromButtons(scopes);
+  const fromButton = rationaleFromButtons(scopes, catalogue);
   if (fromButton) return [fromButton];
   const mine = own?.trim();
   if (mine) return [mine];

@@ -2,6 +2,7 @@
  * The consent buttons in the page, so the consent sheet can show the rationale the application
  * wrote on the button for the same scopes (wherever it is, shadow roots included).
  */
+import type { ScopeCatalogue } from '../../utils';
 import { consentScopes } from './scopes';
 
 export interface RationaleSource {
@@ -16,9 +17,12 @@ export function addRationaleSource(source: RationaleSource): () => void {
   return () => void sources.delete(source);
 }
 
-/** The rationale of a button asking for all these scopes, else of one asking for some of them. */
-export function rationaleFromButtons(scopes: readonly string[]): string | null {
-  const wanted = consentScopes(scopes);
+/**
+ * The rationale of a button asking for all these scopes, else of one asking for some of them; the
+ * silent scopes that ride along (by the authorizer's catalogue) do not count.
+ */
+export function rationaleFromButtons(scopes: readonly string[], catalogue?: ScopeCatalogue): string | null {
+  const wanted = consentScopes(scopes, catalogue);
   const target = wanted.length > 0 ? wanted : scopes;
   let partial: string | null = null;
   for (const source of sources) {

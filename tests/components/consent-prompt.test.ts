@@ -3,6 +3,7 @@ import '@testing-library/jest-dom';
 import { waitFor } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
 import type { ConsentPromptCloseDetail } from '../../components';
+import { CLARO_SCOPES } from '../../utils';
 import { defineKit, flush, make, mount, resetDom, shadow, sheets } from './helpers';
 
 afterEach(resetDom);
@@ -225,6 +226,14 @@ describe('which sheet, and what it says', () => {
     mount(make('consent-button', { scopes: 'NOTIFICATION_INBOX', rationale: 'We tell you when your order ships.' }, 'Notify me'));
     const { dialog } = await sheetFor(kit);
     expect(dialog).toHaveAccessibleDescription('We tell you when your order ships.');
+  });
+
+  test('rationale from the button for the consent scope, not for a silent scope of another wallet riding along', async () => {
+    const kit = defineKit({ authorizer: { catalogue: CLARO_SCOPES } });
+    mount(make('consent-button', { scopes: 'User_Base_Info', rationale: 'Sign in with your wallet.' }, 'A'));
+    mount(make('consent-button', { scopes: 'User_Customer_Info', rationale: 'We deliver to your address.' }, 'B'));
+    const { dialog } = await sheetFor(kit, ['User_Base_Info', 'User_Customer_Info']);
+    expect(dialog).toHaveAccessibleDescription('We deliver to your address.');
   });
 
   test('its own rationale attribute when no button has one; a heading and button labels by attribute', async () => {
