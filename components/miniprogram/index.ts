@@ -8,3 +8,5 @@
 export * from '../../utils';
 export { provideAuthorizer } from './provider';
 export { withAuthorization } from './with-authorization';
+/** The wallet's page was closed without a choice (error 10): a cancellation, as the components read it. */
+export { isWalletClosed } from '../shared/events';

@@ -8,6 +8,8 @@ export interface ConfirmPage {
   title: string;
   content: string;
   answer(confirm: boolean): void;
+  /** Closes the page without a choice (the base library calls `fail`). */
+  close(): void;
 }
 
 export interface DemoMy {
@@ -42,7 +44,7 @@ export function demoMy(storage = new Map<string, string>()): DemoMy {
     setStorageSync: ({ key, data }: { key: string; data: string }) => void storage.set(key, data),
     removeStorageSync: ({ key }: { key: string }) => void storage.delete(key),
     showToast: ({ content }: { content: string }) => void toasts.push(content),
-    confirm(options: { title: string; content: string; success(result: { confirm: boolean }): void }) {
+    confirm(options: { title: string; content: string; success(result: { confirm: boolean }): void; fail?(): void }) {
       let answered = false;
       const page: ConfirmPage = {
         title: options.title,
@@ -51,6 +53,11 @@ export function demoMy(storage = new Map<string, string>()): DemoMy {
           if (answered) return;
           answered = true;
           options.success({ confirm });
+        },
+        close() {
+          if (answered) return;
+          answered = true;
+          options.fail?.();
         },
       };
       confirms.push(page);

@@ -137,6 +137,18 @@ test('“Not now” changes nothing; the next addition asks again', async () => 
   expect(wallet.confirms).toHaveLength(0);
 });
 
+test('closing the wallet’s page on order updates says the cart is the way back, as “Not now” does', async () => {
+  const { mp, wallet, idle } = await launch();
+  wallet.setUser('manual');
+  mp.tap(elements(mp.tree(), 'button').find((b) => b.attrs['data-id'] === 'tea')!);
+  await idle();
+  mp.tap(button(mp.tree(), 'Continue'));
+  wallet.confirms[0]?.close();
+  await idle();
+  expect(wallet.toasts).toContain('No problem. You can turn on order updates in your cart.');
+  expect(wallet.toasts).not.toContain('Order updates are on.');
+});
+
 test('Me: name and photo behind a tap; deny once, tap again, allow: the profile comes from the backend', async () => {
   const { mp, wallet, idle } = await launch();
   await mp.switchTab(ME);

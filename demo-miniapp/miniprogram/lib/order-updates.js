@@ -4,6 +4,7 @@
  * scope the user refused is not asked again from here (the kit answers DENIED at once): the
  * consent button in the cart is the way back.
  */
+import { isWalletClosed } from 'miniapp-auth-kit/dist/miniprogram/index';
 import { t } from './texts';
 import { state } from './store';
 
@@ -19,7 +20,8 @@ export function askForOrderUpdates(authorizer) {
     .then(
       () => my.showToast({ content: t(state.lang, 'updates.on'), type: 'success' }),
       (error) => {
-        if (error && error.code === 'USER_CANCELLED') my.showToast({ content: t(state.lang, 'updates.later'), type: 'none' });
+        // "Not now", a refusal, or the wallet's page closed: the cart's button is the way back.
+        if ((error && error.code === 'USER_CANCELLED') || isWalletClosed(error)) my.showToast({ content: t(state.lang, 'updates.later'), type: 'none' });
       },
     )
     .then(() => {
