@@ -1,7 +1,6 @@
 /** Shared checks of the bad-input corpus (not a test file). */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { AUTH_ERROR_CODES, AuthError, isScopeName } from '../../utils';
 import type { AuthCodeResult } from '../../utils';
@@ -178,40 +177,22 @@ export function watchUnhandled(): { readonly errors: unknown[]; stop(): void } {
   };
 }
 
-let compiled: string | undefined;
-
-/** The core (utils/) transpiled to CommonJS in a temp dir, for cases run in a child process. */
-function compiledKit(): string {
-  if (compiled) return compiled;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const ts = require('typescript') as typeof import('typescript');
-  const root = path.resolve(__dirname, '../..');
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-kit-'));
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
-      const rel = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(rel);
-      else if (entry.name.endsWith('.ts')) {
-        const js = ts.transpileModule(fs.readFileSync(path.join(root, rel), 'utf8'), {
-          compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
-        }).outputText;
-        fs.mkdirSync(path.join(out, dir), { recursive: true });
-        fs.writeFileSync(path.join(out, rel.replace(/\.ts$/, '.js')), js);
-      }
-    }
-  };
-  walk('utils');
-  compiled = out;
-  return out;
+/** The built kit (`npm test` builds first), for cases run in a child process. */
+function builtKit(): { kit: string; testing: string } {
+  const dist = path.resolve(__dirname, '../../dist');
+  const kit = path.join(dist, 'index.cjs');
+  const testing = path.join(dist, 'testing.cjs');
+  if (!fs.existsSync(kit) || !fs.existsSync(testing)) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+  return { kit, testing };
 }
 
 /**
- * Runs `script` in a child Node process with `kit` (utils/) and `testing` (utils/testing) in
+ * Runs `script` in a child Node process with `kit` (the built core) and `testing` (its testing entry) in
  * scope; for inputs that may hang or exhaust memory. Resolves with what the child printed.
  */
 export function runIsolated(script: string, timeoutMs = 5000): { timedOut: boolean; status: number | null; signal: string | null; stdout: string; stderr: string } {
-  const dir = compiledKit();
-  const code = `const kit = require(${JSON.stringify(path.join(dir, 'utils'))}); const testing = require(${JSON.stringify(path.join(dir, 'utils/testing'))});\n(async () => { ${script} })().then(() => process.exit(0), (e) => { console.error(e); process.exit(3); });`;
+  const built = builtKit();
+  const code = `const kit = require(${JSON.stringify(built.kit)}); const testing = require(${JSON.stringify(built.testing)});\n(async () => { ${script} })().then(() => process.exit(0), (e) => { console.error(e); process.exit(3); });`;
   const r = spawnSync(process.execPath, ['--max-old-space-size=256', '-e', code], { timeout: timeoutMs, encoding: 'utf8' });
   const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM';
   return { timedOut, status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: (r.stderr ?? '').slice(0, 2000) };

@@ -1,7 +1,8 @@
 /** @jest-environment jsdom */
 import '@testing-library/jest-dom';
 import { waitFor } from '@testing-library/dom';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { filesUnder } from '../support/files';
 import { join } from 'node:path';
 import { applyStyles } from '../../components/shared/styles';
 import { defineKit, make, mount, resetDom, shadow, sheets } from './helpers';
@@ -112,13 +113,7 @@ test('no inline style attribute anywhere the elements render', async () => {
 });
 
 describe('strict CSP', () => {
-  function sources(dir: string): string[] {
-    return readdirSync(dir).flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
-    });
-  }
-  const files = sources(join(__dirname, '../../components'));
+  const files = filesUnder(join(__dirname, '../../components')).filter((f) => f.endsWith('.ts'));
 
   test('the sources never parse HTML, evaluate code or write inline styles', () => {
     expect(files.length).toBeGreaterThan(10);

@@ -11,6 +11,7 @@ import { button, byClass, classesOf, elements, MiniProgram, textOf } from './har
 import { readAxml } from './harness/axml';
 import { demoMy, type DemoMy } from './demo-my';
 import { checkAxml } from './static-checks';
+import { waitUntil } from '../support/wait-until';
 
 const PROJECT = resolve(__dirname, '../../demo-miniapp/miniprogram');
 const APP = JSON.parse(readFileSync(join(PROJECT, 'app.json'), 'utf8')) as { pages: string[] };
@@ -42,23 +43,19 @@ interface Demo {
   idle(): Promise<void>;
 }
 
-async function launch(storage?: Map<string, string>): Promise<Demo> {
+/** Launches the demo on the shop page with its own wallet user (`storage` shared between launches). */
+async function launch(storage?: Map<string, string>, backendUrl = servers.url.replace(/\/$/, '')): Promise<Demo> {
   const wallet = demoMy(storage);
   const mp = new MiniProgram({ my: wallet.my, project: { root: PROJECT, pages: APP.pages }, modules: { config: join(PROJECT, 'config.js') } });
   launched.push(mp);
-  mp.modules.config.config.backendUrl = servers.url.replace(/\/$/, '');
-  const idle = async () => {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      await mp.settle();
-      if (wallet.inflight === 0) {
-        await mp.settle();
-        if (wallet.inflight === 0) return;
-      }
-      if (Date.now() > deadline) throw new Error('the demo is still waiting for the network');
-      await new Promise((r) => setTimeout(r, 5));
-    }
+  mp.modules.config.config.backendUrl = backendUrl;
+  const settled = async () => {
+    await mp.settle();
+    if (wallet.inflight !== 0) return false;
+    await mp.settle();
+    return wallet.inflight === 0;
   };
+  const idle = () => waitUntil(settled, 'the demo to stop waiting for the network', { timeoutMs: 15_000, everyMs: 5 });
   mp.launch();
   await mp.switchTab(SHOP);
   await idle();
@@ -105,18 +102,9 @@ test('consumer text is plain language on every page, also after a failed sign-in
     expect(textOf(mp.tree())).not.toMatch(CODE);
   }
   // The backend cannot be reached: the sign-in fails, and says so in words.
-  const storage = new Map<string, string>();
-  const wallet = demoMy(storage);
-  const offline = new MiniProgram({ my: wallet.my, project: { root: PROJECT, pages: APP.pages }, modules: { config: join(PROJECT, 'config.js') } });
-  launched.push(offline);
-  offline.modules.config.config.backendUrl = 'http://127.0.0.1:9';
-  offline.launch();
-  await offline.switchTab(SHOP);
-  const deadline = Date.now() + 15_000;
-  while (!textOf(byClass(offline.tree(), 'signin')).startsWith('Couldn’t sign in') && Date.now() < deadline) {
-    await offline.settle();
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const { mp: offline } = await launch(undefined, 'http://127.0.0.1:9');
+  const failed = async () => (await offline.settle(), textOf(byClass(offline.tree(), 'signin')).startsWith('Couldn’t sign in'));
+  await waitUntil(failed, 'the sign-in to fail', { timeoutMs: 15_000 });
   const signin = textOf(byClass(offline.tree(), 'signin'));
   expect(signin).toMatch(/^Couldn’t sign in (Your wallet didn’t answer\. Try again in a moment\.|Signing in with your wallet isn’t available right now\.)/);
   expect(signin).not.toMatch(CODE);

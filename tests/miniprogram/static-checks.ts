@@ -4,16 +4,13 @@
  * handlers are methods, bindings read props, data or loop variables, tags are built in or listed
  * in `usingComponents`, `a:elif`/`a:else` follow an `a:if`.
  */
-import { parse, type Node } from 'acorn';
+import { parse } from 'acorn';
+import { isVariableName, walkAst, type AnyNode } from './harness/ast';
 import { elementsOf, type TemplateElement, type TemplateNode } from './harness/axml';
 import { bindingsOf, freeIdentifiers } from './harness/expr';
 
-export const FORBIDDEN_GLOBALS = ['globalThis', 'global', 'window', 'self', 'document'];
+const FORBIDDEN_GLOBALS = ['globalThis', 'global', 'window', 'self', 'document'];
 const FORBIDDEN = new Set([...FORBIDDEN_GLOBALS, 'eval', 'Function']);
-
-interface AnyNode extends Node {
-  [key: string]: unknown;
-}
 
 export interface JsReport {
   /** Forbidden names, as `name@offset`. */
@@ -27,25 +24,16 @@ export function checkJs(code: string): JsReport {
   const ast = parse(code, { ecmaVersion: 2015, sourceType: 'module' }) as unknown as AnyNode;
   const forbidden: string[] = [];
   const imports: string[] = [];
-  const walk = (node: AnyNode, parent: AnyNode | null, key: string | null): void => {
-    if (node.type === 'Identifier' && FORBIDDEN.has(node.name as string)) {
-      const isProperty = parent?.type === 'MemberExpression' && key === 'property' && !parent.computed;
-      const isKey = (parent?.type === 'Property' || parent?.type === 'MethodDefinition') && key === 'key' && !parent.computed;
-      if (!isProperty && !isKey) forbidden.push(`${node.name as string}@${node.start}`);
-    }
+  walkAst(ast, (node, parent, key) => {
+    if (isVariableName(node, parent, key) && FORBIDDEN.has(node.name as string)) forbidden.push(`${node.name as string}@${node.start}`);
     if ((node.type === 'ImportDeclaration' || node.type === 'ExportNamedDeclaration' || node.type === 'ExportAllDeclaration') && node.source) {
       imports.push((node.source as AnyNode).value as string);
     }
-    for (const [k, value] of Object.entries(node)) {
-      if (Array.isArray(value)) for (const child of value) if (child && typeof child.type === 'string') walk(child, node, k);
-      if (value && typeof (value as AnyNode).type === 'string') walk(value as AnyNode, node, k);
-    }
-  };
-  walk(ast, null, null);
+  });
   return { forbidden, imports };
 }
 
-export const BUILT_IN_TAGS = new Set(
+const BUILT_IN_TAGS = new Set(
   (
     'view text button image icon scroll-view swiper swiper-item block slot navigator form input textarea label ' +
     'checkbox checkbox-group radio radio-group switch slider picker picker-view picker-view-column progress ' +

@@ -4,19 +4,13 @@
  * every .axml is wired to its component's methods, props and data; every component folder has its
  * four files; styles keep touch targets at 44px and give every CSS variable a fallback.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createWalletSimulator } from '../../utils/testing';
 import { DIST, KIT_COMPONENTS, MiniProgram } from './harness';
 import { elementsOf, parseAxml, readAxml } from './harness/axml';
 import { checkAxml, checkJs, tapHandlers } from './static-checks';
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
+import { filesUnder } from '../support/files';
 
 const jsFiles = filesUnder(DIST).filter((f) => f.endsWith('.js'));
 const mp = new MiniProgram({ my: createWalletSimulator().my });

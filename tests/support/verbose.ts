@@ -2,7 +2,7 @@
  * Figures the proof suites measure (sequences run, corpus sizes, load throughput): printed only with
  * `MAK_VERBOSE=1`, so that a passing `npm test` is quiet. A failure carries its own details.
  */
-export const VERBOSE = process.env.MAK_VERBOSE === '1';
+const VERBOSE = process.env.MAK_VERBOSE === '1';
 
 export function report(line: string): void {
   // eslint-disable-next-line no-console

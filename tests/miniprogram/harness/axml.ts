@@ -4,7 +4,7 @@
  * rendered node can name the template node it came from.
  */
 import { buildSync } from 'esbuild';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -47,10 +47,16 @@ function parser(): ParseDocument {
     write: false,
     logLevel: 'silent',
   });
-  const file = join(mkdtempSync(join(tmpdir(), 'mak-htmlparser2-')), 'htmlparser2.cjs');
-  writeFileSync(file, (out.outputFiles[0] as { text: string }).text);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  parseDocument = (require(file) as { parseDocument: ParseDocument }).parseDocument;
+  const dir = mkdtempSync(join(tmpdir(), 'mak-htmlparser2-'));
+  const file = join(dir, 'htmlparser2.cjs');
+  try {
+    writeFileSync(file, (out.outputFiles[0] as { text: string }).text);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    parseDocument = (require(file) as { parseDocument: ParseDocument }).parseDocument;
+  } finally {
+    // Loaded: the module stays in require's cache, the file is not needed any more.
+    rmSync(dir, { recursive: true, force: true });
+  }
   return parseDocument;
 }
 

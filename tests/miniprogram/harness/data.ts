@@ -2,7 +2,7 @@
 
 type Key = string | number;
 
-export function parsePath(path: string): Key[] {
+function parsePath(path: string): Key[] {
   const keys: Key[] = [];
   const re = /([^.[\]]+)|\[(\d+)\]/g;
   let m: RegExpExecArray | null;

@@ -3,17 +3,14 @@
  * static checks) and their value against a scope (for rendering). AXML bindings are expressions
  * without calls; member access on nothing yields nothing, as the template engine renders it.
  */
-import { parseExpressionAt, type Node } from 'acorn';
+import { parseExpressionAt } from 'acorn';
+import { isVariableName, walkAst, type AnyNode } from './ast';
 
 type Scope = Record<string, unknown>;
-interface AnyNode extends Node {
-  [key: string]: unknown;
-}
-
 const MUSTACHE = /\{\{([\s\S]*?)\}\}/g;
 const parsed = new Map<string, AnyNode>();
 
-export function parseBinding(source: string): AnyNode {
+function parseBinding(source: string): AnyNode {
   let node = parsed.get(source);
   if (!node) {
     node = parseExpressionAt(source, 0, { ecmaVersion: 2020 }) as AnyNode;
@@ -31,19 +28,9 @@ export function bindingsOf(text: string): string[] {
 /** Names an expression reads from its scope. */
 export function freeIdentifiers(source: string): string[] {
   const names: string[] = [];
-  const walk = (node: AnyNode, parent: AnyNode | null, key: string | null): void => {
-    if (node.type === 'Identifier') {
-      const isProperty = parent?.type === 'MemberExpression' && key === 'property' && !parent.computed;
-      const isKey = parent?.type === 'Property' && key === 'key' && !parent.computed;
-      if (!isProperty && !isKey) names.push(node.name as string);
-      return;
-    }
-    for (const [k, value] of Object.entries(node)) {
-      if (Array.isArray(value)) for (const child of value) if (child && typeof child.type === 'string') walk(child, node, k);
-      if (value && typeof (value as AnyNode).type === 'string') walk(value as AnyNode, node, k);
-    }
-  };
-  walk(parseBinding(source), null, null);
+  walkAst(parseBinding(source), (node, parent, key) => {
+    if (isVariableName(node, parent, key)) names.push(node.name as string);
+  });
   return names;
 }
 
@@ -109,7 +96,7 @@ function evaluate(node: AnyNode, scope: Scope): unknown {
   }
 }
 
-export function evaluateBinding(source: string, scope: Scope): unknown {
+function evaluateBinding(source: string, scope: Scope): unknown {
   return evaluate(parseBinding(source), scope);
 }
 
