@@ -2,8 +2,8 @@
  * Shared test helpers for the core suite (not a test file: it does not match *.test.ts).
  * Everything here is a stand-in for what an application or a wallet would do.
  */
-import { AuthError } from '../../utils';
-import type { EngagementTarget, GetAuthCodeCall, RawAuthCodeResult, StorageAdapter, SubmitContext } from '../../utils';
+import { AuthError, createAuthorizer } from '../../utils';
+import type { AuthCodeHost, EngagementTarget, GetAuthCodeCall, RawAuthCodeResult, StorageAdapter, SubmitContext, SubmitHook } from '../../utils';
 import type { WalletSimulator } from '../../utils/testing';
 
 type Listener = (event: { isTrusted?: boolean; type: string }) => void;
@@ -152,6 +152,35 @@ export function recordingStorage(): StorageAdapter & { writes: string[]; map: Ma
     },
     remove: (key) => void map.delete(key),
   };
+}
+
+/**
+ * An asynchronous adapter over a map, answering in a later task; setting `failReads` makes that
+ * many of the next reads reject.
+ */
+export function asyncMapStorage(): StorageAdapter & { map: Map<string, string>; failReads: number } {
+  const map = new Map<string, string>();
+  const later = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const adapter = {
+    map,
+    failReads: 0,
+    get: async (key: string) => {
+      await later();
+      if (adapter.failReads > 0) {
+        adapter.failReads--;
+        throw new Error('EIO');
+      }
+      return map.get(key) ?? null;
+    },
+    set: async (key: string, value: string) => void (await later(), map.set(key, value)),
+    remove: async (key: string) => void (await later(), map.delete(key)),
+  };
+  return adapter;
+}
+
+/** An authorizer over `storage` with the simulator as its wallet (and, unless given, a `fakeBackend`). */
+export function authorizerOver(sim: WalletSimulator, storage: StorageAdapter, options: { host?: AuthCodeHost; submit?: SubmitHook } = {}) {
+  return createAuthorizer({ submit: options.submit ?? fakeBackend(sim).submit, host: options.host ?? sim.my, storage, engagementTarget: null });
 }
 
 /** A deferred promise. */

@@ -3,34 +3,11 @@
  * sign-out still forgets the user, the latest answer wins across pages, asynchronous adapters take
  * up what the page's other instances wrote, and a take-up tells subscribers what is stored now.
  */
-import { createAuthorizer, memoryStorage, type AuthCodeHost, type StorageAdapter, type SubmitHook } from '../../utils';
-import { createWalletSimulator, type WalletSimulator } from '../../utils/testing';
-import { fakeBackend, flush, storedUserData } from './helpers';
+import { memoryStorage, type AuthCodeHost, type StorageAdapter, type SubmitHook } from '../../utils';
+import { createWalletSimulator } from '../../utils/testing';
+import { asyncMapStorage, authorizerOver, flush, storedUserData } from './helpers';
 
 const KEY = 'miniapp-auth-kit';
-
-function authorizerOver(sim: WalletSimulator, storage: StorageAdapter, options: { host?: AuthCodeHost; submit?: SubmitHook } = {}) {
-  return createAuthorizer({ submit: options.submit ?? fakeBackend(sim).submit, host: options.host ?? sim.my, storage, engagementTarget: null });
-}
-
-/** An asynchronous adapter over a map, answering in a later task; `failReads` makes the next reads reject. */
-function asyncMap(map = new Map<string, string>()) {
-  const adapter = {
-    map,
-    failReads: 0,
-    get: async (k: string) => {
-      await new Promise((r) => setImmediate(r));
-      if (adapter.failReads > 0) {
-        adapter.failReads--;
-        throw new Error('EIO');
-      }
-      return map.get(k) ?? null;
-    },
-    set: async (k: string, v: string) => void (await new Promise((r) => setImmediate(r)), map.set(k, v)),
-    remove: async (k: string) => void (await new Promise((r) => setImmediate(r)), map.delete(k)),
-  };
-  return adapter;
-}
 
 describe('a storage read that fails is no news', () => {
   it('synchronous adapter: the stored denial survives a failed read before the next write', async () => {
@@ -60,7 +37,7 @@ describe('a storage read that fails is no news', () => {
 
   it('asynchronous adapter: a rejected read inside a write keeps the stored denial', async () => {
     const sim = createWalletSimulator({ user: 'deny' });
-    const storage = asyncMap();
+    const storage = asyncMapStorage();
     let armed = false;
     const host: AuthCodeHost = { getAuthCode: (call) => ((storage.failReads = armed ? 1 : 0), sim.my.getAuthCode(call)) };
     const auth = authorizerOver(sim, storage, { host });
@@ -137,7 +114,7 @@ it("the user's latest answer is stored, also when another page recorded the othe
 describe('asynchronous adapters', () => {
   it('take up the sign-out another instance of the page wrote, before deciding', async () => {
     const sim = createWalletSimulator({ user: 'allow' });
-    const storage = asyncMap();
+    const storage = asyncMapStorage();
     const a = authorizerOver(sim, storage);
     const b = authorizerOver(sim, storage);
     await Promise.all([a.ready(), b.ready()]);
@@ -153,7 +130,7 @@ describe('asynchronous adapters', () => {
 
   it('keep session data too large to store in memory across the next write', async () => {
     const sim = createWalletSimulator({ user: 'allow' });
-    const storage = asyncMap();
+    const storage = asyncMapStorage();
     const huge = { blob: 'x'.repeat(300 * 1024) };
     const auth = authorizerOver(sim, storage, { submit: async () => huge });
     await auth.ready();

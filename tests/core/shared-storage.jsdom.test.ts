@@ -1,8 +1,8 @@
 /** @jest-environment jsdom */
 /** Another tab's writes reach an authorizer through `storage` events: its subscribers hear them at once. */
-import { createAuthorizer } from '../../utils';
+import { createAuthorizer, memoryStorage } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
-import { fakeBackend } from './helpers';
+import { authorizerOver, fakeBackend } from './helpers';
 
 const KEY = 'miniapp-auth-kit';
 
@@ -11,15 +11,10 @@ afterEach(() => localStorage.clear());
 /** What the kit in another tab leaves in localStorage after a grant (written by a real authorizer there). */
 async function writtenByAnotherTab(): Promise<string> {
   const sim = createWalletSimulator({ user: 'allow' });
-  const map = new Map<string, string>();
-  const other = createAuthorizer({
-    submit: fakeBackend(sim).submit,
-    host: sim.my,
-    storage: { get: (k) => map.get(k) ?? null, set: (k, v) => void map.set(k, v), remove: (k) => void map.delete(k) },
-    engagementTarget: null,
-  });
+  const storage = memoryStorage();
+  const other = authorizerOver(sim, storage);
   await other.authorize('USER_NAME', { gesture: true });
-  return map.get(KEY) as string;
+  return storage.get(KEY) as string;
 }
 
 test('a storage event for the key is taken up and announced', async () => {

@@ -4,38 +4,22 @@
  * drops what another stored, a sign-out is never undone, and an oversized state keeps the consent
  * record.
  */
-import { createAuthorizer, memoryStorage, type StorageAdapter, type SubmitHook } from '../../utils';
-import { createWalletSimulator, type WalletSimulator } from '../../utils/testing';
-import { authErrorOf, deferred, fakeBackend, flush, storedUserData, track } from './helpers';
+import { memoryStorage, type StorageAdapter } from '../../utils';
+import { createWalletSimulator } from '../../utils/testing';
+import { asyncMapStorage, authErrorOf, authorizerOver, deferred, flush, storedUserData, track } from './helpers';
 
 const KEY = 'miniapp-auth-kit';
 
-function pageOver(sim: WalletSimulator, storage: StorageAdapter, submit: SubmitHook = fakeBackend(sim).submit) {
-  return createAuthorizer({ submit, host: sim.my, storage, engagementTarget: null });
-}
-
 function stored(storage: StorageAdapter) {
   return storedUserData(storage.get(KEY) as string | null);
-}
-
-/** An asynchronous adapter over a map, answering in a later task. */
-function asyncStorage(): StorageAdapter & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  const later = () => new Promise<void>((resolve) => setImmediate(resolve));
-  return {
-    map,
-    get: async (key) => (await later(), map.get(key) ?? null),
-    set: async (key, value) => void (await later(), map.set(key, value)),
-    remove: async (key) => void (await later(), map.delete(key)),
-  };
 }
 
 describe('instances over one storage', () => {
   it("a denial on one page keeps the other page's session and grant", async () => {
     const sim = createWalletSimulator({ user: 'allow' });
     const storage = memoryStorage();
-    const a = pageOver(sim, storage);
-    const b = pageOver(sim, storage);
+    const a = authorizerOver(sim, storage);
+    const b = authorizerOver(sim, storage);
     await a.authorize('USER_NAME', { gesture: true });
     sim.setUser('deny');
     await authErrorOf(b.authorize('USER_AVATAR', { gesture: true }));
@@ -44,7 +28,7 @@ describe('instances over one storage', () => {
       session: { scopes: ['USER_NAME'] },
       consent: { USER_NAME: 'granted', USER_AVATAR: 'denied' },
     });
-    const reloaded = pageOver(sim, storage);
+    const reloaded = authorizerOver(sim, storage);
     expect(reloaded.session()?.scopes).toEqual(['USER_NAME']);
     expect(reloaded.consentState('USER_AVATAR')).toBe('denied');
   });
@@ -52,8 +36,8 @@ describe('instances over one storage', () => {
   it("takes up another page's session before deciding: no second wallet call", async () => {
     const sim = createWalletSimulator();
     const storage = memoryStorage();
-    const a = pageOver(sim, storage);
-    const b = pageOver(sim, storage);
+    const a = authorizerOver(sim, storage);
+    const b = authorizerOver(sim, storage);
     await a.authorize('auth_base');
     await expect(b.authorize('auth_base')).resolves.toMatchObject({ scopes: ['auth_base'] });
     expect(sim.calls).toHaveLength(1);
@@ -63,8 +47,8 @@ describe('instances over one storage', () => {
   it("sees another page's consent answers in consentState and snapshot", async () => {
     const sim = createWalletSimulator({ user: 'deny' });
     const storage = memoryStorage();
-    const a = pageOver(sim, storage);
-    const b = pageOver(sim, storage);
+    const a = authorizerOver(sim, storage);
+    const b = authorizerOver(sim, storage);
     await authErrorOf(a.authorize('USER_NAME', { gesture: true }));
     expect(b.consentState('USER_NAME')).toBe('denied');
     expect(b.snapshot().consent).toEqual({ USER_NAME: 'denied' });
@@ -76,8 +60,8 @@ describe('instances over one storage', () => {
   it('merges two sessions granted on two pages into one that covers both', async () => {
     const sim = createWalletSimulator({ user: 'allow' });
     const storage = memoryStorage();
-    const a = pageOver(sim, storage);
-    const b = pageOver(sim, storage);
+    const a = authorizerOver(sim, storage);
+    const b = authorizerOver(sim, storage);
     await a.authorize('USER_NAME', { gesture: true });
     await b.authorize('NOTIFICATION_INBOX', { gesture: true });
     expect(stored(storage).session).toMatchObject({ scopes: ['USER_NAME', 'NOTIFICATION_INBOX'] });
@@ -87,8 +71,8 @@ describe('instances over one storage', () => {
   it('tells subscribers of the other page what it took up', async () => {
     const sim = createWalletSimulator({ user: 'allow' });
     const storage = memoryStorage();
-    const a = pageOver(sim, storage);
-    const b = pageOver(sim, storage);
+    const a = authorizerOver(sim, storage);
+    const b = authorizerOver(sim, storage);
     const seen: string[] = [];
     b.subscribe((event) => seen.push(event.type === 'consent' ? `consent:${event.scope}:${event.state}` : event.type));
     await a.authorize('USER_NAME', { gesture: true });
@@ -101,8 +85,8 @@ describe('a sign-out on one page', () => {
   async function signedInPages() {
     const sim = createWalletSimulator({ user: 'allow' });
     const storage = memoryStorage();
-    const a = pageOver(sim, storage);
-    const b = pageOver(sim, storage);
+    const a = authorizerOver(sim, storage);
+    const b = authorizerOver(sim, storage);
     await a.authorize(['USER_NAME', 'USER_AVATAR'], { gesture: true });
     await b.authorize('USER_CONTACTINFO', { gesture: true });
     expect(b.session()).not.toBeNull();
@@ -134,9 +118,9 @@ describe('a sign-out on one page', () => {
   it("drops what the other page's request under way would store, and rejects it ABORTED", async () => {
     const sim = createWalletSimulator({ user: 'allow' });
     const storage = memoryStorage();
-    const a = pageOver(sim, storage);
+    const a = authorizerOver(sim, storage);
     const answer = deferred<unknown>();
-    const b = pageOver(sim, storage, async () => answer.promise);
+    const b = authorizerOver(sim, storage, { submit: async () => answer.promise });
     await a.authorize('USER_NAME', { gesture: true });
     const request = track(b.authorize('NOTIFICATION_INBOX', { gesture: true }));
     await flush();
@@ -151,9 +135,9 @@ describe('a sign-out on one page', () => {
 
   it('holds with asynchronous storage adapters too', async () => {
     const sim = createWalletSimulator({ user: 'allow' });
-    const storage = asyncStorage();
-    const a = pageOver(sim, storage);
-    const b = pageOver(sim, storage);
+    const storage = asyncMapStorage();
+    const a = authorizerOver(sim, storage);
+    const b = authorizerOver(sim, storage);
     await Promise.all([a.ready(), b.ready()]);
     await a.authorize('USER_NAME', { gesture: true });
     sim.setUser('deny');
@@ -178,12 +162,12 @@ describe('a state too large to store', () => {
   it('drops the session data, never the consent record', async () => {
     const sim = createWalletSimulator({ user: 'allow' });
     const storage = memoryStorage();
-    const auth = pageOver(sim, storage, async () => huge);
+    const auth = authorizerOver(sim, storage, { submit: async () => huge });
     await auth.authorize('auth_base');
     sim.setUser('deny');
     await authErrorOf(auth.authorize('USER_NAME', { gesture: true }));
 
-    const reloaded = pageOver(sim, storage);
+    const reloaded = authorizerOver(sim, storage);
     expect(reloaded.consentState('USER_NAME')).toBe('denied');
     expect(reloaded.session()).toBeNull();
     // The page that got the answer keeps it in memory.
@@ -201,11 +185,11 @@ describe('a state too large to store', () => {
       },
       remove: (key) => void map.delete(key),
     };
-    const auth = pageOver(sim, quota, async () => ({ blob: 'y'.repeat(5_000) }));
+    const auth = authorizerOver(sim, quota, { submit: async () => ({ blob: 'y'.repeat(5_000) }) });
     await auth.authorize('auth_base');
     sim.setUser('deny');
     await authErrorOf(auth.authorize('USER_NAME', { gesture: true }));
-    const reloaded = pageOver(sim, quota);
+    const reloaded = authorizerOver(sim, quota);
     expect(reloaded.consentState('USER_NAME')).toBe('denied');
     expect(reloaded.session()).toBeNull();
   });

@@ -3,14 +3,13 @@
  * address are limited (429 with Retry-After; an exchange that ends in a session gives its attempt back),
  * and a refused code is remembered for a code's lifetime: sent again, it is refused without a call.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { postJson } from './helpers';
-import { MINUTE, closeWorlds, codeFor, expectError, makeWorld, session } from './world';
+import { MINUTE, closeWorlds, codeFor, expectError, madeUp, makeWorld, session } from './world';
 import type { World } from './world';
 
 afterEach(closeWorlds);
 
-const madeUp = () => `0000000001${randomBytes(16).toString('base64url')}`;
 /** The test's stand-in for a trusted proxy's client address header. */
 const fromAddress = (req: { headers: Record<string, string | string[] | undefined> }) => String(req.headers['x-test-client'] ?? req.headers.host);
 const sessionFrom = (world: World, address: string, authCode: string, url = world.url) =>

@@ -2,12 +2,11 @@
  * Made-up codes while the wallet throttles the merchant (U results): a failure on the wallet's side
  * keeps the attempt, so the flood is held to the burst and costs no more signed calls.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { postJson } from './helpers';
-import { closeWorlds, makeWorld } from './world';
+import { closeWorlds, madeUp, makeWorld } from './world';
 
 afterEach(closeWorlds);
-const madeUp = () => `0000000001${randomBytes(16).toString('base64url')}`;
 
 it('a flood of made-up codes during wallet throttling is held to the burst', async () => {
   const world = await makeWorld({}, { attemptLimit: { burst: 5, perMinute: 6 } });

@@ -73,6 +73,17 @@ export function captureLogger() {
   return { lines, logger: { info: keep, warn: keep, error: keep } };
 }
 
+/** A silent logger that keeps every line by level (`logged`) and all of them in order (`lines`). */
+export function levelLogger() {
+  const logged = { info: [] as string[], warn: [] as string[], error: [] as string[] };
+  const lines: string[] = [];
+  const keep = (level: keyof typeof logged) => (m: string) => {
+    logged[level].push(m);
+    lines.push(m);
+  };
+  return { logged, lines, logger: { info: keep('info'), warn: keep('warn'), error: keep('error') } };
+}
+
 /** Every occurrence check over a few files' bytes (missing files are skipped). */
 export function filesContain(files: string[], needle: string): boolean {
   return files.some((file) => fs.existsSync(file) && fs.readFileSync(file).includes(Buffer.from(needle, 'utf8')));

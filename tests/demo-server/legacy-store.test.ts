@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { loadServerModule } from './helpers';
-import { KEY, closeWorlds, codeFor, makeWorld, me, session } from './world';
+import { KEY, closeWorlds, codeFor, count, dbFiles, makeWorld, me, session } from './world';
 
 afterEach(closeWorlds);
 
@@ -33,7 +33,7 @@ CREATE TABLE exchanged_codes (
 it('a database of the previous version: tokens re-encrypted at start, sessions and replays keep working, crash claims cleared', async () => {
   const world = await makeWorld();
   await world.backend.close();
-  for (const file of [world.dbPath, `${world.dbPath}-wal`, `${world.dbPath}-shm`]) fs.rmSync(file, { force: true });
+  for (const file of dbFiles(world)) fs.rmSync(file, { force: true });
 
   // The previous version's database: one customer with live tokens, a session, a claim left by a crash.
   const crypto = await loadServerModule('token-crypto.mjs');
@@ -56,7 +56,7 @@ it('a database of the previous version: tokens re-encrypted at start, sessions a
   await world.startBackend();
   expect((await me(world, sessionId)).json).toMatchObject({ customerId: 'LEGACY', scopes: ['auth_base'] });
   expect(await world.backend.accessTokenFor(sessionId)).toBe(accessToken);
-  expect(world.backend.db.prepare('SELECT COUNT(*) AS n FROM exchanged_codes').get().n).toBe(0);
+  expect(count(world, 'exchanged_codes')).toBe(0);
   // Written in the new form: the old associated data no longer opens the row.
   const row = world.backend.db.prepare("SELECT access_token FROM customer_tokens WHERE customer_id = 'LEGACY'").get();
   expect(() => cipher.decrypt(row.access_token, `customer_tokens.access_token:${ref}`)).toThrow();

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { captureLogger, loadServerModule, postJson, readAnswer, removeDir, tempDir } from './helpers';
+import { captureLogger, levelLogger, loadServerModule, postJson, readAnswer, removeDir, tempDir } from './helpers';
 
 let runner: any;
 let dataDir: string;
@@ -69,8 +69,7 @@ it('runs the whole exchange on 127.0.0.1, mountable on a page server, and restar
 });
 
 it('says once, as information, that it generated a demo token key, where it keeps it and how to set one; nothing on later starts', async () => {
-  const logged = { info: [] as string[], warn: [] as string[], error: [] as string[] };
-  const logger = { info: (m: string) => logged.info.push(m), warn: (m: string) => logged.warn.push(m), error: (m: string) => logged.error.push(m) };
+  const { logged, logger } = levelLogger();
   const keyFile = path.join(dataDir, 'merchant-token.key');
   await (await runner.startServers({ dataDir, env: {}, logger })).close();
   expect(logged.warn).toEqual([]);

@@ -3,23 +3,9 @@
  * checks, signed answers, scope-dependent fields, deterministic fake users), its `/sim/avatars/<n>.svg`,
  * and the merchant backend's `profile` in `GET /api/me`.
  */
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import {
-  captureLogger,
-  filesContain,
-  loadServerModule,
-  makeClock,
-  postJson,
-  readAnswer,
-  removeDir,
-  signedApplyToken,
-  signedInquiryUserInfo,
-  tempDir,
-  type RawAnswer,
-} from './helpers';
+import { filesContain, loadServerModule, makeClock, postJson, readAnswer, removeDir, signedApplyToken, signedInquiryUserInfo, tempDir, type RawAnswer } from './helpers';
+import { MINUTE, closeWorlds, makeWorld, serverModules, startWallet as startWalletServer } from './world';
 
-const MINUTE = 60_000;
 const USER_INFO_PATH = '/v1/users/inquiryUserInfo';
 const NAME_RE = /^[A-Z][a-z]+ Al-[A-Z][a-z]+$/;
 const AVATAR_RE = /^\/sim\/avatars\/\d+\.svg$/;
@@ -27,19 +13,14 @@ const PHONE_RE = /^\+964 7\d\d ••• \d{4}$/;
 
 let signing: any;
 let walletModule: any;
-let backendModule: any;
 let runner: any;
 let merchant: { publicKeyPem: string; privateKeyPem: string };
 let walletKeys: { publicKeyPem: string; privateKeyPem: string };
 let stranger: { publicKeyPem: string; privateKeyPem: string };
 
 beforeAll(async () => {
-  signing = await loadServerModule('signing.mjs');
-  walletModule = await loadServerModule('wallet-openapi.mjs');
-  backendModule = await loadServerModule('merchant-backend.mjs');
+  ({ signing, walletModule, merchant, walletKeys } = await serverModules());
   runner = await loadServerModule('start-servers.mjs');
-  merchant = signing.generateKeyPair();
-  walletKeys = signing.generateKeyPair();
   stranger = signing.generateKeyPair();
 });
 
@@ -48,21 +29,16 @@ const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+afterEach(closeWorlds);
 
-async function startWallet(options: Record<string, unknown> = {}) {
-  const clock = makeClock();
-  const wallet = walletModule.createWalletOpenApi({
-    clientId: 'TEST_CLIENT',
-    merchantPublicKeyPem: merchant.publicKeyPem,
-    walletPrivateKeyPem: walletKeys.privateKeyPem,
-    now: clock.now,
-    accessTokenTtlMs: 60 * MINUTE,
-    refreshTokenTtlMs: 120 * MINUTE,
-    ...options,
-  });
-  const { url } = await wallet.listen(0);
-  cleanups.push(() => wallet.close());
-  return { wallet, url, clock };
+/** The wallet's token lifetimes in these tests. */
+const TOKEN_TTLS = { accessTokenTtlMs: 60 * MINUTE, refreshTokenTtlMs: 120 * MINUTE };
+
+/** A wallet simulator of its own, closed after the test. */
+async function startWallet() {
+  const started = await startWalletServer(TOKEN_TTLS);
+  cleanups.push(() => started.wallet.close());
+  return started;
 }
 
 /** The answer's Signature verifies with the wallet public key over `POST <path>\n<Client-Id>.<Response-Time>.<body>`. */
@@ -237,36 +213,18 @@ describe('wallet GET /sim/avatars/<n>.svg', () => {
 });
 
 describe('merchant GET /api/me profile', () => {
-  const KEY = randomBytes(32).toString('hex');
-
+  /** A world (wallet, backend over a temp database, recorded wallet calls and log lines) that keeps every answer of the backend. */
   async function startWorld() {
-    const { wallet, url: walletUrl, clock } = await startWallet();
-    const dir = tempDir('user-info-');
-    cleanups.push(() => removeDir(dir));
-    const dbPath = path.join(dir, 'merchant.sqlite');
-    const { lines: logs, logger } = captureLogger();
-    const texts: string[] = [];
-    // Real fetch, recorded: the tests learn every token the wallet issued, to look for them where they must not be.
-    const fetchImpl = async (url: string, init: RequestInit) => {
-      const response = await fetch(url, init);
-      texts.push(String(init.body), await response.clone().text());
-      return response;
-    };
-    const backend = backendModule.createMerchantBackend({
-      walletBaseUrl: walletUrl, clientId: 'TEST_CLIENT', merchantPrivateKeyPem: merchant.privateKeyPem, walletPublicKeyPem: walletKeys.publicKeyPem,
-      dbPath, encryptionKey: KEY, now: clock.now, fetchImpl, logger,
-    });
-    cleanups.push(() => backend.close());
-    const { url } = await backend.listen(0);
+    const world = await makeWorld(TOKEN_TTLS);
+    const { url, wallet } = world;
     const answers: RawAnswer[] = [];
     const keep = (answer: RawAnswer) => {
       answers.push(answer);
       return answer;
     };
-    return {
-      wallet, walletUrl, clock, backend, url, logs, dbPath,
-      /** Every token the wallet issued so far. */
-      tokens: () => texts.flatMap((t) => [...t.matchAll(/"(?:accessToken|refreshToken)":"([^"]+)"/g)].map((m) => m[1] as string)),
+    return Object.assign(world, {
+      /** Every token the wallet issued so far (in the requests and answers of the backend's wallet calls). */
+      tokens: () => world.calls.flatMap((c) => [JSON.stringify(c.request), c.text]).flatMap((t) => [...t.matchAll(/"(?:accessToken|refreshToken)":"([^"]+)"/g)].map((m) => m[1] as string)),
       answers,
       async open(scopes: string[], customerId = 'C1') {
         const { authCode } = wallet.issueCode({ scopes, customerId });
@@ -275,7 +233,7 @@ describe('merchant GET /api/me profile', () => {
         return opened.json.sessionId as string;
       },
       me: async (sessionId: string) => keep(await fetch(`${url}/api/me`, { headers: { Authorization: `Bearer ${sessionId}` } }).then(readAnswer)),
-    };
+    });
   }
 
   it('answers name and avatar only once the session covers USER_NAME / USER_AVATAR, phone with USER_CONTACTINFO; never a token', async () => {

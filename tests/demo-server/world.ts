@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { loadServerModule, makeClock, postJson, readAnswer, removeDir, tempDir } from './helpers';
+import { levelLogger, loadServerModule, makeClock, postJson, readAnswer, removeDir, tempDir } from './helpers';
 import type { RawAnswer } from './helpers';
 
 export const MINUTE = 60_000;
@@ -62,30 +62,27 @@ export interface World {
 
 const worlds: World[] = [];
 
-export async function makeWorld(walletOptions: Record<string, unknown> = {}, backendOptions: Record<string, unknown> = {}): Promise<World> {
-  const { walletModule, backendModule, merchant, walletKeys } = await serverModules();
+/** A wallet simulator on a loopback port with its own settable clock (`options` go to `createWalletOpenApi`); the caller closes it. */
+export async function startWallet(options: Record<string, unknown> = {}): Promise<{ wallet: any; url: string; clock: ReturnType<typeof makeClock> }> {
+  const { walletModule, merchant, walletKeys } = await serverModules();
   const clock = makeClock();
   const wallet = walletModule.createWalletOpenApi({
     clientId: 'TEST_CLIENT',
     merchantPublicKeyPem: merchant.publicKeyPem,
     walletPrivateKeyPem: walletKeys.privateKeyPem,
     now: clock.now,
-    ...walletOptions,
+    ...options,
   });
-  const { url: walletUrl } = await wallet.listen(0);
+  const { url } = await wallet.listen(0);
+  return { wallet, url, clock };
+}
+
+export async function makeWorld(walletOptions: Record<string, unknown> = {}, backendOptions: Record<string, unknown> = {}): Promise<World> {
+  const { backendModule, merchant, walletKeys } = await serverModules();
+  const { wallet, url: walletUrl, clock } = await startWallet(walletOptions);
   const dir = tempDir('merchant-');
   const calls: WalletCall[] = [];
-  const logged = { info: [] as string[], warn: [] as string[], error: [] as string[] };
-  const logs: string[] = [];
-  const logger = Object.fromEntries(
-    (['info', 'warn', 'error'] as const).map((level) => [
-      level,
-      (m: string) => {
-        logged[level].push(m);
-        logs.push(m);
-      },
-    ]),
-  );
+  const { logged, lines: logs, logger } = levelLogger();
   // Real fetch, recorded: the tests learn the tokens the wallet issued to look for them where they must not be.
   const fetchImpl = async (url: string, init: RequestInit) => {
     const response = await fetch(url, init);
@@ -150,6 +147,9 @@ export const codeFor = (world: World, scopes: string[] = ['auth_base'], customer
 export const grants = (world: World, grantType: string): WalletCall[] => world.calls.filter((c) => c.request.grantType === grantType);
 export const dbFiles = (world: World): string[] => [world.dbPath, `${world.dbPath}-wal`, `${world.dbPath}-shm`];
 export const count = (world: World, table: string): number => world.backend.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get().n;
+
+/** A code no wallet issued (well-formed: it costs the backend a signed applyToken call). */
+export const madeUp = (): string => `0000000001${randomBytes(16).toString('base64url')}`;
 
 export function expectError(answer: { status: number; json: any }, status: number, code: string): void {
   expect(answer.status).toBe(status);

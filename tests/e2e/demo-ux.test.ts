@@ -9,7 +9,7 @@ import { AUTH_ERROR_CODES, SCOPES } from '../../utils';
 import {
   allowProfile,
   answerWallet,
-  closeDevPanel,
+  armWalletFault,
   consentSheet,
   consentState,
   CONTACT_BUTTON,
@@ -21,7 +21,6 @@ import {
   PROFILE_BUTTON,
   useDemo,
   walletPage,
-  type Session,
 } from './helpers';
 import { controls, seriousViolations, shownText, smallControls } from './inspect';
 
@@ -79,6 +78,43 @@ async function addAndAnswerSheet(page: Page, item: string, answer: 'Continue' | 
   await consentSheet(page).getByRole('button', { name: answer }).click();
 }
 
+/** What the walk through every screen taps and waits for, in each language. */
+const SCREEN_LABELS = {
+  en: { cart: 'Cart', me: 'Me', shop: 'Shop', add: 'Add Barhi dates to cart', profile: PROFILE_BUTTON, wallet: 'Authorize Tigris Market?', allow: 'Allow', notNow: 'Not now' },
+  ar: { cart: 'السلة', me: 'حسابي', shop: 'المتجر', add: 'أضف تمر برحي إلى السلة', profile: 'اعرض اسمي وصورتي', wallet: 'هل تفوّض سوق دجلة؟', allow: 'سماح', notNow: 'ليس الآن' },
+} as const;
+
+/**
+ * From a fresh launch, visits every screen and sheet a user meets and calls `check` at each of the
+ * 8 stops (named by `where`): Shop, Cart (empty), Me, the wallet's page, Me with the profile, the
+ * consent sheet, Cart with an item, and the developer panel (left open).
+ */
+async function walkEveryScreen(page: Page, lang: 'en' | 'ar', check: (where: string) => Promise<void>): Promise<void> {
+  const t = SCREEN_LABELS[lang];
+  await check('Shop');
+  await goTo(page, t.cart);
+  await check('Cart, empty');
+  await goTo(page, t.me);
+  await check('Me');
+  await page.getByRole('button', { name: t.profile }).click();
+  await walletPage(page, t.wallet).waitFor();
+  await check('the wallet’s page');
+  await walletPage(page, t.wallet).getByRole('button', { name: t.allow, exact: true }).click();
+  await page.locator('#profile-card').waitFor();
+  await page.locator('#profile-avatar img').waitFor();
+  await check('Me, with the profile');
+  await goTo(page, t.shop);
+  await page.getByRole('button', { name: t.add }).click();
+  await page.locator('consent-prompt[data-state="open"]').waitFor();
+  await check('the consent sheet');
+  await page.locator('consent-prompt').getByRole('button', { name: t.notNow }).click();
+  await goTo(page, t.cart);
+  await page.locator('#cart-lines li').first().waitFor();
+  await check('Cart, with an item');
+  await openDevPanel(page);
+  await check('the developer panel');
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('closing the wallet’s page is a cancellation, not an error', () => {
@@ -112,10 +148,7 @@ describe('closing the wallet’s page is a cancellation, not an error', () => {
 
   test('a real failure still shows the error', async () => {
     const { page } = await openDemo({ viewport: PHONE });
-    await openDevPanel(page);
-    await page.getByLabel('Next my.getAuthCode call').selectOption('empty');
-    await page.locator('#wallet-fault-arm').click();
-    await closeDevPanel(page);
+    await armWalletFault(page, 'empty');
     await goTo(page, 'Cart');
     await page.getByRole('button', { name: CONTACT_BUTTON }).click();
     await page.locator('#contact-button[data-state="error"]').getByText(WENT_WRONG).waitFor();
@@ -181,33 +214,11 @@ describe('sign-out', () => {
 describe('every control is at least 44 × 44 CSS px', () => {
   test.each(['en', 'ar'] as const)('%s: Shop, Cart, Me, the sheets and the developer panel', async (lang) => {
     const { page } = await openDemo({ viewport: PHONE, lang, reducedMotion: true });
-    const t = lang === 'ar' ? { cart: 'السلة', me: 'حسابي', shop: 'المتجر', add: 'أضف تمر برحي إلى السلة', profile: 'اعرض اسمي وصورتي', wallet: 'هل تفوّض سوق دجلة؟', notNow: 'ليس الآن' } : { cart: 'Cart', me: 'Me', shop: 'Shop', add: 'Add Barhi dates to cart', profile: PROFILE_BUTTON, wallet: 'Authorize Tigris Market?', notNow: 'Not now' };
     const checked: string[] = [];
-    const check = async (where: string) => {
+    await walkEveryScreen(page, lang, async (where) => {
       checked.push(where);
       expect([where, await smallControls(page)]).toEqual([where, []]);
-    };
-    await check('Shop');
-    await goTo(page, t.cart);
-    await check('Cart, empty');
-    await goTo(page, t.me);
-    await check('Me');
-    await page.getByRole('button', { name: t.profile }).click();
-    await walletPage(page, t.wallet).waitFor();
-    await check('the wallet’s page');
-    await walletPage(page, t.wallet).getByRole('button', { name: lang === 'ar' ? 'سماح' : 'Allow', exact: true }).click();
-    await page.locator('#profile-card').waitFor();
-    await check('Me, with the profile');
-    await goTo(page, t.shop);
-    await page.getByRole('button', { name: t.add }).click();
-    await page.locator('consent-prompt[data-state="open"]').waitFor();
-    await check('the consent sheet');
-    await page.locator('consent-prompt').getByRole('button', { name: t.notNow }).click();
-    await goTo(page, t.cart);
-    await page.locator('#cart-lines li').first().waitFor();
-    await check('Cart, with an item');
-    await openDevPanel(page);
-    await check('the developer panel');
+    });
     expect(checked).toHaveLength(8);
   });
 });
@@ -251,10 +262,7 @@ describe('consumer text is plain language', () => {
     await expectPlainText(page);
 
     // A wallet failure on the contact step.
-    await openDevPanel(page);
-    await page.getByLabel('Next my.getAuthCode call').selectOption('error:1002');
-    await page.locator('#wallet-fault-arm').click();
-    await closeDevPanel(page);
+    await armWalletFault(page, 'error:1002');
     await goTo(page, 'Cart');
     await page.getByRole('button', { name: CONTACT_BUTTON }).click();
     await page.locator('#contact-button').getByText(WENT_WRONG).waitFor();
@@ -263,10 +271,7 @@ describe('consumer text is plain language', () => {
     // A sign-in the wallet refuses.
     await goTo(page, 'Me');
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await openDevPanel(page);
-    await page.getByLabel('Next my.getAuthCode call').selectOption('error:15');
-    await page.locator('#wallet-fault-arm').click();
-    await closeDevPanel(page);
+    await armWalletFault(page, 'error:15');
     await goTo(page, 'Shop');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('Couldn’t sign in').waitFor();
@@ -362,37 +367,13 @@ describe('the developer panel on a phone, and the desktop layout', () => {
 });
 
 describe('axe-core: no serious or critical violation', () => {
-  async function audit(session: Session, where: string, seen: string[]): Promise<void> {
-    seen.push(where);
-    expect([where, await seriousViolations(session.page)]).toEqual([where, []]);
-  }
-
   test.each(['en', 'ar'] as const)('%s: every page and sheet', async (lang) => {
-    const session = await openDemo({ viewport: PHONE, lang, reducedMotion: true });
-    const { page } = session;
-    const t = lang === 'ar' ? { cart: 'السلة', me: 'حسابي', shop: 'المتجر', add: 'أضف تمر برحي إلى السلة', profile: 'اعرض اسمي وصورتي', wallet: 'هل تفوّض سوق دجلة؟', allow: 'سماح', notNow: 'ليس الآن' } : { cart: 'Cart', me: 'Me', shop: 'Shop', add: 'Add Barhi dates to cart', profile: PROFILE_BUTTON, wallet: 'Authorize Tigris Market?', allow: 'Allow', notNow: 'Not now' };
+    const { page } = await openDemo({ viewport: PHONE, lang, reducedMotion: true });
     const seen: string[] = [];
-    await audit(session, 'Shop', seen);
-    await goTo(page, t.cart);
-    await audit(session, 'Cart, empty', seen);
-    await goTo(page, t.me);
-    await audit(session, 'Me', seen);
-    await page.getByRole('button', { name: t.profile }).click();
-    await walletPage(page, t.wallet).waitFor();
-    await audit(session, 'the wallet’s page', seen);
-    await walletPage(page, t.wallet).getByRole('button', { name: t.allow, exact: true }).click();
-    await page.locator('#profile-avatar img').waitFor();
-    await audit(session, 'Me, with the profile', seen);
-    await goTo(page, t.shop);
-    await page.getByRole('button', { name: t.add }).click();
-    await page.locator('consent-prompt[data-state="open"]').waitFor();
-    await audit(session, 'the consent sheet', seen);
-    await page.locator('consent-prompt').getByRole('button', { name: t.notNow }).click();
-    await goTo(page, t.cart);
-    await page.locator('#cart-lines li').first().waitFor();
-    await audit(session, 'Cart, with an item', seen);
-    await openDevPanel(page);
-    await audit(session, 'the developer panel', seen);
+    await walkEveryScreen(page, lang, async (where) => {
+      seen.push(where);
+      expect([where, await seriousViolations(page)]).toEqual([where, []]);
+    });
     expect(seen).toHaveLength(8);
   });
 });

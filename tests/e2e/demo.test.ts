@@ -8,10 +8,13 @@
 import {
   allowProfile,
   answerWallet,
+  armWalletFault,
   calls,
   closeDevPanel,
   consentSheet,
   consentState,
+  CONTACT_BUTTON,
+  CONTACT_WORDS,
   expectNoCodeLeak,
   expectNoPageErrors,
   goTo,
@@ -92,7 +95,7 @@ describe('the demo miniapp', () => {
     const { page } = session;
     await goTo(page, 'Me');
     await page.getByRole('button', { name: PROFILE_BUTTON }).click();
-    await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo'], ['Get your contact information (phone number and email)']);
+    await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo'], [CONTACT_WORDS]);
     const card = page.locator('#profile-card');
     await card.waitFor();
     await card.getByText('Shared with Tigris Market').waitFor();
@@ -149,14 +152,14 @@ describe('the demo miniapp', () => {
   test('(d) profile and contact data are two separate wallet consent pages', async () => {
     const session = await openDemo();
     const { page } = session;
-    const contact = 'Get your contact information (phone number and email)';
+    const contact = CONTACT_WORDS;
     await goTo(page, 'Me');
     await page.getByRole('button', { name: PROFILE_BUTTON }).click();
     await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo'], [contact]);
     await page.locator('#profile-card').waitFor();
 
     await goTo(page, 'Cart');
-    await page.getByRole('button', { name: 'Use my wallet contact details' }).click();
+    await page.getByRole('button', { name: CONTACT_BUTTON }).click();
     await answerWallet(page, 'Allow', [contact], ['Get your name', 'Get your profile photo']);
     await page.getByText('Your wallet shared your contact details for this delivery.').waitFor();
 
@@ -293,18 +296,15 @@ describe('the demo miniapp', () => {
     expect(session.submissions.filter((s) => s.scopes.includes('USER_NAME'))).toHaveLength(2);
 
     // A wallet failure on the next call: the contact button shows it, and a new tap works.
-    await openDevPanel(page);
-    await page.getByLabel('Next my.getAuthCode call').selectOption('error:1002');
-    await page.locator('#wallet-fault-arm').click();
-    await closeDevPanel(page);
+    await armWalletFault(page, 'error:1002');
     await goTo(page, 'Cart');
     const contact = page.locator('#contact-button');
-    await page.getByRole('button', { name: 'Use my wallet contact details' }).click();
+    await page.getByRole('button', { name: CONTACT_BUTTON }).click();
     await page.waitForFunction(() => document.getElementById('contact-button')?.getAttribute('data-state') === 'error');
     await contact.getByText('Something went wrong. Tap to try again.').waitFor();
     expect(await walletPage(page).count()).toBe(0);
-    await page.getByRole('button', { name: 'Use my wallet contact details' }).click();
-    await answerWallet(page, 'Allow', ['Get your contact information (phone number and email)']);
+    await page.getByRole('button', { name: CONTACT_BUTTON }).click();
+    await answerWallet(page, 'Allow', [CONTACT_WORDS]);
     await page.getByText('Your wallet shared your contact details for this delivery.').waitFor();
     await expectNoCodeLeak(session);
     // The browser logs the backend's refusal of the expired code (HTTP 410) as a failed resource.

@@ -181,6 +181,17 @@ export async function closeDevPanel(page: Page): Promise<void> {
   await page.locator('#devpanel:not([open])').waitFor({ state: 'attached' });
 }
 
+/**
+ * In the developer panel, arms a fault for the next my.getAuthCode call (`option` is the value of an
+ * option of "Next my.getAuthCode call", e.g. 'empty' or 'error:1002'), then closes the panel.
+ */
+export async function armWalletFault(page: Page, option: string): Promise<void> {
+  await openDevPanel(page);
+  await page.getByLabel('Next my.getAuthCode call').selectOption(option);
+  await page.locator('#wallet-fault-arm').click();
+  await closeDevPanel(page);
+}
+
 /** No auth code in the DOM (shadow roots included), web storage, cookies or the URL. */
 export async function expectNoCodeLeak(session: Session): Promise<void> {
   // Every code the page's wallet was handed is known before looking for it.

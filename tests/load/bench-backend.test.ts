@@ -14,7 +14,6 @@ it('generates the load from another process, loses no exchange, and reports both
   const result = await bench.measureBackend({ ms: 600, concurrency: 4, rsaMs: 300 });
   expect(result.load.pid).toEqual(expect.any(Number));
   expect(result.load.pid).not.toBe(process.pid);
-  expect(result.server.pid).toBe(process.pid);
   expect(result.failed).toBe(0);
   expect(result.done).toBeGreaterThan(0);
   expect(result.perSecond).toBeGreaterThan(0);

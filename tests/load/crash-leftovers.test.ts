@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { kill9, startChild, stopAll, stopCleanly } from './children';
-import { assertLoopback, loadServerModule, mintCode, postSession, readDb, removeDir, sha256, tempDir } from './load-helpers';
+import { mintCode, postSession, readDb, removeDir, sha256, startConfigWallet, tempDir } from './load-helpers';
 import { waitUntil } from '../support/wait-until';
 
 jest.setTimeout(60_000);
@@ -29,15 +29,9 @@ const until = (dbPath: string, predicate: (db: ReturnType<typeof readDb>) => boo
 it('claims of a killed backend: cleared by the next start (not those of a live backend), and a resend meets no stale claim', async () => {
   dataDir = tempDir('load-crash-');
   const dbPath = path.join(dataDir, 'merchant.sqlite');
-  const config = (await loadServerModule('keys.mjs')).loadDemoConfig({ dataDir, env: {} });
-  wallet = (await loadServerModule('wallet-openapi.mjs')).createWalletOpenApi({
-    clientId: config.clientId,
-    merchantPublicKeyPem: config.merchantPublicKeyPem,
-    walletPrivateKeyPem: config.walletPrivateKeyPem,
-    merchantKeyVersion: config.keyVersion,
-  });
-  const { url: walletUrl } = await wallet.listen(0, '127.0.0.1');
-  assertLoopback(walletUrl);
+  const started = await startConfigWallet(dataDir);
+  wallet = started.wallet;
+  const walletUrl = started.url;
   // A wallet timeout far beyond this test's own: a backend that waited a stale claim out would never answer in time.
   const options = JSON.stringify({ requestTimeoutMs: 120_000 });
   const start = () => startChild('run-backend.mjs', [dataDir, walletUrl, options]);

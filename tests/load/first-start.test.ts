@@ -12,11 +12,12 @@ import { mintCode, postSession, removeDir, tempDir } from './load-helpers';
 
 jest.setTimeout(60_000);
 
+let tempRoot: string | undefined;
 let dataDir: string;
 
 afterAll(async () => {
   await stopAll();
-  if (dataDir) removeDir(dataDir);
+  if (tempRoot) removeDir(tempRoot);
 });
 
 function modes(dir: string): Record<string, string> {
@@ -29,7 +30,8 @@ function modes(dir: string): Record<string, string> {
 }
 
 it('two processes starting at once on an empty data folder create one key of each kind, and both work on it', async () => {
-  dataDir = path.join(tempDir('load-first-start-'), 'data'); // does not exist yet
+  tempRoot = tempDir('load-first-start-');
+  dataDir = path.join(tempRoot, 'data'); // does not exist yet
   const spawned = [0, 1].map(() => spawnChild('run-servers.mjs', [dataDir], { waitForGo: true }));
   await Promise.all(spawned.map((s) => s.waiting));
   for (const s of spawned) s.go();

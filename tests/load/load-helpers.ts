@@ -27,6 +27,24 @@ export function assertLoopback(url: string): void {
   if (hostname !== '127.0.0.1') throw new Error(`load tests talk to 127.0.0.1 only, not ${hostname}`);
 }
 
+/**
+ * The wallet simulator in this process, on 127.0.0.1, with the keys of the data directory (created now
+ * when missing; a backend child started on `dataDir` reads the same). `extra` goes to `createWalletOpenApi`.
+ */
+export async function startConfigWallet(dataDir: string, extra: Record<string, unknown> = {}): Promise<{ wallet: any; url: string }> {
+  const config = (await loadServerModule('keys.mjs')).loadDemoConfig({ dataDir, env: {} });
+  const wallet = (await loadServerModule('wallet-openapi.mjs')).createWalletOpenApi({
+    clientId: config.clientId,
+    merchantPublicKeyPem: config.merchantPublicKeyPem,
+    walletPrivateKeyPem: config.walletPrivateKeyPem,
+    merchantKeyVersion: config.keyVersion,
+    ...extra,
+  });
+  const { url } = await wallet.listen(0, '127.0.0.1');
+  assertLoopback(url);
+  return { wallet, url };
+}
+
 /** What the backend answers `POST /api/auth/session` with. */
 export interface SessionData {
   sessionId: string;

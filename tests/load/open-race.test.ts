@@ -6,11 +6,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { FIXTURES } from './children';
 import { removeDir, tempDir } from './load-helpers';
 
 jest.setTimeout(60_000);
 
-const FIXTURE = path.join(__dirname, 'fixtures', 'open-store.mjs');
+const FIXTURE = path.join(FIXTURES, 'open-store.mjs');
 
 function openAt(dbPath: string, at: number, key: string): Promise<string> {
   return new Promise((resolve) => {
@@ -33,7 +34,6 @@ it('two processes opening one new database at once both succeed (20 rounds)', as
       outcomes.push(...(await Promise.all([openAt(dbPath, at, key), openAt(dbPath, at, key)])));
     }
     expect(outcomes.filter((o) => o !== 'OK')).toEqual([]);
-    expect(outcomes).toHaveLength(40);
   } finally {
     removeDir(dir);
   }

@@ -15,8 +15,7 @@ import * as path from 'node:path';
 import { kill9, startChild, stopAll, stopCleanly } from './children';
 import type { Child } from './children';
 import {
-  assertLoopback, authorizeWithRetry, loadServerModule, me, miniappSession, percentile, pool, readDb, readTokenKey, removeDir, report, sha256, sleep, tempDir,
-  tokenRowReader,
+  authorizeWithRetry, me, miniappSession, percentile, pool, readDb, readTokenKey, removeDir, report, sha256, sleep, startConfigWallet, tempDir, tokenRowReader,
 } from './load-helpers';
 import type { MiniappSession, SessionData } from './load-helpers';
 
@@ -209,19 +208,9 @@ it('wallet and backend killed together (kill -9) mid-run and restarted on the sa
 
 it('the backend alone killed (kill -9) mid-run and restarted while the wallet stays up: sessions survive, no claim outlives the kills', async () => {
   const dataDir = newDir('load-restart-backend-');
-  // The wallet simulator runs here with the data directory's keys (created now; the child reads them).
-  const keys = await loadServerModule('keys.mjs');
-  const walletModule = await loadServerModule('wallet-openapi.mjs');
-  const config = keys.loadDemoConfig({ dataDir, env: {} });
-  const wallet = walletModule.createWalletOpenApi({
-    clientId: config.clientId,
-    merchantPublicKeyPem: config.merchantPublicKeyPem,
-    walletPrivateKeyPem: config.walletPrivateKeyPem,
-    merchantKeyVersion: config.keyVersion,
-    latencyMs: 30, // exchanges stay in flight for a while: the kills catch some mid-exchange
-  });
-  const { url: walletUrl } = await wallet.listen(0, '127.0.0.1');
-  assertLoopback(walletUrl);
+  // The wallet simulator runs here with the data directory's keys (created now; the child reads them),
+  // slow enough that exchanges stay in flight for a while: the kills catch some mid-exchange.
+  const { wallet, url: walletUrl } = await startConfigWallet(dataDir, { latencyMs: 30 });
   try {
     const { current, acked, kills } = await runWithKills({
       label: 'backend alone kill -9 / restart ×2 (wallet up)',

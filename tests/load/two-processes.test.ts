@@ -50,7 +50,6 @@ it(`2 backend processes × ${CLIENTS_PER_BACKEND} clients on one database: all $
   const tally: Record<string, number> = {};
   for (const f of failures) tally[`${f.status} ${f.body?.error?.code}`] = (tally[`${f.status} ${f.body?.error?.code}`] ?? 0) + 1;
   report(`[load] two backend processes on one database: ${answers.length - failures.length} of ${answers.length} exchanges answered 200; failures ${JSON.stringify(tally)}`);
-  expect(answers).toHaveLength(EXCHANGES);
   expect(tally).toEqual({});
   expect(new Set(answers.map((a) => a.body.sessionId)).size).toBe(EXCHANGES);
   for (const a of answers) expect(a.body.customerId).toBe(a.customerId);

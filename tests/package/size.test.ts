@@ -3,8 +3,7 @@
  * minified, through the package's exports, gzip -9) on the built `dist/`. Bytes are deterministic,
  * so this check belongs in `npm test`; speed is measured by `npm run bench`, never here.
  */
-import { join } from 'node:path';
-import { nativeImport } from '../support/native-import';
+import { loadRepoModule } from '../demo-server/helpers';
 
 type Sizes = Record<string, { min: number; gzip: number }>;
 interface SizesModule {
@@ -19,7 +18,7 @@ let budgets: Record<string, number>;
 let measure: SizesModule['measure'];
 
 beforeAll(async () => {
-  const mod = (await nativeImport(join(__dirname, '..', '..', 'bench', 'sizes.mjs'))) as SizesModule;
+  const mod = (await loadRepoModule('bench/sizes.mjs')) as SizesModule;
   budgets = mod.BUDGETS;
   measure = mod.measure;
   sizes = await mod.measureAll();
