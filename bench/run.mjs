@@ -38,8 +38,9 @@ function publishedBundle(spec, file) {
 
 // Each use case as a page's bundler sees it (bench/sizes.mjs: the same measure as the size check
 // of `npm test`), the DSL folder as a mini program ships it, and two other auth clients' bundles.
-const { BUDGETS, TARGETS, USE_CASES, gzip, measureAll, measureFolder } = await import('./sizes.mjs');
+const { BUDGETS, TARGETS, USE_CASES, attributeCore, gzip, measureAll, measureFolder } = await import('./sizes.mjs');
 const kitSizes = await measureAll();
+const coreParts = await attributeCore();
 const dslFolder = existsSync('dist/miniprogram') ? await measureFolder() : null;
 const iife = readFileSync('dist/miniapp-auth-kit.iife.js');
 const oidc = publishedBundle('oidc-client-ts@3', 'dist/browser/oidc-client-ts.min.js');
@@ -159,6 +160,14 @@ if (dslFolder) log(`| DSL mini program folder (\`dist/miniprogram/\`: JS minifie
 for (const [name, other] of [[`oidc-client-ts ${oidc.version ?? ''} (dist/browser/oidc-client-ts.min.js)`, oidc], [`@auth0/auth0-spa-js ${auth0.version ?? ''} (dist/auth0-spa-js.production.js)`, auth0]]) {
   log(other.error ? `| ${name} | – | – | | | | not measured: ${other.error} |` : `| ${name} | ${kb(other.min)} | **${kb(other.gzip)}** | | | | |`);
 }
+log();
+log('### Where the core entry\'s bytes go');
+log();
+log(`The core's sources bundled by esbuild (${kb(coreParts.total.min)} minified, ${kb(coreParts.total.gzip)} min + gzip), each module counted under the contract clause it serves; a group's min + gzip is its share of the whole. Emptying every developer-facing sentence would bring the entry to ${kb(coreParts.withoutMessages)}${coreParts.withoutMessages > TARGETS.core ? `: shorter messages alone cannot reach the ${kb(TARGETS.core)} target` : ''}.`);
+log();
+log('| part | minified | share | ≈ min + gzip |');
+log('| --- | ---: | ---: | ---: |');
+for (const part of coreParts.parts) log(`| ${part.label} | ${kb(part.min)} | ${fmt(part.share * 100)} % | ${kb(part.gzip)} |`);
 log();
 log('## Client speed, against the raw `my.getAuthCode` path (wallet simulator)');
 log();

@@ -90,3 +90,53 @@ export async function measureFolder(dir = join(ROOT, 'dist', 'miniprogram')) {
   }
   return { min, gzip: gz };
 }
+
+/**
+ * Where the core entry's bytes go, by the contract clause each source module serves. Measured on
+ * the TypeScript sources (the built `dist/` merges them into chunks), so the shares are of esbuild's
+ * minified output; a group's min + gzip is its share of the entry's.
+ */
+export const CORE_PARTS = [
+  { label: 'persisted state shared by instances over one storage, sync and async adapters', files: ['state-store', 'storage', 'authorizer/session-state'] },
+  { label: 'flights, the consent flow, first-screen guard, prompt lock, events', files: ['authorizer/index', 'authorizer/flight', 'authorizer/flights', 'authorizer/request', 'authorizer/run-flight', 'engagement', 'prompt-lock', 'emitter'] },
+  { label: 'wallet calls: settle once, host detection, result normalisation, retry with backoff', files: ['authorizer/wallet-calls', 'request-auth-code', 'host', 'normalize', 'backoff', 'globals', 'abort'] },
+  { label: 'code exchange (age, once per code, fresh-code retry) and `httpSubmitter`', files: ['authorizer/code-exchange', 'submitter', 'submit-errors', 'random'] },
+  { label: '`AuthError` and the wallet code table, the scope catalogues and planning', files: ['errors', 'scopes', 'scope-names'] },
+  { label: 'input checks of the public functions', files: ['authorizer/options', 'checks'] },
+];
+
+/**
+ * The core entry's bytes per CORE_PARTS group, plus the same entry with every developer-facing
+ * sentence (a string literal with a space) emptied: the most that shorter messages could save.
+ */
+export async function attributeCore() {
+  const { parse } = await import('acorn');
+  const result = await build({
+    entryPoints: [join(ROOT, 'utils', 'index.ts')],
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].text;
+  const inputs = Object.values(result.metafile.outputs)[0].inputs;
+  const bytesOf = (file) => Object.entries(inputs).find(([path]) => path.endsWith(`utils/${file}.ts`))?.[1].bytesInOutput ?? 0;
+  const total = Buffer.byteLength(code);
+  const whole = gzip(code);
+  const parts = CORE_PARTS.map((part) => {
+    const min = part.files.reduce((sum, file) => sum + bytesOf(file), 0);
+    return { label: part.label, min, share: min / total, gzip: Math.round((whole * min) / total) };
+  });
+  const sentences = [];
+  const visit = (node) => {
+    if (!node || typeof node.type !== 'string') return;
+    if ((node.type === 'Literal' && typeof node.value === 'string' && node.value.includes(' ')) || node.type === 'TemplateLiteral') sentences.push(node);
+    for (const value of Object.values(node)) for (const child of Array.isArray(value) ? value : [value]) if (child && typeof child.type === 'string') visit(child);
+  };
+  visit(parse(code, { ecmaVersion: 'latest', sourceType: 'module' }));
+  let silent = code;
+  for (const node of sentences.sort((a, b) => b.start - a.start)) silent = silent.slice(0, node.start) + '""' + silent.slice(node.end);
+  return { total: { min: total, gzip: whole }, parts, withoutMessages: gzip(silent) };
+}
