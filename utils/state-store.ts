@@ -123,26 +123,23 @@ const FAILED = /* @__PURE__ */ Symbol('failed');
 const UNSEEN = /* @__PURE__ */ Symbol('unseen');
 
 /**
- * Asynchronous adapters: the read-merge-write operations under way per adapter and key, shared by
- * every instance in this page, run one after another so none reads a value another is replacing;
- * and the text last written there, which the other instances take up before they decide.
+ * Asynchronous adapters: what the instances of this page share per adapter and key. The
+ * read-merge-write operations under way run one after another (`tail`), so none reads a value
+ * another is replacing; `written` is the text last written there (null: removed; absent: nothing
+ * yet), which the other instances take up before they decide.
  */
-const chains = /* @__PURE__ */ new WeakMap<StorageAdapter, Map<string, Promise<void>>>();
-const written = /* @__PURE__ */ new WeakMap<StorageAdapter, Map<string, string | null>>();
-
-function enqueue(storage: StorageAdapter, key: string, run: () => Promise<void>): Promise<void> {
-  const byKey = chains.get(storage) ?? new Map<string, Promise<void>>();
-  chains.set(storage, byKey);
-  const tail = (byKey.get(key) ?? Promise.resolve()).then(run);
-  byKey.set(key, tail);
-  void tail.then(() => byKey.get(key) === tail && byKey.delete(key));
-  return tail;
+interface Shared {
+  tail: Promise<void>;
+  written?: string | null;
 }
+const shared = /* @__PURE__ */ new WeakMap<StorageAdapter, Map<string, Shared>>();
 
-function noteWritten(storage: StorageAdapter, key: string, text: string | null): void {
-  const byKey = written.get(storage) ?? new Map<string, string | null>();
-  written.set(storage, byKey);
-  byKey.set(key, text);
+function sharedBy(storage: StorageAdapter, key: string): Shared {
+  const byKey = shared.get(storage) ?? new Map<string, Shared>();
+  shared.set(storage, byKey);
+  const slot = byKey.get(key) ?? { tail: Promise.resolve() };
+  byKey.set(key, slot);
+  return slot;
 }
 
 /** A state that holds nothing of the user (empty, or a sign-out marker). */
@@ -155,6 +152,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
   let seen: unknown = UNSEEN;
   /** Asynchronous adapters: read-merge-write operations of this instance under way. */
   let pending = 0;
+  const page = sharedBy(storage, key);
   const read = () => attempt(() => storage.get(key));
   const first = read();
   const sync = !isThenable(first);
@@ -172,7 +170,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
 
   /** One write (null: remove the key); false when the adapter refuses it. */
   function write(text: string | null): boolean | Promise<boolean> {
-    const done = (result: unknown) => result !== FAILED && ((seen = text), noteWritten(storage, key, text), true);
+    const done = (result: unknown) => result !== FAILED && ((seen = page.written = text), true);
     const result = attempt(() => (text === null ? storage.remove(key) : storage.set(key, text)));
     return isThenable(result) ? Promise.resolve(result).then(done) : done(result);
   }
@@ -198,7 +196,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
    */
   function queue(merge: (stored: StoredState | null) => StoredState | null): Promise<void> {
     pending++;
-    return enqueue(storage, key, async () => {
+    return (page.tail = page.tail.then(async () => {
       const value = await read();
       const fresh = value !== seen && value !== FAILED;
       const next = merge(fresh ? parseState(value) : null);
@@ -213,7 +211,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
         state = next;
         onTakeUp(previous, next, next.epoch > previous.epoch);
       }
-    });
+    }));
   }
 
   const store: StateStore = {
@@ -226,7 +224,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
       // Synchronous adapters are read; with asynchronous ones, what the other instances of this
       // page wrote is taken up (other tabs' writes reach an asynchronous adapter's users on write).
       if (sync) takeUp(read(), true);
-      else if (written.get(storage)?.has(key)) takeUp(written.get(storage)?.get(key), true);
+      else if (page.written !== undefined) takeUp(page.written, true);
     },
     update(epoch, change) {
       store.refresh();
