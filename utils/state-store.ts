@@ -37,11 +37,11 @@ export function emptyState(epoch = 0): StoredState {
 
 function readSession(raw: unknown): Session | null {
   if (typeof raw !== 'object' || raw === null) return null;
-  const r = raw as Record<string, unknown>;
-  if (!Array.isArray(r.scopes) || r.scopes.length === 0 || !r.scopes.every(isScopeName)) return null;
-  if (r.expiresAt !== undefined && (typeof r.expiresAt !== 'number' || !Number.isFinite(r.expiresAt))) return null;
-  const session: Session = { scopes: [...new Set(r.scopes as string[])], data: r.data === undefined ? null : r.data };
-  if (typeof r.expiresAt === 'number') session.expiresAt = r.expiresAt;
+  const { scopes, data, expiresAt } = raw as Record<string, unknown>;
+  if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every(isScopeName)) return null;
+  if (expiresAt !== undefined && !Number.isFinite(expiresAt)) return null;
+  const session: Session = { scopes: [...new Set(scopes as string[])], data: data === undefined ? null : data };
+  if (expiresAt !== undefined) session.expiresAt = expiresAt as number;
   return session;
 }
 
@@ -56,7 +56,8 @@ function readConsent(raw: unknown): ConsentRecord {
 
 /** Parses a stored value; an empty state for anything unusable. */
 export function parseState(text: unknown): StoredState {
-  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_STORED_LENGTH) return emptyState();
+  // An empty string is not JSON: it is dropped by the parse.
+  if (typeof text !== 'string' || text.length > MAX_STORED_LENGTH) return emptyState();
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -65,7 +66,7 @@ export function parseState(text: unknown): StoredState {
   }
   if (typeof raw !== 'object' || raw === null || (raw as { v?: unknown }).v !== VERSION) return emptyState();
   const r = raw as Record<string, unknown>;
-  const epoch = typeof r.epoch === 'number' && Number.isSafeInteger(r.epoch) && r.epoch > 0 ? r.epoch : 0;
+  const epoch = Number.isSafeInteger(r.epoch) && (r.epoch as number) > 0 ? (r.epoch as number) : 0;
   return { session: readSession(r.session), consent: readConsent(r.consent), epoch };
 }
 
@@ -169,10 +170,10 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
   }
 
   /** One write (null: remove the key); false when the adapter refuses it. */
-  function write(text: string | null): boolean | Promise<boolean> {
+  function write(text: string | null): boolean | PromiseLike<boolean> {
     const done = (result: unknown) => result !== FAILED && ((seen = page.written = text), true);
     const result = attempt(() => (text === null ? storage.remove(key) : storage.set(key, text)));
-    return isThenable(result) ? Promise.resolve(result).then(done) : done(result);
+    return isThenable(result) ? result.then(done) : done(result);
   }
 
   /**
@@ -180,7 +181,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
    * when the value is too large or the adapter refuses it, never the consent record; a sign-out
    * whose marker is refused removes the key (better lose the marker than keep the user's data).
    */
-  function put(next: StoredState): void | Promise<unknown> {
+  function put(next: StoredState): void | PromiseLike<unknown> {
     const full = holdsNothing(next) && next.epoch === 0 ? null : serializeState(next);
     if (full === undefined) return;
     const lean = next.session ? serializeState(next, false) : undefined;
