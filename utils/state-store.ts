@@ -35,14 +35,19 @@ export function emptyState(epoch = 0): StoredState {
   return { session: null, consent: {}, epoch };
 }
 
+/** A session; `expiresAt` is set only when there is one. */
+export function newSession(scopes: string[], data: unknown, expiresAt: number | undefined): Session {
+  const session: Session = { scopes, data };
+  if (expiresAt !== undefined) session.expiresAt = expiresAt;
+  return session;
+}
+
 function readSession(raw: unknown): Session | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const { scopes, data, expiresAt } = raw as Record<string, unknown>;
   if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every(isScopeName)) return null;
   if (expiresAt !== undefined && !Number.isFinite(expiresAt)) return null;
-  const session: Session = { scopes: [...new Set(scopes as string[])], data: data === undefined ? null : data };
-  if (expiresAt !== undefined) session.expiresAt = expiresAt as number;
-  return session;
+  return newSession([...new Set(scopes as string[])], data === undefined ? null : data, expiresAt as number | undefined);
 }
 
 function readConsent(raw: unknown): ConsentRecord {
