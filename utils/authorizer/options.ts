@@ -58,7 +58,7 @@ export function readAuthorizerOptions(options: unknown): ResolvedAuthorizerOptio
     },
     storageKey: key,
     codeMaxAgeMs: duration(WHERE, 'codeMaxAgeMs', o.codeMaxAgeMs, 300_000),
-    sessionTtlMs: o.sessionTtlMs === undefined ? undefined : duration(WHERE, 'sessionTtlMs', o.sessionTtlMs, 0),
+    sessionTtlMs: duration(WHERE, 'sessionTtlMs', o.sessionTtlMs, undefined),
     timeoutMs: duration(WHERE, 'timeoutMs', o.timeoutMs, DEFAULT_TIMEOUT_MS),
     maxRetries,
     retryDelayMs: duration(WHERE, 'retryDelayMs', o.retryDelayMs, 500, true),
