@@ -28,10 +28,10 @@ export function optionError(where: string, name: string, what: string): TypeErro
 }
 
 /**
- * A duration option: `fallback` when absent, else a positive (with `allowZero`, non-negative)
- * number of milliseconds a timer can hold.
+ * A duration option: `fallback` (undefined: none) when absent, else a positive (with `allowZero`,
+ * non-negative) number of milliseconds a timer can hold.
  */
-export function duration(where: string, name: string, value: unknown, fallback: number, allowZero?: boolean): number {
+export function duration<F extends number | undefined>(where: string, name: string, value: unknown, fallback: F, allowZero?: boolean): number | F {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0 || (allowZero && value === 0)) || value > MAX_TIMER_MS) {
     throw optionError(where, name, `${allowZero ? 0 : 1}..${MAX_TIMER_MS} ms`);

@@ -35,14 +35,19 @@ export function emptyState(epoch = 0): StoredState {
   return { session: null, consent: {}, epoch };
 }
 
+/** A session; `expiresAt` is set only when there is one. */
+export function newSession(scopes: string[], data: unknown, expiresAt: number | undefined): Session {
+  const session: Session = { scopes, data };
+  if (expiresAt !== undefined) session.expiresAt = expiresAt;
+  return session;
+}
+
 function readSession(raw: unknown): Session | null {
   if (typeof raw !== 'object' || raw === null) return null;
-  const r = raw as Record<string, unknown>;
-  if (!Array.isArray(r.scopes) || r.scopes.length === 0 || !r.scopes.every(isScopeName)) return null;
-  if (r.expiresAt !== undefined && (typeof r.expiresAt !== 'number' || !Number.isFinite(r.expiresAt))) return null;
-  const session: Session = { scopes: [...new Set(r.scopes as string[])], data: r.data === undefined ? null : r.data };
-  if (typeof r.expiresAt === 'number') session.expiresAt = r.expiresAt;
-  return session;
+  const { scopes, data, expiresAt } = raw as Record<string, unknown>;
+  if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every(isScopeName)) return null;
+  if (expiresAt !== undefined && !Number.isFinite(expiresAt)) return null;
+  return newSession([...new Set(scopes as string[])], data === undefined ? null : data, expiresAt as number | undefined);
 }
 
 function readConsent(raw: unknown): ConsentRecord {
@@ -56,7 +61,8 @@ function readConsent(raw: unknown): ConsentRecord {
 
 /** Parses a stored value; an empty state for anything unusable. */
 export function parseState(text: unknown): StoredState {
-  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_STORED_LENGTH) return emptyState();
+  // An empty string is not JSON: it is dropped by the parse.
+  if (typeof text !== 'string' || text.length > MAX_STORED_LENGTH) return emptyState();
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -65,7 +71,7 @@ export function parseState(text: unknown): StoredState {
   }
   if (typeof raw !== 'object' || raw === null || (raw as { v?: unknown }).v !== VERSION) return emptyState();
   const r = raw as Record<string, unknown>;
-  const epoch = typeof r.epoch === 'number' && Number.isSafeInteger(r.epoch) && r.epoch > 0 ? r.epoch : 0;
+  const epoch = Number.isSafeInteger(r.epoch) && (r.epoch as number) > 0 ? (r.epoch as number) : 0;
   return { session: readSession(r.session), consent: readConsent(r.consent), epoch };
 }
 
@@ -123,26 +129,23 @@ const FAILED = /* @__PURE__ */ Symbol('failed');
 const UNSEEN = /* @__PURE__ */ Symbol('unseen');
 
 /**
- * Asynchronous adapters: the read-merge-write operations under way per adapter and key, shared by
- * every instance in this page, run one after another so none reads a value another is replacing;
- * and the text last written there, which the other instances take up before they decide.
+ * Asynchronous adapters: what the instances of this page share per adapter and key. The
+ * read-merge-write operations under way run one after another (`tail`), so none reads a value
+ * another is replacing; `written` is the text last written there (null: removed; absent: nothing
+ * yet), which the other instances take up before they decide.
  */
-const chains = /* @__PURE__ */ new WeakMap<StorageAdapter, Map<string, Promise<void>>>();
-const written = /* @__PURE__ */ new WeakMap<StorageAdapter, Map<string, string | null>>();
-
-function enqueue(storage: StorageAdapter, key: string, run: () => Promise<void>): Promise<void> {
-  const byKey = chains.get(storage) ?? new Map<string, Promise<void>>();
-  chains.set(storage, byKey);
-  const tail = (byKey.get(key) ?? Promise.resolve()).then(run);
-  byKey.set(key, tail);
-  void tail.then(() => byKey.get(key) === tail && byKey.delete(key));
-  return tail;
+interface Shared {
+  tail: Promise<void>;
+  written?: string | null;
 }
+const shared = /* @__PURE__ */ new WeakMap<StorageAdapter, Map<string, Shared>>();
 
-function noteWritten(storage: StorageAdapter, key: string, text: string | null): void {
-  const byKey = written.get(storage) ?? new Map<string, string | null>();
-  written.set(storage, byKey);
-  byKey.set(key, text);
+function sharedBy(storage: StorageAdapter, key: string): Shared {
+  const byKey = shared.get(storage) ?? new Map<string, Shared>();
+  shared.set(storage, byKey);
+  const slot = byKey.get(key) ?? { tail: Promise.resolve() };
+  byKey.set(key, slot);
+  return slot;
 }
 
 /** A state that holds nothing of the user (empty, or a sign-out marker). */
@@ -155,6 +158,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
   let seen: unknown = UNSEEN;
   /** Asynchronous adapters: read-merge-write operations of this instance under way. */
   let pending = 0;
+  const page = sharedBy(storage, key);
   const read = () => attempt(() => storage.get(key));
   const first = read();
   const sync = !isThenable(first);
@@ -171,10 +175,10 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
   }
 
   /** One write (null: remove the key); false when the adapter refuses it. */
-  function write(text: string | null): boolean | Promise<boolean> {
-    const done = (result: unknown) => result !== FAILED && ((seen = text), noteWritten(storage, key, text), true);
+  function write(text: string | null): boolean | PromiseLike<boolean> {
+    const done = (result: unknown) => result !== FAILED && ((seen = page.written = text), true);
     const result = attempt(() => (text === null ? storage.remove(key) : storage.set(key, text)));
-    return isThenable(result) ? Promise.resolve(result).then(done) : done(result);
+    return isThenable(result) ? result.then(done) : done(result);
   }
 
   /**
@@ -182,7 +186,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
    * when the value is too large or the adapter refuses it, never the consent record; a sign-out
    * whose marker is refused removes the key (better lose the marker than keep the user's data).
    */
-  function put(next: StoredState): void | Promise<unknown> {
+  function put(next: StoredState): void | PromiseLike<unknown> {
     const full = holdsNothing(next) && next.epoch === 0 ? null : serializeState(next);
     if (full === undefined) return;
     const lean = next.session ? serializeState(next, false) : undefined;
@@ -198,7 +202,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
    */
   function queue(merge: (stored: StoredState | null) => StoredState | null): Promise<void> {
     pending++;
-    return enqueue(storage, key, async () => {
+    return (page.tail = page.tail.then(async () => {
       const value = await read();
       const fresh = value !== seen && value !== FAILED;
       const next = merge(fresh ? parseState(value) : null);
@@ -213,7 +217,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
         state = next;
         onTakeUp(previous, next, next.epoch > previous.epoch);
       }
-    });
+    }));
   }
 
   const store: StateStore = {
@@ -226,7 +230,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
       // Synchronous adapters are read; with asynchronous ones, what the other instances of this
       // page wrote is taken up (other tabs' writes reach an asynchronous adapter's users on write).
       if (sync) takeUp(read(), true);
-      else if (written.get(storage)?.has(key)) takeUp(written.get(storage)?.get(key), true);
+      else if (page.written !== undefined) takeUp(page.written, true);
     },
     update(epoch, change) {
       store.refresh();

@@ -25,19 +25,13 @@ export function myStorage(my: MyStorageHost): StorageAdapter {
   };
 }
 
-interface WebStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-
 /** `localStorage` when it works: Safari private mode and sandboxed iframes throw on write. */
-function usableLocalStorage(): WebStorage | undefined {
+function localStorageAdapter(): StorageAdapter | undefined {
   try {
-    const ls = globalLocalStorage() as WebStorage;
+    const ls = globalLocalStorage() as Storage;
     ls.setItem('__miniapp-auth-kit-probe__', '1');
     ls.removeItem('__miniapp-auth-kit-probe__');
-    return ls;
+    return { get: (key) => ls.getItem(key), set: (key, value) => ls.setItem(key, value), remove: (key) => ls.removeItem(key) };
   } catch {
     return undefined;
   }
@@ -47,10 +41,7 @@ function usableLocalStorage(): WebStorage | undefined {
 export function defaultStorage(host?: unknown): StorageAdapter {
   const candidate = host ?? globalMy();
   if (hasMethods(candidate, 'getStorageSync', 'setStorageSync')) return myStorage(candidate as MyStorageHost);
-  const ls = usableLocalStorage();
-  return ls
-    ? { get: (key) => ls.getItem(key), set: (key, value) => ls.setItem(key, value), remove: (key) => ls.removeItem(key) }
-    : memoryStorage();
+  return localStorageAdapter() ?? memoryStorage();
 }
 
 export function isStorageAdapter(value: unknown): value is StorageAdapter {

@@ -29,17 +29,17 @@ export interface ResolvedAuthorizeOptions {
 
 const WHERE = 'createAuthorizer';
 
-/** Throws `createAuthorizer: options.name must be what` unless `ok`. */
-function check(ok: boolean, name: string, what: string): void {
-  if (!ok) throw optionError(WHERE, `options.${name}`, what);
+/** Throws `where: options.name must be what` unless `ok`. */
+function check(ok: boolean, name: string, what: string, where = WHERE): void {
+  if (!ok) throw optionError(where, `options.${name}`, what);
 }
 
 export function readAuthorizerOptions(options: unknown): ResolvedAuthorizerOptions {
   const o = optionsObject(WHERE, options, false) as Partial<AuthorizerOptions>;
-  check(typeof o.submit === 'function', 'submit', 'a function (authCode, context) => Promise');
+  check(typeof o.submit === 'function', 'submit', 'a function');
   check(o.host === undefined || !!hostCall(o.host), 'host', 'a wallet (my or AlipayJSBridge)');
   check(o.storage === undefined || isStorageAdapter(o.storage), 'storage', '{ get, set, remove }');
-  check(o.now === undefined || typeof o.now === 'function', 'now', 'a function returning epoch ms');
+  check(o.now === undefined || typeof o.now === 'function', 'now', 'a function');
   const key = o.storageKey ?? 'miniapp-auth-kit';
   check(typeof key === 'string' && key.length > 0 && key.length <= 200, 'storageKey', 'a non-empty string');
   const maxRetries = o.maxRetries ?? 2;
@@ -54,11 +54,11 @@ export function readAuthorizerOptions(options: unknown): ResolvedAuthorizerOptio
     // A clock that answers junk falls back to the real one.
     now: () => {
       const t = clock();
-      return typeof t === 'number' && Number.isFinite(t) ? t : Date.now();
+      return Number.isFinite(t) ? t : Date.now();
     },
     storageKey: key,
     codeMaxAgeMs: duration(WHERE, 'codeMaxAgeMs', o.codeMaxAgeMs, 300_000),
-    sessionTtlMs: o.sessionTtlMs === undefined ? undefined : duration(WHERE, 'sessionTtlMs', o.sessionTtlMs, 0),
+    sessionTtlMs: duration(WHERE, 'sessionTtlMs', o.sessionTtlMs, undefined),
     timeoutMs: duration(WHERE, 'timeoutMs', o.timeoutMs, DEFAULT_TIMEOUT_MS),
     maxRetries,
     retryDelayMs: duration(WHERE, 'retryDelayMs', o.retryDelayMs, 500, true),
@@ -69,9 +69,7 @@ export function readAuthorizerOptions(options: unknown): ResolvedAuthorizerOptio
 
 export function readAuthorizeOptions(options: unknown): ResolvedAuthorizeOptions {
   const o = optionsObject('authorize', options, true);
-  for (const key of ['gesture', 'defer']) {
-    if (o[key] !== undefined && typeof o[key] !== 'boolean') throw optionError('authorize', `options.${key}`, 'a boolean');
-  }
-  if (o.signal !== undefined && !isAbortSignal(o.signal)) throw optionError('authorize', 'options.signal', 'an AbortSignal');
+  for (const key of ['gesture', 'defer']) check(o[key] === undefined || typeof o[key] === 'boolean', key, 'a boolean', 'authorize');
+  check(o.signal === undefined || isAbortSignal(o.signal), 'signal', 'an AbortSignal', 'authorize');
   return { gesture: o.gesture === true, defer: o.defer !== false, signal: o.signal as AbortSignal | undefined };
 }

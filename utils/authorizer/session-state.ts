@@ -3,7 +3,7 @@
  * state store, with the events they raise, also when another instance changed them.
  */
 import { pageTarget } from '../globals';
-import { openStateStore, type StoredState } from '../state-store';
+import { newSession, openStateStore, type StoredState } from '../state-store';
 import { defaultStorage } from '../storage';
 import type { AuthorizerEvent, ConsentState, Session } from '../types';
 import { copySession } from './flight';
@@ -30,7 +30,7 @@ export interface SessionState {
 function expiryOf(data: unknown): number | undefined {
   const raw = (data as { expiresAt?: unknown } | null)?.expiresAt;
   const at = typeof raw === 'string' ? Date.parse(raw) : raw;
-  return typeof at === 'number' && Number.isFinite(at) ? at : undefined;
+  return Number.isFinite(at) ? (at as number) : undefined;
 }
 
 /**
@@ -88,7 +88,7 @@ export function createSessionState(
         changed = recorded.filter((s) => state.consent[s] !== value);
         const consent = { ...state.consent };
         for (const s of changed) consent[s] = value;
-        return changed.length > 0 ? { ...state, consent } : state;
+        return { ...state, consent };
       });
       if (merged) for (const scope of changed) emit({ type: 'consent', scope, state: value });
     },
@@ -96,9 +96,7 @@ export function createSessionState(
       const expiresAt = expiryOf(data) ?? (sessionTtlMs === undefined ? undefined : now() + sessionTtlMs);
       // The new session covers what the stored one (this instance's or another's) still covers.
       const merged = store.update(epoch, (state) => {
-        const session: Session = { scopes: [...new Set([...(live(state.session)?.scopes ?? []), ...scopes])], data };
-        if (expiresAt !== undefined) session.expiresAt = expiresAt;
-        return { ...state, session };
+        return { ...state, session: newSession([...new Set([...(live(state.session)?.scopes ?? []), ...scopes])], data, expiresAt) };
       });
       const session = store.state.session;
       if (merged && session) emit({ type: 'session', session: copySession(session) });
