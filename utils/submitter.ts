@@ -54,12 +54,13 @@ function checkSubmitUrl(url: unknown): string {
 function readAnswer(status: number | undefined, text: unknown, scopes: string[], authCode: string): unknown {
   // A text body is JSON or it is refused; a host that parsed the body itself hands over the value.
   let body = text;
-  let json = typeof text !== 'string';
-  try {
-    body = text === '' ? undefined : typeof text === 'string' ? JSON.parse(text) : text;
-    json = true;
-  } catch {
-    // Not JSON: refused below.
+  let json = true;
+  if (typeof text === 'string') {
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = false;
+    }
   }
   const error = readField(body, 'error');
   // `"error": null` in a 2xx envelope means no error; 204 / an empty body: session data null.
