@@ -51,7 +51,7 @@ export function createWalletCalls({ opts, lock, sensor, presenter, setStatus, is
     setStatus(flight, kind);
     const waitMs = opts.host === undefined ? DEFAULT_BRIDGE_WAIT_MS : 0;
     const call = (host: HostCall) => callHost(host, scopes, opts.timeoutMs, answer).then((r) => ({ ...r, obtainedAt: opts.now() }));
-    const result = withHost(opts.host, waitMs, call, () => new AuthError('NOT_IN_MINIAPP', { scopes }));
+    const result = withHost(opts.host, waitMs, scopes, call);
     // Only a TIMEOUT leaves the wallet's page possibly open; every other outcome ends the call. The
     // kit cannot tell a page still open from a wallet that will never answer: it keeps the turn
     // until the wallet answers (the contract: never a prompt while another is open).
