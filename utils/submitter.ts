@@ -23,30 +23,29 @@ export interface HttpSubmitterOptions {
 }
 
 const WHERE = 'httpSubmitter';
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** `https://…`, or `http://` on a loopback host (development). */
+const SECURE = /^(https:\/\/|http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])$)/;
 
-/** Protocol and host of a URL: with `URL` where the engine has it, else absolute URLs only (DSL). */
-function parseUrl(url: string): [string, string] | undefined {
+/** `protocol//hostname` of a URL: with `URL` where the engine has it, else absolute URLs only (DSL). */
+function originOf(url: string): string | undefined {
   const URLCtor = globalURL() as typeof URL | undefined;
   if (typeof URLCtor === 'function') {
     try {
       const base = pageHref();
       const u = typeof base === 'string' ? new URLCtor(url, base) : new URLCtor(url);
-      return [u.protocol, u.hostname];
+      return `${u.protocol}//${u.hostname}`;
     } catch {
       return undefined;
     }
   }
   // Credentials in the authority (`http://localhost:80@evil.example`) would fool the host check.
   if (/^[^/?#]*\/\/[^/?#]*@/.test(url)) return undefined;
-  const m = /^([a-z][\w+.-]*:)\/\/(\[[^\]]+\]|[^/:?#]+)/i.exec(url);
-  return m ? [(m[1] as string).toLowerCase(), (m[2] as string).toLowerCase()] : undefined;
+  return /^[a-z][\w+.-]*:\/\/(\[[^\]]+\]|[^/:?#]+)/i.exec(url)?.[0].toLowerCase();
 }
 
 /** The URL, unless it is not HTTPS (plain http only on a loopback host). */
 function checkSubmitUrl(url: unknown): string {
-  const parsed = typeof url === 'string' && url.length <= 2048 ? parseUrl(url) : undefined;
-  if (parsed && (parsed[0] === 'https:' || (parsed[0] === 'http:' && LOOPBACK.test(parsed[1])))) return url as string;
+  if (typeof url === 'string' && url.length <= 2048 && SECURE.test(originOf(url) ?? '')) return url;
   throw optionError(WHERE, 'url', 'an https URL (http only on a loopback host)');
 }
 
