@@ -75,7 +75,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       const session = state.current();
       return session && copySession(session);
     },
-    markEngaged: () => sensor.mark(),
+    markEngaged: sensor.mark,
     get engaged() {
       return sensor.engaged;
     },
@@ -86,7 +86,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       emit({ type: 'signed-out' });
       await done;
     },
-    subscribe: (listener) => events.subscribe(listener),
+    subscribe: events.subscribe,
     snapshot() {
       state.refresh();
       return snapshot();
