@@ -4,6 +4,7 @@
  * `AlipayJSBridge.call('getAuthCode', { scopeNicks }, callback)`.
  */
 import { hasMethods } from './checks';
+import { AuthError } from './errors';
 import { bridgeReadyTarget, globalBridge, globalMy } from './globals';
 import type { AlipayBridgeHost, AuthCodeHost } from './types';
 
@@ -37,12 +38,13 @@ function findHost(explicit: unknown): HostCall | undefined {
 
 /**
  * Calls `call` with the host there now, or (in an H5 page without one) the raw bridge once
- * `AlipayJSBridgeReady` fires on `document`, waiting at most `waitMs`; else rejects with `none()`.
+ * `AlipayJSBridgeReady` fires on `document`, waiting at most `waitMs`; else rejects with
+ * `NOT_IN_MINIAPP` for `scopes`.
  */
-export function withHost<T>(explicit: unknown, waitMs: number, call: (host: HostCall) => Promise<T>, none: () => unknown): Promise<T> {
+export function withHost<T>(explicit: unknown, waitMs: number, scopes: string[], call: (host: HostCall) => Promise<T>): Promise<T> {
   const now = findHost(explicit);
   const doc = bridgeReadyTarget();
-  const use = (host: HostCall | undefined) => (host ? call(host) : Promise.reject(none()));
+  const use = (host: HostCall | undefined) => (host ? call(host) : Promise.reject(new AuthError('NOT_IN_MINIAPP', { scopes })));
   if (now || explicit !== undefined || !doc || waitMs <= 0) return use(now);
   return new Promise<HostCall | undefined>((resolve) => {
     const done = () => {

@@ -11,11 +11,6 @@ type Raw = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Raw => typeof value === 'object' && value !== null;
 
-function readCode(result: Raw): string | undefined {
-  const raw = typeof result.authCode === 'string' ? result.authCode : result.authcode;
-  return typeof raw === 'string' && raw && raw.length <= 4096 && raw.trim() === raw ? raw : undefined;
-}
-
 /** A wallet error code as reported: a finite number or a short non-empty string. */
 function platformCodeOf(raw: unknown): string | number | undefined {
   if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
@@ -50,7 +45,9 @@ export function isDenial(code: string): boolean {
  */
 export function toOutcome(raw: unknown, requested: string[], success?: boolean): AuthCodeResult | AuthError {
   const r: Raw = isObject(raw) ? raw : {};
-  const authCode = readCode(r);
+  // The code: a string of at most 4096 characters, without surrounding blanks.
+  const rawCode = typeof r.authCode === 'string' ? r.authCode : r.authcode;
+  const authCode = typeof rawCode === 'string' && rawCode && rawCode.length <= 4096 && rawCode.trim() === rawCode ? rawCode : undefined;
   const failedScopes = readErrorScopes(r.authErrorScopes);
   const failed = Object.keys(failedScopes);
   if (success ?? authCode !== undefined) {

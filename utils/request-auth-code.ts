@@ -65,6 +65,6 @@ export function requestAuthCode(scopes: ScopeInput, options?: RequestAuthCodeOpt
     const timeoutMs = duration(where, 'timeoutMs', o.timeoutMs, DEFAULT_TIMEOUT_MS);
     // 0: do not wait for a late AlipayJSBridge.
     const waitMs = duration(where, 'bridgeWaitMs', o.bridgeWaitMs, DEFAULT_BRIDGE_WAIT_MS, true);
-    resolve(withHost(o.host, waitMs, (host) => callHost(host, list, timeoutMs), () => new AuthError('NOT_IN_MINIAPP', { scopes: list })));
+    resolve(withHost(o.host, waitMs, list, (host) => callHost(host, list, timeoutMs)));
   });
 }

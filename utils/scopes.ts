@@ -106,7 +106,7 @@ export function planPrompts(scopes: ScopeInput, catalogue?: ScopeCatalogue): str
 }
 
 /** `planPrompts` for a list already normalised (the authorizer's flights). */
-export function planCalls(list: readonly string[], catalogue: ScopeCatalogue = SCOPES): string[][] {
+export function planCalls(list: readonly string[], catalogue: ScopeCatalogue): string[][] {
   const of = (s: string) => scopeInfo(s, catalogue);
   const silent = list.filter((s) => of(s).silent);
   const consent = list.filter((s) => !of(s).silent);

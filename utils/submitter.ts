@@ -8,7 +8,7 @@ import { AuthError } from './errors';
 import { globalFetch, globalMy, globalURL, pageHref } from './globals';
 import { randomHex } from './random';
 import { backendError } from './submit-errors';
-import type { MyRequestHost, SubmitContext, SubmitHook } from './types';
+import type { MyRequestHost, SubmitHook } from './types';
 
 export interface HttpSubmitterOptions {
   /** The backend endpoint: HTTPS, or http on a loopback host for development. */
@@ -23,30 +23,29 @@ export interface HttpSubmitterOptions {
 }
 
 const WHERE = 'httpSubmitter';
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** `https://…`, or `http://` on a loopback host (development). */
+const SECURE = /^(https:\/\/|http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])$)/;
 
-/** Protocol and host of a URL: with `URL` where the engine has it, else absolute URLs only (DSL). */
-function parseUrl(url: string): [string, string] | undefined {
+/** `protocol//hostname` of a URL: with `URL` where the engine has it, else absolute URLs only (DSL). */
+function originOf(url: string): string | undefined {
   const URLCtor = globalURL() as typeof URL | undefined;
   if (typeof URLCtor === 'function') {
     try {
       const base = pageHref();
       const u = typeof base === 'string' ? new URLCtor(url, base) : new URLCtor(url);
-      return [u.protocol, u.hostname];
+      return `${u.protocol}//${u.hostname}`;
     } catch {
       return undefined;
     }
   }
   // Credentials in the authority (`http://localhost:80@evil.example`) would fool the host check.
   if (/^[^/?#]*\/\/[^/?#]*@/.test(url)) return undefined;
-  const m = /^([a-z][\w+.-]*:)\/\/(\[[^\]]+\]|[^/:?#]+)/i.exec(url);
-  return m ? [(m[1] as string).toLowerCase(), (m[2] as string).toLowerCase()] : undefined;
+  return /^[a-z][\w+.-]*:\/\/(\[[^\]]+\]|[^/:?#]+)/i.exec(url)?.[0].toLowerCase();
 }
 
 /** The URL, unless it is not HTTPS (plain http only on a loopback host). */
 function checkSubmitUrl(url: unknown): string {
-  const parsed = typeof url === 'string' && url.length <= 2048 ? parseUrl(url) : undefined;
-  if (parsed && (parsed[0] === 'https:' || (parsed[0] === 'http:' && LOOPBACK.test(parsed[1])))) return url as string;
+  if (typeof url === 'string' && url.length <= 2048 && SECURE.test(originOf(url) ?? '')) return url;
   throw optionError(WHERE, 'url', 'an https URL (http only on a loopback host)');
 }
 
@@ -54,12 +53,13 @@ function checkSubmitUrl(url: unknown): string {
 function readAnswer(status: number | undefined, text: unknown, scopes: string[], authCode: string): unknown {
   // A text body is JSON or it is refused; a host that parsed the body itself hands over the value.
   let body = text;
-  let json = typeof text !== 'string';
-  try {
-    body = text === '' ? undefined : typeof text === 'string' ? JSON.parse(text) : text;
-    json = true;
-  } catch {
-    // Not JSON: refused below.
+  let json = true;
+  if (typeof text === 'string') {
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = false;
+    }
   }
   const error = readField(body, 'error');
   // `"error": null` in a 2xx envelope means no error; 204 / an empty body: session data null.
@@ -72,9 +72,10 @@ function readAnswer(status: number | undefined, text: unknown, scopes: string[],
 
 /**
  * One POST with `my.request` (Alipay calls `fail` for HTTP errors too, error 19, with status and
- * data when there was an answer) or `fetch`: `[status, body]`, `[]` when no answer came in time.
+ * data when there was an answer) or `fetch`: `[status, body]`, `[]` when no answer came in time;
+ * rejects when there is neither.
  */
-function post(my: MyRequestHost | null, url: string, headers: Record<string, string>, body: string, timeoutMs: number, credentials: RequestCredentials, signal: AbortSignal): Promise<[number?, unknown?]> {
+function post(my: MyRequestHost | null, url: string, headers: Record<string, string>, body: string, timeoutMs: number, credentials: RequestCredentials, signal: AbortSignal | undefined): Promise<[number?, unknown?]> {
   return new Promise((resolve, reject) => {
     const controller = createAbortController();
     // Our own timer: a bridge that drops the call (or ignores `timeout`) never settles otherwise.
@@ -104,7 +105,7 @@ function post(my: MyRequestHost | null, url: string, headers: Record<string, str
       return;
     }
     const fetchFn = globalFetch() as typeof fetch | undefined;
-    if (typeof fetchFn !== 'function') return reject(new Error('no my.request or fetch'));
+    if (typeof fetchFn !== 'function') return reject();
     // A body cut short (connection lost, timeout) is a failed call, not an empty answer.
     fetchFn(url, { method: 'POST', headers, body, credentials, signal: controller.signal, cache: 'no-store' })
       .then((r) => r.text().then((text) => done(r.status, text)))
@@ -112,34 +113,14 @@ function post(my: MyRequestHost | null, url: string, headers: Record<string, str
   });
 }
 
-/**
- * One `Idempotency-Key` per code: the backend gives a stored session back only to a resend with
- * the same key. A code whose request got no answer keeps its key (a few at most, in memory only)
- * for the resend; once the backend answered, the code is not kept.
- */
-function idempotencyKeys(): { keyFor(authCode: string): string; forget(authCode: string): void } {
-  const keys = new Map<string, string>();
-  return {
-    keyFor(authCode) {
-      const key = keys.get(authCode) ?? randomHex(16);
-      keys.set(authCode, key);
-      if (keys.size > 8) keys.delete(keys.keys().next().value as string);
-      return key;
-    },
-    forget: (authCode) => void keys.delete(authCode),
-  };
-}
-
-/** The hook's arguments, checked: the authorizer passes them right, an application may not. */
-function readContext(authCode: unknown, context: unknown): SubmitContext {
+/** The hook's arguments it uses, checked: the authorizer passes them right, an application may not. */
+function readContext(authCode: unknown, context: unknown): { scopes: string[]; signal: AbortSignal | undefined } {
   if (typeof authCode !== 'string' || !authCode) throw optionError('submit', 'authCode', 'a non-empty string');
   const scopes = readField(context, 'scopes');
   const signal = readField(context, 'signal');
   if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) throw optionError('submit', 'context.scopes', 'an array of scope names');
   if (signal !== undefined && !isAbortSignal(signal)) throw optionError('submit', 'context.signal', 'an AbortSignal');
-  const attempt = readField(context, 'attempt');
-  // Callers that give no signal get one that never aborts.
-  return { scopes: [...scopes], attempt: typeof attempt === 'number' ? attempt : 1, signal: (signal as AbortSignal) ?? createAbortController().signal };
+  return { scopes: [...scopes], signal: signal as AbortSignal | undefined };
 }
 
 export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
@@ -150,26 +131,28 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
   const timeoutMs = duration(WHERE, 'timeoutMs', options.timeoutMs, 15_000);
   const host = options.host;
   if (host != null && !hasMethods(host, 'request')) throw optionError(WHERE, 'host', 'a my with request(options), or null');
-  const keys = idempotencyKeys();
+  // One `Idempotency-Key` per code: the backend gives a stored session back only to a resend with
+  // the same key. A code whose request got no answer keeps its key (a few at most, in memory only)
+  // for the resend; once the backend answered, the code is not kept.
+  const keys = new Map<string, string>();
 
-  return (authCode, context) => {
-    let ctx: SubmitContext;
-    try {
-      ctx = readContext(authCode, context);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const { scopes, signal } = ctx;
-    const my = host === undefined ? globalMy() : host;
-    const headers = { ...extra, 'Content-Type': 'application/json', 'Idempotency-Key': keys.keyFor(authCode) };
-    const sent = post(hasMethods(my, 'request') ? (my as MyRequestHost) : null, url, headers, JSON.stringify({ authCode, scopes }), timeoutMs, options.credentials ?? 'same-origin', signal);
-    const answered = sent.then(
-      ([status, body]) => {
-        if (status !== undefined) keys.forget(authCode);
-        return readAnswer(status, body, scopes, authCode);
-      },
-      () => Promise.reject(new AuthError('BACKEND_ERROR', { retryable: false, scopes, detail: 'no my.request or fetch' })),
-    );
-    return abortable(answered, signal, () => new AuthError('ABORTED', { scopes }));
-  };
+  // Bad arguments reject (never throw).
+  return (authCode, context) =>
+    new Promise((resolve) => {
+      const { scopes, signal } = readContext(authCode, context);
+      const my = host === undefined ? globalMy() : host;
+      const key = keys.get(authCode) ?? randomHex(16);
+      keys.set(authCode, key);
+      if (keys.size > 8) keys.delete(keys.keys().next().value as string);
+      const headers = { ...extra, 'Content-Type': 'application/json', 'Idempotency-Key': key };
+      const sent = post(hasMethods(my, 'request') ? (my as MyRequestHost) : null, url, headers, JSON.stringify({ authCode, scopes }), timeoutMs, options.credentials ?? 'same-origin', signal);
+      const answered = sent.then(
+        ([status, body]) => {
+          if (status !== undefined) keys.delete(authCode);
+          return readAnswer(status, body, scopes, authCode);
+        },
+        () => Promise.reject(new AuthError('BACKEND_ERROR', { retryable: false, scopes, detail: 'no my.request or fetch' })),
+      );
+      resolve(abortable(answered, signal, () => new AuthError('ABORTED', { scopes })));
+    });
 }

@@ -26,10 +26,9 @@ export type SetStatus = (flight: Flight, status: AuthorizerStatus) => void;
 
 export const aborted = (scopes: readonly string[]) => new AuthError('ABORTED', { scopes });
 
+/** A copy for the caller (the kit's sessions hold `scopes`, `data` and, when set, `expiresAt`). */
 export function copySession(session: Session): Session {
-  const copy: Session = { scopes: [...session.scopes], data: session.data };
-  if (session.expiresAt !== undefined) copy.expiresAt = session.expiresAt;
-  return copy;
+  return { ...session, scopes: [...session.scopes] };
 }
 
 export function covers(session: Session | null, scopes: readonly string[]): boolean {

@@ -56,18 +56,15 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   }
 
   return {
-    authorize(scopes, authorizeOptions) {
-      try {
+    // Bad input rejects (never throws); the wallet is called synchronously, in the caller's task.
+    authorize: (scopes, authorizeOptions) =>
+      new Promise((resolve) => {
         const list = normalizeScopes(scopes);
         const o = readAuthorizeOptions(authorizeOptions);
-        if (o.signal?.aborted) return Promise.reject(aborted(list));
-        if (loaded) return request(list, o);
+        if (o.signal?.aborted) throw aborted(list);
         // An abort during the storage load rejects at once and starts nothing afterwards.
-        return abortable(ready, o.signal, () => aborted(list)).then(() => request(list, o));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
+        resolve(loaded ? request(list, o) : abortable(ready, o.signal, () => aborted(list)).then(() => request(list, o)));
+      }),
     consentState(scope) {
       const [name] = normalizeScopes(scope);
       state.refresh();
@@ -78,7 +75,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       const session = state.current();
       return session && copySession(session);
     },
-    markEngaged: () => sensor.mark(),
+    markEngaged: sensor.mark,
     get engaged() {
       return sensor.engaged;
     },
@@ -89,7 +86,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       emit({ type: 'signed-out' });
       await done;
     },
-    subscribe: (listener) => events.subscribe(listener),
+    subscribe: events.subscribe,
     snapshot() {
       state.refresh();
       return snapshot();

@@ -53,12 +53,6 @@ export function createRequest({ state, flights, sensor, isSilent, dismissals, em
     return [...joined, mine];
   }
 
-  /** The session that covers the scopes, also one the backend made expire at once (a skewed clock). */
-  function answer(scopes: string[]): Session | null {
-    const session = [state.current(), state.stored()].find((s) => covers(s, scopes));
-    return session ? copySession(session) : null;
-  }
-
   function request(scopes: string[], options: ResolvedAuthorizeOptions, retryOwn = true): Promise<Session> {
     const { gesture, defer, signal } = options;
     // Decide on what every instance over this storage knows now.
@@ -77,9 +71,11 @@ export function createRequest({ state, flights, sensor, isSilent, dismissals, em
       () => {
         // Signed out in between: never start the flow again on the old request's gesture.
         if (state.epoch !== started) throw aborted(scopes);
-        // A joined flight covered other scopes too and ended before ours were stored: ask again
-        // without the old gesture (a prompt now would not come from the user's tap).
-        return answer(scopes) ?? again();
+        // The session that covers the scopes, also one the backend made expire at once (a skewed
+        // clock). None: a joined flight covered other scopes too and ended before ours were stored:
+        // ask again without the old gesture (a prompt now would not come from the user's tap).
+        const session = [state.current(), state.stored()].find((s) => covers(s, scopes));
+        return session ? copySession(session) : again();
       },
       (error) => {
         const current = state.epoch === started && !signal?.aborted;
@@ -95,5 +91,5 @@ export function createRequest({ state, flights, sensor, isSilent, dismissals, em
       },
     );
   }
-  return (scopes, options) => request(scopes, options);
+  return request;
 }

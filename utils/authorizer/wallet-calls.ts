@@ -49,9 +49,9 @@ export function createWalletCalls({ opts, lock, sensor, presenter, setStatus, is
       return { result: Promise.reject(aborted(scopes)), answered };
     }
     setStatus(flight, kind);
-    const waitMs = opts.host === undefined ? DEFAULT_BRIDGE_WAIT_MS : 0;
     const call = (host: HostCall) => callHost(host, scopes, opts.timeoutMs, answer).then((r) => ({ ...r, obtainedAt: opts.now() }));
-    const result = withHost(opts.host, waitMs, call, () => new AuthError('NOT_IN_MINIAPP', { scopes }));
+    // An explicit host is used as it is: only the global bridge is waited for.
+    const result = withHost(opts.host, DEFAULT_BRIDGE_WAIT_MS, scopes, call);
     // Only a TIMEOUT leaves the wallet's page possibly open; every other outcome ends the call. The
     // kit cannot tell a page still open from a wallet that will never answer: it keeps the turn
     // until the wallet answers (the contract: never a prompt while another is open).
