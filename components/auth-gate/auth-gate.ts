@@ -48,7 +48,7 @@ export class AuthGateElement extends KitElement {
   }
 
   set scopes(value: string | readonly string[] | null) {
-    setAttr(this, 'scopes', scopesAttribute(value, '<auth-gate>.scopes'));
+    setAttr(this, 'scopes', scopesAttribute(value, '<auth-gate>'));
   }
 
   /** Rationale of the built-in consent button. */

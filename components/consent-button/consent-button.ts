@@ -65,7 +65,7 @@ export class ConsentButtonElement extends KitElement {
   }
 
   set scopes(value: string | readonly string[] | null) {
-    setAttr(this, 'scopes', scopesAttribute(value, '<consent-button>.scopes'));
+    setAttr(this, 'scopes', scopesAttribute(value, '<consent-button>'));
   }
 
   /** Why the miniapp asks: shown after a refusal and on the consent sheet. */

@@ -11,6 +11,7 @@ import { directionOf, messagesFor, readMessageOverrides, type ConsentMessages, t
 import { resolveLocale, watchLang } from './lang';
 import { applyStyles } from './styles';
 import { isAuthorizerLike } from './authorizer-like';
+import { optionError } from '../../utils/checks';
 
 export abstract class KitElement extends SafeHTMLElement {
   protected readonly root: ShadowRoot;
@@ -52,7 +53,7 @@ export abstract class KitElement extends SafeHTMLElement {
 
   set authorizer(value: Authorizer | null) {
     if (value !== null && value !== undefined && !isAuthorizerLike(value)) {
-      throw new TypeError(`<${this.localName}>.authorizer must be an authorizer from createAuthorizer(), or null.`);
+      throw optionError(`<${this.localName}>`, 'authorizer', 'an authorizer from createAuthorizer() or null');
     }
     this.ownAuthorizer = value ?? null;
     if (this.isConnected) {
@@ -67,7 +68,7 @@ export abstract class KitElement extends SafeHTMLElement {
   }
 
   set messages(value: LocalizedMessageOverrides | null) {
-    this.ownMessages = value === null || value === undefined ? null : readMessageOverrides(value, `<${this.localName}>.messages`);
+    this.ownMessages = value === null || value === undefined ? null : readMessageOverrides(value, `<${this.localName}>`);
     if (this.isConnected) this.render();
   }
 
