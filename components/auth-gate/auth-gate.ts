@@ -38,7 +38,7 @@ export class AuthGateElement extends KitElement {
     });
     this.fallbackSlot = h(doc, 'slot', { name: 'fallback', part: 'fallback' }, [this.fallbackButton]);
     this.wrapper = h(doc, 'div', { class: 'root', part: 'root' });
-    this.parking = h(doc, 'div', { hidden: true });
+    this.parking = h(doc, 'div', { hidden: '' });
     this.root.append(this.wrapper, this.parking);
     this.upgradeProperties(PROPERTIES);
   }

@@ -59,7 +59,7 @@ export class ConsentPromptElement extends KitElement {
       ],
     );
     // Closed, the whole sheet carries `hidden`: nothing of it is rendered or in the accessibility tree.
-    this.wrapper = h(doc, 'div', { class: 'root', part: 'root', hidden: true }, [backdrop, this.sheet]);
+    this.wrapper = h(doc, 'div', { class: 'root', part: 'root', hidden: '' }, [backdrop, this.sheet]);
     this.root.append(this.wrapper);
     this.continueButton.addEventListener('click', this.onContinue);
     this.dismissButton.addEventListener('click', this.onDismiss);
