@@ -19,9 +19,7 @@ import { CONSENT_PROMPT_CSS } from './styles';
 const PROPERTIES = ['locale', 'rationale', 'heading', 'authorizer', 'messages'] as const;
 
 export class ConsentPromptElement extends KitElement {
-  static get observedAttributes(): string[] {
-    return ['locale', 'rationale', 'heading', 'continue-label', 'dismiss-label'];
-  }
+  static readonly observedAttributes = ['locale', 'rationale', 'heading', 'continue-label', 'dismiss-label'];
 
   private readonly wrapper: HTMLDivElement;
   private readonly sheet: HTMLDivElement;
@@ -162,9 +160,10 @@ export class ConsentPromptElement extends KitElement {
     if (items.length === 0) return;
     const active = this.root.activeElement;
     const i = items.indexOf(active as HTMLElement);
-    const next = event.shiftKey ? (i <= 0 ? items.length - 1 : i - 1) : i === items.length - 1 || i < 0 ? 0 : i + 1;
+    // From outside the buttons (i = -1), Tab goes to the first and Shift+Tab to the last.
+    const next = event.shiftKey ? (i <= 0 ? items.length - 1 : i - 1) : (i + 1) % items.length;
     event.preventDefault();
-    items[next]?.focus();
+    items[next]!.focus();
   };
 
   /** Focus that leaves the open sheet (script, screen reader) is brought back. */
