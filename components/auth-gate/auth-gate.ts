@@ -14,9 +14,7 @@ export const CONSENT_BUTTON_TAG = 'consent-button';
 const PROPERTIES = ['scopes', 'rationale', 'locale', 'authorizer', 'messages'] as const;
 
 export class AuthGateElement extends KitElement {
-  static get observedAttributes(): string[] {
-    return ['scopes', 'rationale', 'locale', 'button-label'];
-  }
+  static readonly observedAttributes = ['scopes', 'rationale', 'locale', 'button-label'];
 
   private readonly wrapper: HTMLDivElement;
   private readonly contentSlot: HTMLSlotElement;

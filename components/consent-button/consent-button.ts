@@ -17,9 +17,7 @@ import { CONSENT_BUTTON_CSS } from './styles';
 const PROPERTIES = ['scopes', 'rationale', 'locale', 'disabled', 'authorizer', 'messages'] as const;
 
 export class ConsentButtonElement extends KitElement {
-  static get observedAttributes(): string[] {
-    return ['scopes', 'rationale', 'locale', 'disabled'];
-  }
+  static readonly observedAttributes = ['scopes', 'rationale', 'locale', 'disabled'];
 
   private readonly wrapper: HTMLDivElement;
   private readonly button: HTMLButtonElement;
