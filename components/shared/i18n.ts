@@ -121,11 +121,9 @@ export function localeFromTag(tag: string | null | undefined): Locale | null {
   if (!tag) return null;
   const parts = tag.trim().toLowerCase().split(/[-_]/);
   const primary = parts[0];
-  if (primary === 'en') return 'en';
-  if (primary === 'ar') return 'ar';
+  if (primary === 'en' || primary === 'ar') return primary;
   if (primary === 'ckb') return 'ku';
-  if (primary === 'ku') return parts.includes('latn') ? null : 'ku';
-  return null;
+  return primary === 'ku' && !parts.includes('latn') ? 'ku' : null;
 }
 
 export function directionOf(locale: Locale): 'ltr' | 'rtl' {
@@ -140,19 +138,19 @@ export function directionOf(locale: Locale): 'ltr' | 'rtl' {
 export function messagesFor(locale: Locale, ...layers: Array<LocalizedMessageOverrides | null | undefined>): ConsentMessages {
   const base = CONSENT_MESSAGES[locale] ?? CONSENT_MESSAGES.en;
   const out: ConsentMessages = { ...base, rationale: { ...base.rationale }, sheetTitles: { ...base.sheetTitles } };
-  const given = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+  // The layers are validated overrides (strings); an empty string keeps the text under it.
   for (const layer of layers) {
     const o = layer?.[locale];
     if (!o) continue;
     for (const key of MESSAGE_KEYS) {
       const value = o[key];
-      if (given(value)) out[key] = value;
+      if (value) out[key] = value;
     }
-    if (given(o.sheetTitle)) for (const group of GROUPS) out.sheetTitles[group] = o.sheetTitle;
+    if (o.sheetTitle) for (const group of GROUPS) out.sheetTitles[group] = o.sheetTitle;
     for (const key of GROUP_TEXT_KEYS) {
       for (const group of GROUPS) {
         const value = o[key]?.[group];
-        if (given(value)) out[key][group] = value;
+        if (value) out[key][group] = value;
       }
     }
   }
