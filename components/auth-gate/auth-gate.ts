@@ -11,8 +11,6 @@ import { covers, parseScopes, scopesAttribute } from '../shared/scopes';
 import { AUTH_GATE_CSS } from './styles';
 
 export const CONSENT_BUTTON_TAG = 'consent-button';
-const PROPERTIES = ['scopes', 'rationale', 'locale', 'authorizer', 'messages'] as const;
-
 export class AuthGateElement extends KitElement {
   static readonly observedAttributes = ['scopes', 'rationale', 'locale', 'button-label'];
 
@@ -38,7 +36,7 @@ export class AuthGateElement extends KitElement {
     this.wrapper = h(doc, 'div', { class: 'root', part: 'root' });
     this.parking = h(doc, 'div', { hidden: '' });
     this.root.append(this.wrapper, this.parking);
-    this.upgradeProperties(PROPERTIES);
+    this.upgradeProperties('scopes');
   }
 
   get scopes(): string[] {
@@ -47,15 +45,6 @@ export class AuthGateElement extends KitElement {
 
   set scopes(value: string | readonly string[] | null) {
     setAttr(this, 'scopes', scopesAttribute(value, '<auth-gate>'));
-  }
-
-  /** Rationale of the built-in consent button. */
-  get rationale(): string | null {
-    return this.getAttribute('rationale');
-  }
-
-  set rationale(value: string | null) {
-    setAttr(this, 'rationale', value === null || value === undefined ? null : String(value));
   }
 
   /** True when the session covers the scopes (the children are shown). */

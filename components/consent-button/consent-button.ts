@@ -14,8 +14,6 @@ import { covers, parseScopes, scopesAttribute } from '../shared/scopes';
 import { deniedScopes, deriveButtonState, rationaleFor, statusText, type ConsentButtonState } from './state';
 import { CONSENT_BUTTON_CSS } from './styles';
 
-const PROPERTIES = ['scopes', 'rationale', 'locale', 'disabled', 'authorizer', 'messages'] as const;
-
 export class ConsentButtonElement extends KitElement {
   static readonly observedAttributes = ['scopes', 'rationale', 'locale', 'disabled'];
 
@@ -51,7 +49,7 @@ export class ConsentButtonElement extends KitElement {
     ]);
     this.root.append(this.wrapper);
     this.addEventListener('click', this.onClick);
-    this.upgradeProperties(PROPERTIES);
+    this.upgradeProperties('scopes', 'disabled');
   }
 
   // ------------------------------------------------------------------------------------------
@@ -64,15 +62,6 @@ export class ConsentButtonElement extends KitElement {
 
   set scopes(value: string | readonly string[] | null) {
     setAttr(this, 'scopes', scopesAttribute(value, '<consent-button>'));
-  }
-
-  /** Why the miniapp asks: shown after a refusal and on the consent sheet. */
-  get rationale(): string | null {
-    return this.getAttribute('rationale');
-  }
-
-  set rationale(value: string | null) {
-    setAttr(this, 'rationale', value === null || value === undefined ? null : String(value));
   }
 
   get disabled(): boolean {

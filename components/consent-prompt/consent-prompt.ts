@@ -16,8 +16,6 @@ import { sheetRationale } from './rationale';
 import { sheetTitle } from './title';
 import { CONSENT_PROMPT_CSS } from './styles';
 
-const PROPERTIES = ['locale', 'rationale', 'heading', 'authorizer', 'messages'] as const;
-
 export class ConsentPromptElement extends KitElement {
   static readonly observedAttributes = ['locale', 'rationale', 'heading', 'continue-label', 'dismiss-label'];
 
@@ -62,7 +60,7 @@ export class ConsentPromptElement extends KitElement {
     this.continueButton.addEventListener('click', this.onContinue);
     this.dismissButton.addEventListener('click', this.onDismiss);
     backdrop.addEventListener('click', this.onDismiss);
-    this.upgradeProperties(PROPERTIES);
+    this.upgradeProperties('heading');
   }
 
   // ------------------------------------------------------------------------------------------
@@ -77,15 +75,6 @@ export class ConsentPromptElement extends KitElement {
   get scopes(): string[] {
     const current = this.prompts.current;
     return current ? [...current.scopes] : [];
-  }
-
-  /** Rationale used when no consent button in the page has one for the scopes asked. */
-  get rationale(): string | null {
-    return this.getAttribute('rationale');
-  }
-
-  set rationale(value: string | null) {
-    setAttr(this, 'rationale', value === null || value === undefined ? null : String(value));
   }
 
   /** The sheet's title (default: the built-in title of the data group asked for, e.g. "Share your contact details?"). */

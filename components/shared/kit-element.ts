@@ -30,11 +30,12 @@ export abstract class KitElement extends SafeHTMLElement {
 
   /**
    * A property set on the element before it was upgraded is an own property that hides the
-   * class's accessor: move it through the accessor (frameworks set properties early).
+   * class's accessor: move it through the accessor (frameworks set properties early). `names`: the
+   * element's own properties; the shared ones follow.
    */
-  protected upgradeProperties(names: readonly string[]): void {
+  protected upgradeProperties(...names: string[]): void {
     const self = this as unknown as Record<string, unknown>;
-    for (const name of names) {
+    for (const name of [...names, 'rationale', 'locale', 'authorizer', 'messages']) {
       if (Object.prototype.hasOwnProperty.call(this, name)) {
         const value = self[name];
         delete self[name];
@@ -70,6 +71,18 @@ export abstract class KitElement extends SafeHTMLElement {
   set messages(value: LocalizedMessageOverrides | null) {
     this.ownMessages = value === null || value === undefined ? null : readMessageOverrides(value, `<${this.localName}>`);
     if (this.isConnected) this.render();
+  }
+
+  /**
+   * Why the miniapp asks (`rationale` attribute): the button shows it after a refusal, the gate
+   * gives it to its button, and the sheet falls back on it when no button in the page has one.
+   */
+  get rationale(): string | null {
+    return this.getAttribute('rationale');
+  }
+
+  set rationale(value: string | null) {
+    setAttr(this, 'rationale', value === null || value === undefined ? null : String(value));
   }
 
   get locale(): string | null {
