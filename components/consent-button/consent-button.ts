@@ -103,15 +103,12 @@ export class ConsentButtonElement extends KitElement {
     const authorizer = this.authorizer;
     const scopes = this.scopes;
     let answer: Promise<Session>;
-    if (!authorizer) {
-      answer = Promise.reject(new TypeError('<consent-button> has no authorizer: call defineConsentElements({ authorizer }) first.'));
-    } else {
-      try {
-        // First thing in the handler: the wallet prompt opens inside this tap.
-        answer = authorizer.authorize(scopes, { gesture: true });
-      } catch (error) {
-        answer = Promise.reject(error);
-      }
+    try {
+      if (!authorizer) throw new TypeError('<consent-button> has no authorizer: call defineConsentElements({ authorizer }) first.');
+      // First thing in the handler: the wallet prompt opens inside this tap.
+      answer = authorizer.authorize(scopes, { gesture: true });
+    } catch (error) {
+      answer = Promise.reject(error);
     }
     const tap = ++this.taps;
     this.pendingTap = tap;
