@@ -5,7 +5,7 @@
  * application's nodes are never moved or changed.
  */
 import { isScopeName } from '../../utils';
-import { h, setAttr } from '../shared/dom';
+import { h, setAttr, setText } from '../shared/dom';
 import { KitElement } from '../shared/kit-element';
 import { covers, parseScopes, scopesAttribute } from '../shared/scopes';
 import { AUTH_GATE_CSS } from './styles';
@@ -68,8 +68,7 @@ export class AuthGateElement extends KitElement {
     setAttr(button, 'scopes', this.getAttribute('scopes'));
     setAttr(button, 'rationale', this.getAttribute('rationale'));
     setAttr(button, 'locale', locale);
-    const label = this.getAttribute('button-label')?.trim() ?? '';
-    if (button.textContent !== label) button.textContent = label;
+    setText(button, this.getAttribute('button-label')?.trim() ?? '');
     const own = this.authorizer;
     const target = button as HTMLElement & { authorizer?: unknown };
     if (own && target.authorizer !== own) target.authorizer = own;
