@@ -43,11 +43,8 @@ export function setHidden(node: HTMLElement, hidden: boolean): void {
 
 /** The parent across shadow boundaries (a shadow root's host). */
 function composedParent(node: Node): Node | null {
-  if (node.parentNode) {
-    const parent = node.parentNode;
-    return parent.nodeType === 11 && (parent as ShadowRoot).host ? (parent as ShadowRoot).host : parent;
-  }
-  return null;
+  const parent = node.parentNode;
+  return parent?.nodeType === 11 ? (parent as ShadowRoot).host ?? parent : parent;
 }
 
 /** The `lang` of the nearest ancestor that has one, looking through shadow roots to their hosts. */
