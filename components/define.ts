@@ -11,6 +11,7 @@ import { installPresenter } from './consent-prompt/presenter-hub';
 import { setConfig } from './shared/context';
 import { isLocale, readMessageOverrides, SUPPORTED_LOCALES, type Locale, type LocalizedMessageOverrides } from './shared/i18n';
 import { isAuthorizerLike } from './shared/authorizer-like';
+import { optionError, optionsObject } from '../utils/checks';
 
 export interface DefineConsentElementsOptions {
   /** The authorizer from `createAuthorizer()` that every element uses (each may override it). */
@@ -47,14 +48,11 @@ function readOptions(options: unknown): Required<Pick<DefineConsentElementsOptio
   styleNonce: string | null;
 } {
   const where = 'defineConsentElements';
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}(options) needs an options object with an authorizer.`);
-  const o = options as Partial<DefineConsentElementsOptions>;
-  if (!isAuthorizerLike(o.authorizer)) throw new TypeError(`${where}: options.authorizer must be an authorizer from createAuthorizer().`);
-  if (o.locale !== undefined && !isLocale(o.locale)) {
-    throw new TypeError(`${where}: unknown locale ${JSON.stringify(String(o.locale).slice(0, 20))}; supported: ${SUPPORTED_LOCALES.join(', ')}.`);
-  }
+  const o = optionsObject(where, options, false) as Partial<DefineConsentElementsOptions>;
+  if (!isAuthorizerLike(o.authorizer)) throw optionError(where, 'options.authorizer', 'an authorizer from createAuthorizer()');
+  if (o.locale !== undefined && !isLocale(o.locale)) throw optionError(where, 'options.locale', `one of ${SUPPORTED_LOCALES.join(', ')}`);
   if (o.styleNonce !== undefined && (typeof o.styleNonce !== 'string' || o.styleNonce.length === 0)) {
-    throw new TypeError(`${where}: options.styleNonce must be a non-empty string.`);
+    throw optionError(where, 'options.styleNonce', 'a non-empty string');
   }
   return {
     authorizer: o.authorizer,
@@ -67,7 +65,7 @@ function readOptions(options: unknown): Required<Pick<DefineConsentElementsOptio
 export function defineConsentElements(options: DefineConsentElementsOptions): void {
   const config = readOptions(options);
   const registry = (globalThis as { customElements?: CustomElementRegistry }).customElements;
-  if (!registry) throw new Error('defineConsentElements: this environment has no custom elements (call it in a browser page).');
+  if (!registry) throw new Error('defineConsentElements needs custom elements (a browser page).');
   // Configuration first: elements already in the page upgrade with it.
   setConfig(Object.freeze(config));
   for (const [tag, element] of ELEMENTS) {

@@ -5,18 +5,14 @@
  * application's nodes are never moved or changed.
  */
 import { isScopeName } from '../../utils';
-import { h, setAttr } from '../shared/dom';
+import { h, setAttr, setText } from '../shared/dom';
 import { KitElement } from '../shared/kit-element';
 import { covers, parseScopes, scopesAttribute } from '../shared/scopes';
 import { AUTH_GATE_CSS } from './styles';
 
 export const CONSENT_BUTTON_TAG = 'consent-button';
-const PROPERTIES = ['scopes', 'rationale', 'locale', 'authorizer', 'messages'] as const;
-
 export class AuthGateElement extends KitElement {
-  static get observedAttributes(): string[] {
-    return ['scopes', 'rationale', 'locale', 'button-label'];
-  }
+  static readonly observedAttributes = ['scopes', 'rationale', 'locale', 'button-label'];
 
   private readonly wrapper: HTMLDivElement;
   private readonly contentSlot: HTMLSlotElement;
@@ -38,9 +34,9 @@ export class AuthGateElement extends KitElement {
     });
     this.fallbackSlot = h(doc, 'slot', { name: 'fallback', part: 'fallback' }, [this.fallbackButton]);
     this.wrapper = h(doc, 'div', { class: 'root', part: 'root' });
-    this.parking = h(doc, 'div', { hidden: true });
+    this.parking = h(doc, 'div', { hidden: '' });
     this.root.append(this.wrapper, this.parking);
-    this.upgradeProperties(PROPERTIES);
+    this.upgradeProperties('scopes');
   }
 
   get scopes(): string[] {
@@ -48,16 +44,7 @@ export class AuthGateElement extends KitElement {
   }
 
   set scopes(value: string | readonly string[] | null) {
-    setAttr(this, 'scopes', scopesAttribute(value, '<auth-gate>.scopes'));
-  }
-
-  /** Rationale of the built-in consent button. */
-  get rationale(): string | null {
-    return this.getAttribute('rationale');
-  }
-
-  set rationale(value: string | null) {
-    setAttr(this, 'rationale', value === null || value === undefined ? null : String(value));
+    setAttr(this, 'scopes', scopesAttribute(value, '<auth-gate>'));
   }
 
   /** True when the session covers the scopes (the children are shown). */
@@ -81,8 +68,7 @@ export class AuthGateElement extends KitElement {
     setAttr(button, 'scopes', this.getAttribute('scopes'));
     setAttr(button, 'rationale', this.getAttribute('rationale'));
     setAttr(button, 'locale', locale);
-    const label = this.getAttribute('button-label')?.trim() ?? '';
-    if (button.textContent !== label) button.textContent = label;
+    setText(button, this.getAttribute('button-label')?.trim() ?? '');
     const own = this.authorizer;
     const target = button as HTMLElement & { authorizer?: unknown };
     if (own && target.authorizer !== own) target.authorizer = own;

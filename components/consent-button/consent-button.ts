@@ -14,12 +14,8 @@ import { covers, parseScopes, scopesAttribute } from '../shared/scopes';
 import { deniedScopes, deriveButtonState, rationaleFor, statusText, type ConsentButtonState } from './state';
 import { CONSENT_BUTTON_CSS } from './styles';
 
-const PROPERTIES = ['scopes', 'rationale', 'locale', 'disabled', 'authorizer', 'messages'] as const;
-
 export class ConsentButtonElement extends KitElement {
-  static get observedAttributes(): string[] {
-    return ['scopes', 'rationale', 'locale', 'disabled'];
-  }
+  static readonly observedAttributes = ['scopes', 'rationale', 'locale', 'disabled'];
 
   private readonly wrapper: HTMLDivElement;
   private readonly button: HTMLButtonElement;
@@ -53,7 +49,7 @@ export class ConsentButtonElement extends KitElement {
     ]);
     this.root.append(this.wrapper);
     this.addEventListener('click', this.onClick);
-    this.upgradeProperties(PROPERTIES);
+    this.upgradeProperties('scopes', 'disabled');
   }
 
   // ------------------------------------------------------------------------------------------
@@ -65,16 +61,7 @@ export class ConsentButtonElement extends KitElement {
   }
 
   set scopes(value: string | readonly string[] | null) {
-    setAttr(this, 'scopes', scopesAttribute(value, '<consent-button>.scopes'));
-  }
-
-  /** Why the miniapp asks: shown after a refusal and on the consent sheet. */
-  get rationale(): string | null {
-    return this.getAttribute('rationale');
-  }
-
-  set rationale(value: string | null) {
-    setAttr(this, 'rationale', value === null || value === undefined ? null : String(value));
+    setAttr(this, 'scopes', scopesAttribute(value, '<consent-button>'));
   }
 
   get disabled(): boolean {
@@ -116,15 +103,12 @@ export class ConsentButtonElement extends KitElement {
     const authorizer = this.authorizer;
     const scopes = this.scopes;
     let answer: Promise<Session>;
-    if (!authorizer) {
-      answer = Promise.reject(new TypeError('<consent-button> has no authorizer: call defineConsentElements({ authorizer }) first.'));
-    } else {
-      try {
-        // First thing in the handler: the wallet prompt opens inside this tap.
-        answer = authorizer.authorize(scopes, { gesture: true });
-      } catch (error) {
-        answer = Promise.reject(error);
-      }
+    try {
+      if (!authorizer) throw new TypeError('<consent-button> has no authorizer: call defineConsentElements({ authorizer }) first.');
+      // First thing in the handler: the wallet prompt opens inside this tap.
+      answer = authorizer.authorize(scopes, { gesture: true });
+    } catch (error) {
+      answer = Promise.reject(error);
     }
     const tap = ++this.taps;
     this.pendingTap = tap;

@@ -60,5 +60,5 @@ export function rationaleFor(own: string | null | undefined, scopes: readonly st
 
 /** The scopes a refusal names (the ones the user refused), else all the button asked for. */
 export function deniedScopes(error: AuthError, asked: readonly string[]): string[] {
-  return error.scopes && error.scopes.length > 0 ? error.scopes.slice() : asked.slice();
+  return (error.scopes?.length ? error.scopes : asked).slice();
 }

@@ -16,12 +16,8 @@ import { sheetRationale } from './rationale';
 import { sheetTitle } from './title';
 import { CONSENT_PROMPT_CSS } from './styles';
 
-const PROPERTIES = ['locale', 'rationale', 'heading', 'authorizer', 'messages'] as const;
-
 export class ConsentPromptElement extends KitElement {
-  static get observedAttributes(): string[] {
-    return ['locale', 'rationale', 'heading', 'continue-label', 'dismiss-label'];
-  }
+  static readonly observedAttributes = ['locale', 'rationale', 'heading', 'continue-label', 'dismiss-label'];
 
   private readonly wrapper: HTMLDivElement;
   private readonly sheet: HTMLDivElement;
@@ -59,12 +55,12 @@ export class ConsentPromptElement extends KitElement {
       ],
     );
     // Closed, the whole sheet carries `hidden`: nothing of it is rendered or in the accessibility tree.
-    this.wrapper = h(doc, 'div', { class: 'root', part: 'root', hidden: true }, [backdrop, this.sheet]);
+    this.wrapper = h(doc, 'div', { class: 'root', part: 'root', hidden: '' }, [backdrop, this.sheet]);
     this.root.append(this.wrapper);
     this.continueButton.addEventListener('click', this.onContinue);
     this.dismissButton.addEventListener('click', this.onDismiss);
     backdrop.addEventListener('click', this.onDismiss);
-    this.upgradeProperties(PROPERTIES);
+    this.upgradeProperties('heading');
   }
 
   // ------------------------------------------------------------------------------------------
@@ -79,15 +75,6 @@ export class ConsentPromptElement extends KitElement {
   get scopes(): string[] {
     const current = this.prompts.current;
     return current ? [...current.scopes] : [];
-  }
-
-  /** Rationale used when no consent button in the page has one for the scopes asked. */
-  get rationale(): string | null {
-    return this.getAttribute('rationale');
-  }
-
-  set rationale(value: string | null) {
-    setAttr(this, 'rationale', value === null || value === undefined ? null : String(value));
   }
 
   /** The sheet's title (default: the built-in title of the data group asked for, e.g. "Share your contact details?"). */
@@ -162,9 +149,10 @@ export class ConsentPromptElement extends KitElement {
     if (items.length === 0) return;
     const active = this.root.activeElement;
     const i = items.indexOf(active as HTMLElement);
-    const next = event.shiftKey ? (i <= 0 ? items.length - 1 : i - 1) : i === items.length - 1 || i < 0 ? 0 : i + 1;
+    // From outside the buttons (i = -1), Tab goes to the first and Shift+Tab to the last.
+    const next = event.shiftKey ? (i <= 0 ? items.length - 1 : i - 1) : (i + 1) % items.length;
     event.preventDefault();
-    items[next]?.focus();
+    items[next]!.focus();
   };
 
   /** Focus that leaves the open sheet (script, screen reader) is brought back. */

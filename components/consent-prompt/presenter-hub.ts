@@ -15,11 +15,8 @@ export interface ConsentSheet extends HTMLElement {
   authorizer: Authorizer | null;
 }
 
-interface Hub {
-  readonly sheets: ConsentSheet[];
-}
-
-const hubs = new WeakMap<Authorizer, Hub>();
+/** Each authorizer's connected sheets, the last connected last. */
+const hubs = new WeakMap<Authorizer, ConsentSheet[]>();
 
 function createSheet(authorizer: Authorizer): ConsentSheet | null {
   const doc = (globalThis as { document?: Document }).document;
@@ -32,35 +29,34 @@ function createSheet(authorizer: Authorizer): ConsentSheet | null {
   return sheet;
 }
 
-function hubFor(authorizer: Authorizer): Hub {
-  const existing = hubs.get(authorizer);
-  if (existing) return existing;
-  const hub: Hub = { sheets: [] };
-  hubs.set(authorizer, hub);
+function sheetsOf(authorizer: Authorizer): ConsentSheet[] {
+  const known = hubs.get(authorizer);
+  if (known) return known;
+  const sheets: ConsentSheet[] = [];
+  hubs.set(authorizer, sheets);
   authorizer.setConsentPresenter((pending) => {
-    const sheet = hub.sheets[hub.sheets.length - 1] ?? createSheet(authorizer);
+    const sheet = sheets[sheets.length - 1] ?? createSheet(authorizer);
     // No page to show a sheet in: "Not now" rather than a wallet prompt without a tap.
     if (!sheet) pending.dismiss();
     else sheet.present(pending);
   });
-  return hub;
+  return sheets;
 }
 
 /** Makes sure the authorizer's deferred prompts go through a sheet (idempotent). */
 export function installPresenter(authorizer: Authorizer): void {
-  hubFor(authorizer);
+  sheetsOf(authorizer);
 }
 
 /** A connected sheet becomes the one that presents (the last connected wins). */
 export function registerSheet(authorizer: Authorizer, sheet: ConsentSheet): void {
-  const { sheets } = hubFor(authorizer);
-  const i = sheets.indexOf(sheet);
-  if (i >= 0) sheets.splice(i, 1);
+  const sheets = sheetsOf(authorizer);
+  unregisterSheet(authorizer, sheet);
   sheets.push(sheet);
 }
 
 export function unregisterSheet(authorizer: Authorizer, sheet: ConsentSheet): void {
-  const hub = hubs.get(authorizer);
-  const i = hub ? hub.sheets.indexOf(sheet) : -1;
-  if (hub && i >= 0) hub.sheets.splice(i, 1);
+  const sheets = hubs.get(authorizer) ?? [];
+  const i = sheets.indexOf(sheet);
+  if (i >= 0) sheets.splice(i, 1);
 }

@@ -10,21 +10,16 @@
 export const SafeHTMLElement: typeof HTMLElement =
   typeof HTMLElement === 'function' ? HTMLElement : (class {} as unknown as typeof HTMLElement);
 
-type Attrs = Record<string, string | boolean | undefined>;
-
 /** An element with fixed attributes (internal names only) and children (strings become text). */
 export function h<K extends keyof HTMLElementTagNameMap>(
   doc: Document,
   tag: K,
-  attrs: Attrs = {},
+  attrs: Record<string, string> = {},
   children: Array<Node | string> = [],
 ): HTMLElementTagNameMap[K] {
   const node = doc.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) continue;
-    node.setAttribute(name, value === true ? '' : value);
-  }
-  for (const child of children) node.append(typeof child === 'string' ? doc.createTextNode(child) : child);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  node.append(...children);
   return node;
 }
 
@@ -48,11 +43,8 @@ export function setHidden(node: HTMLElement, hidden: boolean): void {
 
 /** The parent across shadow boundaries (a shadow root's host). */
 function composedParent(node: Node): Node | null {
-  if (node.parentNode) {
-    const parent = node.parentNode;
-    return parent.nodeType === 11 && (parent as ShadowRoot).host ? (parent as ShadowRoot).host : parent;
-  }
-  return null;
+  const parent = node.parentNode;
+  return parent?.nodeType === 11 ? (parent as ShadowRoot).host ?? parent : parent;
 }
 
 /** The `lang` of the nearest ancestor that has one, looking through shadow roots to their hosts. */
@@ -74,10 +66,10 @@ export function deepActiveElement(doc: Document): HTMLElement | null {
 /** The SVG namespace, for the elements' own icons (fixed shapes, no outside text). */
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 
-export function svgIcon(doc: Document, className: string, paths: string[], viewBox = '0 0 24 24'): SVGSVGElement {
+export function svgIcon(doc: Document, className: string, paths: string[]): SVGSVGElement {
   const svg = doc.createElementNS(SVG_NS, 'svg');
   svg.setAttribute('class', className);
-  svg.setAttribute('viewBox', viewBox);
+  svg.setAttribute('viewBox', '0 0 24 24');
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('focusable', 'false');
   for (const d of paths) {

@@ -4,6 +4,7 @@
  * rendered with `textContent`, never as HTML.
  */
 import type { ScopeGroup } from '../../utils';
+import { optionError } from '../../utils/checks';
 
 export type Locale = 'en' | 'ar' | 'ku';
 
@@ -120,11 +121,9 @@ export function localeFromTag(tag: string | null | undefined): Locale | null {
   if (!tag) return null;
   const parts = tag.trim().toLowerCase().split(/[-_]/);
   const primary = parts[0];
-  if (primary === 'en') return 'en';
-  if (primary === 'ar') return 'ar';
+  if (primary === 'en' || primary === 'ar') return primary;
   if (primary === 'ckb') return 'ku';
-  if (primary === 'ku') return parts.includes('latn') ? null : 'ku';
-  return null;
+  return primary === 'ku' && !parts.includes('latn') ? 'ku' : null;
 }
 
 export function directionOf(locale: Locale): 'ltr' | 'rtl' {
@@ -139,59 +138,55 @@ export function directionOf(locale: Locale): 'ltr' | 'rtl' {
 export function messagesFor(locale: Locale, ...layers: Array<LocalizedMessageOverrides | null | undefined>): ConsentMessages {
   const base = CONSENT_MESSAGES[locale] ?? CONSENT_MESSAGES.en;
   const out: ConsentMessages = { ...base, rationale: { ...base.rationale }, sheetTitles: { ...base.sheetTitles } };
-  const given = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+  // The layers are validated overrides (strings); an empty string keeps the text under it.
   for (const layer of layers) {
     const o = layer?.[locale];
     if (!o) continue;
     for (const key of MESSAGE_KEYS) {
       const value = o[key];
-      if (given(value)) out[key] = value;
+      if (value) out[key] = value;
     }
-    if (given(o.sheetTitle)) for (const group of GROUPS) out.sheetTitles[group] = o.sheetTitle;
+    if (o.sheetTitle) for (const group of GROUPS) out.sheetTitles[group] = o.sheetTitle;
     for (const key of GROUP_TEXT_KEYS) {
       for (const group of GROUPS) {
         const value = o[key]?.[group];
-        if (given(value)) out[key][group] = value;
+        if (value) out[key][group] = value;
       }
     }
   }
   return out;
 }
 
-/** A `{ group: text }` override table: known data groups, string values. @throws TypeError */
-function readGroupTexts(value: unknown, where: string): Partial<Record<ScopeGroup, string>> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${where} must be an object keyed by scope group.`);
-  const groups: Partial<Record<ScopeGroup, string>> = {};
-  for (const [group, text] of Object.entries(value as Record<string, unknown>)) {
-    if (!(GROUPS as string[]).includes(group)) throw new TypeError(`${where}: unknown scope group "${group.slice(0, 20)}"; groups: ${GROUPS.join(', ')}.`);
-    if (typeof text !== 'string') throw new TypeError(`${where}.${group} must be a string.`);
-    groups[group as ScopeGroup] = text;
-  }
-  return groups;
+/** The entries of an override table: an object whose keys are among `keys`. @throws TypeError */
+function entriesOf(value: unknown, where: string, name: string, keys: readonly string[]): Array<[string, unknown]> {
+  const entries = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : null;
+  if (!entries || entries.some(([key]) => !keys.includes(key))) throw optionError(where, name, `an object keyed by ${keys.join(', ')}`);
+  return entries;
+}
+
+function readText(value: unknown, where: string, name: string): string {
+  if (typeof value !== 'string') throw optionError(where, name, 'a string');
+  return value;
 }
 
 /**
- * Validates application overrides: known locales and keys, string values.
+ * Validates application overrides (`where: messages… must be …`): known locales, keys and data
+ * groups, string values.
  * @throws TypeError
  */
 export function readMessageOverrides(value: unknown, where: string): LocalizedMessageOverrides {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${where}: messages must be an object keyed by locale (${SUPPORTED_LOCALES.join(', ')}).`);
-  const out: LocalizedMessageOverrides = {};
-  for (const [locale, table] of Object.entries(value as Record<string, unknown>)) {
-    if (!isLocale(locale)) throw new TypeError(`${where}: unknown locale "${String(locale).slice(0, 20)}" in messages; supported: ${SUPPORTED_LOCALES.join(', ')}.`);
-    if (typeof table !== 'object' || table === null || Array.isArray(table)) throw new TypeError(`${where}: messages.${locale} must be an object.`);
-    const copy: ConsentMessageOverrides = {};
-    for (const [key, text] of Object.entries(table as Record<string, unknown>)) {
-      if ((GROUP_TEXT_KEYS as string[]).includes(key)) {
-        copy[key as GroupTextKey] = readGroupTexts(text, `${where}: messages.${locale}.${key}`);
-      } else {
-        if (!(MESSAGE_KEYS as string[]).includes(key)) throw new TypeError(`${where}: unknown message "${key.slice(0, 20)}"; keys: ${MESSAGE_KEYS.join(', ')}, ${GROUP_TEXT_KEYS.join(', ')}.`);
-        if (typeof text !== 'string') throw new TypeError(`${where}: messages.${locale}.${key} must be a string.`);
-        (copy as Record<string, string>)[key] = text;
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [locale, table] of entriesOf(value, where, 'messages', SUPPORTED_LOCALES)) {
+    const copy: Record<string, unknown> = (out[locale] = {});
+    for (const [key, text] of entriesOf(table, where, `messages.${locale}`, [...MESSAGE_KEYS, ...GROUP_TEXT_KEYS])) {
+      const name = `messages.${locale}.${key}`;
+      if (!(GROUP_TEXT_KEYS as string[]).includes(key)) copy[key] = readText(text, where, name);
+      else {
+        const groups: Record<string, string> = (copy[key] = {});
+        for (const [group, groupText] of entriesOf(text, where, name, GROUPS)) groups[group] = readText(groupText, where, `${name}.${group}`);
       }
     }
-    out[locale] = copy;
   }
   return out;
 }

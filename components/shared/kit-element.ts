@@ -11,6 +11,7 @@ import { directionOf, messagesFor, readMessageOverrides, type ConsentMessages, t
 import { resolveLocale, watchLang } from './lang';
 import { applyStyles } from './styles';
 import { isAuthorizerLike } from './authorizer-like';
+import { optionError } from '../../utils/checks';
 
 export abstract class KitElement extends SafeHTMLElement {
   protected readonly root: ShadowRoot;
@@ -29,11 +30,12 @@ export abstract class KitElement extends SafeHTMLElement {
 
   /**
    * A property set on the element before it was upgraded is an own property that hides the
-   * class's accessor: move it through the accessor (frameworks set properties early).
+   * class's accessor: move it through the accessor (frameworks set properties early). `names`: the
+   * element's own properties; the shared ones follow.
    */
-  protected upgradeProperties(names: readonly string[]): void {
+  protected upgradeProperties(...names: string[]): void {
     const self = this as unknown as Record<string, unknown>;
-    for (const name of names) {
+    for (const name of [...names, 'rationale', 'locale', 'authorizer', 'messages']) {
       if (Object.prototype.hasOwnProperty.call(this, name)) {
         const value = self[name];
         delete self[name];
@@ -52,7 +54,7 @@ export abstract class KitElement extends SafeHTMLElement {
 
   set authorizer(value: Authorizer | null) {
     if (value !== null && value !== undefined && !isAuthorizerLike(value)) {
-      throw new TypeError(`<${this.localName}>.authorizer must be an authorizer from createAuthorizer(), or null.`);
+      throw optionError(`<${this.localName}>`, 'authorizer', 'an authorizer from createAuthorizer() or null');
     }
     this.ownAuthorizer = value ?? null;
     if (this.isConnected) {
@@ -67,8 +69,20 @@ export abstract class KitElement extends SafeHTMLElement {
   }
 
   set messages(value: LocalizedMessageOverrides | null) {
-    this.ownMessages = value === null || value === undefined ? null : readMessageOverrides(value, `<${this.localName}>.messages`);
+    this.ownMessages = value === null || value === undefined ? null : readMessageOverrides(value, `<${this.localName}>`);
     if (this.isConnected) this.render();
+  }
+
+  /**
+   * Why the miniapp asks (`rationale` attribute): the button shows it after a refusal, the gate
+   * gives it to its button, and the sheet falls back on it when no button in the page has one.
+   */
+  get rationale(): string | null {
+    return this.getAttribute('rationale');
+  }
+
+  set rationale(value: string | null) {
+    setAttr(this, 'rationale', value === null || value === undefined ? null : String(value));
   }
 
   get locale(): string | null {

@@ -27,17 +27,19 @@ export function watchLang(doc: Document, listener: () => void): () => void {
   let watch = watches.get(doc);
   if (!watch) {
     const listeners = new Set<() => void>();
-    const observer = new Observer(() => {
-      for (const l of [...listeners]) l();
-    });
-    watch = { observer, listeners };
+    watch = {
+      listeners,
+      observer: new Observer(() => {
+        for (const l of [...listeners]) l();
+      }),
+    };
     watches.set(doc, watch);
   }
-  if (watch.listeners.size === 0) watch.observer.observe(doc.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
-  watch.listeners.add(listener);
-  const w = watch;
+  const { observer, listeners } = watch;
+  if (listeners.size === 0) observer.observe(doc.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+  listeners.add(listener);
   return () => {
-    w.listeners.delete(listener);
-    if (w.listeners.size === 0) w.observer.disconnect();
+    listeners.delete(listener);
+    if (listeners.size === 0) observer.disconnect();
   };
 }

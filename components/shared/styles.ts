@@ -12,8 +12,7 @@ interface AdoptingRoot {
 
 function canAdopt(root: ShadowRoot): boolean {
   const Sheet = (globalThis as { CSSStyleSheet?: unknown }).CSSStyleSheet;
-  if (!('adoptedStyleSheets' in root) || typeof Sheet !== 'function') return false;
-  return typeof (Sheet as { prototype?: { replaceSync?: unknown } }).prototype?.replaceSync === 'function';
+  return 'adoptedStyleSheets' in root && typeof Sheet === 'function' && typeof Sheet.prototype?.replaceSync === 'function';
 }
 
 /** One constructed sheet per document and CSS text, shared by every element instance. */
