@@ -11,7 +11,7 @@ import { installPresenter } from './consent-prompt/presenter-hub';
 import { setConfig } from './shared/context';
 import { isLocale, readMessageOverrides, SUPPORTED_LOCALES, type Locale, type LocalizedMessageOverrides } from './shared/i18n';
 import { isAuthorizerLike } from './shared/authorizer-like';
-import { optionError, optionsObject } from '../utils/checks';
+import { optionError, optionsObject, quoted } from '../utils/checks';
 
 export interface DefineConsentElementsOptions {
   /** The authorizer from `createAuthorizer()` that every element uses (each may override it). */
@@ -50,7 +50,7 @@ function readOptions(options: unknown): Required<Pick<DefineConsentElementsOptio
   const where = 'defineConsentElements';
   const o = optionsObject(where, options, false) as Partial<DefineConsentElementsOptions>;
   if (!isAuthorizerLike(o.authorizer)) throw optionError(where, 'options.authorizer', 'an authorizer from createAuthorizer()');
-  if (o.locale !== undefined && !isLocale(o.locale)) throw optionError(where, 'options.locale', `one of ${SUPPORTED_LOCALES.join(', ')}`);
+  if (o.locale !== undefined && !isLocale(o.locale)) throw optionError(where, 'options.locale', `one of ${SUPPORTED_LOCALES.join(', ')} (not ${quoted(o.locale)})`);
   if (o.styleNonce !== undefined && (typeof o.styleNonce !== 'string' || o.styleNonce.length === 0)) {
     throw optionError(where, 'options.styleNonce', 'a non-empty string');
   }

@@ -27,6 +27,11 @@ export function optionError(where: string, name: string, what: string): TypeErro
   return new TypeError(`${where}: ${name} must be ${what}.`);
 }
 
+/** A refused value as a message names it: a string quoted and cut short, else only its type. */
+export function quoted(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value;
+}
+
 /**
  * A duration option: `fallback` (undefined: none) when absent, else a positive (with `allowZero`,
  * non-negative) number of milliseconds a timer can hold.

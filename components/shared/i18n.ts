@@ -4,7 +4,7 @@
  * rendered with `textContent`, never as HTML.
  */
 import type { ScopeGroup } from '../../utils';
-import { optionError } from '../../utils/checks';
+import { optionError, quoted } from '../../utils/checks';
 
 export type Locale = 'en' | 'ar' | 'ku';
 
@@ -160,7 +160,9 @@ export function messagesFor(locale: Locale, ...layers: Array<LocalizedMessageOve
 /** The entries of an override table: an object whose keys are among `keys`. @throws TypeError */
 function entriesOf(value: unknown, where: string, name: string, keys: readonly string[]): Array<[string, unknown]> {
   const entries = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : null;
-  if (!entries || entries.some(([key]) => !keys.includes(key))) throw optionError(where, name, `an object keyed by ${keys.join(', ')}`);
+  // A typo is found faster when the message names it.
+  const unknown = entries?.find(([key]) => !keys.includes(key));
+  if (!entries || unknown) throw optionError(where, name, `an object keyed by ${keys.join(', ')}${unknown ? ` (not ${quoted(unknown[0])})` : ''}`);
   return entries;
 }
 
