@@ -5,6 +5,7 @@
  *   /main.js, /styles.css, /img/…  the miniapp's files (demo-miniapp/app/)
  *   /wallet/…                      the simulated wallet that runs in the page (stands in for hylid-bridge)
  *   /kit/…                         the built kit (dist/, read only)
+ *   /story.js                      what both demos share (demo-miniapp/miniprogram/lib/story.js)
  *   /api/…  /sim/codes             the reference merchant backend and the simulated wallet OpenAPI
  *                                  (demo-miniapp/server/start-servers.mjs, mounted here)
  *   /sim/faults                    demo-only switch: make the NEXT code or applyToken answer fail
@@ -24,6 +25,8 @@ import { createFaultSwitch } from './dev-faults.mjs';
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 export const APP_DIR = join(HERE, 'app');
 export const KIT_DIR = resolve(HERE, '..', 'dist');
+/** Products, cart rule and texts both demos share: kept in the mini program, which cannot look outside its folder. */
+const STORY_FILE = join(HERE, 'miniprogram', 'lib', 'story.js');
 export const DEFAULT_PORT = 4173;
 
 export const CONTENT_SECURITY_POLICY =
@@ -150,6 +153,7 @@ export async function startDemo({ port = DEFAULT_PORT, dataDir = DEFAULT_DATA_DI
     }
     const done = (/** @type {Promise<void>} */ p) => p.catch(() => sendText(res, 500, 'Internal error\n'));
     if (path.startsWith('/kit/')) return void done(sendFile(req, res, safeJoin(KIT_DIR, path.slice('/kit/'.length))));
+    if (path === '/story.js') return void done(sendFile(req, res, STORY_FILE));
     if (APP_ROUTES.has(path)) return void done(sendFile(req, res, join(APP_DIR, 'index.html')));
     return void done(sendFile(req, res, safeJoin(APP_DIR, path)));
   });

@@ -10,6 +10,7 @@
  * the backend's own session.
  */
 import { createAuthorizer, httpSubmitter } from '/kit/index.js';
+import { CART_KEY, PRODUCTS, parseCart } from '/story.js';
 import { defineConsentElements, isWalletClosed } from '/kit/components.js';
 // The demo speaks Arabic too: the elements' Arabic texts are a module of their own.
 import '/kit/components/locales/ar.js';
@@ -116,22 +117,9 @@ function silentLogin() {
 // ---------------------------------------------------------------------------------------------
 // Catalogue and cart
 
-const PRODUCTS = [
-  { id: 'dates', price: 12000, tone: 'amber' },
-  { id: 'kleicha', price: 8500, tone: 'sand' },
-  { id: 'tea', price: 6000, tone: 'rose' },
-  { id: 'dibis', price: 5500, tone: 'brown' },
-  { id: 'sumac', price: 3000, tone: 'red' },
-  { id: 'coffee', price: 9000, tone: 'green' },
-];
-const CART_KEY = 'tigris-market:cart';
-
 function loadCart() {
   try {
-    const raw = JSON.parse(localStorage.getItem(CART_KEY) ?? '{}');
-    const cart = new Map();
-    for (const p of PRODUCTS) if (Number.isInteger(raw[p.id]) && raw[p.id] > 0) cart.set(p.id, Math.min(raw[p.id], 99));
-    return cart;
+    return new Map(Object.entries(parseCart(localStorage.getItem(CART_KEY))));
   } catch {
     return new Map();
   }

@@ -1,14 +1,5 @@
 /** The catalogue and the cart (kept in the wallet's storage for this mini program). */
-const CART_KEY = 'tigris-market:cart';
-
-export const PRODUCTS = [
-  { id: 'dates', price: 12000, tone: 'amber' },
-  { id: 'kleicha', price: 8500, tone: 'sand' },
-  { id: 'tea', price: 6000, tone: 'rose' },
-  { id: 'dibis', price: 5500, tone: 'brown' },
-  { id: 'sumac', price: 3000, tone: 'red' },
-  { id: 'coffee', price: 9000, tone: 'green' },
-];
+import { CART_KEY, PRODUCTS, parseCart } from './story';
 
 /** The cart, read from storage once (only this module writes it). */
 let loaded = null;
@@ -16,10 +7,7 @@ let loaded = null;
 function load() {
   try {
     const res = my.getStorageSync({ key: CART_KEY });
-    const raw = JSON.parse((res && res.data) || '{}');
-    const cart = {};
-    for (const p of PRODUCTS) if (Number.isInteger(raw[p.id]) && raw[p.id] > 0) cart[p.id] = Math.min(raw[p.id], 99);
-    return cart;
+    return parseCart(res && res.data);
   } catch (error) {
     return {};
   }

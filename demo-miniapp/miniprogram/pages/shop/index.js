@@ -4,7 +4,8 @@
  * goes through this page's <consent-prompt>.
  */
 import { livePage } from '../../lib/live-page';
-import { addToCart, cartItems, PRODUCTS } from '../../lib/cart';
+import { addToCart, cartItems } from '../../lib/cart';
+import { PRODUCTS } from '../../lib/story';
 import { askForOrderUpdates } from '../../lib/order-updates';
 import { state } from '../../lib/store';
 import { formatPrice, t } from '../../lib/texts';
