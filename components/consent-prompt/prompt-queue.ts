@@ -8,7 +8,7 @@ import type { PendingConsent } from '../../utils';
 import { onAbort } from '../../utils/abort';
 import type { ConsentPromptCloseDetail } from '../shared/events';
 
-export type CloseReason = ConsentPromptCloseDetail['reason'];
+type CloseReason = ConsentPromptCloseDetail['reason'];
 
 /** What the queue needs of the sheet that draws it. */
 export interface SheetView {

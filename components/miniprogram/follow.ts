@@ -2,10 +2,9 @@
  * How a component follows its authorizer: the provided one (also when it is provided after the
  * component mounted), its events, and the expiry of its session (no event marks an expiry).
  */
-import type { Authorizer, AuthorizerEvent } from '../../utils';
+import type { Authorizer, AuthorizerEvent, Session } from '../../utils';
 import { expiryTimer } from '../shared/expiry';
 import { onProvide, providedAuthorizer } from './provider';
-
 
 export interface Follower {
   /** The authorizer followed now, or null before `provideAuthorizer`. */
@@ -22,14 +21,14 @@ export function followAuthorizer(onChange: (change: FollowChange) => void): Foll
   let unsubscribe: (() => void) | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
-  function watchExpiry(): void {
+  /** `session`: the one an event's snapshot carries, else read (a storage read on DSL hosts). */
+  function watchExpiry(session: Session | null = bound ? bound.session() : null): void {
     if (timer !== null) clearTimeout(timer);
-    const session = bound ? bound.session() : null;
     timer = expiryTimer(session ? session.expiresAt : undefined, () => changed('expired'));
   }
 
-  function changed(change: FollowChange): void {
-    watchExpiry();
+  function changed(change: FollowChange, session?: Session | null): void {
+    watchExpiry(session);
     onChange(change);
   }
 
@@ -38,7 +37,7 @@ export function followAuthorizer(onChange: (change: FollowChange) => void): Foll
     if (next === bound) return;
     if (unsubscribe) unsubscribe();
     bound = next;
-    unsubscribe = next ? next.subscribe((event) => changed(event.type)) : null;
+    unsubscribe = next ? next.subscribe((event, snapshot) => changed(event.type, snapshot.session)) : null;
     watchExpiry();
   }
 

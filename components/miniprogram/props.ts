@@ -35,8 +35,3 @@ export function readText(value: unknown): string {
 export function readFlag(value: unknown): boolean {
   return value === true || value === '' || value === 'true' || value === 'disabled';
 }
-
-/** The error a component reports when it is mounted before `provideAuthorizer`. */
-export function missingAuthorizer(tag: string): TypeError {
-  return new TypeError(`<${tag}> has no authorizer: call provideAuthorizer(authorizer) in app.js first.`);
-}

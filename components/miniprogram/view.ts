@@ -8,7 +8,7 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /** The keys of `next` whose values differ from `data`, or null when none do. */
-export function changes<D extends object>(data: D, next: D): Partial<D> | null {
+function changes<D extends object>(data: D, next: D): Partial<D> | null {
   let out: Partial<D> | null = null;
   for (const key of Object.keys(next) as Array<keyof D>) {
     if (same(data[key], next[key])) continue;

@@ -9,7 +9,7 @@ import type { Session } from '../../../utils';
 import { followAuthorizer, type Follower } from '../../miniprogram/follow';
 import { directionOf } from '../../miniprogram/locales';
 import { notify } from '../../miniprogram/notify';
-import { problemOf, problemReporter, type ProblemReporter } from '../../miniprogram/problems';
+import { currentProblem, problemReporter, reportProblem, type ProblemReporter } from '../../miniprogram/problems';
 import { readLocale, readScopes, readText } from '../../miniprogram/props';
 import { directionClass, update } from '../../miniprogram/view';
 import type { ConsentDeniedDetail } from '../../shared/events';
@@ -60,16 +60,9 @@ function render(gate: GateThis, props: Readonly<GateProps> = gate.props): void {
   if (gate.unmounted) return;
   const diff = update(gate, viewOf(gate, props));
   // The gate opened (a grant by its own button or the page's, on any page): tell the page once.
+  if (diff?.authorized !== true || !gate.mounted) return;
   const session = gate.follower.current()?.session();
-  if (diff?.authorized === true && gate.mounted && session) notify(props.onAuthorized, { session });
-}
-
-function currentProblem(gate: GateThis): Error | null {
-  return problemOf(TAG, gate.follower.current(), readScopes(gate.props.scopes));
-}
-
-function reportProblem(gate: GateThis): void {
-  gate.problems.report(currentProblem(gate), gate.props.onError);
+  if (session) notify(props.onAuthorized, { session });
 }
 
 Component<
@@ -99,7 +92,7 @@ Component<
     gate.problems = problemReporter();
     gate.follower = followAuthorizer(() => {
       render(gate);
-      reportProblem(gate);
+      reportProblem(TAG, gate);
     });
   },
   deriveDataFromProps(nextProps) {
@@ -109,10 +102,10 @@ Component<
     const gate = this;
     // Authorized already at mount is not an opening: onAuthorized tells of changes only.
     gate.mounted = true;
-    reportProblem(gate);
+    reportProblem(TAG, gate);
   },
   didUpdate() {
-    reportProblem(this);
+    reportProblem(TAG, this);
   },
   didUnmount() {
     const gate = this;
@@ -127,7 +120,7 @@ Component<
     onButtonError(detail) {
       const gate = this;
       // The gate reports its own bad scopes or missing authorizer once; the button's copy is dropped.
-      if (currentProblem(gate)) return;
+      if (currentProblem(TAG, gate)) return;
       notify(gate.props.onError, detail);
     },
   },

@@ -10,7 +10,7 @@ import { reportError } from '../../../utils/emitter';
 import { followAuthorizer, type Follower } from '../../miniprogram/follow';
 import { directionOf, messagesFor } from '../../miniprogram/locales';
 import { notify } from '../../miniprogram/notify';
-import { problemOf, problemReporter, type ProblemReporter } from '../../miniprogram/problems';
+import { problemOf, problemReporter, reportProblem, type ProblemReporter } from '../../miniprogram/problems';
 import { readFlag, readLocale, readScopes, readText } from '../../miniprogram/props';
 import { directionClass, update } from '../../miniprogram/view';
 import { classifyFailure, type ConsentDeniedDetail } from '../../shared/events';
@@ -83,10 +83,6 @@ function viewOf(button: ButtonThis, props: Readonly<ButtonProps>): ButtonData {
 function render(button: ButtonThis, props: Readonly<ButtonProps> = button.props): void {
   if (button.unmounted) return;
   update(button, viewOf(button, props));
-}
-
-function reportProblem(button: ButtonThis): void {
-  button.problems.report(problemOf(TAG, button.follower.current(), readScopes(button.props.scopes)), button.props.onError);
 }
 
 function settle(button: ButtonThis, tap: number, session: Session | null, error: Error | null): void {
@@ -172,7 +168,7 @@ Component<ButtonData, ButtonProps, { onTap(): void }, ButtonThis>({
         button.lastError = null;
       }
       render(button);
-      reportProblem(button);
+      reportProblem(TAG, button);
     });
   },
   deriveDataFromProps(nextProps) {
@@ -190,10 +186,10 @@ Component<ButtonData, ButtonProps, { onTap(): void }, ButtonThis>({
       },
     });
     render(button);
-    reportProblem(button);
+    reportProblem(TAG, button);
   },
   didUpdate() {
-    reportProblem(this);
+    reportProblem(TAG, this);
   },
   didUnmount() {
     const button = this;

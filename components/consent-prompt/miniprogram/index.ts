@@ -6,7 +6,6 @@
  * tap; "Not now" (or the backdrop) calls `pending.dismiss()` and leaves the consent record as it
  * was. The sheet closes when the request no longer needs it (`pending.signal` aborts).
  */
-import type { PendingConsent } from '../../../utils';
 import { followAuthorizer, type Follower } from '../../miniprogram/follow';
 import { directionOf, messagesFor } from '../../miniprogram/locales';
 import { notify } from '../../miniprogram/notify';
@@ -14,7 +13,6 @@ import { addSheet, type Sheet } from '../../miniprogram/prompt-hub';
 import { readLocale, readText } from '../../miniprogram/props';
 import { directionClass, update } from '../../miniprogram/view';
 import type { ConsentPromptCloseDetail, ConsentPromptOpenDetail } from '../../shared/events';
-import { isPendingConsent } from '../pending';
 import { createPromptQueue, type PromptQueue, type SheetView } from '../prompt-queue';
 import { sheetRationale } from '../rationale';
 import { sheetTitle } from '../title';
@@ -96,12 +94,6 @@ function sheetView(prompt: PromptThis): SheetView {
   };
 }
 
-/** Shows a deferred prompt now, or after the one shown; a sheet no longer mounted says "Not now". */
-function present(prompt: PromptThis, pending: PendingConsent): void {
-  if (!isPendingConsent(pending)) throw new TypeError('<consent-prompt> needs a PendingConsent from the authorizer.');
-  prompt.prompts.present(pending);
-}
-
 Component<PromptData, PromptProps, { onContinue(): void; onDismiss(): void }, PromptThis>({
   props: {
     rationale: '',
@@ -125,7 +117,8 @@ Component<PromptData, PromptProps, { onContinue(): void; onDismiss(): void }, Pr
     prompt.prompts = createPromptQueue(sheetView(prompt));
     prompt.release = null;
     prompt.unmounted = false;
-    prompt.sheet = { present: (pending) => present(prompt, pending), page: prompt.$page };
+    // The prompt hub hands over what the authorizer gave it: shown now, or after the one shown.
+    prompt.sheet = { present: (pending) => prompt.prompts.present(pending), page: prompt.$page };
     prompt.follower = followAuthorizer((change) => {
       if (change === 'provided') attach(prompt);
       render(prompt);
