@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import terser from '@rollup/plugin-terser';
-import typescript from '@rollup/plugin-typescript';
-import { dts } from 'rollup-plugin-dts';
+import { compileKit, declarations } from './scripts/rollup-parts.mjs';
 
 const MINIPROGRAM_COMPONENTS = ['consent-button', 'consent-prompt', 'auth-gate'];
 const ENTRY = 'components/miniprogram/index.ts';
@@ -58,23 +57,8 @@ function miniTemplates() {
 /** Readable output without comments (tslib's helpers bring a licence comment that names globals). */
 const noComments = () => terser({ compress: false, mangle: false, ecma: 2015, module: true, format: { comments: false, beautify: true, indent_level: 2 } });
 
-const tsMini = () =>
-  typescript({
-    tsconfig: './tsconfig.json',
-    compilerOptions: {
-      declaration: false,
-      noEmit: false,
-      module: 'esnext',
-      types: [],
-      sourceMap: false,
-      // What the DSL engines run without a transpiler: no `?.`, `??`, object spread, class fields.
-      target: 'ES2015',
-      removeComments: true,
-      importHelpers: true,
-    },
-    include: ['utils/**/*.ts', 'components/**/*.ts'],
-    exclude: ['tests/**', 'demo-miniapp/**', 'utils/testing/**'],
-  });
+// What the DSL engines run without a transpiler: no `?.`, `??`, object spread, class fields.
+const tsMini = () => compileKit({ target: 'ES2015', removeComments: true, importHelpers: true }, ['utils/testing/**']);
 
 export function miniprogramBuild() {
   const input = { index: ENTRY };
@@ -99,13 +83,6 @@ export function miniprogramBuild() {
       plugins: [miniGlobals(), tsMini(), noComments()],
       output: { file: 'dist/miniprogram.cjs', format: 'cjs', exports: 'named' },
     },
-    {
-      input: ENTRY,
-      plugins: [dts({ tsconfig: './tsconfig.json' })],
-      output: [
-        { file: 'dist/miniprogram.d.ts', format: 'es' },
-        { file: 'dist/miniprogram.d.cts', format: 'es' },
-      ],
-    },
+    declarations('miniprogram', ENTRY),
   ];
 }

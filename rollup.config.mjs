@@ -1,11 +1,10 @@
 // Builds the package: ESM + CommonJS per entry (shared code in common chunks so `instanceof
 // AuthError` holds across entries), bundled .d.ts/.d.cts, one minified IIFE for pages
 // without a bundler, and the DSL mini program kit in dist/miniprogram/ (see miniprogram.config.mjs).
-import typescript from '@rollup/plugin-typescript';
 import { minify as minifyCss } from 'csso';
 import terser from '@rollup/plugin-terser';
-import { dts } from 'rollup-plugin-dts';
 import { miniprogramBuild } from './miniprogram.config.mjs';
+import { compileKit, declarations } from './scripts/rollup-parts.mjs';
 
 const entries = {
   index: 'utils/index.ts',
@@ -33,15 +32,7 @@ function minifiedCss() {
   };
 }
 
-const ts = () => [
-  minifiedCss(),
-  typescript({
-    tsconfig: './tsconfig.json',
-    compilerOptions: { declaration: false, noEmit: false, module: 'esnext', types: [], sourceMap: false },
-    include: ['utils/**/*.ts', 'components/**/*.ts'],
-    exclude: ['tests/**', 'demo-miniapp/**'],
-  }),
-];
+const ts = () => [minifiedCss(), compileKit()];
 
 export default [
   {
@@ -58,13 +49,6 @@ export default [
     output: { file: 'dist/miniapp-auth-kit.iife.js', format: 'iife', name: 'MiniappAuthKit', extend: true },
   },
   // One declaration build per entry, written for both module formats.
-  ...Object.entries(entries).map(([name, input]) => ({
-    input,
-    plugins: [dts({ tsconfig: './tsconfig.json' })],
-    output: [
-      { file: `dist/${name}.d.ts`, format: 'es' },
-      { file: `dist/${name}.d.cts`, format: 'es' },
-    ],
-  })),
+  ...Object.entries(entries).map(([name, input]) => declarations(name, input)),
   ...miniprogramBuild(),
 ];
