@@ -188,9 +188,13 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
    */
   function put(next: StoredState): void | PromiseLike<unknown> {
     const full = holdsNothing(next) && next.epoch === 0 ? null : serializeState(next);
-    if (full === undefined) return;
-    const lean = next.session ? serializeState(next, false) : undefined;
-    const retry = (ok: boolean) => ok || (lean !== undefined && lean !== full ? write(lean) : holdsNothing(next) && full !== null && write(null));
+    // Nothing to write, or (synchronous adapters, just read) the very text stored now.
+    if (full === undefined || (sync && full === seen)) return;
+    const retry = (ok: boolean) => {
+      if (ok) return true;
+      const lean = next.session ? serializeState(next, false) : undefined;
+      return lean !== undefined && lean !== full ? write(lean) : holdsNothing(next) && full !== null && write(null);
+    };
     const first = write(full);
     return isThenable(first) ? first.then(retry) : void retry(first);
   }

@@ -4,9 +4,9 @@
  * drops what another stored, a sign-out is never undone, and an oversized state keeps the consent
  * record.
  */
-import { memoryStorage, type StorageAdapter } from '../../utils';
+import { createAuthorizer, memoryStorage, type StorageAdapter } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
-import { asyncMapStorage, authErrorOf, authorizerOver, deferred, flush, storedUserData, track } from './helpers';
+import { asyncMapStorage, authErrorOf, authorizerOver, deferred, fakeBackend, flush, recordingStorage, storedUserData, track } from './helpers';
 
 const KEY = 'miniapp-auth-kit';
 
@@ -15,6 +15,20 @@ function stored(storage: StorageAdapter) {
 }
 
 describe('instances over one storage', () => {
+  it('an answer the record already holds writes nothing: every write changes what is stored', async () => {
+    const sim = createWalletSimulator({ user: 'allow' });
+    const storage = recordingStorage();
+    let now = 1_000_000;
+    const a = createAuthorizer({ submit: fakeBackend(sim).submit, host: sim.my, storage, engagementTarget: null, sessionTtlMs: 60_000, now: () => now });
+    await a.authorize('auth_base');
+    now += 120_000;
+    // The session expired: auth_base is fetched again and its "granted", already recorded, is recorded again.
+    await a.authorize('auth_base');
+    expect(sim.calls).toHaveLength(2);
+    expect(storage.writes.length).toBeGreaterThan(2);
+    expect(storage.writes.filter((w, i) => w === storage.writes[i - 1])).toEqual([]);
+  });
+
   it("a denial on one page keeps the other page's session and grant", async () => {
     const sim = createWalletSimulator({ user: 'allow' });
     const storage = memoryStorage();

@@ -39,7 +39,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const wallet = createWalletCalls({ opts, lock: createPromptLock(), sensor, presenter: () => presenter, setStatus, isSilent, dismissals });
   const exchange = createCodeExchange({ ...opts, setStatus, fetchCode: wallet.fetchCode });
   const flights = createFlights(createFlightRunner({ catalogue, state, wallet, exchange, dismissals }), statusOf);
-  const request = createRequest({ state, flights, sensor, isSilent, dismissals, emit });
+  const request = createRequest({ state, flights, sensor, isSilent, emit });
 
   let loaded = state.ready === null;
   const ready = state.ready?.then(() => ((loaded = true), emit({ type: 'ready' }), undefined)) ?? Promise.resolve();

@@ -16,26 +16,23 @@ export interface RequestDeps {
   flights: Flights;
   sensor: EngagementSensor;
   isSilent: (scope: string) => boolean;
-  dismissals: WeakSet<AuthError>;
   emit: (event: AuthorizerEvent) => void;
 }
 
 export type Request = (scopes: string[], options: ResolvedAuthorizeOptions) => Promise<Session>;
 
 /** The error as a caller sees it: only its own scopes, in its fields and its message. */
-function narrow(error: unknown, scopes: readonly string[], session: Session | null, dismissals: WeakSet<AuthError>): unknown {
+function narrow(error: unknown, scopes: readonly string[], session: Session | null): unknown {
   if (!(error instanceof AuthError) || error.scopes.every((s) => scopes.includes(s))) return error;
   const own = error.scopes.filter((s) => scopes.includes(s));
   const mine = own.length > 0 ? own : scopes.filter((s) => !session?.scopes.includes(s));
   const listed = ` [${error.scopes.join(' ')}]`;
   const message = error.message.endsWith(listed) ? error.message.slice(0, -listed.length) + (mine.length > 0 ? ` [${mine.join(' ')}]` : '') : error.message;
   const { retryable, platformCode, status } = error;
-  const narrowed = new AuthError(error.code, { message, retryable, platformCode, status, scopes: mine });
-  if (dismissals.has(error)) dismissals.add(narrowed);
-  return narrowed;
+  return new AuthError(error.code, { message, retryable, platformCode, status, scopes: mine });
 }
 
-export function createRequest({ state, flights, sensor, isSilent, dismissals, emit }: RequestDeps): Request {
+export function createRequest({ state, flights, sensor, isSilent, emit }: RequestDeps): Request {
   /** Flights to share and the one to start: the rest of the scopes, plus requests a tap takes over. */
   function flightsFor(needed: string[], gesture: boolean, prompts: boolean): Flight[] {
     // A request that needs no prompt never waits behind one that waits for the user.
@@ -85,7 +82,7 @@ export function createRequest({ state, flights, sensor, isSilent, dismissals, em
         // call): ask for this caller's own, once, without a gesture.
         const others = error instanceof AuthError && error.code !== 'ABORTED' && error.scopes.length > 0 && !error.scopes.some((s) => scopes.includes(s));
         if (retryOwn && current && others) return again();
-        const own = narrow(error, scopes, state.current(), dismissals);
+        const own = narrow(error, scopes, state.current());
         if (own instanceof AuthError) emit({ type: 'error', error: own });
         throw own;
       },
