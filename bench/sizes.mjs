@@ -70,7 +70,8 @@ export async function measureAll() {
  * `.js` minified (the mini program IDE minifies on upload), the templates, styles and JSON as they
  * are; each file gzipped alone and summed.
  */
-export async function measureFolder(dir = join(ROOT, 'dist', 'miniprogram')) {
+export async function measureFolder() {
+  const dir = join(ROOT, 'dist', 'miniprogram');
   const files = [];
   const walk = (d) => {
     for (const name of readdirSync(d)) {
@@ -96,7 +97,7 @@ export async function measureFolder(dir = join(ROOT, 'dist', 'miniprogram')) {
  * the TypeScript sources (the built `dist/` merges them into chunks), so the shares are of esbuild's
  * minified output; a group's min + gzip is its share of the entry's.
  */
-export const CORE_PARTS = [
+const CORE_PARTS = [
   { label: 'persisted state shared by instances over one storage, sync and async adapters', files: ['state-store', 'storage', 'authorizer/session-state'] },
   { label: 'flights, the consent flow, first-screen guard, prompt lock, events', files: ['authorizer/index', 'authorizer/flight', 'authorizer/flights', 'authorizer/request', 'authorizer/run-flight', 'engagement', 'prompt-lock', 'emitter'] },
   { label: 'wallet calls: settle once, host detection, result normalisation, retry with backoff', files: ['authorizer/wallet-calls', 'request-auth-code', 'host', 'normalize', 'backoff', 'globals', 'abort'] },

@@ -14,7 +14,7 @@
 import { loadDemoConfig } from './server/keys.mjs';
 import { APPLY_TOKEN_PATH, formatSignatureHeader, requestTime, sign, signedContent } from './server/signing.mjs';
 import { simCodeRequest } from './server/wallet-openapi.mjs';
-import { HttpError, parseJsonObject, readBody, sendError, sendJson } from './server/http-util.mjs';
+import { HttpError, readJsonObject, sendError, sendJson } from './server/http-util.mjs';
 import { bodyTypeAccepted, refuseBodyType } from './server/json-routes.mjs';
 
 /** Faults of the code handed to the page (the backend answers 410 / 409 / 400). */
@@ -22,10 +22,8 @@ const CODE_FAULTS = ['EXPIRED_CODE', 'USED_CODE', 'INVALID_CODE'];
 /** Faults of the wallet OpenAPI's next applyToken answer (start-servers' simulator). */
 const OPENAPI_FAULTS = ['UNKNOWN_EXCEPTION', 'REQUEST_TRAFFIC_EXCEED_LIMIT', 'HTTP_500', 'BAD_SIGNATURE'];
 
-/** A JSON object body (413 / 400 otherwise, like every other JSON route of the demo). */
-async function readJsonObject(/** @type {import('node:http').IncomingMessage} */ req) {
-  return parseJsonObject(await readBody(req, 16 * 1024), 'BAD_REQUEST');
-}
+/** The largest body the switch reads (413 beyond it, like every other JSON route of the demo). */
+const BODY_LIMIT = 16 * 1024;
 
 /** The answer to a refused body: its own status (413) or 400 with `message`. */
 function refuse(/** @type {import('node:http').ServerResponse} */ res, /** @type {unknown} */ error, /** @type {string} */ code, /** @type {string} */ message) {
@@ -94,14 +92,14 @@ export function createFaultSwitch({ servers, dataDir, env }) {
       armed = armed ?? fault;
       refuse(res, error, 'PARAM_ILLEGAL', 'bad code request');
     };
-    readJsonObject(req)
+    readJsonObject(req, BODY_LIMIT, 'BAD_REQUEST')
       .then((request) => spoiledCode(request, fault))
       .then((authCode) => (authCode ? sendJson(res, 200, { authCode }) : refused(null)), refused);
   }
 
   /** `POST /sim/faults { fault }`: arms one fault (or none). */
   function arm(/** @type {import('node:http').IncomingMessage} */ req, /** @type {import('node:http').ServerResponse} */ res) {
-    readJsonObject(req).then(
+    readJsonObject(req, BODY_LIMIT, 'BAD_REQUEST').then(
       ({ fault }) => {
         if (fault !== null && (typeof fault !== 'string' || !available.includes(fault))) return sendError(res, 400, 'BAD_REQUEST', `fault must be one of ${available.join(', ')} or null`);
         const onApplyToken = fault !== null && OPENAPI_FAULTS.includes(fault);

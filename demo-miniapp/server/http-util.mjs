@@ -1,15 +1,19 @@
 /** Small `node:http` helpers shared by the wallet simulator and the merchant backend. */
 import { createServer } from 'node:http';
 
+/** @type {Record<number, Record<string, string>>} */
+const DEFAULT_HEADERS = { 503: { 'Retry-After': '1' }, 401: { 'WWW-Authenticate': 'Bearer' } };
+
 export class HttpError extends Error {
   /**
    * @param {number} status
    * @param {string} code
    * @param {string} message
    * @param {boolean} [retryable] the same request may succeed later (default: 503)
-   * @param {Record<string, string>} [headers] sent with the error answer (e.g. Retry-After)
+   * @param {Record<string, string>} [headers] sent with the error answer (default: `Retry-After: 1`
+   *   for 503, `WWW-Authenticate: Bearer` for 401)
    */
-  constructor(status, code, message, retryable = status === 503, headers = {}) {
+  constructor(status, code, message, retryable = status === 503, headers = { ...DEFAULT_HEADERS[status] }) {
     super(message);
     this.status = status;
     this.code = code;
@@ -66,6 +70,15 @@ export function parseJsonObject(text, code) {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, code, 'body must be a JSON object');
   return value;
+}
+
+/**
+ * A request's body as a JSON object: 413 past `limit` bytes, 400 with `code` when it is not one.
+ * @param {import('node:http').IncomingMessage} req @param {number} limit @param {string} code
+ * @returns {Promise<Record<string, unknown>>}
+ */
+export async function readJsonObject(req, limit, code) {
+  return parseJsonObject(await readBody(req, limit), code);
 }
 
 /**

@@ -52,9 +52,7 @@ export function createJsonRouter(routes, toHttpError) {
     }
     route.run(req, res).catch((error) => {
       const failure = toHttpError(error, 'request');
-      /** @type {Record<string, string>} */
-      const headers = failure.status === 503 ? { 'Retry-After': '1' } : failure.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
-      sendError(res, failure.status, failure.code, failure.message, { retryable: failure.retryable }, { ...headers, ...failure.headers });
+      sendError(res, failure.status, failure.code, failure.message, { retryable: failure.retryable }, failure.headers);
     });
     return true;
   };

@@ -43,7 +43,7 @@ import { makePrivateDir } from './private-files.mjs';
 import { createJsonRouter } from './json-routes.mjs';
 import { SESSION_ID_RE, createSessionReader, requestedScopes } from './session-reader.mjs';
 import { isScopeList } from './scope-names.mjs';
-import { HttpError, closeServer, createApiServer, listenOn, parseJsonObject, readBody, sendJson } from './http-util.mjs';
+import { HttpError, closeServer, createApiServer, listenOn, readJsonObject, sendJson } from './http-util.mjs';
 
 /** Visible ASCII, no spaces: what a random value (UUID, base64url, hex) is written in. */
 const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
@@ -97,7 +97,7 @@ export function createMerchantBackend(options) {
       body: 'json',
       async run(req, res) {
         const idempotencyKey = idempotencyKeyOf(req);
-        const { authCode, scopes } = exchangeRequest(parseJsonObject(await readBody(req, config.maxBodyBytes), 'BAD_REQUEST'));
+        const { authCode, scopes } = exchangeRequest(await readJsonObject(req, config.maxBodyBytes, 'BAD_REQUEST'));
         sendJson(res, 200, await asAttempt(req, () => exchanger.exchange(authCode, scopes, idempotencyKey)));
       },
     },

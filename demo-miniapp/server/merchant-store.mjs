@@ -19,10 +19,10 @@
 import { randomBytes } from 'node:crypto';
 import { openDatabase, tokenAad } from './store-schema.mjs';
 
-export { TokenKeyMismatchError, tokenAad } from './store-schema.mjs';
+export { tokenAad } from './store-schema.mjs';
 
 /** A stored token that does not decrypt: tampered with, moved to another row, or another key. */
-export class StoredTokenError extends Error {
+class StoredTokenError extends Error {
   constructor() {
     super('a stored token does not decrypt for its row (tampered with or moved)');
     this.name = 'StoredTokenError';

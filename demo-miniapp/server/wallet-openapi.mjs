@@ -23,7 +23,7 @@ import { createWalletOperations } from './wallet-operations.mjs';
 import { SIM_AVATARS_PREFIX, serveAvatar } from './simulated-users.mjs';
 import { isScopeList } from './scope-names.mjs';
 import { APPLY_TOKEN_PATH, INQUIRY_USER_INFO_PATH, formatSignatureHeader, requestTime, signAsync, signedContent, toPrivateKey, toPublicKey } from './signing.mjs';
-import { closeServer, createApiServer, delay, header, isLoopback, listenOn, parseJsonObject, pathOf, readBody, sendError, sendJson, sendRaw } from './http-util.mjs';
+import { closeServer, createApiServer, delay, header, isLoopback, listenOn, pathOf, readBody, readJsonObject, sendError, sendJson, sendRaw } from './http-util.mjs';
 import { bodyTypeAccepted, refuseBodyType } from './json-routes.mjs';
 
 export const SIM_CODES_PATH = '/sim/codes';
@@ -228,7 +228,7 @@ async function handleSimCodes(req, res, issueCode) {
   if (!bodyTypeAccepted(req)) return refuseBodyType(req, res);
   let request;
   try {
-    request = parseJsonObject(await readBody(req, 16 * 1024), 'PARAM_ILLEGAL');
+    request = await readJsonObject(req, 16 * 1024, 'PARAM_ILLEGAL');
   } catch {
     return sendError(res, 400, 'PARAM_ILLEGAL', 'body must be a JSON object');
   }

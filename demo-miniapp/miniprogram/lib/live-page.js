@@ -1,7 +1,8 @@
 /**
  * A page of the demo, given to Page(): `view(lang)` gives its own data, to which the language, the
- * direction and the texts of `textKeys` are added. It renders on load, on show, and on every change
- * of the demo's state or of what the kit holds (session and consent record), until it unloads.
+ * direction and the texts of `textKeys` are added. It renders on show (which follows every load),
+ * and on every change of the demo's state or of what the kit holds (session and consent record),
+ * until it unloads.
  * `withAuthorization` marks the user engaged on the page's taps.
  */
 import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
@@ -20,7 +21,6 @@ export function livePage(textKeys, options) {
         const redraw = (event) => REDRAWN_ON.indexOf(event.type) >= 0 && this.render();
         this.stopLive = [subscribe(() => this.render()), getApp().authorizer.subscribe(redraw)];
         if (own) own.call(this, query);
-        this.render();
       },
       onShow() {
         this.render();
