@@ -4,7 +4,7 @@ import { waitFor } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
 import type { ConsentPromptCloseDetail } from '../../components';
 import { CLARO_SCOPES } from '../../utils';
-import { defineKit, flush, make, mount, resetDom, shadow, sheets } from './helpers';
+import { defineKit, flush, make, mount, openSheetFor, resetDom, shadow, sheets } from './helpers';
 
 afterEach(resetDom);
 
@@ -25,10 +25,7 @@ function noSheetOpen() {
 }
 
 async function sheetFor(kit: ReturnType<typeof defineKit>, scopes: string | string[] = 'NOTIFICATION_INBOX') {
-  const answer = kit.authorizer.authorize(scopes);
-  answer.catch(() => undefined);
-  kit.authorizer.markEngaged();
-  await waitFor(() => expect(sheets().some((s) => s.open)).toBe(true));
+  const { answer } = await openSheetFor(kit, scopes);
   return { answer, ...openSheet() };
 }
 

@@ -2,7 +2,7 @@
  * Shared set-up of the component tests: a real authorizer over the simulated wallet, with an
  * in-memory backend (the simulator's own single-use code exchange) and in-memory storage.
  */
-import { within } from '@testing-library/dom';
+import { waitFor, within } from '@testing-library/dom';
 import { createAuthorizer, memoryStorage, type Authorizer, type AuthorizerOptions } from '../../utils';
 import { createWalletSimulator, type UserScript, type WalletSimulator } from '../../utils/testing';
 import { defineConsentElements, type DefineConsentElementsOptions } from '../../components';
@@ -77,6 +77,18 @@ export function mount<T extends Node>(node: T, parent: Element = document.body):
 /** The open sheet (the one created on demand, or the one in the page). */
 export function sheets(): HTMLElementTagNameMap['consent-prompt'][] {
   return [...document.querySelectorAll('consent-prompt')];
+}
+
+/**
+ * A consent request made without a tap, after the user engaged: it comes due in a sheet. Waits for
+ * an open sheet; gives it with the request's answer (its rejection handled).
+ */
+export async function openSheetFor(kit: Kit, scopes: string | string[] = 'NOTIFICATION_INBOX') {
+  const answer = kit.authorizer.authorize(scopes);
+  answer.catch(() => undefined);
+  kit.authorizer.markEngaged();
+  await waitFor(() => expect(sheets().some((s) => s.open)).toBe(true));
+  return { answer, sheet: sheets().find((s) => s.open)! };
 }
 
 export function resetDom(): void {

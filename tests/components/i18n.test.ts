@@ -3,7 +3,7 @@ import '@testing-library/jest-dom';
 import { waitFor } from '@testing-library/dom';
 import { SCOPE_GROUPS } from '../../utils';
 import { CONSENT_MESSAGES, SUPPORTED_LOCALES, type ConsentMessages, type Locale } from '../../components';
-import { defineKit, make, mount, resetDom, shadow, sheets } from './helpers';
+import { defineKit, make, mount, openSheetFor, resetDom, shadow } from './helpers';
 
 afterEach(resetDom);
 
@@ -11,14 +11,6 @@ afterEach(resetDom);
 const messages = (locale: Locale) => CONSENT_MESSAGES[locale] as ConsentMessages;
 
 const wrapper = (el: Element) => el.shadowRoot!.querySelector('[part~="root"]') as HTMLElement;
-
-async function openSheetFor(kit: ReturnType<typeof defineKit>) {
-  const answer = kit.authorizer.authorize('NOTIFICATION_INBOX');
-  answer.catch(() => undefined);
-  kit.authorizer.markEngaged();
-  await waitFor(() => expect(sheets().some((s) => s.open)).toBe(true));
-  return sheets().find((s) => s.open)!;
-}
 
 describe('the tables', () => {
   const keys = Object.keys(CONSENT_MESSAGES.en) as Array<keyof ConsentMessages>;
@@ -93,7 +85,7 @@ describe.each([
   test('consent-prompt: rtl sheet with translated title, rationale and actions', async () => {
     const kit = defineKit();
     mount(make('consent-prompt', { locale }));
-    const sheet = await openSheetFor(kit);
+    const { sheet } = await openSheetFor(kit);
     expect(wrapper(sheet)).toHaveAttribute('dir', 'rtl');
     const dialog = shadow(sheet).getByRole('dialog');
     expect(dialog).toHaveAccessibleName(title);
@@ -170,7 +162,7 @@ describe('the application overrides texts', () => {
   test('defineConsentElements({ messages }) per locale', async () => {
     const kit = defineKit({ messages: { ar: { continue: 'استمر', rationale: { notification: 'نرسل لك حالة طلبك.' } }, en: { notNow: 'Maybe later' } } });
     mount(make('consent-prompt', { locale: 'ar' }));
-    const sheet = await openSheetFor(kit);
+    const { sheet } = await openSheetFor(kit);
     expect(shadow(sheet).getByRole('button', { name: 'استمر' })).toBeInTheDocument();
     expect(shadow(sheet).getByRole('button', { name: 'ليس الآن' })).toBeInTheDocument();
     expect(shadow(sheet).getByRole('dialog')).toHaveAccessibleDescription('نرسل لك حالة طلبك.');
@@ -192,7 +184,7 @@ describe('the application overrides texts', () => {
   test('attributes: the label slot, the rationale, the sheet heading and action labels', async () => {
     const kit = defineKit();
     mount(make('consent-prompt', { heading: 'Stay in the loop', 'continue-label': 'Turn on', 'dismiss-label': 'Skip' }));
-    const sheet = await openSheetFor(kit);
+    const { sheet } = await openSheetFor(kit);
     expect(shadow(sheet).getByRole('dialog')).toHaveAccessibleName('Stay in the loop');
     expect(shadow(sheet).getByRole('button', { name: 'Turn on' })).toBeInTheDocument();
     expect(shadow(sheet).getByRole('button', { name: 'Skip' })).toBeInTheDocument();

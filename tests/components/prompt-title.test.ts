@@ -5,17 +5,13 @@
  * still names it itself with `heading` or `messages`.
  */
 import '@testing-library/jest-dom';
-import { waitFor } from '@testing-library/dom';
-import { defineKit, make, mount, resetDom, shadow, sheets } from './helpers';
+import { defineKit, make, mount, openSheetFor, resetDom, shadow } from './helpers';
 
 afterEach(resetDom);
 
 /** A consent request made without a tap, after the user engaged: it comes due in the sheet. */
 async function dialogFor(kit: ReturnType<typeof defineKit>, scopes: string[]) {
-  kit.authorizer.authorize(scopes).catch(() => undefined);
-  kit.authorizer.markEngaged();
-  await waitFor(() => expect(sheets().some((s) => s.open)).toBe(true));
-  return shadow(sheets().find((s) => s.open)!).getByRole('dialog');
+  return shadow((await openSheetFor(kit, scopes)).sheet).getByRole('dialog');
 }
 
 const TITLES = {
@@ -58,9 +54,9 @@ describe.each(['en', 'ar', 'ku'] as const)('in %s', (locale) => {
   test.each(REQUESTS)('the title names the %s request', async (group, scopes) => {
     const kit = defineKit({ user: 'manual' });
     mount(make('consent-prompt', { locale }));
-    const dialog = await dialogFor(kit, scopes);
-    expect(dialog).toHaveAccessibleName(TITLES[locale][group]);
-    expect(shadow(sheets().find((s) => s.open)!).getByRole('heading', { level: 2 })).toHaveTextContent(TITLES[locale][group]);
+    const { sheet } = await openSheetFor(kit, scopes);
+    expect(shadow(sheet).getByRole('dialog')).toHaveAccessibleName(TITLES[locale][group]);
+    expect(shadow(sheet).getByRole('heading', { level: 2 })).toHaveTextContent(TITLES[locale][group]);
   });
 });
 
