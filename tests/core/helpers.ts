@@ -2,9 +2,9 @@
  * Shared test helpers for the core suite (not a test file: it does not match *.test.ts).
  * Everything here is a stand-in for what an application or a wallet would do.
  */
-import { AuthError, createAuthorizer } from '../../utils';
+import { AuthError, createAuthorizer, memoryStorage } from '../../utils';
 import type { AuthCodeHost, EngagementTarget, GetAuthCodeCall, RawAuthCodeResult, StorageAdapter, SubmitContext, SubmitHook } from '../../utils';
-import type { WalletSimulator } from '../../utils/testing';
+import { createWalletSimulator, type UserScript, type WalletSimulator } from '../../utils/testing';
 
 type Listener = (event: { isTrusted?: boolean; type: string }) => void;
 
@@ -181,6 +181,12 @@ export function asyncMapStorage(): StorageAdapter & { map: Map<string, string>; 
 /** An authorizer over `storage` with the simulator as its wallet (and, unless given, a `fakeBackend`). */
 export function authorizerOver(sim: WalletSimulator, storage: StorageAdapter, options: { host?: AuthCodeHost; submit?: SubmitHook } = {}) {
   return createAuthorizer({ submit: options.submit ?? fakeBackend(sim).submit, host: options.host ?? sim.my, storage, engagementTarget: null });
+}
+
+/** Two pages of one miniapp: two authorizers over one storage, with one simulated wallet. */
+export function twoPages<S extends StorageAdapter>(user?: UserScript, storage: S = memoryStorage() as S) {
+  const sim = createWalletSimulator(user === undefined ? {} : { user });
+  return { sim, storage, a: authorizerOver(sim, storage), b: authorizerOver(sim, storage) };
 }
 
 /** A deferred promise. */

@@ -5,7 +5,7 @@
  */
 import { memoryStorage, type AuthCodeHost, type StorageAdapter, type SubmitHook } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
-import { asyncMapStorage, authorizerOver, flush, storedUserData } from './helpers';
+import { asyncMapStorage, authorizerOver, flush, storedUserData, twoPages } from './helpers';
 
 const KEY = 'miniapp-auth-kit';
 
@@ -113,10 +113,7 @@ it("the user's latest answer is stored, also when another page recorded the othe
 
 describe('asynchronous adapters', () => {
   it('take up the sign-out another instance of the page wrote, before deciding', async () => {
-    const sim = createWalletSimulator({ user: 'allow' });
-    const storage = asyncMapStorage();
-    const a = authorizerOver(sim, storage);
-    const b = authorizerOver(sim, storage);
+    const { sim, a, b } = twoPages('allow', asyncMapStorage());
     await Promise.all([a.ready(), b.ready()]);
     await a.authorize('USER_NAME', { gesture: true });
     await flush(10);
@@ -167,10 +164,7 @@ describe('asynchronous adapters', () => {
 });
 
 it('a take-up after another page signed out and in again tells subscribers the new session', async () => {
-  const sim = createWalletSimulator({ user: 'allow' });
-  const storage = memoryStorage();
-  const a = authorizerOver(sim, storage);
-  const b = authorizerOver(sim, storage);
+  const { a, b } = twoPages('allow');
   await a.authorize('auth_base');
   const sessions: unknown[] = [];
   const types: string[] = [];

@@ -6,7 +6,7 @@
  */
 import { createAuthorizer, memoryStorage, type StorageAdapter } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
-import { asyncMapStorage, authErrorOf, authorizerOver, deferred, fakeBackend, flush, recordingStorage, storedUserData, track } from './helpers';
+import { asyncMapStorage, authErrorOf, authorizerOver, deferred, fakeBackend, flush, recordingStorage, storedUserData, track, twoPages } from './helpers';
 
 const KEY = 'miniapp-auth-kit';
 
@@ -30,10 +30,7 @@ describe('instances over one storage', () => {
   });
 
   it("a denial on one page keeps the other page's session and grant", async () => {
-    const sim = createWalletSimulator({ user: 'allow' });
-    const storage = memoryStorage();
-    const a = authorizerOver(sim, storage);
-    const b = authorizerOver(sim, storage);
+    const { sim, storage, a, b } = twoPages('allow');
     await a.authorize('USER_NAME', { gesture: true });
     sim.setUser('deny');
     await authErrorOf(b.authorize('USER_AVATAR', { gesture: true }));
@@ -48,10 +45,7 @@ describe('instances over one storage', () => {
   });
 
   it("takes up another page's session before deciding: no second wallet call", async () => {
-    const sim = createWalletSimulator();
-    const storage = memoryStorage();
-    const a = authorizerOver(sim, storage);
-    const b = authorizerOver(sim, storage);
+    const { sim, a, b } = twoPages();
     await a.authorize('auth_base');
     await expect(b.authorize('auth_base')).resolves.toMatchObject({ scopes: ['auth_base'] });
     expect(sim.calls).toHaveLength(1);
@@ -59,10 +53,7 @@ describe('instances over one storage', () => {
   });
 
   it("sees another page's consent answers in consentState and snapshot", async () => {
-    const sim = createWalletSimulator({ user: 'deny' });
-    const storage = memoryStorage();
-    const a = authorizerOver(sim, storage);
-    const b = authorizerOver(sim, storage);
+    const { sim, a, b } = twoPages('deny');
     await authErrorOf(a.authorize('USER_NAME', { gesture: true }));
     expect(b.consentState('USER_NAME')).toBe('denied');
     expect(b.snapshot().consent).toEqual({ USER_NAME: 'denied' });
@@ -72,10 +63,7 @@ describe('instances over one storage', () => {
   });
 
   it('merges two sessions granted on two pages into one that covers both', async () => {
-    const sim = createWalletSimulator({ user: 'allow' });
-    const storage = memoryStorage();
-    const a = authorizerOver(sim, storage);
-    const b = authorizerOver(sim, storage);
+    const { storage, a, b } = twoPages('allow');
     await a.authorize('USER_NAME', { gesture: true });
     await b.authorize('NOTIFICATION_INBOX', { gesture: true });
     expect(stored(storage).session).toMatchObject({ scopes: ['USER_NAME', 'NOTIFICATION_INBOX'] });
@@ -83,10 +71,7 @@ describe('instances over one storage', () => {
   });
 
   it('tells subscribers of the other page what it took up', async () => {
-    const sim = createWalletSimulator({ user: 'allow' });
-    const storage = memoryStorage();
-    const a = authorizerOver(sim, storage);
-    const b = authorizerOver(sim, storage);
+    const { a, b } = twoPages('allow');
     const seen: string[] = [];
     b.subscribe((event) => seen.push(event.type === 'consent' ? `consent:${event.scope}:${event.state}` : event.type));
     await a.authorize('USER_NAME', { gesture: true });
@@ -97,10 +82,7 @@ describe('instances over one storage', () => {
 
 describe('a sign-out on one page', () => {
   async function signedInPages() {
-    const sim = createWalletSimulator({ user: 'allow' });
-    const storage = memoryStorage();
-    const a = authorizerOver(sim, storage);
-    const b = authorizerOver(sim, storage);
+    const { sim, storage, a, b } = twoPages('allow');
     await a.authorize(['USER_NAME', 'USER_AVATAR'], { gesture: true });
     await b.authorize('USER_CONTACTINFO', { gesture: true });
     expect(b.session()).not.toBeNull();
@@ -148,10 +130,7 @@ describe('a sign-out on one page', () => {
   });
 
   it('holds with asynchronous storage adapters too', async () => {
-    const sim = createWalletSimulator({ user: 'allow' });
-    const storage = asyncMapStorage();
-    const a = authorizerOver(sim, storage);
-    const b = authorizerOver(sim, storage);
+    const { sim, storage, a, b } = twoPages('allow', asyncMapStorage());
     await Promise.all([a.ready(), b.ready()]);
     await a.authorize('USER_NAME', { gesture: true });
     sim.setUser('deny');

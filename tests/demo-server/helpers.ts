@@ -64,16 +64,10 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
   }).then(readAnswer);
 }
 
-/** A silent logger that keeps every line, to check that no secret is ever logged. */
-export function captureLogger() {
-  const lines: string[] = [];
-  const keep = (m: string) => {
-    lines.push(m);
-  };
-  return { lines, logger: { info: keep, warn: keep, error: keep } };
-}
-
-/** A silent logger that keeps every line by level (`logged`) and all of them in order (`lines`). */
+/**
+ * A silent logger that keeps every line by level (`logged`) and all of them in order (`lines`), to
+ * check what was logged and that no secret ever is.
+ */
 export function levelLogger() {
   const logged = { info: [] as string[], warn: [] as string[], error: [] as string[] };
   const lines: string[] = [];

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { captureLogger, levelLogger, loadServerModule, postJson, readAnswer, removeDir, tempDir } from './helpers';
+import { levelLogger, loadServerModule, postJson, readAnswer, removeDir, tempDir } from './helpers';
 
 let runner: any;
 let dataDir: string;
@@ -22,7 +22,7 @@ afterEach(() => removeDir(dataDir));
 const keyFiles = () => ['merchant-private.pem', 'merchant-public.pem', 'wallet-private.pem', 'wallet-public.pem'].map((f) => path.join(dataDir, 'keys', f));
 
 it('runs the whole exchange on 127.0.0.1, mountable on a page server, and restarts over the same data', async () => {
-  const { logger } = captureLogger();
+  const { logger } = levelLogger();
   const demo = await runner.startServers({ dataDir, env: {}, logger });
   let page: http.Server | undefined;
   try {

@@ -115,6 +115,17 @@ async function walkEveryScreen(page: Page, lang: 'en' | 'ar', check: (where: str
   await check('the developer panel');
 }
 
+/** Launches the demo in `lang` and expects `find` to find nothing on each of the 8 stops of the walk. */
+async function expectNoneOnEveryScreen(lang: 'en' | 'ar', find: (page: Page) => Promise<unknown[]>): Promise<void> {
+  const { page } = await openDemo({ viewport: PHONE, lang, reducedMotion: true });
+  const checked: string[] = [];
+  await walkEveryScreen(page, lang, async (where) => {
+    checked.push(where);
+    expect([where, await find(page)]).toEqual([where, []]);
+  });
+  expect(checked).toHaveLength(8);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('closing the wallet’s page is a cancellation, not an error', () => {
@@ -212,15 +223,7 @@ describe('sign-out', () => {
 });
 
 describe('every control is at least 44 × 44 CSS px', () => {
-  test.each(['en', 'ar'] as const)('%s: Shop, Cart, Me, the sheets and the developer panel', async (lang) => {
-    const { page } = await openDemo({ viewport: PHONE, lang, reducedMotion: true });
-    const checked: string[] = [];
-    await walkEveryScreen(page, lang, async (where) => {
-      checked.push(where);
-      expect([where, await smallControls(page)]).toEqual([where, []]);
-    });
-    expect(checked).toHaveLength(8);
-  });
+  test.each(['en', 'ar'] as const)('%s: Shop, Cart, Me, the sheets and the developer panel', (lang) => expectNoneOnEveryScreen(lang, smallControls));
 });
 
 describe('toasts', () => {
@@ -367,13 +370,5 @@ describe('the developer panel on a phone, and the desktop layout', () => {
 });
 
 describe('axe-core: no serious or critical violation', () => {
-  test.each(['en', 'ar'] as const)('%s: every page and sheet', async (lang) => {
-    const { page } = await openDemo({ viewport: PHONE, lang, reducedMotion: true });
-    const seen: string[] = [];
-    await walkEveryScreen(page, lang, async (where) => {
-      seen.push(where);
-      expect([where, await seriousViolations(page)]).toEqual([where, []]);
-    });
-    expect(seen).toHaveLength(8);
-  });
+  test.each(['en', 'ar'] as const)('%s: every page and sheet', (lang) => expectNoneOnEveryScreen(lang, seriousViolations));
 });

@@ -79,13 +79,7 @@ export function miniappSession(
   const wallet = createWalletSimulator({
     customerId,
     async issueCode(granted, customer) {
-      const response = await fetch(`${walletUrl()}/sim/codes`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ scopes: granted, customerId: customer }),
-      });
-      if (!response.ok) throw new Error(`/sim/codes answered HTTP ${response.status}`);
-      const { authCode } = (await response.json()) as { authCode: string };
+      const authCode = await mintCode(walletUrl(), customer, granted);
       codes.push(authCode);
       return authCode;
     },
