@@ -99,6 +99,20 @@ test('CommonJS: every entry requires and the core runs a flow against the simula
   expect(out.languages).toEqual(['ar', 'en', 'ku']);
 });
 
+/**
+ * Type-checks `consumer` (which ends with `export { names };`) as `<name>.mts` and, with
+ * `export = { names };`, as `<name>.cts`: the package's declarations under both resolutions.
+ */
+function typeChecksBothWays(name: string, consumer: string, names: string): void {
+  expect(consumer).toContain(`export { ${names} };`);
+  writeFileSync(join(project, `${name}.mts`), consumer);
+  writeFileSync(join(project, `${name}.cts`), consumer.replace(`export { ${names} };`, `export = { ${names} };`));
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  for (const file of [`${name}.mts`, `${name}.cts`]) {
+    run('node', [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', file], project);
+  }
+}
+
 test('the type declarations type-check a consumer in ESM and CommonJS resolution', () => {
   const consumer = `
     import { createAuthorizer, requestAuthCode, AuthError, type Session, type AuthErrorCode } from 'miniapp-auth-kit';
@@ -114,13 +128,7 @@ test('the type declarations type-check a consumer in ESM and CommonJS resolution
     a.authorize('auth_base', { gesture: 'yes' });
     export { p, code, continueInArabic };
   `;
-  writeFileSync(join(project, 'consumer.mts'), consumer);
-  writeFileSync(join(project, 'consumer.cts'), consumer.replace(/export \{ p, code, continueInArabic \};/, 'export = { p, code, continueInArabic };'));
-  const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  for (const file of ['consumer.mts', 'consumer.cts']) {
-    const args = [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', file];
-    run('node', args, project);
-  }
+  typeChecksBothWays('consumer', consumer, 'p, code, continueInArabic');
 });
 
 test('the DSL kit ships every component as index.axml, index.acss, index.js and index.json', () => {
@@ -207,12 +215,7 @@ test('the DSL kit’s declarations type-check a consumer in ESM and CommonJS res
     provideAuthorizer();
     export { n, p };
   `;
-  writeFileSync(join(project, 'mini-consumer.mts'), consumer);
-  writeFileSync(join(project, 'mini-consumer.cts'), consumer.replace(/export \{ n, p \};/, 'export = { n, p };'));
-  const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  for (const file of ['mini-consumer.mts', 'mini-consumer.cts']) {
-    run('node', [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', file], project);
-  }
+  typeChecksBothWays('mini-consumer', consumer, 'n, p');
 });
 
 test('the IIFE sets globalThis.MiniappAuthKit in a page without a bundler', async () => {
