@@ -2,7 +2,6 @@
  * The mini program harness: load shipped files (the kit's components, a demo project), mount a
  * component or open pages, let the engine settle, read what is rendered, tap what the AXML wires.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseAxml } from './axml';
 import { bundle, DIST, ROOT, run, type Entry } from './load';
@@ -46,14 +45,7 @@ export interface LoadOptions {
 function componentClosure(rt: MiniRuntime, starts: string[]): string[] {
   const found = new Set<string>();
   const visit = (path: string) => {
-    let json: { usingComponents?: Record<string, string> } = {};
-    try {
-      json = JSON.parse(readFileSync(`${path}.json`, 'utf8'));
-    } catch {
-      return;
-    }
-    for (const spec of Object.values(json.usingComponents ?? {})) {
-      const target = rt.resolve(path, spec);
+    for (const target of Object.values(rt.usingOf(path))) {
       if (!found.has(target)) {
         found.add(target);
         visit(target);
@@ -118,7 +110,11 @@ export class MiniProgram {
   private load(route: string, query: Record<string, string>): Instance {
     const def = this.runtime.pageDefinitions.get(route);
     if (!def) throw new Error(`no Page() for ${route}`);
-    const page = this.runtime.createPage(route, def.options, def.path);
+    return this.open(this.runtime.createPage(route, def.options, def.path), query);
+  }
+
+  /** A created page put on top of the stack: `onLoad`, then `onShow`, as the engine does. */
+  private open(page: Instance, query: Record<string, string>): Instance {
     this.runtime.alive.push(page);
     this.runtime.stack.push(page);
     this.runtime.callPage(page, 'onLoad', query);
@@ -196,11 +192,7 @@ export class MiniProgram {
     };
     const page = rt.createPage(`test/host${++this.hosts}`, options, join(DIST, '__host__'), own);
     this.hide(this.top);
-    rt.alive.push(page);
-    rt.stack.push(page);
-    rt.callPage(page, 'onLoad', {});
-    rt.callPage(page, 'onShow');
-    rt.dirty = true;
+    this.open(page, {});
     await this.settle();
     return page;
   }

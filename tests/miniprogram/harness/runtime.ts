@@ -61,7 +61,12 @@ export class MiniRuntime {
     return typeof fn === 'function' ? fn.apply(inst.api, args) : undefined;
   }
 
-  private usingOf(path: string): Record<string, string> {
+  private readonly usingByPath = new Map<string, Record<string, string>>();
+
+  /** The components a definition's `.json` lists, tag → resolved path (read once per path). */
+  usingOf(path: string): Record<string, string> {
+    const known = this.usingByPath.get(path);
+    if (known) return known;
     let json: { usingComponents?: Record<string, string> } = {};
     try {
       json = JSON.parse(readFileSync(`${path}.json`, 'utf8'));
@@ -70,6 +75,7 @@ export class MiniRuntime {
     }
     const out: Record<string, string> = {};
     for (const [tag, spec] of Object.entries(json.usingComponents ?? {})) out[tag] = this.resolve(path, spec);
+    this.usingByPath.set(path, out);
     return out;
   }
 
