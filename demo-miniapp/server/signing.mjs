@@ -33,13 +33,21 @@ export function toPublicKey(key) {
 }
 
 /**
+ * The arguments every signature call of the platform takes: SHA-256 over the UTF-8 content, RSA
+ * PKCS#1 v1.5 with `key`.
+ * @param {string} content @param {KeyObject} key
+ * @returns {['sha256', Buffer, { key: KeyObject, padding: number }]}
+ */
+const rsaSha256 = (content, key) => ['sha256', Buffer.from(content, 'utf8'), { key, padding: constants.RSA_PKCS1_PADDING }];
+
+/**
  * @param {string} content the exact signed content
  * @param {string | KeyObject} privateKey PEM (pkcs8 or pkcs1) or a KeyObject
  * @returns {string} standard base64
  */
 export function sign(content, privateKey) {
   const key = toPrivateKey(privateKey);
-  return cryptoSign('sha256', Buffer.from(content, 'utf8'), { key, padding: constants.RSA_PKCS1_PADDING }).toString('base64');
+  return cryptoSign(...rsaSha256(content, key)).toString('base64');
 }
 
 /**
@@ -52,7 +60,7 @@ export function sign(content, privateKey) {
 export function signAsync(content, privateKey) {
   const key = toPrivateKey(privateKey);
   return new Promise((resolve, reject) => {
-    cryptoSign('sha256', Buffer.from(content, 'utf8'), { key, padding: constants.RSA_PKCS1_PADDING }, (error, signature) =>
+    cryptoSign(...rsaSha256(content, key), (error, signature) =>
       error ? reject(error) : resolve(signature.toString('base64')),
     );
   });
@@ -87,7 +95,7 @@ export function verify(content, signature, publicKey) {
   if (!base64) return false;
   try {
     const key = toPublicKey(publicKey);
-    return cryptoVerify('sha256', Buffer.from(content, 'utf8'), { key, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(base64, 'base64'));
+    return cryptoVerify(...rsaSha256(content, key), Buffer.from(base64, 'base64'));
   } catch {
     return false;
   }
@@ -106,7 +114,7 @@ export function verifyAsync(content, signature, publicKey) {
   return new Promise((resolve) => {
     try {
       const key = toPublicKey(publicKey);
-      cryptoVerify('sha256', Buffer.from(content, 'utf8'), { key, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(base64, 'base64'), (error, ok) => resolve(!error && ok));
+      cryptoVerify(...rsaSha256(content, key), Buffer.from(base64, 'base64'), (error, ok) => resolve(!error && ok));
     } catch {
       resolve(false);
     }
