@@ -1,0 +1,54 @@
+/**
+ * `WalletError`: the one error the wallet client rejects with. Its fields say what happened (`kind`)
+ * and what the merchant's code should do next (`action`); its message and fields never hold an auth
+ * code, a token, a key or a response body.
+ */
+
+export type WalletErrorKind = 'refused' | 'transient' | 'untrusted' | 'config' | 'request' | 'network' | 'timeout';
+
+export type WalletErrorAction = 'NEW_AUTH_CODE' | 'REFRESH' | 'REAUTHORIZE' | 'RETRY_LATER' | 'FIX_CONFIG' | 'FIX_REQUEST' | 'INVESTIGATE';
+
+export type ResultStatus = 'S' | 'F' | 'U';
+
+export interface WalletErrorInit {
+  kind: WalletErrorKind;
+  action: WalletErrorAction;
+  /** The OpenAPI concerned, e.g. `applyToken`. */
+  api: string;
+  resultStatus?: ResultStatus | null;
+  resultCode?: string | null;
+  httpStatus?: number | null;
+  /** Whether the answer that carried the outcome was signed and verified. */
+  verified?: boolean;
+  /** What went wrong, in words that hold no secret (added after the kind and code). */
+  detail?: string;
+  cause?: unknown;
+}
+
+const RETRYABLE_KINDS: readonly WalletErrorKind[] = ['transient', 'timeout', 'network'];
+
+export class WalletError extends Error {
+  readonly kind: WalletErrorKind;
+  readonly action: WalletErrorAction;
+  /** True exactly for `transient`, `timeout` and `network`. */
+  readonly retryable: boolean;
+  readonly api: string;
+  readonly resultStatus: ResultStatus | null;
+  readonly resultCode: string | null;
+  readonly httpStatus: number | null;
+  readonly verified: boolean;
+
+  constructor(init: WalletErrorInit) {
+    const code = init.resultCode ? ` ${init.resultCode}` : init.httpStatus ? ` HTTP ${init.httpStatus}` : '';
+    super(`${init.api}: ${init.kind}${code}${init.detail ? ` (${init.detail})` : ''} → ${init.action}`, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'WalletError';
+    this.kind = init.kind;
+    this.action = init.action;
+    this.retryable = RETRYABLE_KINDS.includes(init.kind);
+    this.api = init.api;
+    this.resultStatus = init.resultStatus ?? null;
+    this.resultCode = init.resultCode ?? null;
+    this.httpStatus = init.httpStatus ?? null;
+    this.verified = init.verified ?? false;
+  }
+}
