@@ -266,15 +266,10 @@ export class MiniRuntime {
     }
   }
 
-  /** What a component on `page` gets as `this.$page`: the page, or a wrapper of it. */
+  /** What a component on `page` gets as `this.$page`: the page, or (as MorJS does) a wrapper of its own. */
   private pageAsSeen(page: Instance): Api {
-    if (!this.engine.pageWrapper) return page.api;
-    let wrapper = this.wrappers.get(page);
-    if (!wrapper) this.wrappers.set(page, (wrapper = new Proxy(page.api, {})));
-    return wrapper;
+    return this.engine.pageWrapper ? new Proxy(page.api, {}) : page.api;
   }
-
-  private readonly wrappers = new WeakMap<Instance, Api>();
 
   globals(): Record<string, unknown> {
     return {
