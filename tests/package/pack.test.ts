@@ -4,7 +4,7 @@
  * type-checked as a consumer would, and the IIFE is run in a bare context.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -231,4 +231,85 @@ test('the IIFE sets globalThis.MiniappAuthKit in a page without a bundler', asyn
   expect(typeof kit.requestAuthCode).toBe('function');
   const error = await kit.requestAuthCode('auth_base', { bridgeWaitMs: 1 }).catch((e: unknown) => e);
   expect((error as { code: string }).code).toBe('NOT_IN_MINIAPP');
+});
+
+test('the DSL folder declares no module type of its own, and keeps each component’s script and styles as side effects', () => {
+  const folder = JSON.parse(readFileSync(join(project, 'node_modules/miniapp-auth-kit/dist/miniprogram/package.json'), 'utf8'));
+  expect(folder.type).toBeUndefined();
+  expect(folder.sideEffects).toEqual(expect.arrayContaining(['./*/index.js', './**/*.acss']));
+});
+
+test('Node reads the DSL folder’s ES module files both ways (module syntax detection, require of ES modules)', () => {
+  writeFileSync(join(project, 'folder.cjs'), `
+    const viaRequire = require('miniapp-auth-kit/dist/miniprogram/index');
+    import('miniapp-auth-kit/dist/miniprogram/index').then((viaImport) => {
+      console.log(JSON.stringify({ required: typeof viaRequire.withAuthorization, imported: typeof viaImport.withAuthorization, same: viaRequire.withAuthorization === viaImport.withAuthorization }));
+    });`);
+  expect(JSON.parse(run('node', ['folder.cjs'], project))).toEqual({ required: 'function', imported: 'function', same: true });
+});
+
+/**
+ * A bundler-based DSL toolchain, as MorJS compiles an Alipay mini program to a web app: webpack 5
+ * in production mode, each component's script compiled with what such a compiler injects (its
+ * template through a CommonJS `require`), each template importing its styles and the components it
+ * uses (extensionless), the styles a module that applies them when imported.
+ */
+test('webpack 5 builds the DSL components as a DSL toolchain injects into them, keeping their styles', () => {
+  const loaders = join(project, 'dsl-loaders');
+  mkdirSync(loaders, { recursive: true });
+  writeFileSync(join(loaders, 'component.cjs'), `module.exports = function (source) {
+    return "const $template = require('./index.axml');\\n" + source + "\\nglobalThis.templates.push($template.default);";
+  };`);
+  writeFileSync(join(loaders, 'axml.cjs'), `const { readFileSync } = require('node:fs');
+  module.exports = function (source) {
+    const json = JSON.parse(readFileSync(this.resourcePath.replace(/axml$/, 'json'), 'utf8'));
+    const used = Object.values(json.usingComponents || {}).map((spec) => "import '" + spec + "';");
+    return ["import './index.acss';", ...used, 'export default ' + JSON.stringify(source) + ';'].join('\\n');
+  };`);
+  writeFileSync(join(loaders, 'acss.cjs'), `module.exports = function (source) {
+    return 'globalThis.appliedStyles.push(' + JSON.stringify(source) + ');';
+  };`);
+  writeFileSync(join(project, 'app.js'), `
+    import { createAuthorizer, provideAuthorizer, withAuthorization } from 'miniapp-auth-kit/miniprogram';
+    import 'miniapp-auth-kit/dist/miniprogram/consent-button/index';
+    import 'miniapp-auth-kit/dist/miniprogram/consent-prompt/index';
+    import 'miniapp-auth-kit/dist/miniprogram/auth-gate/index';
+    globalThis.app = { createAuthorizer, provideAuthorizer, withAuthorization };`);
+  const webpack = join(root, 'node_modules/webpack');
+  writeFileSync(join(project, 'pack-dsl.cjs'), `
+    const webpack = require(${JSON.stringify(webpack)});
+    const loader = (name) => require('node:path').join(__dirname, 'dsl-loaders', name + '.cjs');
+    webpack({
+      mode: 'production',
+      context: __dirname,
+      entry: './app.js',
+      output: { path: require('node:path').join(__dirname, 'dsl-out'), filename: 'app.js' },
+      optimization: { minimize: false },
+      module: {
+        rules: [
+          { test: /miniprogram[\\\\/][\\w-]+[\\\\/]index\\.js$/, use: [loader('component')] },
+          { test: /\\.axml$/, type: 'javascript/auto', use: [loader('axml')] },
+          { test: /\\.acss$/, type: 'javascript/auto', use: [loader('acss')] },
+        ],
+      },
+    }, (error, stats) => {
+      if (error) throw error;
+      const info = stats.toJson({ all: false, errors: true, modules: true });
+      console.log(JSON.stringify({ errors: info.errors.map((e) => e.message.split('\\n')[0]), modules: info.modules.map((m) => m.name) }));
+    });`);
+  const built = JSON.parse(run('node', ['pack-dsl.cjs'], project)) as { errors: string[]; modules: string[] };
+  expect(built.errors).toEqual([]);
+  // One copy of the kit: the entry resolved to the folder's files, the components' own.
+  expect(built.modules.filter((name) => /miniprogram\.cjs/.test(name))).toEqual([]);
+
+  const registered: Array<Record<string, unknown>> = [];
+  const sandbox: Record<string, unknown> = { appliedStyles: [], templates: [], my: {}, Component: (options: Record<string, unknown>) => registered.push(options), setTimeout, clearTimeout, Promise, console };
+  sandbox.globalThis = sandbox;
+  runInNewContext(readFileSync(join(project, 'dsl-out/app.js'), 'utf8'), sandbox);
+  expect(registered).toHaveLength(3);
+  expect((sandbox.templates as string[]).filter((t) => t.includes('<button'))).toHaveLength(2);
+  for (const options of registered) expect(typeof (options.methods as Record<string, unknown>)).toBe('object');
+  const styles = (sandbox.appliedStyles as string[]).join('\n');
+  for (const rule of ['.mak-consent {', '.mak-prompt {', '.mak-gate {']) expect(styles).toContain(rule);
+  expect(typeof (sandbox.app as Record<string, unknown>).withAuthorization).toBe('function');
 });
