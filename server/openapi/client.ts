@@ -6,7 +6,7 @@
  * a lost answer may have spent the code or rotated the refresh token.
  */
 import { backoffDelay, delay } from '../../utils/backoff';
-import { onAbort } from '../../utils/abort';
+import { abortable, onAbort } from '../../utils/abort';
 import { REPLAYED, checkAnswer, type TrustedAnswer } from './answer';
 import { toHex, utf8 } from './bytes';
 import { checkClientKeys } from './check-keys';
@@ -74,8 +74,10 @@ export function createWalletClient(options: WalletClientOptions): WalletClient &
     const end = replay.begin(sentAt);
     try {
       t = performance.now();
-      const answer = await transport!(a.url, { method: 'POST', headers, body: a.body, signal: a.signal, redirect: 'error' });
-      const body = await readBody(answer);
+      // The deadline holds even against a fetch that ignores its signal.
+      const reason = () => a.signal.reason;
+      const answer = await abortable(Promise.resolve().then(() => transport!(a.url, { method: 'POST', headers, body: a.body, signal: a.signal, redirect: 'error' })), a.signal, reason);
+      const body = await abortable(readBody(answer), a.signal, reason);
       event.timings.networkMs = elapsed(t);
       event.httpStatus = answer.status;
       t = performance.now();
