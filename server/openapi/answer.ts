@@ -2,8 +2,9 @@
  * Fail closed: an answer is trusted only when its `Client-Id` is ours, its `Response-Time` is within
  * `maxClockSkewMs` and not earlier than the second the request was sent, its `Signature` verifies
  * over the raw body bytes and the request's path with a wallet key, and it was not accepted before as
- * the answer to another request (replay.ts); only then is the body parsed. An unsigned `F`/`U` is classified by its code (`verified: false`) from two
- * fields picked out of the text, never parsed; an unsigned success is refused. HTTP 429/5xx is
+ * the answer to another request (replay.ts); only then is the body parsed. An unsigned (or replayed)
+ * `F`/`U` is classified by its code (`verified: false`) from two fields picked out of the text, never
+ * parsed; an unsigned or replayed success is refused. HTTP 429/5xx is
  * transient whatever the body says.
  */
 import { decodeUtf8 } from './bytes';
@@ -36,7 +37,7 @@ export interface AnswerCheck {
   requestDigest: string;
 }
 
-/** Answers refused as seen before: retried (when the call is safe to repeat) in the next second, whose answer differs. */
+/** Successes refused as seen before: retried (when the call is safe to repeat) in the next second, whose answer differs. */
 export const REPLAYED = new WeakSet<WalletError>();
 
 export interface TrustedAnswer {
@@ -78,14 +79,25 @@ function onlyMatch(text: string, re: RegExp): string | null {
   return found.length === 1 ? ((found[0] as RegExpMatchArray)[1] as string) : null;
 }
 
-/** An unsigned answer: never trusted, at best a classified F or U. Always throws. */
-function unsigned(answer: RawAnswer, check: AnswerCheck): never {
+/**
+ * An answer that cannot vouch for this request (unsigned, or a signed one already accepted for
+ * another request): never trusted, at best a classified F or U, read from two fields picked out of the
+ * text (never parsed). A refusal replayed costs nothing an attacker on the path could not cause by
+ * dropping the answer; a success replayed is refused. Always throws.
+ */
+function untrustedOutcome(answer: RawAnswer, check: AnswerCheck, replayed: boolean): never {
   const text = decodeUtf8(answer.body) ?? '';
   const status = onlyMatch(text, /"resultStatus"\s*:\s*"([A-Za-z])"/g);
   const code = cleanCode(onlyMatch(text, /"resultCode"\s*:\s*"([^"]{1,64})"/g));
   if (status === 'F' || status === 'U') {
     const meaning = meaningOf(status, code);
-    throw failure(answer, check, { kind: meaning.kind, action: meaning.action, resultStatus: status, resultCode: meaning.resultCode, walletResultCode: code, verified: false, detail: 'unsigned' });
+    throw failure(answer, check, { kind: meaning.kind, action: meaning.action, resultStatus: status, resultCode: meaning.resultCode, walletResultCode: code, verified: false, detail: replayed ? 'seen before' : 'unsigned' });
+  }
+  if (replayed) {
+    // Maybe an attack, maybe one wallet answer fitting two requests in a second: asked again, it differs.
+    const error = failure(answer, check, { kind: 'transient', action: 'RETRY_LATER', detail: 'an answer seen before, for another request (replayed)', verified: false });
+    REPLAYED.add(error);
+    throw error;
   }
   if (status === 'S') throw untrusted(answer, check, 'an unsigned success');
   const http = answer.status;
@@ -129,17 +141,12 @@ export async function checkAnswer(answer: RawAnswer, check: AnswerCheck): Promis
   const signed = header !== null && header.trim() !== '';
   checkClientId(answer, check, signed);
   const time = checkTime(answer, check, signed);
-  if (!signed || !time) return unsigned(answer, check);
+  if (!signed || !time) return untrustedOutcome(answer, check, false);
   const parsed = parseSignatureHeader(header);
   if (!parsed) throw untrusted(answer, check, 'a malformed Signature header');
   const parts = { method: 'POST', path: check.path, clientId: check.clientId, time: time.raw, body: answer.body };
   if (!(await verify(check.engine, check.walletKeys, parts, parsed.signature))) throw untrusted(answer, check, 'the signature does not verify with walletPublicKey');
-  if (check.replay.seenBefore(parsed.signature, check.requestDigest, time.at, check.now())) {
-    // Refused, not trusted: maybe an attack, maybe one wallet answer fitting two requests in a second.
-    const error = failure(answer, check, { kind: 'transient', action: 'RETRY_LATER', detail: 'an answer seen before, for another request (replayed)', verified: false });
-    REPLAYED.add(error);
-    throw error;
-  }
+  if (check.replay.seenBefore(parsed.signature, check.requestDigest, time.at, check.now())) return untrustedOutcome(answer, check, true);
   const payload = parsePayload(answer.body);
   if (!payload) throw untrusted(answer, check, 'a signed answer that is not a JSON object');
   return outcome(answer, check, payload, time.at);

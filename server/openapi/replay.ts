@@ -3,7 +3,8 @@
  * answer to another request: a recorded answer replayed for a request sent in the same second (the
  * time check refuses it for any later request). RSA PKCS#1 v1.5 signatures are deterministic, so a
  * wallet answering two identical requests alike within one second sends the same bytes twice: that is
- * accepted (it answers the same question); the same answer for a different request is not.
+ * accepted (it answers the same question); the same answer for a different request is not trusted
+ * (answer.ts: a refusal is still classified by its code, a success is refused).
  * An entry is kept while some request could still accept its `Response-Time`: until the earliest
  * request under way, and every later one, was sent after it; at most the skew window.
  */

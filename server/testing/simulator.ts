@@ -197,7 +197,10 @@ export function createWalletOpenApiSimulator(options: WalletOpenApiSimulatorOpti
       if (text.length > 16 * 1024) throw new TypeError('body too large');
       const body: unknown = JSON.parse(text);
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('body must be a JSON object');
-      return Response.json({ authCode: issueCode(body as CodeRequest).authCode });
+      // Over HTTP the scopes are required and the code lives its normal life.
+      const { scopes, customerId } = body as CodeRequest;
+      if (!Array.isArray(scopes)) throw new TypeError('scopes must be a non-empty array of scope names');
+      return Response.json({ authCode: issueCode({ scopes, customerId }).authCode });
     } catch (error) {
       return jsonError(400, 'PARAM_ILLEGAL', error instanceof TypeError ? error.message : 'body must be a JSON object');
     }

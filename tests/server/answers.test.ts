@@ -68,6 +68,16 @@ describe('an S answer that cannot be trusted is refused, its body never parsed',
     expect((await walletError(exchange())).message).toMatch(/earlier than the request/);
   });
 
+  it('a refusal seen before, for another request: classified from its code, verified: false, never parsed', async () => {
+    // Two made-up codes in one second: the wallet's two INVALID_CODE answers are the same bytes.
+    const clock = makeClock();
+    const { exchange } = world({ now: clock.now }, { now: clock.now });
+    expect(await walletError(exchange('0000000001madeUpOne'))).toMatchObject({ resultCode: 'INVALID_CODE', verified: true });
+    const { result, parsed } = await parsedTexts('resultStatus', () => exchange('0000000001madeUpTwo'));
+    expect(result).toMatchObject({ kind: 'refused', action: 'NEW_AUTH_CODE', resultCode: 'INVALID_CODE', verified: false, message: expect.stringMatching(/seen before/) });
+    expect(parsed).toEqual([]);
+  });
+
   it('the same answer to the same request twice in one second is accepted (RSA PKCS#1 v1.5 signatures are deterministic)', async () => {
     const clock = makeClock();
     const { client, exchange } = world({ now: clock.now }, { now: clock.now });

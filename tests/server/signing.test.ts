@@ -11,6 +11,7 @@ import { loadKey } from '../../server/openapi/keys';
 import { PROFILES } from '../../server/openapi/profiles';
 import { formatSignatureHeader, parseSignatureHeader, sign, signedContent, verify, type SignedParts } from '../../server/openapi/signing';
 import { formatRequestTime, parseIsoTime, parseResponseTime } from '../../server/openapi/time';
+import { createWalletOpenApiSimulator } from '../../server/testing';
 import { keys, opensslDir } from './helpers';
 
 const node = cryptoEngine('node')!;
@@ -112,4 +113,32 @@ describe('times', () => {
       expect(parseResponseTime(bad)).toBeNull();
     }
   });
+});
+
+test('an openssl-signed request is accepted by the simulator over HTTP, and its signed answer verifies with openssl', async () => {
+  const { merchant, wallet } = keys();
+  const ssl = opensslDir();
+  const sim = createWalletOpenApiSimulator({ clientId: 'TEST_CLIENT', merchantPublicKey: merchant.publicPem, walletPrivateKey: wallet.privatePem });
+  const { url } = await sim.listen();
+  try {
+    for (const encode of [false, true]) {
+      const body = JSON.stringify({ grantType: 'AUTHORIZATION_CODE', authCode: sim.issueCode().authCode });
+      const time = formatRequestTime(Date.now());
+      const content = ssl.file('request.bin', signedContent({ method: 'POST', path: '/v1/authorizations/applyToken', clientId: 'TEST_CLIENT', time, body }));
+      const signature = toBase64(ssl.openssl(['dgst', '-sha256', '-sign', ssl.file('merchant.pem', merchant.privatePkcs1), content]));
+      const answer = await fetch(`${url}/v1/authorizations/applyToken`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json; charset=UTF-8', 'Client-Id': 'TEST_CLIENT', 'Request-Time': time, Signature: `algorithm=RSA256, keyVersion=1, signature=${encode ? encodeURIComponent(signature) : signature}` },
+        body,
+      });
+      const text = await answer.text();
+      expect(JSON.parse(text).result).toEqual({ resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' });
+      const answered = ssl.file('answer.bin', signedContent({ method: 'POST', path: '/v1/authorizations/applyToken', clientId: 'TEST_CLIENT', time: answer.headers.get('response-time')!, body: text }));
+      ssl.file('answer.sig', fromBase64(parseSignatureHeader(answer.headers.get('signature'))!.signature)!);
+      expect(ssl.openssl(['dgst', '-sha256', '-verify', ssl.file('wallet.pem', wallet.publicPem), '-signature', 'answer.sig', answered]).toString()).toMatch(/Verified OK/);
+    }
+  } finally {
+    await sim.close();
+    ssl.done();
+  }
 });
