@@ -16,7 +16,7 @@ import { createReplayGuard, type ReplayGuard } from './replay';
 import { formatSignatureHeader, sign } from './signing';
 import { formatRequestTime, parseIsoTime } from './time';
 import { TransportError, createNodeTransport, globalFetchTransport, neverSent, readBody } from './transport';
-import type { ApplyTokenRequest, CallOptions, TokenGrant, UserInfo, WalletCallEvent, WalletClient, WalletClientOptions, WalletFetch } from './types';
+import type { ApplyTokenRequest, CallOptions, KeyCheck, TokenGrant, UserInfo, WalletCallEvent, WalletClient, WalletClientOptions, WalletFetch } from './types';
 
 /** May a failed attempt be sent again? `safe`: any transient failure; `unsent`: only when it never left. */
 type RetryPolicy = 'safe' | 'unsent';
@@ -52,7 +52,7 @@ function networkError(api: string, error: unknown, signal: AbortSignal, caller: 
   return new WalletError({ kind: 'network', action: 'RETRY_LATER', api, detail: typeof code === 'string' ? code : 'no connection', cause });
 }
 
-export function createWalletClient(options: WalletClientOptions): WalletClient & { close(): void } {
+export function createWalletClient(options: WalletClientOptions): WalletClient & { checkKeys(): Promise<KeyCheck>; close(): void } {
   const o = resolveOptions(options);
   const nodeTransport = o.fetch ? null : createNodeTransport();
   const transport: WalletFetch | null = o.fetch ?? nodeTransport ?? globalFetchTransport();

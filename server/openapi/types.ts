@@ -134,7 +134,8 @@ export interface WalletClient {
   cancelToken(accessToken: string, options?: CallOptions): Promise<void>;
   /** Any other signed API: the verified payload and the answer's `Response-Time` (epoch ms). */
   call(path: string, body: Record<string, unknown>, options?: CallOptions): Promise<{ payload: Record<string, unknown>; responseTime: number }>;
-  checkKeys(): Promise<KeyCheck>;
+  /** `createWalletClient`'s also reports each key (`KeyCheck.keys`). */
+  checkKeys(): Promise<{ ok: boolean; problems: string[] }>;
   readonly clientId: string;
   readonly profile: WalletProfile;
   /** Ends kept-alive connections (nothing to end with an injected `fetch`). */
