@@ -1,9 +1,10 @@
 /**
  * `createWalletClient`: the signed Alipay+ / SuperQi OpenAPI client. Each call is signed, sent with a
  * deadline, and its answer trusted only after `checkAnswer` (answer.ts). Calls that are safe to repeat
- * (inquiryUserInfo, cancelToken, `call()`) are retried on a transient answer with backoff inside the
- * deadline; applyToken is sent again only when the request provably never left (a refused connection):
- * a lost answer may have spent the code or rotated the refresh token.
+ * (inquiryUserInfo, cancelToken, `call()` told `idempotent: true`) are retried on a transient answer
+ * with backoff inside the deadline; the others (applyToken, any other `call()`) are sent again only
+ * when the request provably never left (a refused connection): a lost answer may have spent the
+ * code, rotated the refresh token, or paid.
  */
 import { backoffDelay, delay } from '../../utils/backoff';
 import { abortable, onAbort } from '../../utils/abort';
@@ -161,7 +162,7 @@ export function createWalletClient(options: WalletClientOptions): WalletClient &
     async call(apiPath: string, body: Record<string, unknown>, callOptions?: CallOptions) {
       if (typeof apiPath !== 'string' || !/^\/[A-Za-z0-9._~\/-]{1,200}$/.test(apiPath) || apiPath.includes('..')) throw new TypeError('call: path must be an API path such as /v1/payments/inquiryPayment.');
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('call: body must be a JSON object.');
-      const answer = await run(apiPath.split('/').pop() as string, apiPath, body, 'safe', callOptions);
+      const answer = await run(apiPath.split('/').pop() as string, apiPath, body, callOptions?.idempotent === true ? 'safe' : 'unsent', callOptions);
       return { payload: answer.payload, responseTime: answer.responseTime };
     },
     checkKeys: () => checkClientKeys(o.engine, o.privateKey, o.walletKeys, o.merchantPublicKey),

@@ -67,7 +67,7 @@ export interface WalletClientOptions {
   customerBelongsTo?: string;
   /** Metrics: one event per attempt; never a body, a code, a token or a key. */
   onCall?: (event: WalletCallEvent) => void;
-  /** Retries of a transient answer for calls that are safe to repeat (inquiryUserInfo, cancelToken, call()); default 2. */
+  /** Retries of a transient answer for calls that are safe to repeat (inquiryUserInfo, cancelToken, `call()` with `idempotent: true`); default 2. */
   retries?: number;
   /** Your public key as registered with the wallet: `checkKeys()` then checks it is the half of `privateKey`. */
   merchantPublicKey?: KeyInput;
@@ -107,6 +107,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** This call's deadline, retries included (default: the client's `timeoutMs`). */
   timeoutMs?: number;
+  /**
+   * `call()` only: the API is safe to repeat (an inquiry, or one the wallet deduplicates by a request
+   * id), so a transient answer is retried. Default false: a payment is never sent twice blindly.
+   */
+  idempotent?: boolean;
 }
 
 /** One key as `checkKeys` saw it: never key material, only its description and public fingerprint. */

@@ -172,3 +172,15 @@ test('the deadline holds even when the injected fetch ignores its signal and nev
   controller.abort(new Error('stop'));
   await expect(pending).rejects.toThrow('stop');
 });
+
+test('call(): another API is retried only when told it is idempotent (a payment is never sent twice blindly)', async () => {
+  const { merchant, wallet } = keys();
+  let sent = 0;
+  const busy = async () => (sent++, new Response('busy', { status: 503 }));
+  const client = createWalletClient({ baseUrl: 'https://wallet.test', clientId: CLIENT_ID, privateKey: merchant.privatePem, walletPublicKey: wallet.publicPem, fetch: busy });
+  expect(await walletError(client.call('/v1/payments/pay', { paymentRequestId: 'P1' }))).toMatchObject({ kind: 'transient', api: 'pay', httpStatus: 503 });
+  expect(sent).toBe(1);
+  sent = 0;
+  expect(await walletError(client.call('/v1/payments/inquiryPayment', { paymentRequestId: 'P1' }, { idempotent: true }))).toMatchObject({ kind: 'transient', api: 'inquiryPayment' });
+  expect(sent).toBe(3);
+});
