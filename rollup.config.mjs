@@ -13,7 +13,15 @@ const entries = {
   // Languages a page imports when it needs them (English is built in).
   'components/locales/ar': 'components/locales/ar.ts',
   'components/locales/ku': 'components/locales/ku.ts',
+  // The merchant's backend. `server` bundles for any runtime (no node: import); an entry that needs
+  // Node or a driver is added here the same way (and its module ids to `external`).
+  server: 'server/index.ts',
+  'server/testing': 'server/testing/index.ts',
 };
+/** The package's command (`bin`): one self-contained ESM file, run by node. */
+const command = { input: 'server/cli.ts', file: 'dist/cli.js' };
+/** Never bundled: Node's built-ins (the server reaches them at run time, never by import). */
+const external = (id) => id.startsWith('node:');
 /** The IIFE carries core + components in all three languages: `globalThis.MiniappAuthKit`. */
 const iifeEntry = 'components/global.ts';
 
@@ -37,6 +45,7 @@ const ts = () => [minifiedCss(), compileKit()];
 export default [
   {
     input: entries,
+    external,
     plugins: ts(),
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
@@ -47,6 +56,12 @@ export default [
     input: iifeEntry,
     plugins: [...ts(), terser({ format: { comments: false } })],
     output: { file: 'dist/miniapp-auth-kit.iife.js', format: 'iife', name: 'MiniappAuthKit', extend: true },
+  },
+  {
+    input: command.input,
+    external,
+    plugins: ts(),
+    output: { file: command.file, format: 'es', banner: '#!/usr/bin/env node' },
   },
   // One declaration build per entry, written for both module formats.
   ...Object.entries(entries).map(([name, input]) => declarations(name, input)),

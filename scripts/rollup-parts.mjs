@@ -3,12 +3,12 @@
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
-/** The kit's sources (`utils/`, `components/`) compiled for bundling; declarations come from `declarations`. */
+/** The kit's sources (`utils/`, `components/`, `server/`) compiled for bundling; declarations come from `declarations`. */
 export function compileKit(compilerOptions = {}, exclude = []) {
   return typescript({
     tsconfig: './tsconfig.json',
     compilerOptions: { declaration: false, noEmit: false, module: 'esnext', types: [], sourceMap: false, ...compilerOptions },
-    include: ['utils/**/*.ts', 'components/**/*.ts'],
+    include: ['utils/**/*.ts', 'components/**/*.ts', 'server/**/*.ts'],
     exclude: ['tests/**', 'demo-miniapp/**', ...exclude],
   });
 }

@@ -4,6 +4,7 @@
  * type-checked as a consumer would, and the IIFE is run in a bare context.
  */
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -312,4 +313,52 @@ test('webpack 5 builds the DSL components as a DSL toolchain injects into them, 
   const styles = (sandbox.appliedStyles as string[]).join('\n');
   for (const rule of ['.mak-consent {', '.mak-prompt {', '.mak-gate {']) expect(styles).toContain(rule);
   expect(typeof (sandbox.app as Record<string, unknown>).withAuthorization).toBe('function');
+});
+
+/** The server flow both ways: a simulator with fresh keys, the client on its fetch, a grant, a refused code. */
+const serverFlow = `
+  const { simulator, clientOptions } = await testing.createTestWallet();
+  const wallet = server.createWalletClient(clientOptions);
+  const { authCode } = simulator.issueCode({ customerId: 'C1' });
+  const grant = await wallet.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode });
+  const refused = await wallet.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode }).catch((e) => e);
+  out = { customerId: grant.customerId, isWalletError: refused instanceof server.WalletError, action: refused.action, keys: (await wallet.checkKeys()).ok };
+`;
+
+test('miniapp-auth-kit/server and /server/testing import as ESM and CommonJS and run a signed exchange', () => {
+  writeFileSync(join(project, 'server.mjs'), `
+    import * as server from 'miniapp-auth-kit/server';
+    import * as testing from 'miniapp-auth-kit/server/testing';
+    let out; ${serverFlow} console.log(JSON.stringify(out));`);
+  writeFileSync(join(project, 'server.cjs'), `
+    const server = require('miniapp-auth-kit/server');
+    const testing = require('miniapp-auth-kit/server/testing');
+    (async () => { let out; ${serverFlow} console.log(JSON.stringify(out)); })();`);
+  for (const file of ['server.mjs', 'server.cjs']) {
+    expect(JSON.parse(run('node', [file], project))).toEqual({ customerId: 'C1', isWalletError: true, action: 'NEW_AUTH_CODE', keys: true });
+  }
+});
+
+test('the server declarations type-check a consumer in ESM and CommonJS resolution', () => {
+  const consumer = `
+    import { createWalletClient, WalletError, type TokenGrant, type WalletErrorAction } from 'miniapp-auth-kit/server';
+    import { createTestWallet, type SimulatorFault } from 'miniapp-auth-kit/server/testing';
+    const fault: SimulatorFault = { type: 'DROP_AFTER', api: 'applyToken', times: 1 };
+    const grant: Promise<TokenGrant> = createTestWallet().then(({ clientOptions }) => createWalletClient(clientOptions).applyToken({ grantType: 'REFRESH_TOKEN', refreshToken: 'r' }));
+    const action: WalletErrorAction = new WalletError({ kind: 'timeout', action: 'RETRY_LATER', api: 'applyToken' }).action;
+    // @ts-expect-error the grant type decides the field
+    createWalletClient({ baseUrl: 'https://x', clientId: 'c', privateKey: '', walletPublicKey: '' }).applyToken({ grantType: 'AUTHORIZATION_CODE', refreshToken: 'r' });
+    export { fault, grant, action };
+  `;
+  typeChecksBothWays('server-consumer', consumer, 'fault, grant, action');
+});
+
+test('npx miniapp-auth-kit check-keys runs from the installed package', () => {
+  const pem = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } });
+  const [merchant, wallet] = [pem(), pem()];
+  writeFileSync(join(project, 'merchant.pem'), merchant.privateKey);
+  writeFileSync(join(project, 'wallet.pem'), wallet.publicKey);
+  expect(run('npx', ['--no-install', 'miniapp-auth-kit', 'check-keys', '--private-key', 'merchant.pem', '--wallet-public-key', 'wallet.pem'], project)).toMatch(/OK: the keys are sound/);
+  writeFileSync(join(project, 'own.pem'), merchant.publicKey);
+  expect(() => run('npx', ['--no-install', 'miniapp-auth-kit', 'check-keys', '--private-key', 'merchant.pem', '--wallet-public-key', 'own.pem'], project)).toThrow(/is your own public key/);
 });
