@@ -118,7 +118,22 @@ export function useDemo() {
     return session;
   }
 
-  return { openDemo, url: () => demo.url };
+  /**
+   * A page of the demo's origin whose HTML is `html` (no CSP: a test page may script inline), in a
+   * new browser profile; it reaches the built kit at `/kit/…` as the demo does.
+   */
+  async function openLab(html: string, options: { viewport?: { width: number; height: number } } = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: options.viewport ?? PHONE, reducedMotion: 'reduce' });
+    contexts.push(context);
+    context.setDefaultTimeout(STEP);
+    const page = await context.newPage();
+    const url = new URL('/lab', demo.url).href;
+    await page.route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+    await page.goto(url);
+    return page;
+  }
+
+  return { openDemo, openLab, url: () => demo.url };
 }
 
 /** The silent login at launch has finished (its status is on the shop page, maybe not shown). */
