@@ -38,7 +38,7 @@ export const CONSENT_BUTTON_CSS = `${TOKENS}${BUTTON}
 .message, .rationale { display: block; margin-block-start: 6px; }
 .message { min-block-size: 1.45em; }
 .rationale:empty { display: none; }
-.message.tap { cursor: pointer; text-decoration: underline; text-decoration-thickness: 1px; text-underline-offset: 3px; }
+.message.tap { cursor: pointer; text-decoration: underline; text-decoration-thickness: 1px; text-underline-offset: 3px; text-decoration-color: color-mix(in srgb, currentColor 45%, transparent); }
 :host([data-state="denied"]) .message { color: var(--_text); font-weight: 600; }
 :host([data-state="error"]) .message { color: var(--_danger); font-weight: 600; }
 :host([data-state="authorized"]) .message { color: var(--_success); }

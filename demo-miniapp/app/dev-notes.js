@@ -27,6 +27,7 @@ const MEANING = {
 };
 const CLOSED = 'the wallet’s page was closed without a choice (wallet error 10): a cancellation, not a refusal; nothing recorded';
 const DISMISSED = '“Not now” on the miniapp’s own sheet (isConsentDismissed): the wallet was not asked; nothing recorded';
+const NETWORK = 'no network between the wallet and its service (wallet error 12, retryable)';
 /** Codes whose `platformCode` is the merchant backend's answer, not the wallet's. */
 const BACKEND_CODES = new Set(['BACKEND_ERROR', 'CODE_REJECTED']);
 const SILENT = 'silent scope: no prompt, the only kind a first screen may use';
@@ -64,14 +65,14 @@ export function devNote(text) {
 
 /** Where the raw code came from: the wallet's `my.getAuthCode`, or the merchant backend's answer. */
 function rawCode(error) {
-  if (error.platformCode === undefined || isWalletClosed(error)) return '';
+  if (error.platformCode === undefined || error.platformCode === error.code || isWalletClosed(error)) return '';
   return BACKEND_CODES.has(error.code) ? ` · backend ${error.platformCode}` : ` · wallet ${error.platformCode}`;
 }
 
 function noteError(error) {
   if (!error || error.code === 'ABORTED') return;
   const status = error.status !== undefined ? ` · HTTP ${error.status}` : '';
-  const meaning = isWalletClosed(error) ? CLOSED : isConsentDismissed(error) ? DISMISSED : MEANING[error.code] ?? error.message;
+  const meaning = isWalletClosed(error) ? CLOSED : isConsentDismissed(error) ? DISMISSED : String(error.platformCode) === '12' ? NETWORK : MEANING[error.code] ?? error.message;
   addLine(
     item([
       // "Not now" is a USER_CANCELLED too: the line says which cancellation it was.

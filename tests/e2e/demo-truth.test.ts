@@ -135,7 +135,7 @@ describe('4: the developer panel names each failure’s side, and tells "Not now
     const line = (scope: string) => log.find((l) => l.includes(` | ${scope} | `)) ?? '';
     expect(line('NOTIFICATION_INBOX')).toMatch(/^USER_CANCELLED · not now \| NOTIFICATION_INBOX \| “Not now” on the miniapp’s own sheet/);
     expect(line('USER_NAME USER_AVATAR')).toMatch(/^USER_CANCELLED \| USER_NAME USER_AVATAR \| refused in the wallet’s page: recorded as denied.* · wallet 1001$/);
-    expect(line('USER_CONTACTINFO')).toMatch(/^BACKEND_ERROR \| USER_CONTACTINFO \| the wallet said yes; the merchant backend failed.* · backend \S+ · HTTP 5\d\d$/);
+    expect(line('USER_CONTACTINFO')).toMatch(/^BACKEND_ERROR \| USER_CONTACTINFO \| the wallet said yes; the merchant backend failed.* · HTTP 5\d\d$/);
     expect(log.join('\n')).not.toMatch(/wallet BACKEND_ERROR|wallet UNKNOWN_EXCEPTION/);
   });
 });
