@@ -138,13 +138,17 @@ export function useDemo() {
    * A page of the demo's origin whose HTML is `html` (no CSP: a test page may script inline), in a
    * new browser profile; it reaches the built kit at `/kit/…` as the demo does.
    */
-  async function openLab(html: string, options: { viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  async function openLab(html: string, options: { viewport?: { width: number; height: number }; files?: Record<string, string> } = {}): Promise<Page> {
     const context = await browser.newContext({ viewport: options.viewport ?? PHONE, reducedMotion: 'reduce' });
     contexts.push(context);
     context.setDefaultTimeout(STEP);
     const page = await context.newPage();
     const url = new URL('/lab', demo.url).href;
     await page.route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+    // Scripts of the lab page, served from the demo's origin too.
+    for (const [path, body] of Object.entries(options.files ?? {})) {
+      await page.route(new URL(path, demo.url).href, (route) => route.fulfill({ contentType: 'text/javascript; charset=utf-8', body }));
+    }
     await page.goto(url);
     return page;
   }
