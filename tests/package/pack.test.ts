@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 
 const root = resolve(__dirname, '../..');
@@ -200,6 +200,28 @@ test('every TypeScript snippet of the README compiles under strict against the p
     }),
   );
   run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], dir);
+});
+
+test('the README’s DSL getting-started type-checks as written: its jsconfig.json, @mini-types/alipay and the kit’s declarations', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const jsconfig = [...readme.matchAll(/^```json\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string).find((json) => json.includes('@mini-types/alipay'));
+  const files = [...readme.matchAll(/^```js\n\/\/ ([\w./-]+\.js)\n([\s\S]*?)^```$/gm)].map((m) => ({ name: m[1] as string, code: `// ${m[1]}\n${m[2]}` }));
+  expect(jsconfig).toBeDefined();
+  expect(files.map((f) => f.name)).toEqual(['lib/auth.js', 'app.js', 'pages/shop/index.js']);
+  const dir = join(project, 'dsl-app');
+  rmSync(dir, { recursive: true, force: true });
+  for (const { name, code } of files) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), code);
+  }
+  // The README's settings as they are; the typings package is the repository's (the project has none).
+  const config = JSON.parse(jsconfig as string) as { compilerOptions: Record<string, unknown> };
+  config.compilerOptions.typeRoots = [join(root, 'node_modules')];
+  writeFileSync(join(dir, 'jsconfig.json'), JSON.stringify(config));
+  run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'jsconfig.json')], dir);
+  // And the check is real: a wrong call is an error.
+  writeFileSync(join(dir, 'wrong.js'), "import { provideAuthorizer } from 'miniapp-auth-kit/dist/miniprogram/index';\nprovideAuthorizer('not an authorizer');\n");
+  expect(() => run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'jsconfig.json')], dir)).toThrow(/wrong\.js.*TS2345/);
 });
 
 test('the DSL kit ships every component as index.axml, index.acss, index.js and index.json', () => {
