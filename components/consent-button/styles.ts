@@ -20,7 +20,7 @@ export const CONSENT_BUTTON_CSS = `${TOKENS}${BUTTON}
 .btn { inline-size: 100%; padding-inline: 12px; }
 .label { min-inline-size: 0; overflow-wrap: anywhere; }
 .icon-box { display: inline-grid; flex: none; inline-size: 1.1em; block-size: 1.1em; }
-.spinner, .check { display: none; grid-area: 1 / 1; inline-size: 1.1em; block-size: 1.1em; }
+.spinner, .check { display: none; grid-area: 1 / 1; inline-size: 100%; block-size: 100%; }
 .spinner {
   box-sizing: border-box;
   border: 2px solid currentColor;
@@ -38,7 +38,7 @@ export const CONSENT_BUTTON_CSS = `${TOKENS}${BUTTON}
 .message, .rationale { display: block; margin-block-start: 6px; }
 .message { min-block-size: 1.45em; }
 .rationale:empty { display: none; }
-.message.tap { cursor: pointer; text-decoration: underline; text-decoration-thickness: 1px; text-underline-offset: 3px; text-decoration-color: color-mix(in srgb, currentColor 45%, transparent); }
+.message.tap { cursor: pointer; text-decoration: underline; text-underline-offset: 3px; }
 :host([data-state="denied"]) .message { color: var(--_text); font-weight: 600; }
 :host([data-state="error"]) .message { color: var(--_danger); font-weight: 600; }
 :host([data-state="authorized"]) .message { color: var(--_success); }

@@ -84,10 +84,10 @@ const en: ConsentMessages = {
   unavailable: 'This isn’t available right now.',
   backendRetry: 'Your wallet allowed it, but this miniapp couldn’t finish. Tap to try again.',
   backendFailed: 'Your wallet allowed it, but this miniapp couldn’t finish. Try again later.',
-  agreement: 'Your wallet asks you to accept its user agreement first. Accept it in your wallet app, then tap again.',
-  offline: 'No internet connection. Check it, then tap to try again.',
+  agreement: 'Accept your wallet’s user agreement in your wallet app first, then tap again.',
+  offline: 'No internet connection. Tap to try again.',
   noAnswer: 'Your wallet didn’t answer. Tap to try again.',
-  noWallet: 'Open this page in your wallet app to continue.',
+  noWallet: 'Open this page from your wallet app.',
   sheetTitle: 'Allow access?',
   sheetTitles: {
     base: 'Sign in with your wallet?',

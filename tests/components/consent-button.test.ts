@@ -305,7 +305,7 @@ describe('what each failure says: which side failed and what a tap will do', () 
     kit.sim.failNext({ error: 2001 });
     inner.click();
     await waitFor(() => expect(el).toHaveAttribute('data-state', 'error'));
-    expect(ui.getByRole('status')).toHaveTextContent('Your wallet asks you to accept its user agreement first. Accept it in your wallet app, then tap again.');
+    expect(ui.getByRole('status')).toHaveTextContent('Accept your wallet’s user agreement in your wallet app first, then tap again.');
     expect(ui.getByRole('status')).not.toHaveTextContent(/try again|isn’t available/i);
   });
 
@@ -315,7 +315,7 @@ describe('what each failure says: which side failed and what a tap will do', () 
     kit.sim.failNext({ error: 12 });
     inner.click();
     await waitFor(() => expect(el).toHaveAttribute('data-state', 'error'));
-    expect(ui.getByRole('status')).toHaveTextContent('No internet connection. Check it, then tap to try again.');
+    expect(ui.getByRole('status')).toHaveTextContent('No internet connection. Tap to try again.');
   });
 
   test('a wallet that does not answer in time (1003) says so', async () => {

@@ -80,7 +80,7 @@ describe('1–3: a failure says which side failed and what a tap will do', () =>
     await page.getByRole('button', { name: PROFILE_BUTTON }).click();
     const button = page.locator('#profile-button');
     await page.locator('#profile-button[data-state="error"]').waitFor();
-    await button.getByText('Your wallet asks you to accept its user agreement first. Accept it in your wallet app, then tap again.').waitFor();
+    await button.getByText('Accept your wallet’s user agreement in your wallet app first, then tap again.').waitFor();
     expect(await button.textContent()).not.toMatch(/Try again|isn’t available/);
   });
 
@@ -104,7 +104,7 @@ describe('1–3: a failure says which side failed and what a tap will do', () =>
     await armWalletFault(page, 'error:12');
     await goTo(page, 'Cart');
     await page.getByRole('button', { name: CONTACT_BUTTON }).click();
-    const hint = page.locator('#contact-button').getByText('No internet connection. Check it, then tap to try again.');
+    const hint = page.locator('#contact-button').getByText('No internet connection. Tap to try again.');
     await hint.waitFor();
     await hint.click();
     await answerWallet(page, 'Allow', [CONTACT_WORDS]);
