@@ -299,32 +299,21 @@ describe('what each failure says: which side failed and what a tap will do', () 
     expect(ui.getByRole('status')).toHaveTextContent('Your wallet allowed it, but this miniapp couldn’t finish. Try again later.');
   });
 
-  test('2001: what to do in the wallet, never a bare "try again"', async () => {
+  test.each([
+    // 2001: what to do in the wallet; a tap alone cannot help, so never a bare "try again".
+    [2001, 'Accept your wallet’s user agreement in your wallet app first, then tap again.', /try again|isn’t available/i],
+    // 12: the network, said plainly.
+    [12, 'No internet connection. Tap to try again.', /went wrong/i],
+    // 1003: the wallet did not answer in time.
+    [1003, 'Your wallet didn’t answer. Tap to try again.', /went wrong/i],
+  ])('wallet error %s says so: "%s"', async (code, text, never) => {
     const kit = defineKit();
     const { el, ui, inner } = button();
-    kit.sim.failNext({ error: 2001 });
+    kit.sim.failNext({ error: code });
     inner.click();
     await waitFor(() => expect(el).toHaveAttribute('data-state', 'error'));
-    expect(ui.getByRole('status')).toHaveTextContent('Accept your wallet’s user agreement in your wallet app first, then tap again.');
-    expect(ui.getByRole('status')).not.toHaveTextContent(/try again|isn’t available/i);
-  });
-
-  test('12: the network, said plainly', async () => {
-    const kit = defineKit();
-    const { el, ui, inner } = button();
-    kit.sim.failNext({ error: 12 });
-    inner.click();
-    await waitFor(() => expect(el).toHaveAttribute('data-state', 'error'));
-    expect(ui.getByRole('status')).toHaveTextContent('No internet connection. Tap to try again.');
-  });
-
-  test('a wallet that does not answer in time (1003) says so', async () => {
-    const kit = defineKit();
-    const { el, ui, inner } = button();
-    kit.sim.failNext({ error: 1003 });
-    inner.click();
-    await waitFor(() => expect(el).toHaveAttribute('data-state', 'error'));
-    expect(ui.getByRole('status')).toHaveTextContent('Your wallet didn’t answer. Tap to try again.');
+    expect(ui.getByRole('status')).toHaveTextContent(text);
+    expect(ui.getByRole('status')).not.toHaveTextContent(never);
   });
 });
 
