@@ -3,12 +3,13 @@
  * (`signinFailure` in the demos' shared story.js) by the side that failed. The kit's errors are
  * made as the kit makes them.
  */
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { AuthError } from '../../utils';
 import { nativeImport } from '../support/native-import';
 
-const STORY = pathToFileURL(join(resolve(__dirname, '../..'), 'demo-miniapp/miniprogram/lib/story.js')).href;
+/** story.js as an ES module (it imports nothing; its folder's package.json, the mini program's, says no "type"). */
+const STORY = `data:text/javascript;charset=utf-8,${encodeURIComponent(readFileSync(join(resolve(__dirname, '../..'), 'demo-miniapp/miniprogram/lib/story.js'), 'utf8'))}`;
 
 interface Story {
   signinFailure(error: unknown): { key: string; action: 'retry' | 'signIn' | null };
