@@ -37,7 +37,10 @@ let status = 1;
 try {
   const run = spawnSync(process.execPath, [rollup, '-c', fileURLToPath(new URL('rollup-staged.mjs', import.meta.url))], { cwd: root, env, stdio: 'inherit' });
   status = run.status ?? 1;
-  if (status === 0) moveInto(stage, out);
+  if (status === 0) {
+    const moved = moveInto(stage, out);
+    process.stderr.write(`moved ${moved} files into ${basename(out)}/\n`);
+  }
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }

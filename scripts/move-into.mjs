@@ -38,6 +38,7 @@ function pruneEmpty(dir) {
   }
 }
 
+/** @returns the number of files moved */
 export function moveInto(from, to) {
   mkdirSync(to, { recursive: true });
   const fresh = filesUnder(from);
@@ -56,4 +57,5 @@ export function moveInto(from, to) {
   const kept = new Set(fresh);
   for (const file of filesUnder(to)) if (!kept.has(file)) rmSync(join(to, file), { force: true });
   pruneEmpty(to);
+  return fresh.length;
 }
