@@ -35,12 +35,11 @@ export class ConsentButtonElement extends KitElement {
     this.labelSlot = h(doc, 'slot');
     const check = svgIcon(doc, 'check', ['M5 12.5l4.5 4.5L19 7.5']);
     check.setAttribute('part', 'icon');
-    // The state's icon takes a box of its own at the start, and an empty twin at the end keeps the
-    // label centred: the button has one size in every state (the page never reflows under it).
+    // The state's icon has a box of its own before the label in every state, in a grid whose last
+    // column mirrors it: the button has one size in every state (the page never reflows under it).
     this.button = h(doc, 'button', { type: 'button', class: 'btn', part: 'button', 'aria-describedby': 'status' }, [
       h(doc, 'span', { class: 'icon-box', 'aria-hidden': 'true' }, [h(doc, 'span', { class: 'spinner', part: 'spinner' }), check]),
       h(doc, 'span', { class: 'label', part: 'label' }, [this.labelSlot]),
-      h(doc, 'span', { class: 'icon-box', 'aria-hidden': 'true' }),
     ]);
     this.message = h(doc, 'span', { class: 'message', part: 'message' });
     this.rationaleText = h(doc, 'span', { class: 'rationale', part: 'rationale' });

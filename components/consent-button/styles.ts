@@ -1,7 +1,8 @@
 /**
  * Styles of `<consent-button>`: a wallet-style primary button with a status line under it, one
- * footprint in every state: the button's icon box and its twin are always there, the status line's
- * first line is always kept, and the status text never widens the element (it wraps to the button).
+ * footprint in every state: the button's icon box is always there (its mirror column keeps the label
+ * centred), the status line's first line is always kept, and the status text never widens the
+ * element (it wraps to the button).
  */
 import { BUTTON, TOKENS } from '../shared/theme';
 
@@ -17,9 +18,15 @@ export const CONSENT_BUTTON_CSS = `${TOKENS}${BUTTON}
   flex-direction: column;
   align-items: stretch;
 }
-.btn { inline-size: 100%; padding-inline: 12px; }
+/*
+ * Icon, label, and an empty column as wide as the icon's: the label stays centred, the size is the
+ * same with or without an icon shown, and where the button is wider than its label (full width) the
+ * side columns share the room, the icon beside the label; where the label needs the room, the empty
+ * column gives it up first.
+ */
+.btn { display: grid; grid-template-columns: 1fr auto 1fr; inline-size: 100%; padding-inline: 12px; }
 .label { min-inline-size: 0; overflow-wrap: anywhere; }
-.icon-box { display: inline-grid; flex: none; inline-size: 1.1em; block-size: 1.1em; }
+.icon-box { display: inline-grid; justify-self: end; inline-size: 1.1em; block-size: 1.1em; }
 .spinner, .check { display: none; grid-area: 1 / 1; inline-size: 100%; block-size: 100%; }
 .spinner {
   box-sizing: border-box;
