@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 
 const root = resolve(__dirname, '../..');
@@ -35,12 +35,17 @@ afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
-test('the tarball ships dist and the README, not sources or tests', () => {
+test('the tarball ships dist, the README and the licence, not sources or tests', () => {
   const pkgDir = join(project, 'node_modules/miniapp-auth-kit');
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   expect(pkg.dependencies ?? {}).toEqual({});
   expect(existsSync(join(pkgDir, 'dist/miniapp-auth-kit.iife.js'))).toBe(true);
   expect(existsSync(join(pkgDir, 'README.md'))).toBe(true);
+  // The licence the package declares, as a file, and where its source and issues are.
+  expect(pkg.license).toBe('MIT');
+  expect(readFileSync(join(pkgDir, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} .+\n\nPermission is hereby granted, free of charge/);
+  expect(pkg.repository).toEqual({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/) });
+  expect(pkg.homepage).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+#readme$/);
   expect(existsSync(join(pkgDir, 'utils'))).toBe(false);
   expect(existsSync(join(pkgDir, 'tests'))).toBe(false);
 });
@@ -130,6 +135,94 @@ test('the type declarations type-check a consumer in ESM and CommonJS resolution
     export { p, code, continueInArabic };
   `;
   typeChecksBothWays('consumer', consumer, 'p, code, continueInArabic');
+});
+
+/** Every subpath of `exports` that declares types (no patterns, not the IIFE or package.json), as a consumer imports it. */
+function typedSubpaths(): string[] {
+  const pkg = JSON.parse(readFileSync(join(project, 'node_modules/miniapp-auth-kit/package.json'), 'utf8')) as { exports: Record<string, unknown> };
+  const hasTypes = (target: unknown): boolean =>
+    typeof target === 'object' && target !== null && Object.entries(target).some(([key, value]) => key === 'types' || hasTypes(value));
+  return Object.entries(pkg.exports)
+    .filter(([subpath, target]) => !subpath.includes('*') && hasTypes(target))
+    .map(([subpath]) => `miniapp-auth-kit${subpath.slice(1)}`);
+}
+
+test('moduleResolution "node" (no exports support) finds the declarations of every typed entry', () => {
+  // Read from the package's exports: an entry added later (./server, ./server/node…) is checked too.
+  const entries = typedSubpaths();
+  expect(entries).toEqual(expect.arrayContaining(['miniapp-auth-kit', 'miniapp-auth-kit/components', 'miniapp-auth-kit/testing', 'miniapp-auth-kit/miniprogram', 'miniapp-auth-kit/components/locales/ar', 'miniapp-auth-kit/dist/miniprogram/index']));
+  const consumer = entries.map((entry, i) => `import * as entry${i} from '${entry}';\nexport const keys${i}: string[] = Object.keys(entry${i});`).join('\n');
+  writeFileSync(join(project, 'node10.ts'), `${consumer}\n`);
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  const resolved = run('node', [tsc, '--noEmit', '--strict', '--module', 'commonjs', '--moduleResolution', 'node', '--target', 'es2022', '--lib', 'es2022,dom', '--traceResolution', 'node10.ts'], project);
+  // Each entry resolves to the same declaration file its "exports" names (not to an `any` module).
+  for (const entry of entries) expect(resolved).toMatch(new RegExp(`Module name '${entry}' was successfully resolved to '[^']*/miniapp-auth-kit/dist/[^']+\\.d\\.ts'`));
+});
+
+/**
+ * The README's TypeScript snippets (```ts blocks), each a file of a consumer project named by its
+ * first-line comment (`// auth.ts`) or its place, compiled together under strict against the
+ * packed package's declarations, as a reader who copies them would.
+ */
+function readmeSnippets(): Array<{ name: string; code: string }> {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match, i) => {
+    const code = match[1] as string;
+    const named = /^\/\/ ([\w.-]+\.ts)(?: |\n)/.exec(code)?.[1];
+    return { name: named ?? `readme-${i + 1}.ts`, code };
+  });
+}
+
+test('every TypeScript snippet of the README compiles under strict against the package’s types', () => {
+  const snippets = readmeSnippets();
+  expect(snippets.length).toBeGreaterThanOrEqual(6);
+  const names = snippets.map((s) => s.name);
+  expect(new Set(names).size).toBe(names.length);
+  const dir = join(project, 'readme');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  // Each file is a module (as a bundler treats it), whether or not it imports anything.
+  for (const { name, code } of snippets) writeFileSync(join(dir, name), `${code}\nexport {};\n`);
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        target: 'es2022',
+        lib: ['es2022', 'dom'],
+        // A snippet that is a test file is a jest test.
+        types: ['jest'],
+        typeRoots: [join(root, 'node_modules/@types')],
+      },
+      include: ['*.ts'],
+    }),
+  );
+  run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], dir);
+});
+
+test('the README’s DSL getting-started type-checks as written: its jsconfig.json, @mini-types/alipay and the kit’s declarations', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const jsconfig = [...readme.matchAll(/^```json\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string).find((json) => json.includes('@mini-types/alipay'));
+  const files = [...readme.matchAll(/^```js\n\/\/ ([\w./-]+\.js)\n([\s\S]*?)^```$/gm)].map((m) => ({ name: m[1] as string, code: `// ${m[1]}\n${m[2]}` }));
+  expect(jsconfig).toBeDefined();
+  expect(files.map((f) => f.name)).toEqual(['lib/auth.js', 'app.js', 'pages/shop/index.js']);
+  const dir = join(project, 'dsl-app');
+  rmSync(dir, { recursive: true, force: true });
+  for (const { name, code } of files) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), code);
+  }
+  // The README's settings as they are; the typings package is the repository's (the project has none).
+  const config = JSON.parse(jsconfig as string) as { compilerOptions: Record<string, unknown> };
+  config.compilerOptions.typeRoots = [join(root, 'node_modules')];
+  writeFileSync(join(dir, 'jsconfig.json'), JSON.stringify(config));
+  run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'jsconfig.json')], dir);
+  // And the check is real: a wrong call is an error.
+  writeFileSync(join(dir, 'wrong.js'), "import { provideAuthorizer } from 'miniapp-auth-kit/dist/miniprogram/index';\nprovideAuthorizer('not an authorizer');\n");
+  expect(() => run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'jsconfig.json')], dir)).toThrow(/wrong\.js.*TS2345/);
 });
 
 test('the DSL kit ships every component as index.axml, index.acss, index.js and index.json', () => {

@@ -116,7 +116,7 @@ export function createWalletCalls({ opts, lock, sensor, presenter, setStatus, is
             },
             dismiss() {
               if (!flow.settle()) return;
-              const error = new AuthError('USER_CANCELLED', { detail: 'not now', scopes });
+              const error = new AuthError('USER_CANCELLED', { detail: 'not now', scopes, dismissed: true });
               dismissals.add(error);
               flow.follow(Promise.reject(error));
             },
