@@ -194,8 +194,12 @@ test('every TypeScript snippet of the README compiles under strict against the p
         target: 'es2022',
         lib: ['es2022', 'dom'],
         // A snippet that is a test file is a jest test.
-        types: ['jest'],
+        // A backend snippet runs on Node.
+        types: ['jest', 'node'],
         typeRoots: [join(root, 'node_modules/@types')],
+        // The frameworks the Backend examples wire come from the repository's dev dependencies; the
+        // kit itself only from the packed package.
+        paths: { hono: [join(root, 'node_modules/hono')], 'hono/*': [join(root, 'node_modules/hono/*')], express: [join(root, 'node_modules/@types/express')] },
       },
       include: ['*.ts'],
     }),
