@@ -15,6 +15,8 @@ export interface SessionState {
   readonly ready: Promise<void> | null;
   /** Takes up what other instances stored (before every decision). */
   refresh(): void;
+  /** The same from a fresh read (asynchronous adapters too): before a deferred prompt opens. */
+  reread(): Promise<void>;
   /** The stored session when unexpired. */
   current(): Session | null;
   /** The stored session, expired or not. */
@@ -73,6 +75,7 @@ export function createSessionState(
     },
     ready: store.ready,
     refresh: store.refresh,
+    reread: store.reread,
     current: () => live(store.state.session),
     stored: () => store.state.session,
     consent: (scope) => (isSilent(scope) ? 'granted' : (store.state.consent[scope] ?? 'unknown')),
