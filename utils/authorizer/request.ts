@@ -70,9 +70,11 @@ export function createRequest({ state, flights, sensor, isSilent, emit }: Reques
         if (state.epoch !== started) throw aborted(scopes);
         // The session that covers the scopes, also one the backend made expire at once (a skewed
         // clock). None: a joined flight covered other scopes too and ended before ours were stored:
-        // ask again without the old gesture (a prompt now would not come from the user's tap).
+        // ask again, once, without the old gesture (a prompt now would not come from the user's tap).
         const session = [state.current(), state.stored()].find((s) => covers(s, scopes));
-        return session ? copySession(session) : again();
+        if (session) return copySession(session);
+        if (retryOwn) return again();
+        throw new AuthError('UNKNOWN', { scopes, detail: 'session not kept' });
       },
       (error) => {
         const current = state.epoch === started && !signal?.aborted;
