@@ -55,7 +55,7 @@ export function createFlights(run: (flight: Flight, gesture: boolean) => Promise
   return {
     live: (epoch) => [...all].filter((f) => f.epoch === epoch && !f.controller.signal.aborted),
     create(scopes, epoch) {
-      const flight: Flight = { scopes, epoch, controller: createAbortController(), status: 'idle', waiters: new Set(), promise: Promise.resolve() };
+      const flight: Flight = { scopes, epoch, controller: createAbortController(), status: 'idle', tap: false, waiters: new Set(), promise: Promise.resolve() };
       all.add(flight);
       return flight;
     },
@@ -66,7 +66,9 @@ export function createFlights(run: (flight: Flight, gesture: boolean) => Promise
         onEnd(flight);
       };
       // `then(end, end)` rather than `finally`: DSL engines may predate ES2018 built-ins.
+      flight.tap = gesture;
       flight.promise = run(flight, gesture).then(end, (error) => (end(), Promise.reject(error)));
+      flight.tap = false;
       // Errors reach callers through waitFor; never leave an unhandled rejection behind.
       flight.promise.catch(() => undefined);
     },

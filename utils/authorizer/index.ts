@@ -7,7 +7,6 @@ import { abortable } from '../abort';
 import { createEmitter } from '../emitter';
 import { createEngagementSensor } from '../engagement';
 import type { AuthError } from '../errors';
-import { createPromptLock } from '../prompt-lock';
 import { normalizeScopes } from '../scope-names';
 import { isSilentScope } from '../scopes';
 import type { Authorizer, AuthorizerEvent, AuthorizerOptions, AuthorizerSnapshot, ConsentPresenter, Session } from '../types';
@@ -36,7 +35,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const setStatus = (flight: Flight, next: Flight['status']) => {
     if (flight.status !== next) (flight.status = next), statusOf(flight);
   };
-  const wallet = createWalletCalls({ opts, lock: createPromptLock(), sensor, presenter: () => presenter, setStatus, isSilent, dismissals });
+  const wallet = createWalletCalls({ opts, sensor, presenter: () => presenter, setStatus, isSilent, dismissals });
   const exchange = createCodeExchange({ ...opts, setStatus, fetchCode: wallet.fetchCode });
   const flights = createFlights(createFlightRunner({ catalogue, state, wallet, exchange, dismissals }), statusOf);
   const request = createRequest({ state, flights, sensor, isSilent, emit });

@@ -8,8 +8,8 @@ import { backoffDelay, delay } from '../backoff';
 import type { EngagementSensor } from '../engagement';
 import { AuthError } from '../errors';
 import { reportError } from '../emitter';
-import type { PromptLock } from '../prompt-lock';
-import { withHost, type HostCall } from '../host';
+import { promptLockOf, type Hold } from '../prompt-lock';
+import { hostObject, withHost, type HostCall } from '../host';
 import { callHost, DEFAULT_BRIDGE_WAIT_MS } from '../request-auth-code';
 import type { ConsentPresenter, PendingConsent } from '../types';
 import { aborted, type CodeResult, type Flight, type SetStatus } from './flight';
@@ -24,7 +24,6 @@ export interface WalletCalls {
 
 export interface WalletCallsDeps {
   opts: ResolvedAuthorizerOptions;
-  lock: PromptLock;
   sensor: EngagementSensor;
   presenter: () => ConsentPresenter | null;
   setStatus: SetStatus;
@@ -33,47 +32,38 @@ export interface WalletCallsDeps {
   dismissals: WeakSet<AuthError>;
 }
 
-export function createWalletCalls({ opts, lock, sensor, presenter, setStatus, isSilent, dismissals }: WalletCallsDeps): WalletCalls {
+export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent, dismissals }: WalletCallsDeps): WalletCalls {
   /** The flight stops waiting when aborted; the wallet call runs on (holding the lock) until it answers. */
   const untilAborted = <T>(flight: Flight, call: Promise<T>, scopes: readonly string[]) => abortable(call, flight.controller.signal, () => aborted(scopes));
+  /** The lock shared by every authorizer of the page over the host in use. */
+  const lock = () => promptLockOf(hostObject(opts.host));
+  const timedOut = (scopes: string[]) => new AuthError('TIMEOUT', { scopes, detail: 'another prompt is open' });
 
   /**
-   * Calls the wallet for a flight now (synchronously when a host is there). `answered` settles
-   * when the wallet has answered (its page, if any, is gone), which may be after the call timed out.
+   * Calls the wallet for a flight now (synchronously when a host is there). With `hold`, the lock
+   * is freed when the wallet answers; a TIMEOUT only expires it: the kit cannot tell a page still
+   * open from a wallet that will never answer (the contract: never a prompt while another is open).
    */
-  function callWallet(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching'): { result: Promise<CodeResult>; answered: Promise<void> } {
-    let answer!: () => void;
-    const answered = new Promise<void>((resolve) => (answer = resolve));
-    if (flight.controller.signal.aborted) {
-      answer();
-      return { result: Promise.reject(aborted(scopes)), answered };
-    }
+  function callWallet(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching', hold?: Hold): Promise<CodeResult> {
+    const release = () => hold?.release();
+    if (flight.controller.signal.aborted) return release(), Promise.reject(aborted(scopes));
     setStatus(flight, kind);
-    const call = (host: HostCall) => callHost(host, scopes, opts.timeoutMs, answer).then((r) => ({ ...r, obtainedAt: opts.now() }));
+    const call = (host: HostCall) => callHost(host, scopes, opts.timeoutMs, release).then((r) => ({ ...r, obtainedAt: opts.now() }));
     // An explicit host is used as it is: only the global bridge is waited for.
     const result = withHost(opts.host, DEFAULT_BRIDGE_WAIT_MS, scopes, call);
-    // Only a TIMEOUT leaves the wallet's page possibly open; every other outcome ends the call. The
-    // kit cannot tell a page still open from a wallet that will never answer: it keeps the turn
-    // until the wallet answers (the contract: never a prompt while another is open).
-    result.then(answer, (error) => (error as AuthError).code !== 'TIMEOUT' && answer());
-    return { result, answered };
+    result.then(release, (error) => ((error as AuthError).code === 'TIMEOUT' ? hold?.expire() : release()));
+    return result;
   }
 
   /**
-   * A wallet call under the prompt lock, held until the wallet has answered: a page still open
-   * after TIMEOUT never gets a second one over it. Waiting for the lock is bounded by `timeoutMs`.
+   * A wallet call under the prompt lock: now when it is free (or, in a tap, held by a call past its
+   * TIMEOUT), else in turn; waiting longer than `timeoutMs` rejects TIMEOUT.
    */
   function promptCall(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching'): Promise<CodeResult> {
+    const l = lock();
     return new Promise((resolve, reject) => {
-      let gaveUp = false;
-      const timer = lock.busy ? setTimeout(() => ((gaveUp = true), reject(new AuthError('TIMEOUT', { scopes, detail: 'another prompt is open' }))), opts.timeoutMs) : undefined;
-      void lock.run(() => {
-        clearTimeout(timer);
-        if (gaveUp) return Promise.resolve();
-        const call = callWallet(flight, scopes, kind);
-        call.result.then(resolve, reject);
-        return call.answered;
-      });
+      // Only a call made now is inside the tap: one that waits is not.
+      l.run((hold) => callWallet(flight, scopes, kind, hold).then(resolve, reject), flight.tap && l.free(true), opts.timeoutMs, () => reject(timedOut(scopes)));
     });
   }
 
@@ -82,7 +72,7 @@ export function createWalletCalls({ opts, lock, sensor, presenter, setStatus, is
     for (let attempt = 0; ; attempt++) {
       try {
         // Scopes granted before wait for any prompt still open: the wallet may ask again.
-        return await untilAborted(flight, silent ? callWallet(flight, scopes, 'fetching').result : promptCall(flight, scopes, 'fetching'), scopes);
+        return await untilAborted(flight, silent ? callWallet(flight, scopes, 'fetching') : promptCall(flight, scopes, 'fetching'), scopes);
       } catch (error) {
         if (!silent || !(error as AuthError).retryable || attempt >= opts.maxRetries) throw error;
         await delay(backoffDelay(attempt, opts.retryDelayMs), flight.controller.signal).catch(() => Promise.reject(aborted(scopes)));
@@ -91,49 +81,46 @@ export function createWalletCalls({ opts, lock, sensor, presenter, setStatus, is
   }
 
   /**
-   * Shows `pending` through the presenter while holding the lock. Closing the sheet without a
-   * wallet call frees the lock at once (a tap in the same task can open the wallet); "Continue"
-   * hands the lock to the wallet prompt, which holds it until the wallet answers.
+   * Shows `pending` through the presenter while holding the lock (a sheet may take it over from a
+   * wallet call past its TIMEOUT: only its "Continue", a tap, opens the wallet). Closing the sheet
+   * without a wallet call frees the lock at once (a tap in the same task can open the wallet);
+   * "Continue" hands the lock to the wallet prompt, which holds it until the wallet answers.
    */
-  function present(show: ConsentPresenter, flight: Flight, scopes: string[], flow: ConsentFlow): Promise<void> {
-    return lock.run(
-      (releaseLock) =>
-        new Promise<void>((release) => {
-          if (flow.done) return release();
-          const sheet = createAbortController();
-          flow.closeSheet = () => (sheet.abort(), releaseLock(), release());
-          const pending: PendingConsent = {
-            scopes: Object.freeze([...scopes]),
-            signal: sheet.signal,
-            proceed() {
-              if (flow.done) return;
-              flow.closeSheet = null;
-              flow.settle();
-              sheet.abort();
-              const call = callWallet(flight, scopes, 'prompting');
-              void call.answered.then(() => release());
-              flow.follow(untilAborted(flight, call.result, scopes));
-            },
-            dismiss() {
-              if (!flow.settle()) return;
-              const error = new AuthError('USER_CANCELLED', { detail: 'not now', scopes });
-              dismissals.add(error);
-              flow.follow(Promise.reject(error));
-            },
-          };
-          try {
-            show(pending);
-          } catch (error) {
-            // A broken presenter counts as "Not now": the wallet never opens without a tap.
-            reportError(error);
-            pending.dismiss();
-          }
-        }),
-    );
+  function present(show: ConsentPresenter, flight: Flight, scopes: string[], flow: ConsentFlow): void {
+    const task = (hold: Hold) => {
+      if (flow.done) return hold.release();
+      const sheet = createAbortController();
+      flow.closeSheet = () => (sheet.abort(), hold.release());
+      const pending: PendingConsent = {
+        scopes: Object.freeze([...scopes]),
+        signal: sheet.signal,
+        proceed() {
+          if (flow.done) return;
+          flow.closeSheet = null;
+          flow.settle();
+          sheet.abort();
+          flow.follow(untilAborted(flight, callWallet(flight, scopes, 'prompting', hold), scopes));
+        },
+        dismiss() {
+          if (!flow.settle()) return;
+          const error = new AuthError('USER_CANCELLED', { detail: 'not now', scopes });
+          dismissals.add(error);
+          flow.follow(Promise.reject(error));
+        },
+      };
+      try {
+        show(pending);
+      } catch (error) {
+        // A broken presenter counts as "Not now": the wallet never opens without a tap.
+        reportError(error);
+        pending.dismiss();
+      }
+    };
+    lock().run(task, true, opts.timeoutMs, () => flow.settle() && flow.follow(Promise.reject(timedOut(scopes))));
   }
 
   function consentCode(flight: Flight, scopes: string[], gesture: boolean): Promise<CodeResult> {
-    if (gesture && !lock.busy) return untilAborted(flight, promptCall(flight, scopes, 'prompting'), scopes);
+    if (gesture && lock().free(flight.tap)) return untilAborted(flight, promptCall(flight, scopes, 'prompting'), scopes);
     return new Promise((resolve, reject) => {
       const signal = flight.controller.signal;
       let off = () => undefined as void;
@@ -151,15 +138,16 @@ export function createWalletCalls({ opts, lock, sensor, presenter, setStatus, is
         },
         follow: (outcome) => outcome.then(resolve, reject),
       };
-      off = onAbort(signal, () => flow.settle() && reject(aborted(scopes)));
+      const stop = () => flow.settle() && reject(aborted(scopes));
+      off = onAbort(signal, stop);
       setStatus(flight, 'waiting');
       // A tap that found the lock busy already counts as engagement.
       (gesture ? Promise.resolve() : sensor.whenEngaged(signal)).then(() => {
         if (flow.done) return;
         const show = presenter();
-        if (show) void present(show, flight, scopes, flow);
+        if (show) present(show, flight, scopes, flow);
         else if (flow.settle()) flow.follow(untilAborted(flight, promptCall(flight, scopes, 'prompting'), scopes));
-      }, () => flow.settle() && reject(aborted(scopes)));
+      }, stop);
     });
   }
 
