@@ -5,9 +5,9 @@
  * like an empty one, and a deferred consent request re-reads the storage before it opens a prompt
  * or a sheet: another tab's sign-out, seen without any `storage` event, aborts it.
  */
-import { type AuthCodeHost, type StorageAdapter } from '../../utils';
+import { type AuthCodeHost, type PendingConsent, type StorageAdapter } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
-import { asyncMapStorage, authorizerOver, flush, storedUserData } from './helpers';
+import { asyncMapStorage, authorizerOver, flush, storedUserData, track, twoPages } from './helpers';
 
 const KEY = 'miniapp-auth-kit';
 
@@ -129,5 +129,59 @@ describe('the app clears the storage after a sign-out (a common logout pattern)'
     expect(calls).toBe(1);
     expect(storedUserData(map.get(KEY))).toMatchObject({ session: { scopes: ['USER_NAME'] }, consent: { USER_NAME: 'granted' } });
     expect(JSON.parse(map.get(KEY) as string).epoch).toBe(1);
+  });
+});
+
+describe('a deferred consent request and a sign-out in another tab (no storage event)', () => {
+  it('is aborted before its prompt opens', async () => {
+    const { sim, a, b } = twoPages('allow');
+    await a.authorize('auth_base');
+    const deferred = track(a.authorize('USER_NAME'));
+    await flush();
+    await b.signOut();
+    a.markEngaged();
+    await flush();
+    expect(deferred.settled).toBe(true);
+    expect(deferred.error).toMatchObject({ code: 'ABORTED' });
+    expect(sim.calls).toHaveLength(1);
+  });
+
+  it('is aborted before its sheet opens, and a sheet open then never reaches the wallet', async () => {
+    const { sim, a, b } = twoPages('allow');
+    const shown: PendingConsent[] = [];
+    a.setConsentPresenter((pending) => void shown.push(pending));
+    await a.authorize('auth_base');
+    const first = track(a.authorize('USER_NAME'));
+    await b.signOut();
+    a.markEngaged();
+    await flush();
+    expect(shown).toHaveLength(0);
+    expect(first.error).toMatchObject({ code: 'ABORTED' });
+
+    const second = track(a.authorize('USER_AVATAR'));
+    await flush();
+    expect(shown).toHaveLength(1);
+    await b.signOut();
+    shown[0]!.proceed();
+    await flush();
+    expect(second.error).toMatchObject({ code: 'ABORTED' });
+    expect(shown[0]!.signal.aborted).toBe(true);
+    expect(sim.calls).toHaveLength(1);
+  });
+
+  it('with asynchronous adapters: the storage is read again before the prompt opens', async () => {
+    const map = new Map<string, string>();
+    const sim = createWalletSimulator({ user: 'allow' });
+    const tabA = authorizerOver(sim, asyncMapStorage(map));
+    const tabB = authorizerOver(sim, asyncMapStorage(map));
+    await Promise.all([tabA.ready(), tabB.ready()]);
+    await tabA.authorize('auth_base');
+    const deferred = track(tabA.authorize('USER_NAME'));
+    await flush(10);
+    await tabB.signOut();
+    tabA.markEngaged();
+    await flush(10);
+    expect(deferred.error).toMatchObject({ code: 'ABORTED' });
+    expect(sim.calls).toHaveLength(1);
   });
 });

@@ -30,9 +30,13 @@ export interface WalletCallsDeps {
   isSilent: (scope: string) => boolean;
   /** "Not now" answers: cancellations that are not a refusal in the wallet. */
   dismissals: WeakSet<AuthError>;
+  /** Takes up what other instances stored (a sign-out elsewhere aborts the flights). */
+  refresh(): void;
+  /** The same, from a fresh read of the storage (asynchronous adapters too). */
+  reread(): Promise<void>;
 }
 
-export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent, dismissals }: WalletCallsDeps): WalletCalls {
+export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent, dismissals, refresh, reread }: WalletCallsDeps): WalletCalls {
   /** The flight stops waiting when aborted; the wallet call runs on (holding the lock) until it answers. */
   const untilAborted = <T>(flight: Flight, call: Promise<T>, scopes: readonly string[]) => abortable(call, flight.controller.signal, () => aborted(scopes));
   /** The lock shared by every authorizer of the page over the host in use. */
@@ -95,6 +99,8 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
         scopes: Object.freeze([...scopes]),
         signal: sheet.signal,
         proceed() {
+          // A sign-out elsewhere since the sheet opened aborts the request (and closes the sheet).
+          refresh();
           if (flow.done) return;
           flow.closeSheet = null;
           flow.settle();
@@ -141,8 +147,9 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
       const stop = () => flow.settle() && reject(aborted(scopes));
       off = onAbort(signal, stop);
       setStatus(flight, 'waiting');
-      // A tap that found the lock busy already counts as engagement.
-      (gesture ? Promise.resolve() : sensor.whenEngaged(signal)).then(() => {
+      // A tap that found the lock busy already counts as engagement. Before the prompt or sheet
+      // opens, what is stored now is taken up: a sign-out elsewhere aborts the request.
+      (gesture ? Promise.resolve() : sensor.whenEngaged(signal)).then(reread).then(() => {
         if (flow.done) return;
         const show = presenter();
         if (show) present(show, flight, scopes, flow);
