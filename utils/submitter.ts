@@ -132,8 +132,9 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
   const host = options.host;
   if (host != null && !hasMethods(host, 'request')) throw optionError(WHERE, 'host', 'a my with request(options), or null');
   // One `Idempotency-Key` per code: the backend gives a stored session back only to a resend with
-  // the same key. A code whose request got no answer keeps its key (a few at most, in memory only)
-  // for the resend; once the backend answered, the code is not kept.
+  // the same key. A code whose request got no answer, or an answer worth trying again (5xx, 429,
+  // 408), keeps its key (a few at most, in memory only) for the resend; once the backend gave a
+  // final answer, the code is not kept.
   const keys = new Map<string, string>();
 
   // Bad arguments reject (never throw).
@@ -148,8 +149,15 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
       const sent = post(hasMethods(my, 'request') ? (my as MyRequestHost) : null, url, headers, JSON.stringify({ authCode, scopes }), timeoutMs, options.credentials ?? 'same-origin', signal);
       const answered = sent.then(
         ([status, body]) => {
-          if (status !== undefined) keys.delete(authCode);
-          return readAnswer(status, body, scopes, authCode);
+          let final = true;
+          try {
+            return readAnswer(status, body, scopes, authCode);
+          } catch (error) {
+            final = !(error as AuthError).retryable;
+            throw error;
+          } finally {
+            if (final) keys.delete(authCode);
+          }
         },
         () => Promise.reject(new AuthError('BACKEND_ERROR', { retryable: false, scopes, detail: 'no my.request or fetch' })),
       );
