@@ -67,7 +67,7 @@ function readAnswer(status: number | undefined, text: unknown, scopes: string[],
     if (json) return body ?? null;
     throw new AuthError('BACKEND_ERROR', { retryable: false, status, scopes, detail: 'not JSON' });
   }
-  throw backendError(scopes, authCode, status, readField(error, 'code'), readField(error, 'retryable'));
+  throw backendError(scopes, [authCode], status, readField(error, 'code'), readField(error, 'retryable'));
 }
 
 /**
