@@ -6,55 +6,21 @@
 import { readField } from './checks';
 import { AuthError, isTransient, REFUSED_CODES } from './errors';
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Percent-decoded, byte for byte (`%C3%A7` → two characters, as the code's UTF-8 below). */
-const bytes = (s: string) => s.replace(/%([\da-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-
-/** Base64 of a byte string, unpadded (the last characters may hold bits of nothing). */
-function base64(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i += 3) {
-    const n = (s.charCodeAt(i) << 16) | (s.charCodeAt(i + 1) << 8) | s.charCodeAt(i + 2);
-    for (let shift = 18; shift >= 0; shift -= 6) out += B64.charAt((n >> shift) & 63);
-  }
-  return out;
-}
-
 /**
- * What a backend's answer may carry of a code: the code, its UTF-8 bytes (met in a percent-decoded
- * string) and, for a code long enough that a match is no accident, the base64 and base64url of
- * those bytes at each of the three alignments (inside a longer base64 value: a JWT, a blob).
+ * Percent-decoded byte for byte (`%C3%A7` → two characters; a stray `%` stays): the ES1 global
+ * every engine has, unlike decodeURIComponent never throwing on the rest of the text.
  */
-function traces(code: string): string[] {
-  const utf8 = bytes(encodeURIComponent(code));
-  const out = [code, utf8];
-  for (let k = 0; k < 3; k++) {
-    const b64 = base64('\0'.repeat(k) + utf8).slice(Math.ceil((4 * k) / 3), Math.floor((4 * (k + utf8.length)) / 3));
-    if (b64.length >= 16) out.push(b64, b64.replace(/\+/g, '-').replace(/\//g, '_'));
-  }
-  return out;
-}
+const bytes = unescape;
 
 /**
- * True when a string or key anywhere in a JSON-like value carries one of the codes: as it is,
- * percent-encoded (once or twice) or in base64 (the one rule for echoes).
+ * True when a JSON-like value (its keys too) carries one of the codes: as it is (as JSON text
+ * writes it) or percent-encoded, once or twice (met byte for byte: the code's UTF-8 against the
+ * decoded text). The one rule for echoes.
  */
 export function mentionsCode(value: unknown, codes: readonly string[]): boolean {
-  const found = ([] as string[]).concat(...codes.map(traces));
-  const carries = (s: string) => [s, bytes(s), bytes(bytes(s))].some((form) => found.some((trace) => form.includes(trace)));
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'string' && carries(v)) return true;
-    if (typeof v === 'object' && v !== null) {
-      for (const key of Object.keys(v)) {
-        if (carries(key)) return true;
-        stack.push((v as Record<string, unknown>)[key]);
-      }
-    }
-  }
-  return false;
+  const text = JSON.stringify(value) ?? '';
+  const forms = [text, bytes(text), bytes(bytes(text))];
+  return codes.some((code) => [JSON.stringify(code).slice(1, -1), bytes(encodeURIComponent(code))].some((trace) => forms.some((form) => form.includes(trace))));
 }
 
 /** The kit's error for a backend failure: `code` and `retryable` as the backend (or hook) gave them. */
