@@ -5,76 +5,62 @@
  * may still be open) until the wallet answers or a tap takes over: a tap on the page shows that no
  * wallet page covers it.
  */
-export interface Hold {
-  /** Frees the lock for the next task (once; a holder that was taken over frees nothing). */
-  release(): void;
-  /** The wallet call timed out: a tap (a task run with `tap`) may take over. */
-  expire(): void;
-}
+/**
+ * Held by a task: called once the task is done, it frees the lock for the next one; called with
+ * `true` (the wallet call timed out), a tap (a task run with `tap`) may take it over. A holder
+ * that was taken over frees nothing.
+ */
+export type Hold = (expired?: boolean) => void;
 
 export interface PromptLock {
   /** Whether a task would start now: the lock is free, or `tap` and its holder expired. */
-  free(tap: boolean): boolean;
+  free(tap?: boolean): boolean | undefined;
   /**
-   * Starts `task`, which holds the lock until it releases it: now when `free(tap)`, else in turn
-   * (a `tap` task also once the holder expires). `timeout()` instead when it waited `waitMs`.
+   * Starts `task`, which holds the lock until it lets go: now when `free(tap)`, else in turn.
+   * `timeout()` instead when it waited `waitMs`.
    */
-  run(task: (hold: Hold) => void, tap: boolean, waitMs: number, timeout: () => void): void;
-}
-
-interface Waiter {
-  tap: boolean;
-  start(): void;
+  run(task: (hold: Hold) => void, tap: boolean | undefined, waitMs: number, timeout: () => void): void;
 }
 
 export function createPromptLock(): PromptLock {
-  let holder: { expired: boolean } | null = null;
-  const queue: Waiter[] = [];
-  const free = (tap: boolean) => !holder || (tap && holder.expired);
-  const next = () => {
-    const waiter = queue.find((w) => free(w.tap));
-    if (waiter) queue.splice(queue.indexOf(waiter), 1), waiter.start();
-  };
+  let holder: { expired?: boolean } | null = null;
+  const queue = new Set<() => void>();
+  const free = (tap?: boolean) => !holder || (tap && holder.expired);
   return {
     free,
     run(task, tap, waitMs, timeout) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const start = () => {
         clearTimeout(timer);
-        const mine = { expired: false };
+        queue.delete(start);
+        const mine: { expired?: boolean } = {};
         holder = mine;
-        const mark = (expired: boolean) => () => {
+        task((expired) => {
           if (holder !== mine) return;
           if (expired) mine.expired = true;
-          else holder = null;
-          next();
-        };
-        task({ release: mark(false), expire: mark(true) });
+          else (holder = null), queue.values().next().value?.();
+        });
       };
-      const waiter = { tap, start };
       if (free(tap)) return start();
-      queue.push(waiter);
-      timer = setTimeout(() => (queue.splice(queue.indexOf(waiter), 1), timeout()), waitMs);
+      queue.add(start);
+      timer = setTimeout(() => (queue.delete(start), timeout()), waitMs);
     },
   };
 }
 
 /** Where every copy of the kit (ESM and CommonJS) finds the lock of a host: on the host itself. */
-const SHARED = /* @__PURE__ */ Symbol.for('miniapp-auth-kit.prompt-lock.v1');
-/** Hosts that cannot carry it (frozen): shared within this copy. */
+const SHARED = /* @__PURE__ */ Symbol.for('miniapp-auth-kit.lock');
+/** Hosts that cannot carry one (frozen, or getters that throw): shared within this copy. */
 const local = /* @__PURE__ */ new WeakMap<object, PromptLock>();
-let hostless: PromptLock | undefined;
+const NO_HOST = {};
 
-/** The lock of every authorizer of the page over `host` (null: no host object yet). */
+/** The lock of every authorizer of the page over `host` (no host object yet: one for them all). */
 export function promptLockOf(host: unknown): PromptLock {
-  if (host !== Object(host)) return (hostless = hostless ?? createPromptLock());
-  const owner = host as Record<symbol, PromptLock | undefined>;
-  let lock = local.get(owner);
+  const owner = (host === Object(host) ? host : NO_HOST) as Record<symbol, PromptLock | undefined>;
   try {
-    lock = lock ?? owner[SHARED];
-    if (!lock) Object.defineProperty(owner, SHARED, { value: (lock = createPromptLock()) });
+    return owner[SHARED] || (Object.defineProperty(owner, SHARED, { value: createPromptLock() })[SHARED] as PromptLock);
   } catch {
-    local.set(owner, (lock = lock ?? createPromptLock()));
+    if (!local.has(owner)) local.set(owner, createPromptLock());
+    return local.get(owner) as PromptLock;
   }
-  return lock;
 }

@@ -10,6 +10,7 @@
  * What is read back is untrusted (corrupted, foreign or tampered values): anything that does not
  * parse cleanly is dropped, never thrown; a read that fails is no news, and nothing is written on it.
  */
+import { isObject, isRecord } from './checks';
 import { isScopeName } from './scope-names';
 import type { Session, StorageAdapter } from './types';
 
@@ -44,8 +45,8 @@ export function newSession(scopes: string[], data: unknown, expiresAt: number | 
 }
 
 function readSession(raw: unknown): Session | null {
-  if (typeof raw !== 'object' || raw === null) return null;
-  const { scopes, data, expiresAt } = raw as Record<string, unknown>;
+  if (!isObject(raw)) return null;
+  const { scopes, data, expiresAt } = raw;
   if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every(isScopeName)) return null;
   if (expiresAt !== undefined && !Number.isFinite(expiresAt)) return null;
   return newSession([...new Set(scopes as string[])], data === undefined ? null : data, expiresAt as number | undefined);
@@ -53,8 +54,8 @@ function readSession(raw: unknown): Session | null {
 
 function readConsent(raw: unknown): ConsentRecord {
   const out: ConsentRecord = {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return out;
-  for (const [scope, state] of Object.entries(raw as Record<string, unknown>)) {
+  if (!isRecord(raw)) return out;
+  for (const [scope, state] of Object.entries(raw)) {
     if (isScopeName(scope) && (state === 'granted' || state === 'denied')) out[scope] = state;
   }
   return out;
@@ -70,10 +71,9 @@ export function parseState(text: unknown): StoredState {
   } catch {
     return emptyState();
   }
-  if (typeof raw !== 'object' || raw === null || (raw as { v?: unknown }).v !== VERSION) return emptyState();
-  const r = raw as Record<string, unknown>;
-  const epoch = Number.isSafeInteger(r.epoch) && (r.epoch as number) > 0 ? (r.epoch as number) : 0;
-  return { session: readSession(r.session), consent: readConsent(r.consent), epoch };
+  if (!isObject(raw) || raw.v !== VERSION) return emptyState();
+  const epoch = Number.isSafeInteger(raw.epoch) && (raw.epoch as number) > 0 ? (raw.epoch as number) : 0;
+  return { session: readSession(raw.session), consent: readConsent(raw.consent), epoch };
 }
 
 /**
@@ -91,14 +91,14 @@ export function serializeState(state: StoredState, withSession = true): string |
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+  return isObject(value) && typeof value.then === 'function';
 }
 
 /** Calls a storage method: a throw is `FAILED`, a rejection resolves `FAILED`. */
 function attempt(op: () => unknown): unknown {
   try {
     const result = op();
-    return isThenable(result) ? Promise.resolve(result).then(undefined, () => FAILED) : result;
+    return isThenable(result) ? Promise.resolve(result).catch(() => FAILED) : result;
   } catch {
     return FAILED;
   }
@@ -121,14 +121,14 @@ export interface StateStore {
    */
   refresh(): void;
   /** Takes up what is stored now, read after the writes under way (asynchronous adapters too). */
-  reread(): Promise<void>;
+  reread(): Promise<unknown>;
   /**
    * Applies `change`, made under `epoch`, to this view and to what is stored now. Dropped (false)
    * when a sign-out happened since `epoch`.
    */
   update(epoch: number, change: StateChange): boolean;
   /** Forgets session and consent record here and for every instance over this storage. */
-  signOut(): Promise<void>;
+  signOut(): Promise<unknown>;
 }
 
 const FAILED = /* @__PURE__ */ Symbol('failed');
@@ -228,9 +228,15 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
   }
 
   /** Reads, then commits: at once, or after the page's reads and writes under way. */
-  function save(blind: boolean): void | PromiseLike<void> {
-    if (sync) return commit(read(), blind);
-    return (page.tail = page.tail.then(read).then((value) => commit(value, blind)));
+  function save(blind: boolean): Promise<unknown> {
+    return Promise.resolve(sync ? commit(read(), blind) : (page.tail = page.tail.then(read).then((value) => commit(value, blind))));
+  }
+
+  /** Adds a change to this view, written next. */
+  function add(change: (s: StoredState) => StoredState, blind: boolean): Promise<unknown> {
+    unwritten.push(change);
+    state = view();
+    return save(blind);
   }
 
   const store: StateStore = {
@@ -239,28 +245,22 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
     },
     ready: sync ? null : Promise.resolve(first).then((value) => void (seen === UNSEEN && takeUp(value, false))),
     refresh() {
-      // Other tabs' writes reach an asynchronous adapter's users when they read (`reread`, writes).
+      // Other tabs' writes reach an asynchronous adapter's users when it reads (`reread`, writes).
       if (sync) takeUp(read(), true);
       else if (page.written !== undefined) takeUp(page.written, true);
     },
-    reread() {
-      store.refresh();
-      return sync ? Promise.resolve() : (page.tail = page.tail.then(read).then((value) => takeUp(value, true)));
-    },
+    // A read and the commit of what waits to be written, if anything.
+    reread: () => save(false),
     update(epoch, change) {
       store.refresh();
       if (epoch !== state.epoch) return false;
-      unwritten.push((s) => (s.epoch === epoch ? { ...change(s), epoch } : s));
-      state = view();
-      void save(false);
-      return epoch === state.epoch;
+      void add((s) => (s.epoch === epoch ? { ...change(s), epoch } : s), false);
+      return true;
     },
     signOut() {
       store.refresh();
       const epoch = state.epoch + 1;
-      unwritten.push((s) => emptyState(Math.max(s.epoch + 1, epoch)));
-      state = view();
-      return Promise.resolve(save(true)).then(() => undefined);
+      return add((s) => emptyState(Math.max(s.epoch + 1, epoch)), true);
     },
   };
   if (sync) takeUp(first, false);

@@ -3,7 +3,7 @@
  * with `my.request` when the host has it, else `fetch`. The code travels only in the body.
  */
 import { abortable, createAbortController, onAbort } from './abort';
-import { duration, hasMethods, isAbortSignal, optionError, readField } from './checks';
+import { duration, hasMethods, isAbortSignal, isObject, optionError, readField } from './checks';
 import { AuthError } from './errors';
 import { globalFetch, globalMy, globalURL, pageHref } from './globals';
 import { randomHex } from './random';
@@ -124,7 +124,7 @@ function readContext(authCode: unknown, context: unknown): { scopes: string[]; s
 }
 
 export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
-  if (typeof options !== 'object' || options === null) throw optionError(WHERE, 'options', '{ url }');
+  if (!isObject(options)) throw optionError(WHERE, 'options', '{ url }');
   const url = checkSubmitUrl(options.url);
   const extra = options.headers ?? {};
   if (typeof extra !== 'object' || Object.values(extra).some((v) => typeof v !== 'string')) throw optionError(WHERE, 'headers', 'an object of strings');
@@ -148,19 +148,12 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
       const headers = { ...extra, 'Content-Type': 'application/json', 'Idempotency-Key': key };
       const sent = post(hasMethods(my, 'request') ? (my as MyRequestHost) : null, url, headers, JSON.stringify({ authCode, scopes }), timeoutMs, options.credentials ?? 'same-origin', signal);
       const answered = sent.then(
-        ([status, body]) => {
-          let final = true;
-          try {
-            return readAnswer(status, body, scopes, authCode);
-          } catch (error) {
-            final = !(error as AuthError).retryable;
-            throw error;
-          } finally {
-            if (final) keys.delete(authCode);
-          }
-        },
+        ([status, body]) => readAnswer(status, body, scopes, authCode),
         () => Promise.reject(new AuthError('BACKEND_ERROR', { retryable: false, scopes, detail: 'no my.request or fetch' })),
       );
+      // The key is kept for a resend only after no answer, or one worth trying again.
+      const forget = () => keys.delete(authCode);
+      answered.then(forget, (error: AuthError) => error.retryable || forget());
       resolve(abortable(answered, signal, () => new AuthError('ABORTED', { scopes })));
     });
 }

@@ -9,7 +9,7 @@ export interface Flight {
   readonly controller: AbortController;
   status: AuthorizerStatus;
   /** True while the flight runs synchronously inside the caller's tap (`gesture: true`). */
-  tap: boolean;
+  tap?: boolean;
   /** The callers waiting for it; when the last one leaves, the flight is aborted. */
   readonly waiters: Set<Waiter>;
   promise: Promise<void>;

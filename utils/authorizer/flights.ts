@@ -55,7 +55,7 @@ export function createFlights(run: (flight: Flight, gesture: boolean) => Promise
   return {
     live: (epoch) => [...all].filter((f) => f.epoch === epoch && !f.controller.signal.aborted),
     create(scopes, epoch) {
-      const flight: Flight = { scopes, epoch, controller: createAbortController(), status: 'idle', tap: false, waiters: new Set(), promise: Promise.resolve() };
+      const flight: Flight = { scopes, epoch, controller: createAbortController(), status: 'idle', waiters: new Set(), promise: Promise.resolve() };
       all.add(flight);
       return flight;
     },

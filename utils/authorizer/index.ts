@@ -35,7 +35,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const setStatus = (flight: Flight, next: Flight['status']) => {
     if (flight.status !== next) (flight.status = next), statusOf(flight);
   };
-  const wallet = createWalletCalls({ opts, sensor, presenter: () => presenter, setStatus, isSilent, dismissals, refresh: state.refresh, reread: state.reread });
+  const wallet = createWalletCalls({ opts, sensor, presenter: () => presenter, setStatus, isSilent, dismissals, state });
   const exchange = createCodeExchange({ ...opts, setStatus, fetchCode: wallet.fetchCode });
   const flights = createFlights(createFlightRunner({ catalogue, state, wallet, exchange, dismissals }), statusOf);
   const request = createRequest({ state, flights, sensor, isSilent, emit });

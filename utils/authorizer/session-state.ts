@@ -16,7 +16,7 @@ export interface SessionState {
   /** Takes up what other instances stored (before every decision). */
   refresh(): void;
   /** The same from a fresh read (asynchronous adapters too): before a deferred prompt opens. */
-  reread(): Promise<void>;
+  reread(): Promise<unknown>;
   /** The stored session when unexpired. */
   current(): Session | null;
   /** The stored session, expired or not. */
@@ -25,7 +25,7 @@ export interface SessionState {
   consentRecord(): Record<string, 'granted' | 'denied'>;
   record(epoch: number, scopes: readonly string[], value: 'granted' | 'denied'): void;
   storeSession(epoch: number, scopes: readonly string[], data: unknown): void;
-  signOut(): Promise<void>;
+  signOut(): Promise<unknown>;
 }
 
 /** Reads an expiry from the backend's answer: epoch ms or an ISO date in `expiresAt`. */

@@ -14,6 +14,7 @@ import { callHost, DEFAULT_BRIDGE_WAIT_MS } from '../request-auth-code';
 import type { ConsentPresenter, PendingConsent } from '../types';
 import { aborted, type CodeResult, type Flight, type SetStatus } from './flight';
 import type { ResolvedAuthorizerOptions } from './options';
+import type { SessionState } from './session-state';
 
 export interface WalletCalls {
   /** A code for scopes that need no new consent: silent ones (retried), or ones granted before. */
@@ -30,32 +31,29 @@ export interface WalletCallsDeps {
   isSilent: (scope: string) => boolean;
   /** "Not now" answers: cancellations that are not a refusal in the wallet. */
   dismissals: WeakSet<AuthError>;
-  /** Takes up what other instances stored (a sign-out elsewhere aborts the flights). */
-  refresh(): void;
-  /** The same, from a fresh read of the storage (asynchronous adapters too). */
-  reread(): Promise<void>;
+  /** What other instances stored, taken up (a sign-out elsewhere aborts the flights). */
+  state: Pick<SessionState, 'refresh' | 'reread'>;
 }
 
-export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent, dismissals, refresh, reread }: WalletCallsDeps): WalletCalls {
+export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent, dismissals, state }: WalletCallsDeps): WalletCalls {
   /** The flight stops waiting when aborted; the wallet call runs on (holding the lock) until it answers. */
   const untilAborted = <T>(flight: Flight, call: Promise<T>, scopes: readonly string[]) => abortable(call, flight.controller.signal, () => aborted(scopes));
   /** The lock shared by every authorizer of the page over the host in use. */
   const lock = () => promptLockOf(hostObject(opts.host));
-  const timedOut = (scopes: string[]) => new AuthError('TIMEOUT', { scopes, detail: 'another prompt is open' });
+  const timedOut = (scopes: string[]) => new AuthError('TIMEOUT', { scopes, detail: 'a prompt is open' });
 
   /**
    * Calls the wallet for a flight now (synchronously when a host is there). With `hold`, the lock
    * is freed when the wallet answers; a TIMEOUT only expires it: the kit cannot tell a page still
    * open from a wallet that will never answer (the contract: never a prompt while another is open).
    */
-  function callWallet(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching', hold?: Hold): Promise<CodeResult> {
-    const release = () => hold?.release();
-    if (flight.controller.signal.aborted) return release(), Promise.reject(aborted(scopes));
+  function callWallet(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching', hold: Hold = () => undefined): Promise<CodeResult> {
+    if (flight.controller.signal.aborted) return hold(), Promise.reject(aborted(scopes));
     setStatus(flight, kind);
-    const call = (host: HostCall) => callHost(host, scopes, opts.timeoutMs, release).then((r) => ({ ...r, obtainedAt: opts.now() }));
+    const call = (host: HostCall) => callHost(host, scopes, opts.timeoutMs, () => hold()).then((r) => ({ ...r, obtainedAt: opts.now() }));
     // An explicit host is used as it is: only the global bridge is waited for.
     const result = withHost(opts.host, DEFAULT_BRIDGE_WAIT_MS, scopes, call);
-    result.then(release, (error) => ((error as AuthError).code === 'TIMEOUT' ? hold?.expire() : release()));
+    result.then(() => hold(), (error) => hold((error as AuthError).code === 'TIMEOUT'));
     return result;
   }
 
@@ -64,10 +62,8 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
    * TIMEOUT), else in turn; waiting longer than `timeoutMs` rejects TIMEOUT.
    */
   function promptCall(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching'): Promise<CodeResult> {
-    const l = lock();
     return new Promise((resolve, reject) => {
-      // Only a call made now is inside the tap: one that waits is not.
-      l.run((hold) => callWallet(flight, scopes, kind, hold).then(resolve, reject), flight.tap && l.free(true), opts.timeoutMs, () => reject(timedOut(scopes)));
+      lock().run((hold) => callWallet(flight, scopes, kind, hold).then(resolve, reject), flight.tap, opts.timeoutMs, () => reject(timedOut(scopes)));
     });
   }
 
@@ -92,15 +88,15 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
    */
   function present(show: ConsentPresenter, flight: Flight, scopes: string[], flow: ConsentFlow): void {
     const task = (hold: Hold) => {
-      if (flow.done) return hold.release();
+      if (flow.done) return hold();
       const sheet = createAbortController();
-      flow.closeSheet = () => (sheet.abort(), hold.release());
+      flow.closeSheet = () => (sheet.abort(), hold());
       const pending: PendingConsent = {
         scopes: Object.freeze([...scopes]),
         signal: sheet.signal,
         proceed() {
           // A sign-out elsewhere since the sheet opened aborts the request (and closes the sheet).
-          refresh();
+          state.refresh();
           if (flow.done) return;
           flow.closeSheet = null;
           flow.settle();
@@ -149,7 +145,7 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
       setStatus(flight, 'waiting');
       // A tap that found the lock busy already counts as engagement. Before the prompt or sheet
       // opens, what is stored now is taken up: a sign-out elsewhere aborts the request.
-      (gesture ? Promise.resolve() : sensor.whenEngaged(signal)).then(reread).then(() => {
+      (gesture ? Promise.resolve() : sensor.whenEngaged(signal)).then(state.reread).then(() => {
         if (flow.done) return;
         const show = presenter();
         if (show) present(show, flight, scopes, flow);
