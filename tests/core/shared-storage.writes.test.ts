@@ -169,6 +169,18 @@ describe('a deferred consent request and a sign-out in another tab (no storage e
     expect(sim.calls).toHaveLength(1);
   });
 
+  it('rejects DENIED, without a prompt, when the user refused its scopes elsewhere meanwhile', async () => {
+    const { sim, a, b } = twoPages('deny');
+    const deferred = track(b.authorize('USER_NAME'));
+    await flush();
+    await a.authorize('USER_NAME', { gesture: true }).catch(() => undefined);
+    expect(sim.calls).toHaveLength(1);
+    b.markEngaged();
+    await flush();
+    expect(deferred.error).toMatchObject({ code: 'DENIED', scopes: ['USER_NAME'] });
+    expect(sim.calls).toHaveLength(1);
+  });
+
   it('with asynchronous adapters: the storage is read again before the prompt opens', async () => {
     const map = new Map<string, string>();
     const sim = createWalletSimulator({ user: 'allow' });

@@ -31,8 +31,8 @@ export interface WalletCallsDeps {
   isSilent: (scope: string) => boolean;
   /** "Not now" answers: cancellations that are not a refusal in the wallet. */
   dismissals: WeakSet<AuthError>;
-  /** What other instances stored, taken up (a sign-out elsewhere aborts the flights). */
-  state: Pick<SessionState, 'refresh' | 'reread'>;
+  /** What other instances stored, taken up (a sign-out elsewhere aborts the flights), and the consent record. */
+  state: Pick<SessionState, 'refresh' | 'reread' | 'consent'>;
 }
 
 export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent, dismissals, state }: WalletCallsDeps): WalletCalls {
@@ -144,8 +144,11 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
       off = onAbort(signal, stop);
       setStatus(flight, 'waiting');
       // A tap that found the lock busy already counts as engagement. Before the prompt or sheet
-      // opens, what is stored now is taken up: a sign-out elsewhere aborts the request.
+      // opens, what is stored now is taken up: a sign-out elsewhere aborts the request, and a
+      // refusal given meanwhile (another authorizer or tab) is not asked again without a tap.
       (gesture ? Promise.resolve() : sensor.whenEngaged(signal)).then(state.reread).then(() => {
+        const denied = gesture ? [] : scopes.filter((s) => state.consent(s) === 'denied');
+        if (denied.length > 0 && flow.settle()) return flow.follow(Promise.reject(new AuthError('DENIED', { scopes: denied })));
         if (flow.done) return;
         const show = presenter();
         if (show) present(show, flight, scopes, flow);
