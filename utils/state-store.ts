@@ -216,13 +216,14 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
   /** Writes the changes not written yet onto `value`, just read (`blind`: a sign-out, written whatever the read gave). */
   function commit(value: unknown, blind: boolean): void | PromiseLike<void> {
     takeUp(value, true);
-    const changes = unwritten;
-    if (changes.length === 0 || (value === FAILED && !blind)) return;
+    // The changes written now: more may come while an asynchronous write is under way.
+    const count = unwritten.length;
+    if (count === 0 || (value === FAILED && !blind)) return;
     const next = view();
     return then(put(next), (ok) => {
       if (!ok) return;
       stored = next;
-      unwritten = unwritten.slice(changes.length);
+      unwritten = unwritten.slice(count);
       state = view();
     });
   }
@@ -243,7 +244,8 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
     get state() {
       return state;
     },
-    ready: sync ? null : Promise.resolve(first).then((value) => void (seen === UNSEEN && takeUp(value, false))),
+    // `first` is a promise of the kit's own (`attempt`) when the adapter answers later.
+    ready: sync ? null : (first as Promise<unknown>).then((value) => void (seen === UNSEEN && takeUp(value, false))),
     refresh() {
       // Other tabs' writes reach an asynchronous adapter's users when it reads (`reread`, writes).
       if (sync) takeUp(read(), true);
