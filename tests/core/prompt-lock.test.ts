@@ -6,7 +6,7 @@
  * holds across every authorizer of the page over the same host, also over the default global host
  * and across two copies of the kit (ESM and CommonJS).
  */
-import { createAuthorizer } from '../../utils';
+import { createAuthorizer, memoryStorage } from '../../utils';
 import type { AuthCodeHost, Authorizer, AuthorizerOptions, PendingConsent } from '../../utils';
 import { createWalletSimulator, type WalletSimulator } from '../../utils/testing';
 import { authErrorOf, fakeBackend, flush, track } from './helpers';
@@ -289,6 +289,23 @@ describe('one lock for every authorizer of the page over the same host', () => {
     sim.prompts[0]!.allow();
     await second.promise;
     expect(sim.maxOpenPrompts).toBe(1);
+  });
+
+  it('a call waiting for its turn on the other authorizer rejects DENIED when the user refused its scopes meanwhile', async () => {
+    const sim = createWalletSimulator({ user: 'manual' });
+    const storage = memoryStorage();
+    const a = kit(sim, { storage, timeoutMs: 60_000 });
+    const b = kit(sim, { storage, timeoutMs: 60_000 });
+    const first = track(a.authorize('USER_NAME', { gesture: true }));
+    b.markEngaged();
+    const waiting = track(b.authorize('USER_NAME', { defer: false }));
+    await flush();
+    expect(sim.prompts).toHaveLength(1);
+    sim.prompts[0]!.deny();
+    await flush();
+    expect((await authErrorOf(first.promise)).code).toBe('USER_CANCELLED');
+    expect(waiting.error).toMatchObject({ code: 'DENIED', scopes: ['USER_NAME'] });
+    expect(sim.calls).toHaveLength(1);
   });
 
   it('a prompt of one authorizer that hung: a tap on the other opens the wallet inside the tap', async () => {

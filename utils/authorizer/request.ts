@@ -72,7 +72,7 @@ export function createRequest({ state, flights, sensor, isSilent, emit }: Reques
         // clock). None: a joined flight covered other scopes too and ended before ours were stored:
         // ask again, once, without the old gesture (a prompt now would not come from the user's tap).
         const session = [state.current(), state.stored()].find((s) => covers(s, scopes));
-        return session ? copySession(session) : retryOwn ? again() : Promise.reject(new AuthError('UNKNOWN', { scopes, detail: 'session not kept' }));
+        return session ? copySession(session) : retryOwn ? again() : Promise.reject(new AuthError('UNKNOWN', { scopes }));
       },
       (error) => {
         const current = state.epoch === started && !signal?.aborted;

@@ -10,6 +10,7 @@ import { AuthError } from '../errors';
 import { reportError } from '../emitter';
 import { promptLockOf, type Hold } from '../prompt-lock';
 import { hostObject, withHost, type HostCall } from '../host';
+import { isDenial } from '../normalize';
 import { callHost, DEFAULT_BRIDGE_WAIT_MS } from '../request-auth-code';
 import type { ConsentPresenter, PendingConsent } from '../types';
 import { aborted, type CodeResult, type Flight, type SetStatus } from './flight';
@@ -29,50 +30,82 @@ export interface WalletCallsDeps {
   presenter: () => ConsentPresenter | null;
   setStatus: SetStatus;
   isSilent: (scope: string) => boolean;
-  /** "Not now" answers: cancellations that are not a refusal in the wallet. */
-  dismissals: WeakSet<AuthError>;
   /** What other instances stored, taken up (a sign-out elsewhere aborts the flights), and the consent record. */
-  state: Pick<SessionState, 'refresh' | 'reread' | 'consent'>;
+  state: Pick<SessionState, 'refresh' | 'reread' | 'consent' | 'record'>;
 }
 
-export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent, dismissals, state }: WalletCallsDeps): WalletCalls {
+export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent, state }: WalletCallsDeps): WalletCalls {
   /** The flight stops waiting when aborted; the wallet call runs on (holding the lock) until it answers. */
   const untilAborted = <T>(flight: Flight, call: Promise<T>, scopes: readonly string[]) => abortable(call, flight.controller.signal, () => aborted(scopes));
   /** The lock shared by every authorizer of the page over the host in use. */
   const lock = () => promptLockOf(hostObject(opts.host));
-  const timedOut = (scopes: string[]) => new AuthError('TIMEOUT', { scopes, detail: 'a prompt is open' });
 
   /**
-   * Calls the wallet for a flight now (synchronously when a host is there). With `hold`, the lock
-   * is freed when the wallet answers; a TIMEOUT only expires it: the kit cannot tell a page still
-   * open from a wallet that will never answer (the contract: never a prompt while another is open).
+   * Records the wallet's answer in the consent record, also when the caller has left meanwhile: a
+   * grant, and a refusal (a denial in authErrorScopes, or a cancel) as denied; another per-scope
+   * error (e.g. "1002") is not sticky.
+   */
+  function record(flight: Flight, scopes: string[], answer: CodeResult | AuthError): void {
+    if (answer instanceof AuthError) {
+      const refused = answer.scopes.filter((s) => scopes.includes(s));
+      if (answer.code === 'USER_CANCELLED') state.record(flight.epoch, refused.length > 0 ? refused : scopes, 'denied');
+      return;
+    }
+    state.record(flight.epoch, answer.grantedScopes, 'granted');
+    state.record(flight.epoch, Object.keys(answer.failedScopes).filter((s) => scopes.includes(s) && isDenial(answer.failedScopes[s] as string)), 'denied');
+  }
+
+  /**
+   * Calls the wallet for a flight now (synchronously when a host is there). Its answer is recorded
+   * before the lock (`hold`) is freed, so the next prompt's turn sees it; a TIMEOUT only expires
+   * the lock: the kit cannot tell a page still open from a wallet that will never answer (the
+   * contract: never a prompt while another is open).
    */
   function callWallet(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching', hold: Hold = () => undefined): Promise<CodeResult> {
     if (flight.controller.signal.aborted) return hold(), Promise.reject(aborted(scopes));
     setStatus(flight, kind);
-    const call = (host: HostCall) => callHost(host, scopes, opts.timeoutMs, () => hold()).then((r) => ({ ...r, obtainedAt: opts.now() }));
+    let late = false;
+    // After its TIMEOUT, the wallet's late answer (its page is gone) frees the lock.
+    const call = (host: HostCall) => callHost(host, scopes, opts.timeoutMs, () => late && hold()).then((r) => ({ ...r, obtainedAt: opts.now() }));
     // An explicit host is used as it is: only the global bridge is waited for.
     const result = withHost(opts.host, DEFAULT_BRIDGE_WAIT_MS, scopes, call);
-    result.then(() => hold(), (error) => hold((error as AuthError).code === 'TIMEOUT'));
+    const answered = (answer: CodeResult | AuthError) => (record(flight, scopes, answer), hold((late = answer instanceof AuthError && answer.code === 'TIMEOUT')));
+    result.then(answered, answered);
     return result;
   }
 
   /**
-   * A wallet call under the prompt lock: now when it is free (or, in a tap, held by a call past its
-   * TIMEOUT), else in turn; waiting longer than `timeoutMs` rejects TIMEOUT.
+   * The prompt lock's turn for a wallet prompt or a sheet: now when the lock is free (or `tap` and
+   * its holder timed out), else in turn; waiting longer than `timeoutMs` fails TIMEOUT. With a
+   * gesture it starts at once (inside the tap). Without one, what is stored now is read first: a
+   * sign-out elsewhere aborts the request, and scopes the user refused meanwhile (another
+   * authorizer or tab) fail DENIED instead of a prompt.
    */
-  function promptCall(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching'): Promise<CodeResult> {
-    return new Promise((resolve, reject) => {
-      lock().run((hold) => callWallet(flight, scopes, kind, hold).then(resolve, reject), flight.tap, opts.timeoutMs, () => reject(timedOut(scopes)));
-    });
+  function turn(scopes: string[], gesture: boolean | undefined, tap: boolean | undefined, start: (hold: Hold) => void, fail: (error: AuthError) => void): void {
+    const task = (hold: Hold) => {
+      if (gesture) return start(hold);
+      void state.reread().then(() => {
+        const denied = scopes.filter((s) => state.consent(s) === 'denied');
+        if (denied.length === 0) return start(hold);
+        hold();
+        fail(new AuthError('DENIED', { scopes: denied }));
+      });
+    };
+    lock().run(task, tap, opts.timeoutMs, () => fail(new AuthError('TIMEOUT', { scopes })));
+  }
+
+  /** A wallet call in the prompt lock's turn, held until the wallet answers. */
+  function promptCall(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching', gesture: boolean | undefined): Promise<CodeResult> {
+    return new Promise((resolve, reject) => turn(scopes, gesture, flight.tap, (hold) => void callWallet(flight, scopes, kind, hold).then(resolve, reject), reject));
   }
 
   async function fetchCode(flight: Flight, scopes: string[]): Promise<CodeResult> {
     const silent = scopes.every(isSilent);
     for (let attempt = 0; ; attempt++) {
       try {
-        // Scopes granted before wait for any prompt still open: the wallet may ask again.
-        return await untilAborted(flight, silent ? callWallet(flight, scopes, 'fetching') : promptCall(flight, scopes, 'fetching'), scopes);
+        // Scopes granted before wait for any prompt still open (the wallet may ask again), and
+        // are fetched at once when it is free, as silent ones are.
+        return await untilAborted(flight, silent ? callWallet(flight, scopes, 'fetching') : promptCall(flight, scopes, 'fetching', true), scopes);
       } catch (error) {
         if (!silent || !(error as AuthError).retryable || attempt >= opts.maxRetries) throw error;
         await delay(backoffDelay(attempt, opts.retryDelayMs), flight.controller.signal).catch(() => Promise.reject(aborted(scopes)));
@@ -86,7 +119,7 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
    * without a wallet call frees the lock at once (a tap in the same task can open the wallet);
    * "Continue" hands the lock to the wallet prompt, which holds it until the wallet answers.
    */
-  function present(show: ConsentPresenter, flight: Flight, scopes: string[], flow: ConsentFlow): void {
+  function present(show: ConsentPresenter, flight: Flight, scopes: string[], gesture: boolean, flow: ConsentFlow): void {
     const task = (hold: Hold) => {
       if (flow.done) return hold();
       const sheet = createAbortController();
@@ -105,9 +138,7 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
         },
         dismiss() {
           if (!flow.settle()) return;
-          const error = new AuthError('USER_CANCELLED', { detail: 'not now', scopes });
-          dismissals.add(error);
-          flow.follow(Promise.reject(error));
+          flow.follow(Promise.reject(new AuthError('USER_CANCELLED', { detail: 'not now', scopes })));
         },
       };
       try {
@@ -118,11 +149,11 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
         pending.dismiss();
       }
     };
-    lock().run(task, true, opts.timeoutMs, () => flow.settle() && flow.follow(Promise.reject(timedOut(scopes))));
+    turn(scopes, gesture, true, task, (error) => flow.settle() && flow.follow(Promise.reject(error)));
   }
 
   function consentCode(flight: Flight, scopes: string[], gesture: boolean): Promise<CodeResult> {
-    if (gesture && lock().free(flight.tap)) return untilAborted(flight, promptCall(flight, scopes, 'prompting'), scopes);
+    if (gesture && lock().free(flight.tap)) return untilAborted(flight, promptCall(flight, scopes, 'prompting', true), scopes);
     return new Promise((resolve, reject) => {
       const signal = flight.controller.signal;
       let off = () => undefined as void;
@@ -143,16 +174,12 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
       const stop = () => flow.settle() && reject(aborted(scopes));
       off = onAbort(signal, stop);
       setStatus(flight, 'waiting');
-      // A tap that found the lock busy already counts as engagement. Before the prompt or sheet
-      // opens, what is stored now is taken up: a sign-out elsewhere aborts the request, and a
-      // refusal given meanwhile (another authorizer or tab) is not asked again without a tap.
-      (gesture ? Promise.resolve() : sensor.whenEngaged(signal)).then(state.reread).then(() => {
-        const denied = gesture ? [] : scopes.filter((s) => state.consent(s) === 'denied');
-        if (denied.length > 0 && flow.settle()) return flow.follow(Promise.reject(new AuthError('DENIED', { scopes: denied })));
+      // A tap that found the lock busy already counts as engagement.
+      (gesture ? Promise.resolve() : sensor.whenEngaged(signal)).then(() => {
         if (flow.done) return;
         const show = presenter();
-        if (show) present(show, flight, scopes, flow);
-        else if (flow.settle()) flow.follow(untilAborted(flight, promptCall(flight, scopes, 'prompting'), scopes));
+        if (show) present(show, flight, scopes, gesture, flow);
+        else if (flow.settle()) flow.follow(untilAborted(flight, promptCall(flight, scopes, 'prompting', gesture), scopes));
       }, stop);
     });
   }
