@@ -1,7 +1,8 @@
 /**
  * The wallet calls of a flight and the consent flow around them: the prompt lock (never two
- * prompts at once), the first-screen guard (engagement), the consent presenter (the
- * `<consent-prompt>` sheet), and retries of silent calls.
+ * prompts at once, one lock for the page's authorizers over a host), the first-screen guard
+ * (engagement), the consent presenter (the `<consent-prompt>` sheet), retries of silent calls, and
+ * the consent record of every answer the wallet gives.
  */
 import { abortable, createAbortController, onAbort } from '../abort';
 import { backoffDelay, delay } from '../backoff';
@@ -30,7 +31,7 @@ export interface WalletCallsDeps {
   presenter: () => ConsentPresenter | null;
   setStatus: SetStatus;
   isSilent: (scope: string) => boolean;
-  /** What other instances stored, taken up (a sign-out elsewhere aborts the flights), and the consent record. */
+  /** The consent record, and what other instances stored (a sign-out taken up aborts the flights). */
   state: Pick<SessionState, 'refresh' | 'reread' | 'consent' | 'record'>;
 }
 
