@@ -201,26 +201,26 @@ describe('a call waiting for an open prompt', () => {
 });
 
 describe('one lock for every authorizer of the page over the same host', () => {
-  function twoPrompts(a: Authorizer, b: Authorizer, sim: WalletSimulator) {
+  /** A tap on each: the second prompt opens only once the first page is answered. */
+  async function oneAfterTheOther(a: Pick<Authorizer, 'authorize'>, b: Pick<Authorizer, 'authorize'>, sim: WalletSimulator) {
     const first = track(a.authorize('USER_NAME', { gesture: true }));
     const second = track(b.authorize('USER_AVATAR', { gesture: true }));
-    return { first, second, open: () => sim.prompts.length };
+    await flush();
+    expect(sim.prompts).toHaveLength(1);
+    sim.prompts[0]!.allow();
+    await first.promise;
+    await flush();
+    expect(sim.prompts).toHaveLength(1);
+    sim.prompts[0]!.allow();
+    await second.promise;
+    expect(sim.maxOpenPrompts).toBe(1);
   }
 
   it('two authorizers over one my: never two consent prompts at once', async () => {
     const sim = createWalletSimulator({ user: 'manual' });
     const a = kit(sim, { timeoutMs: 60_000 });
     const b = kit(sim, { timeoutMs: 60_000 });
-    const { first, second, open } = twoPrompts(a, b, sim);
-    await flush();
-    expect(open()).toBe(1);
-    sim.prompts[0]!.allow();
-    await first.promise;
-    await flush();
-    expect(open()).toBe(1);
-    sim.prompts[0]!.allow();
-    await second.promise;
-    expect(sim.maxOpenPrompts).toBe(1);
+    await oneAfterTheOther(a, b, sim);
   });
 
   it('the wallet is still called inside the tap when the lock is free', () => {
@@ -240,15 +240,7 @@ describe('one lock for every authorizer of the page over the same host', () => {
     try {
       const a = createAuthorizer({ submit: fakeBackend(sim).submit, engagementTarget: null, timeoutMs: 60_000 });
       const b = createAuthorizer({ submit: fakeBackend(sim).submit, host: sim.my, engagementTarget: null, timeoutMs: 60_000 });
-      const { first, second, open } = twoPrompts(a, b, sim);
-      await flush();
-      expect(open()).toBe(1);
-      sim.prompts[0]!.allow();
-      await first.promise;
-      await flush();
-      sim.prompts[0]!.allow();
-      await second.promise;
-      expect(sim.maxOpenPrompts).toBe(1);
+      await oneAfterTheOther(a, b, sim);
     } finally {
       delete g.my;
     }
@@ -263,16 +255,7 @@ describe('one lock for every authorizer of the page over the same host', () => {
     expect(other.createAuthorizer).not.toBe(createAuthorizer);
     const a = kit(sim, { timeoutMs: 60_000 });
     const b = other.createAuthorizer({ submit: fakeBackend(sim).submit, host: sim.my, engagementTarget: null, timeoutMs: 60_000 });
-    const first = track(a.authorize('USER_NAME', { gesture: true }));
-    const second = track(b.authorize('USER_AVATAR', { gesture: true }));
-    await flush();
-    expect(sim.prompts).toHaveLength(1);
-    sim.prompts[0]!.allow();
-    await first.promise;
-    await flush();
-    sim.prompts[0]!.allow();
-    await second.promise;
-    expect(sim.maxOpenPrompts).toBe(1);
+    await oneAfterTheOther(a, b, sim);
   });
 
   it('a host that cannot take the lock (frozen) still shares it within one copy of the kit', async () => {
@@ -280,15 +263,7 @@ describe('one lock for every authorizer of the page over the same host', () => {
     const frozen: AuthCodeHost = Object.freeze<AuthCodeHost>({ getAuthCode: (call) => sim.my.getAuthCode(call) });
     const a = kit(sim, { host: frozen, timeoutMs: 60_000 });
     const b = kit(sim, { host: frozen, timeoutMs: 60_000 });
-    const { first, second, open } = twoPrompts(a, b, sim);
-    await flush();
-    expect(open()).toBe(1);
-    sim.prompts[0]!.allow();
-    await first.promise;
-    await flush();
-    sim.prompts[0]!.allow();
-    await second.promise;
-    expect(sim.maxOpenPrompts).toBe(1);
+    await oneAfterTheOther(a, b, sim);
   });
 
   it('a call waiting for its turn on the other authorizer rejects DENIED when the user refused its scopes meanwhile', async () => {
