@@ -35,26 +35,26 @@ export interface WalletCallsDeps {
   state: Pick<SessionState, 'refresh' | 'reread' | 'consent' | 'record'>;
 }
 
+/**
+ * Records the wallet's answer to a call in the consent record, also when the caller has left
+ * meanwhile: a grant, and a refusal (a denial in authErrorScopes, or a cancel) as denied; another
+ * per-scope error (e.g. "1002") is not sticky.
+ */
+function record(state: Pick<SessionState, 'record'>, flight: Flight, scopes: string[], answer: CodeResult | AuthError): void {
+  if (answer instanceof AuthError) {
+    const refused = answer.scopes.filter((s) => scopes.includes(s));
+    if (answer.code === 'USER_CANCELLED') state.record(flight.epoch, refused.length > 0 ? refused : scopes, 'denied');
+    return;
+  }
+  state.record(flight.epoch, answer.grantedScopes, 'granted');
+  state.record(flight.epoch, Object.keys(answer.failedScopes).filter((s) => scopes.includes(s) && isDenial(answer.failedScopes[s] as string)), 'denied');
+}
+
 export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent, state }: WalletCallsDeps): WalletCalls {
   /** The flight stops waiting when aborted; the wallet call runs on (holding the lock) until it answers. */
   const untilAborted = <T>(flight: Flight, call: Promise<T>, scopes: readonly string[]) => abortable(call, flight.controller.signal, () => aborted(scopes));
   /** The lock shared by every authorizer of the page over the host in use. */
   const lock = () => promptLockOf(hostObject(opts.host));
-
-  /**
-   * Records the wallet's answer in the consent record, also when the caller has left meanwhile: a
-   * grant, and a refusal (a denial in authErrorScopes, or a cancel) as denied; another per-scope
-   * error (e.g. "1002") is not sticky.
-   */
-  function record(flight: Flight, scopes: string[], answer: CodeResult | AuthError): void {
-    if (answer instanceof AuthError) {
-      const refused = answer.scopes.filter((s) => scopes.includes(s));
-      if (answer.code === 'USER_CANCELLED') state.record(flight.epoch, refused.length > 0 ? refused : scopes, 'denied');
-      return;
-    }
-    state.record(flight.epoch, answer.grantedScopes, 'granted');
-    state.record(flight.epoch, Object.keys(answer.failedScopes).filter((s) => scopes.includes(s) && isDenial(answer.failedScopes[s] as string)), 'denied');
-  }
 
   /**
    * Calls the wallet for a flight now (synchronously when a host is there). Its answer is recorded
@@ -70,7 +70,7 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
     const call = (host: HostCall) => callHost(host, scopes, opts.timeoutMs, () => late && hold()).then((r) => ({ ...r, obtainedAt: opts.now() }));
     // An explicit host is used as it is: only the global bridge is waited for.
     const result = withHost(opts.host, DEFAULT_BRIDGE_WAIT_MS, scopes, call);
-    const answered = (answer: CodeResult | AuthError) => (record(flight, scopes, answer), hold((late = answer instanceof AuthError && answer.code === 'TIMEOUT')));
+    const answered = (answer: CodeResult | AuthError) => (record(state, flight, scopes, answer), hold((late = answer instanceof AuthError && answer.code === 'TIMEOUT')));
     result.then(answered, answered);
     return result;
   }
