@@ -35,6 +35,17 @@ describe('isConsentDismissed: "Not now" on the kit’s sheet', () => {
     expect(auth.consentState('NOTIFICATION_INBOX')).toBe('unknown');
   });
 
+  test('a caller sharing the sheet for fewer scopes gets its own scopes, still marked dismissed', async () => {
+    const { auth } = setup();
+    auth.setConsentPresenter((pending) => pending.dismiss());
+    auth.markEngaged();
+    const both = authErrorOf(auth.authorize(['NOTIFICATION_INBOX', 'USER_NAME']));
+    const one = await authErrorOf(auth.authorize('NOTIFICATION_INBOX'));
+    expect(one).toMatchObject({ code: 'USER_CANCELLED', dismissed: true, scopes: ['NOTIFICATION_INBOX'] });
+    expect(isConsentDismissed(one)).toBe(true);
+    expect(isConsentDismissed(await both)).toBe(true);
+  });
+
   test('a refusal in the wallet after "Continue" is not a dismissal, and is recorded', async () => {
     const error = await throughSheet('deny', (pending) => pending.proceed());
     expect(error).toMatchObject({ code: 'USER_CANCELLED' });
