@@ -283,6 +283,29 @@ describe('one lock for every authorizer of the page over the same host', () => {
     expect(sim.calls).toHaveLength(1);
   });
 
+  it('a later call of a plan does not re-ask a scope the user refused on the other authorizer since the plan began', async () => {
+    const sim = createWalletSimulator({ user: 'manual' });
+    const storage = memoryStorage();
+    const a = kit(sim, { storage, timeoutMs: 60_000 });
+    const b = kit(sim, { storage, timeoutMs: 60_000 });
+    // Two calls: basic profile data and contact data never share a prompt.
+    const plan = track(b.authorize(['auth_user', 'USER_CONTACTINFO']));
+    const contact = track(a.authorize('USER_CONTACTINFO', { gesture: true }));
+    b.markEngaged();
+    await flush();
+    expect(sim.calls.map((c) => c.scopes)).toEqual([['USER_CONTACTINFO']]);
+    sim.prompts[0]!.deny();
+    await flush();
+    expect((await authErrorOf(contact.promise)).code).toBe('USER_CANCELLED');
+    // The plan's first call, in its turn.
+    expect(sim.calls.map((c) => c.scopes)).toEqual([['USER_CONTACTINFO'], ['auth_user']]);
+    sim.prompts[0]!.allow();
+    await flush();
+    expect(plan.error).toMatchObject({ code: 'DENIED', scopes: ['USER_CONTACTINFO'] });
+    expect(sim.calls).toHaveLength(2);
+    expect(b.consentState('auth_user')).toBe('granted');
+  });
+
   it('a prompt of one authorizer that hung: a tap on the other opens the wallet inside the tap', async () => {
     const sim = createWalletSimulator({ user: 'allow' });
     const a = kit(sim);

@@ -35,16 +35,29 @@ export function createFlightRunner({ catalogue, state, wallet, exchange }: Fligh
     if (lost.length > 0) throw new AuthError('USER_CANCELLED', { scopes: lost });
   }
 
+  /**
+   * A later call of the plan asks without a new gesture, so never for a scope the user refused
+   * since the flight began (on another page or tab too): what is stored now is read first.
+   */
+  async function refuseNewDenials(scopes: string[], before: readonly string[]): Promise<void> {
+    await state.reread();
+    const denied = scopes.filter((s) => state.consent(s) === 'denied' && !before.includes(s));
+    if (denied.length > 0) throw new AuthError('DENIED', { scopes: denied });
+  }
+
   return async (flight, gesture) => {
-    let entitled = gesture;
+    // A tap may ask again for what the user refused before it; the plan's later calls may not.
+    const deniedBefore = flight.scopes.filter((s) => state.consent(s) === 'denied');
+    let later = false;
     for (const call of planCalls(flight.scopes, catalogue)) {
       const scopes = call.filter((s) => !covers(state.current(), [s]));
       if (scopes.length === 0) continue;
       if (flight.controller.signal.aborted) throw aborted(flight.scopes);
+      if (later) await refuseNewDenials(scopes, deniedBefore);
       const consent = scopes.some((s) => state.consent(s) !== 'granted');
-      await runCall(flight, scopes, consent, entitled);
       // Later calls of the plan follow without a new gesture.
-      if (consent) entitled = true;
+      await runCall(flight, scopes, consent, gesture || later);
+      if (consent) later = true;
     }
   };
 }
