@@ -4,7 +4,7 @@
 import { minify as minifyCss } from 'csso';
 import terser from '@rollup/plugin-terser';
 import { miniprogramBuild } from './miniprogram.config.mjs';
-import { compileKit, declarations } from './scripts/rollup-parts.mjs';
+import { compileKit, declarations, mangleInternals, swapModules } from './scripts/rollup-parts.mjs';
 
 const entries = {
   index: 'utils/index.ts',
@@ -40,7 +40,11 @@ function minifiedCss() {
   };
 }
 
-const ts = () => [minifiedCss(), compileKit()];
+/**
+ * The kit's TypeScript for H5 pages and Node: the platform's AbortController (the DSL build keeps the
+ * stand-in), internal property names shortened.
+ */
+const ts = () => [minifiedCss(), swapModules({ 'utils/abort-controller.ts': 'utils/abort-controller.web.ts' }), compileKit(), mangleInternals()];
 
 export default [
   {
