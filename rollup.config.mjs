@@ -9,6 +9,8 @@ import { compileKit, declarations, mangleInternals, swapModules } from './script
 const entries = {
   index: 'utils/index.ts',
   testing: 'utils/testing/index.ts',
+  // The kit's errors in plain sentences, for development (the messages themselves are short).
+  explain: 'utils/explain.ts',
   components: 'components/index.ts',
   // Languages a page imports when it needs them (English is built in).
   'components/locales/ar': 'components/locales/ar.ts',

@@ -9,9 +9,9 @@ import { ConsentButtonElement } from './consent-button/consent-button';
 import { ConsentPromptElement } from './consent-prompt/consent-prompt';
 import { installPresenter } from './consent-prompt/presenter-hub';
 import { setConfig } from './shared/context';
-import { isLocale, readMessageOverrides, SUPPORTED_LOCALES, type Locale, type LocalizedMessageOverrides } from './shared/i18n';
+import { isLocale, readMessageOverrides, type Locale, type LocalizedMessageOverrides } from './shared/i18n';
 import { isAuthorizerLike } from './shared/authorizer-like';
-import { optionError, optionsObject, quoted } from '../utils/checks';
+import { readOptions, REQUIRED } from '../utils/checks';
 
 export interface DefineConsentElementsOptions {
   /** The authorizer from `createAuthorizer()` that every element uses (each may override it). */
@@ -42,30 +42,28 @@ const ELEMENTS: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
   [ELEMENT_TAGS.gate, AuthGateElement],
 ];
 
-function readOptions(options: unknown): Required<Pick<DefineConsentElementsOptions, 'authorizer'>> & {
+interface DefineConfig {
+  authorizer: Authorizer;
   locale: Locale | null;
   messages: LocalizedMessageOverrides;
   styleNonce: string | null;
-} {
+}
+
+function readDefineOptions(options: unknown): DefineConfig {
   const where = 'defineConsentElements';
-  const o = optionsObject(where, options, false) as Partial<DefineConsentElementsOptions>;
-  if (!isAuthorizerLike(o.authorizer)) throw optionError(where, 'options.authorizer', 'an authorizer from createAuthorizer()');
-  if (o.locale !== undefined && !isLocale(o.locale)) throw optionError(where, 'options.locale', `one of ${SUPPORTED_LOCALES.join(', ')} (not ${quoted(o.locale)})`);
-  if (o.styleNonce !== undefined && (typeof o.styleNonce !== 'string' || o.styleNonce.length === 0)) {
-    throw optionError(where, 'options.styleNonce', 'a non-empty string');
-  }
-  return {
-    authorizer: o.authorizer,
-    locale: o.locale ?? null,
-    messages: readMessageOverrides(o.messages, where),
-    styleNonce: o.styleNonce ?? null,
-  };
+  const o = readOptions<DefineConfig>(where, options, {
+    authorizer: [isAuthorizerLike, REQUIRED],
+    locale: [isLocale, null],
+    messages: [() => true],
+    styleNonce: [(v) => typeof v === 'string' && v.length > 0, null],
+  });
+  return { ...o, messages: readMessageOverrides(o.messages, where) };
 }
 
 export function defineConsentElements(options: DefineConsentElementsOptions): void {
-  const config = readOptions(options);
+  const config = readDefineOptions(options);
   const registry = (globalThis as { customElements?: CustomElementRegistry }).customElements;
-  if (!registry) throw new Error('defineConsentElements needs custom elements (a browser page).');
+  if (!registry) throw new Error('defineConsentElements: no custom elements');
   // Configuration first: elements already in the page upgrade with it.
   setConfig(Object.freeze(config));
   for (const [tag, element] of ELEMENTS) {

@@ -18,7 +18,7 @@ export function createEmitter<A extends unknown[]>(where: string): Emitter<A> {
   const listeners = new Set<(...args: A) => void>();
   return {
     subscribe(listener) {
-      if (typeof listener !== 'function') throw new TypeError(`${where}(listener) needs a function.`);
+      if (typeof listener !== 'function') throw new TypeError(`${where}(listener)`);
       // A wrapper each time: the same function subscribed twice gets two subscriptions.
       const entry = (...args: A) => listener(...args);
       listeners.add(entry);

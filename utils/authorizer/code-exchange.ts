@@ -33,9 +33,9 @@ function storable(data: unknown, codes: string[], scopes: string[]): unknown {
     // A function or a symbol has no JSON: JSON.parse(undefined) throws too.
     if (data !== undefined) copy = JSON.parse(JSON.stringify(data) as string);
   } catch {
-    throw refuse('answer not serialisable');
+    throw refuse('not JSON');
   }
-  if (mentionsCode(copy, codes)) throw refuse('answer echoes the code');
+  if (mentionsCode(copy, codes)) throw refuse('echo');
   return copy;
 }
 
@@ -45,7 +45,7 @@ export function createCodeExchange({ submit, now, codeMaxAgeMs, setStatus, fetch
     const signal = flight.controller.signal;
     if (signal.aborted) throw aborted(scopes);
     // A code past its age is never submitted: treated as refused (one fresh code follows).
-    if (now() - result.obtainedAt > codeMaxAgeMs) throw new AuthError('CODE_REJECTED', { scopes, detail: 'code too old' });
+    if (now() - result.obtainedAt > codeMaxAgeMs) throw new AuthError('CODE_REJECTED', { scopes });
     setStatus(flight, 'submitting');
     let data: unknown;
     try {

@@ -90,7 +90,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     },
     catalogue,
     setConsentPresenter(next) {
-      if (next !== null && typeof next !== 'function') throw new TypeError('setConsentPresenter(presenter) needs a function or null.');
+      if (next !== null && typeof next !== 'function') throw new TypeError('setConsentPresenter(presenter)');
       presenter = next;
       return () => void (presenter === next && (presenter = null));
     },

@@ -139,7 +139,7 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
         },
         dismiss() {
           if (!flow.settle()) return;
-          flow.follow(Promise.reject(new AuthError('USER_CANCELLED', { detail: 'not now', scopes, dismissed: true })));
+          flow.follow(Promise.reject(new AuthError('USER_CANCELLED', { scopes, dismissed: true })));
         },
       };
       try {
