@@ -115,85 +115,64 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
   }
 
   /**
-   * Shows `pending` through the presenter while holding the lock (a sheet may take it over from a
-   * wallet call past its TIMEOUT: only its "Continue", a tap, opens the wallet). Closing the sheet
-   * without a wallet call frees the lock at once (a tap in the same task can open the wallet);
-   * "Continue" hands the lock to the wallet prompt, which holds it until the wallet answers.
+   * A consent call that waits: for the user to engage (unless `gesture`), then for the prompt
+   * lock's turn. Its prompt is handed to the consent presenter, else to the wallet at once: the
+   * wallet's own prompt after engagement. The presenter (a sheet) holds the lock while it shows (it
+   * may take the lock over from a wallet call past its TIMEOUT: only its "Continue", a tap, opens
+   * the wallet); closing it without a wallet call frees the lock at once (a tap in the same task can
+   * open the wallet); "Continue" hands the lock to the wallet prompt, which holds it until the
+   * wallet answers. Settled once: by the wallet's answer, "Not now", a failed turn or an abort.
    */
-  function present(show: ConsentPresenter, flight: Flight, scopes: string[], gesture: boolean, flow: ConsentFlow): void {
-    const task = (hold: Hold) => {
-      if (flow.done) return hold();
-      const sheet = createAbortController();
-      flow.closeSheet = () => (sheet.abort(), hold());
-      const pending: PendingConsent = {
-        scopes: Object.freeze([...scopes]),
-        signal: sheet.signal,
-        proceed() {
-          // A sign-out elsewhere since the sheet opened aborts the request (and closes the sheet).
-          state.refresh();
-          if (flow.done) return;
-          flow.closeSheet = null;
-          flow.settle();
-          sheet.abort();
-          flow.follow(untilAborted(flight, callWallet(flight, scopes, 'prompting', hold), scopes));
-        },
-        dismiss() {
-          if (!flow.settle()) return;
-          flow.follow(Promise.reject(new AuthError('USER_CANCELLED', { scopes, dismissed: true })));
-        },
-      };
-      try {
-        show(pending);
-      } catch (error) {
-        // A broken presenter counts as "Not now": the wallet never opens without a tap.
-        reportError(error);
-        pending.dismiss();
-      }
-    };
-    turn(scopes, gesture, true, task, (error) => flow.settle() && flow.follow(Promise.reject(error)));
-  }
-
   function consentCode(flight: Flight, scopes: string[], gesture: boolean): Promise<CodeResult> {
     if (gesture && lock().free(flight.tap)) return untilAborted(flight, promptCall(flight, scopes, 'prompting', true), scopes);
     return new Promise((resolve, reject) => {
       const signal = flight.controller.signal;
-      let off = () => undefined as void;
-      const flow: ConsentFlow = {
-        done: false,
-        closeSheet: null,
-        settle() {
-          if (flow.done) return false;
-          flow.done = true;
-          off();
-          const close = flow.closeSheet;
-          flow.closeSheet = null;
-          close?.();
-          return true;
-        },
-        follow: (outcome) => outcome.then(resolve, reject),
-      };
-      const stop = () => flow.settle() && reject(aborted(scopes));
-      off = onAbort(signal, stop);
+      let done = false;
+      /** Closes the sheet shown, freeing the lock. */
+      let close = () => undefined as void;
+      let off = close;
+      const settle = () => !done && ((done = true), off(), close(), true);
+      const follow = (outcome: Promise<CodeResult>) => void outcome.then(resolve, reject);
+      const fail = (error: unknown) => settle() && reject(error);
+      off = onAbort(signal, () => fail(aborted(scopes)));
       setStatus(flight, 'waiting');
       // A tap that found the lock busy already counts as engagement.
       (gesture ? Promise.resolve() : sensor.whenEngaged(signal)).then(() => {
-        if (flow.done) return;
+        if (done) return;
         const show = presenter();
-        if (show) present(show, flight, scopes, gesture, flow);
-        else if (flow.settle()) flow.follow(untilAborted(flight, promptCall(flight, scopes, 'prompting', gesture), scopes));
-      }, stop);
+        const task = (hold: Hold) => {
+          if (done) return hold();
+          const sheet = createAbortController();
+          close = () => (sheet.abort(), hold());
+          const pending: PendingConsent = {
+            scopes: Object.freeze([...scopes]),
+            signal: sheet.signal,
+            proceed() {
+              // A sign-out elsewhere since the sheet opened aborts the request (and closes the sheet).
+              state.refresh();
+              if (done) return;
+              close = () => undefined;
+              settle();
+              sheet.abort();
+              follow(untilAborted(flight, callWallet(flight, scopes, 'prompting', hold), scopes));
+            },
+            dismiss() {
+              if (settle()) follow(Promise.reject(new AuthError('USER_CANCELLED', { scopes, dismissed: true })));
+            },
+          };
+          if (!show) return pending.proceed();
+          try {
+            show(pending);
+          } catch (error) {
+            // A broken presenter counts as "Not now": the wallet never opens without a tap.
+            reportError(error);
+            pending.dismiss();
+          }
+        };
+        turn(scopes, gesture, !!show, task, fail);
+      }, fail);
     });
   }
 
   return { fetchCode, consentCode };
-}
-
-/** One deferred consent request: settled once, by the sheet, the wallet or an abort. */
-interface ConsentFlow {
-  done: boolean;
-  /** Closes the sheet when one is open. */
-  closeSheet: (() => void) | null;
-  /** Marks the flow settled (false when it already was) and closes the sheet. */
-  settle(): boolean;
-  follow(outcome: Promise<CodeResult>): void;
 }
