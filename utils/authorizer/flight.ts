@@ -10,6 +10,10 @@ export interface Flight {
   status: AuthorizerStatus;
   /** True while the flight runs synchronously inside the caller's tap (`gesture: true`). */
   tap?: boolean;
+  /** True while the flight runs synchronously inside the `authorize` call that started it (which just read the record). */
+  sync?: boolean;
+  /** What a tap's flight may ask again: the scopes refused before it began (none without a tap). */
+  reask?: readonly string[];
   /** The callers waiting for it; when the last one leaves, the flight is aborted. */
   readonly waiters: Set<Waiter>;
   promise: Promise<void>;

@@ -77,16 +77,18 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
 
   /**
    * The prompt lock's turn for a wallet prompt or a sheet: now when the lock is free (or `tap` and
-   * its holder timed out), else in turn; waiting longer than `timeoutMs` fails TIMEOUT. With a
-   * gesture it starts at once (inside the tap). Without one, what is stored now is read first: a
-   * sign-out elsewhere aborts the request, and scopes the user refused meanwhile (another
-   * authorizer or tab) fail DENIED instead of a prompt.
+   * its holder timed out), else in turn; waiting longer than `timeoutMs` fails TIMEOUT. Inside the
+   * `authorize` call (its tap, or a fetch of scopes granted before) it starts at once: the request
+   * was just decided on what is stored. Otherwise (a deferred prompt, a plan's later call, a call
+   * that waited for the lock) what is stored now is read first: a sign-out elsewhere aborts the
+   * request, and scopes the user refused since the request began (here, in another authorizer or
+   * tab) fail DENIED instead of a prompt; a tap may ask again what was refused before it.
    */
-  function turn(scopes: string[], gesture: boolean | undefined, tap: boolean | undefined, start: (hold: Hold) => void, fail: (error: AuthError) => void): void {
+  function turn(flight: Flight, scopes: string[], tap: boolean | undefined, start: (hold: Hold) => void, fail: (error: AuthError) => void): void {
     const task = (hold: Hold) => {
-      if (gesture) return start(hold);
+      if (flight.sync) return start(hold);
       void state.reread().then(() => {
-        const denied = scopes.filter((s) => state.consent(s) === 'denied');
+        const denied = scopes.filter((s) => state.consent(s) === 'denied' && !flight.reask?.includes(s));
         if (denied.length === 0) return start(hold);
         hold();
         fail(new AuthError('DENIED', { scopes: denied }));
@@ -96,8 +98,8 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
   }
 
   /** A wallet call in the prompt lock's turn, held until the wallet answers. */
-  function promptCall(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching', gesture: boolean | undefined): Promise<CodeResult> {
-    return new Promise((resolve, reject) => turn(scopes, gesture, flight.tap, (hold) => void callWallet(flight, scopes, kind, hold).then(resolve, reject), reject));
+  function promptCall(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching'): Promise<CodeResult> {
+    return new Promise((resolve, reject) => turn(flight, scopes, flight.tap, (hold) => void callWallet(flight, scopes, kind, hold).then(resolve, reject), reject));
   }
 
   async function fetchCode(flight: Flight, scopes: string[]): Promise<CodeResult> {
@@ -106,7 +108,7 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
       try {
         // Scopes granted before wait for any prompt still open (the wallet may ask again), and
         // are fetched at once when it is free, as silent ones are.
-        return await untilAborted(flight, silent ? callWallet(flight, scopes, 'fetching') : promptCall(flight, scopes, 'fetching', true), scopes);
+        return await untilAborted(flight, silent ? callWallet(flight, scopes, 'fetching') : promptCall(flight, scopes, 'fetching'), scopes);
       } catch (error) {
         if (!silent || !(error as AuthError).retryable || attempt >= opts.maxRetries) throw error;
         await delay(backoffDelay(attempt, opts.retryDelayMs), flight.controller.signal).catch(() => Promise.reject(aborted(scopes)));
@@ -124,7 +126,7 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
    * wallet answers. Settled once: by the wallet's answer, "Not now", a failed turn or an abort.
    */
   function consentCode(flight: Flight, scopes: string[], gesture: boolean): Promise<CodeResult> {
-    if (gesture && lock().free(flight.tap)) return untilAborted(flight, promptCall(flight, scopes, 'prompting', true), scopes);
+    if (gesture && lock().free(flight.tap)) return untilAborted(flight, promptCall(flight, scopes, 'prompting'), scopes);
     return new Promise((resolve, reject) => {
       const signal = flight.controller.signal;
       let done = false;
@@ -169,7 +171,7 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
             pending.dismiss();
           }
         };
-        turn(scopes, gesture, !!show, task, fail);
+        turn(flight, scopes, !!show, task, fail);
       }, fail);
     });
   }
