@@ -10,7 +10,7 @@ export function reportError(error: unknown): void {
 
 export interface Emitter<A extends unknown[]> {
   subscribe(listener: (...args: A) => void): () => void;
-  readonly size: number;
+  readonly size_: number;
   emit(...args: A): void;
 }
 
@@ -24,7 +24,7 @@ export function createEmitter<A extends unknown[]>(where: string): Emitter<A> {
       listeners.add(entry);
       return () => void listeners.delete(entry);
     },
-    get size() {
+    get size_() {
       return listeners.size;
     },
     emit(...args) {

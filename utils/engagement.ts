@@ -14,10 +14,10 @@ import type { EngagementTarget } from './types';
 const EVENTS = ['pointerdown', 'click', 'keydown', 'touchstart', 'popstate'];
 
 export interface EngagementSensor {
-  readonly engaged: boolean;
-  mark(): void;
+  readonly engaged_: boolean;
+  mark_(): void;
   /** Resolves when engaged; rejects with the signal's reason when it aborts first. */
-  whenEngaged(signal?: AbortSignal): Promise<void>;
+  whenEngaged_(signal?: AbortSignal): Promise<void>;
 }
 
 type SeenEvent = { isTrusted?: boolean; userInitiated?: boolean; navigationType?: string };
@@ -49,11 +49,11 @@ export function createEngagementSensor(target: EngagementTarget | null | undefin
   for (const [w, type, l] of watched) w.addEventListener(type, l, true);
 
   return {
-    get engaged() {
+    get engaged_() {
       return engaged;
     },
-    mark,
-    whenEngaged(signal) {
+    mark_: mark,
+    whenEngaged_(signal) {
       if (engaged) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const wake = () => (off(), resolve());

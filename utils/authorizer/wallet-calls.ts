@@ -20,39 +20,40 @@ import type { SessionState } from './session-state';
 
 export interface WalletCalls {
   /** A code for scopes that need no new consent: silent ones (retried), or ones granted before. */
-  fetchCode(flight: Flight, scopes: string[]): Promise<CodeResult>;
+  fetchCode_(flight: Flight, scopes: string[]): Promise<CodeResult>;
   /** A code behind the wallet's consent prompt: now, inside the tap, or once the user engaged. */
-  consentCode(flight: Flight, scopes: string[], gesture: boolean): Promise<CodeResult>;
+  consentCode_(flight: Flight, scopes: string[], gesture: boolean): Promise<CodeResult>;
 }
 
-export interface WalletCallsDeps {
-  opts: ResolvedAuthorizerOptions;
-  sensor: EngagementSensor;
-  presenter: () => ConsentPresenter | null;
-  setStatus: SetStatus;
-  isSilent: (scope: string) => boolean;
-  /** The consent record, and what other instances stored (a sign-out taken up aborts the flights). */
-  state: Pick<SessionState, 'refresh' | 'reread' | 'consent' | 'record'>;
-}
+/** The consent record, and what other instances stored (a sign-out taken up aborts the flights). */
+type RecordState = Pick<SessionState, 'refresh' | 'reread' | 'consent' | 'record'>;
 
 /**
  * Records the wallet's answer to a call in the consent record, also when the caller has left
  * meanwhile: a grant, and a refusal (a denial in authErrorScopes, or a cancel) as denied; another
  * per-scope error (e.g. "1002") is not sticky.
  */
-function record(state: Pick<SessionState, 'record'>, flight: Flight, scopes: string[], answer: CodeResult | AuthError): void {
+function record(state: RecordState, flight: Flight, scopes: string[], answer: CodeResult | AuthError): void {
+  const { epoch_ } = flight;
   if (answer instanceof AuthError) {
     const refused = answer.scopes.filter((s) => scopes.includes(s));
-    if (answer.code === 'USER_CANCELLED') state.record(flight.epoch, refused.length > 0 ? refused : scopes, 'denied');
+    if (answer.code === 'USER_CANCELLED') state.record(epoch_, refused.length > 0 ? refused : scopes, 'denied');
     return;
   }
-  state.record(flight.epoch, answer.grantedScopes, 'granted');
-  state.record(flight.epoch, Object.keys(answer.failedScopes).filter((s) => scopes.includes(s) && isDenial(answer.failedScopes[s] as string)), 'denied');
+  state.record(epoch_, answer.grantedScopes, 'granted');
+  state.record(epoch_, Object.keys(answer.failedScopes).filter((s) => scopes.includes(s) && isDenial(answer.failedScopes[s] as string)), 'denied');
 }
 
-export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent, state }: WalletCallsDeps): WalletCalls {
+export function createWalletCalls(
+  opts: ResolvedAuthorizerOptions,
+  sensor: EngagementSensor,
+  presenter: () => ConsentPresenter | null,
+  setStatus: SetStatus,
+  isSilent: (scope: string) => boolean,
+  state: RecordState,
+): WalletCalls {
   /** The flight stops waiting when aborted; the wallet call runs on (holding the lock) until it answers. */
-  const untilAborted = <T>(flight: Flight, call: Promise<T>, scopes: readonly string[]) => abortable(call, flight.controller.signal, () => aborted(scopes));
+  const untilAborted = (flight: Flight, call: Promise<CodeResult>, scopes: readonly string[]) => abortable(call, flight.controller_.signal, () => aborted(scopes));
   /** The lock shared by every authorizer of the page over the host in use. */
   const lock = () => promptLockOf(hostObject(opts.host));
 
@@ -63,11 +64,11 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
    * contract: never a prompt while another is open).
    */
   function callWallet(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching', hold: Hold = () => undefined): Promise<CodeResult> {
-    if (flight.controller.signal.aborted) return hold(), Promise.reject(aborted(scopes));
+    if (flight.controller_.signal.aborted) return hold(), Promise.reject(aborted(scopes));
     setStatus(flight, kind);
     let late = false;
     // After its TIMEOUT, the wallet's late answer (its page is gone) frees the lock.
-    const call = (host: HostCall) => callHost(host, scopes, opts.timeoutMs, () => late && hold()).then((r) => ({ ...r, obtainedAt: opts.now() }));
+    const call = (host: HostCall) => callHost(host, scopes, opts.timeoutMs, () => late && hold()).then((r): CodeResult => ({ ...r, obtainedAt_: opts.now() }));
     // An explicit host is used as it is: only the global bridge is waited for.
     const result = withHost(opts.host, DEFAULT_BRIDGE_WAIT_MS, scopes, call);
     const answered = (answer: CodeResult | AuthError) => (record(state, flight, scopes, answer), hold((late = answer instanceof AuthError && answer.code === 'TIMEOUT')));
@@ -86,9 +87,9 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
    */
   function turn(flight: Flight, scopes: string[], tap: boolean | undefined, start: (hold: Hold) => void, fail: (error: AuthError) => void): void {
     const task = (hold: Hold) => {
-      if (flight.sync) return start(hold);
+      if (flight.sync_) return start(hold);
       void state.reread().then(() => {
-        const denied = scopes.filter((s) => state.consent(s) === 'denied' && !flight.reask?.includes(s));
+        const denied = scopes.filter((s) => state.consent(s) === 'denied' && !flight.reask_?.includes(s));
         if (denied.length === 0) return start(hold);
         hold();
         fail(new AuthError('DENIED', { scopes: denied }));
@@ -98,20 +99,19 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
   }
 
   /** A wallet call in the prompt lock's turn, held until the wallet answers. */
-  function promptCall(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching'): Promise<CodeResult> {
-    return new Promise((resolve, reject) => turn(flight, scopes, flight.tap, (hold) => void callWallet(flight, scopes, kind, hold).then(resolve, reject), reject));
-  }
+  const promptCall = (flight: Flight, scopes: string[], kind: 'prompting' | 'fetching') =>
+    untilAborted(flight, new Promise((resolve, reject) => turn(flight, scopes, flight.tap_, (hold) => void callWallet(flight, scopes, kind, hold).then(resolve, reject), reject)), scopes);
 
-  async function fetchCode(flight: Flight, scopes: string[]): Promise<CodeResult> {
+  async function fetchCode_(flight: Flight, scopes: string[]): Promise<CodeResult> {
     const silent = scopes.every(isSilent);
     for (let attempt = 0; ; attempt++) {
       try {
         // Scopes granted before wait for any prompt still open (the wallet may ask again), and
         // are fetched at once when it is free, as silent ones are.
-        return await untilAborted(flight, silent ? callWallet(flight, scopes, 'fetching') : promptCall(flight, scopes, 'fetching'), scopes);
+        return await (silent ? untilAborted(flight, callWallet(flight, scopes, 'fetching'), scopes) : promptCall(flight, scopes, 'fetching'));
       } catch (error) {
         if (!silent || !(error as AuthError).retryable || attempt >= opts.maxRetries) throw error;
-        await delay(backoffDelay(attempt, opts.retryDelayMs), flight.controller.signal).catch(() => Promise.reject(aborted(scopes)));
+        await delay(backoffDelay(attempt, opts.retryDelayMs), flight.controller_.signal).catch(() => Promise.reject(aborted(scopes)));
       }
     }
   }
@@ -125,10 +125,10 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
    * open the wallet); "Continue" hands the lock to the wallet prompt, which holds it until the
    * wallet answers. Settled once: by the wallet's answer, "Not now", a failed turn or an abort.
    */
-  function consentCode(flight: Flight, scopes: string[], gesture: boolean): Promise<CodeResult> {
-    if (gesture && lock().free(flight.tap)) return untilAborted(flight, promptCall(flight, scopes, 'prompting'), scopes);
+  function consentCode_(flight: Flight, scopes: string[], gesture: boolean): Promise<CodeResult> {
+    if (gesture && lock().free(flight.tap_)) return promptCall(flight, scopes, 'prompting');
     return new Promise((resolve, reject) => {
-      const signal = flight.controller.signal;
+      const signal = flight.controller_.signal;
       let done = false;
       /** Closes the sheet shown, freeing the lock. */
       let close = () => undefined as void;
@@ -139,7 +139,7 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
       off = onAbort(signal, () => fail(aborted(scopes)));
       setStatus(flight, 'waiting');
       // A tap that found the lock busy already counts as engagement.
-      (gesture ? Promise.resolve() : sensor.whenEngaged(signal)).then(() => {
+      (gesture ? Promise.resolve() : sensor.whenEngaged_(signal)).then(() => {
         if (done) return;
         const show = presenter();
         const task = (hold: Hold) => {
@@ -176,5 +176,5 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
     });
   }
 
-  return { fetchCode, consentCode };
+  return { fetchCode_, consentCode_ };
 }
