@@ -3,7 +3,7 @@
  * engines are not browsers and may lack it. The H5 and Node builds swap this module for
  * `abort-controller.web.ts` (the platform's own, nothing else): only the DSL build ships the stand-in.
  */
-import { globalAbortController } from './globals';
+import { globalValue } from './globals';
 
 type AbortListener = (event: { type: 'abort' }) => void;
 
@@ -38,6 +38,6 @@ function miniController(): AbortController {
 }
 
 export function createAbortController(): AbortController {
-  const Native = globalAbortController() as typeof AbortController | undefined;
+  const Native = globalValue('AbortController') as typeof AbortController | undefined;
   return typeof Native === 'function' ? new Native() : miniController();
 }

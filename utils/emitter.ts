@@ -1,9 +1,9 @@
 /** Listeners of application code: a throwing listener never breaks the kit or the other listeners. */
-import { globalReportError } from './globals';
+import { globalValue } from './globals';
 
 /** Reports an error from application code (a listener, a presenter) without throwing, as EventTarget does. */
 export function reportError(error: unknown): void {
-  const report = globalReportError();
+  const report = globalValue('reportError');
   if (typeof report === 'function') report(error);
   else if (typeof console !== 'undefined') console.error(error);
 }

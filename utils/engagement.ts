@@ -4,7 +4,7 @@
  * Scripted events (`isTrusted: false`) do not count: a page cannot fake engagement.
  */
 import { onAbort } from './abort';
-import { navigationTarget, pageTarget } from './globals';
+import { globalTarget } from './globals';
 import type { EngagementTarget } from './types';
 
 /**
@@ -42,9 +42,9 @@ export function createEngagementSensor(target: EngagementTarget | null | undefin
   // user's navigations (a link, back/forward) count.
   const onNavigate = (event: SeenEvent) => event?.isTrusted === true && (event.userInitiated === true || event.navigationType === 'traverse') && mark();
 
-  const t = target === undefined ? pageTarget() : target;
+  const t = target === undefined ? (globalTarget('globalThis') as EngagementTarget | null) : target;
   if (t) for (const type of EVENTS) watched.push([t, type, onEvent]);
-  const nav = t && target === undefined ? navigationTarget() : null;
+  const nav = t && target === undefined ? (globalTarget('navigation') as EngagementTarget | null) : null;
   if (nav) watched.push([nav, 'navigate', onNavigate]);
   for (const [w, type, l] of watched) w.addEventListener(type, l, true);
 

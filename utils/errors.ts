@@ -64,8 +64,8 @@ export class AuthError extends Error {
     const scopes = [...(init.scopes ?? [])];
     // Short and structured: the code, where it came from (the wallet's or backend's own code, a
     // detail word), and the scopes. `explain(error)` (miniapp-auth-kit/explain) says more.
-    const parts = [code, init.platformCode, init.detail, scopes.length ? `[${scopes.join(' ')}]` : ''];
-    super(init.message ?? parts.filter((part) => part != null && part !== '').join(' '));
+    const parts = [code, init.platformCode, init.detail, scopes[0] && `[${scopes.join(' ')}]`];
+    super(init.message ?? parts.filter((part) => part || part === 0).join(' '));
     this.name = 'AuthError';
     this.code = code;
     this.retryable = init.retryable ?? RETRYABLE.includes(code);
@@ -102,7 +102,8 @@ export function isConsentDismissed(error: unknown): boolean {
  */
 export function isWalletClosed(error: unknown): boolean {
   const e = error as { code?: unknown; platformCode?: unknown } | null;
-  return e?.code === 'EMPTY_RESULT' && (typeof e.platformCode === 'number' || typeof e.platformCode === 'string') && String(e.platformCode).trim() === '10';
+  // 10 is the one wallet code the table maps to EMPTY_RESULT.
+  return e?.code === 'EMPTY_RESULT' && tableCode(e.platformCode) === 'EMPTY_RESULT';
 }
 
 /** The wallet error code table of PLATFORM.md (seed 002 plus codes seen on other wallets). */

@@ -5,7 +5,7 @@
 import { abortable, createAbortController, onAbort } from './abort';
 import { hasMethods, isAbortSignal, isDuration, isRecord, optionError, readField, readOptions, REQUIRED } from './checks';
 import { AuthError } from './errors';
-import { globalFetch, globalMy, globalURL, pageHref } from './globals';
+import { globalMy, globalValue, pageHref } from './globals';
 import { randomHex } from './random';
 import { backendError } from './submit-errors';
 import type { MyRequestHost, SubmitHook } from './types';
@@ -35,7 +35,7 @@ const SECURE = /^(https:\/\/[^/?#@\s]+|http:\/\/(localhost|127(\.\d{1,3}){3}|\[:
 export function isSecureUrl(url: unknown): boolean {
   if (typeof url !== 'string' || url.length > 2048) return false;
   let href = url;
-  const URLCtor = globalURL() as typeof URL | undefined;
+  const URLCtor = globalValue('URL') as typeof URL | undefined;
   if (typeof URLCtor === 'function') {
     try {
       href = new URLCtor(url, pageHref() as string | undefined).href;
@@ -101,7 +101,7 @@ function post(my: MyRequestHost | null, url: string, headers: Record<string, str
       }
       return;
     }
-    const fetchFn = globalFetch() as typeof fetch | undefined;
+    const fetchFn = globalValue('fetch') as typeof fetch | undefined;
     if (typeof fetchFn !== 'function') return reject();
     // A body cut short (connection lost, timeout) is a failed call, not an empty answer.
     fetchFn(url, { method: 'POST', headers, body, credentials, signal: controller.signal, cache: 'no-store' })
