@@ -63,8 +63,8 @@ let mapping = null;
 /**
  * One mapping for every build, computed from the sources alone (so the ESM, CommonJS, IIFE and DSL
  * builds, each chunk of each, name a member alike): the internal names by how often they occur
- * (then by name), each given the shortest free name; a name the sources use as a property of two
- * characters or fewer is never given.
+ * (then by name), each given the shortest free name; a name the sources use as a property (or
+ * key) of two characters or fewer is never given.
  */
 export function internalNames(root = '.') {
   if (mapping) return mapping;
@@ -73,10 +73,9 @@ export function internalNames(root = '.') {
   for (const dir of SOURCE_DIRS) {
     for (const file of sourceFiles(join(root, dir))) {
       const text = readFileSync(file, 'utf8');
-      for (const [word] of text.matchAll(/[A-Za-z$][\w$]*/g)) {
-        if (INTERNAL_NAME.test(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
-        else if (word.length <= 2) taken.add(word);
-      }
+      for (const [word] of text.matchAll(/[A-Za-z$][\w$]*/g)) if (INTERNAL_NAME.test(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+      // Short names used as properties (`.v`, `{ id: … }`): never given to an internal member.
+      for (const [, word] of text.matchAll(/(?:\.|[{,]\s*)([A-Za-z$][\w$]?)(?=\s*:|\b)/g)) taken.add(word);
     }
   }
   const names = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
