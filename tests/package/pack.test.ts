@@ -334,7 +334,7 @@ test('the IIFE sets globalThis.MiniappAuthKit in a page without a bundler', asyn
 test('the DSL folder declares no module type of its own, and keeps each component’s script and styles as side effects', () => {
   const folder = JSON.parse(readFileSync(join(project, 'node_modules/miniapp-auth-kit/dist/miniprogram/package.json'), 'utf8'));
   expect(folder.type).toBeUndefined();
-  expect(folder.sideEffects).toEqual(expect.arrayContaining(['./*/index.js', './**/*.acss']));
+  expect(folder.sideEffects).toEqual(expect.arrayContaining(['./*/index.js', './shared/ui.js', './**/*.acss']));
 });
 
 test('Node reads the DSL folder’s ES module files both ways (module syntax detection, require of ES modules)', () => {
