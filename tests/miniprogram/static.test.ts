@@ -9,9 +9,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createWalletSimulator } from '../../utils/testing';
-import { DIST, KIT_COMPONENTS, MiniProgram } from './harness';
-import { elementsOf, parseAxml, readAxml } from './harness/axml';
-import { ariaProblems, attributeSelectors, checkAxml, checkJs, compileAxml, tapHandlers } from './static-checks';
+import { DIST, KIT_COMPONENTS, MiniProgram, ROOT } from './harness';
+import { elementsOf, parseAxml, readAxml, type TemplateNode } from './harness/axml';
+import { ariaProblems, attributeSelectors, checkAxml, checkJs, compileAxml, ruleOutline, tapHandlers } from './static-checks';
 import { filesUnder } from '../support/files';
 
 const jsFiles = filesUnder(DIST).filter((f) => f.endsWith('.js'));
@@ -136,6 +136,42 @@ describe.each(KIT_COMPONENTS)('<%s>', (name) => {
         for (const value of values) expect(Number(/(\d+)px/.exec(value)?.[1])).toBeGreaterThanOrEqual(44);
       }
     }
+  });
+});
+
+/** A template tree without the numbering of its elements (two parses number them apart). */
+const unnumbered = (nodes: TemplateNode[]): unknown[] => nodes.map((n) => (n.type === 'text' ? n : { tag: n.tag, attrs: n.attrs, children: unnumbered(n.children) }));
+
+describe('what ships of the templates, styles and JSON is their source minified, nothing lost', () => {
+  const sources = [
+    ...KIT_COMPONENTS.map((name) => ({ shipped: join(name, 'index'), source: join(ROOT, 'components', name, 'miniprogram', 'index') })),
+    { shipped: join('shared', 'base'), source: join(ROOT, 'components', 'miniprogram', 'base') },
+  ];
+  const read = (path: string) => readFileSync(path, 'utf8');
+
+  test.each(KIT_COMPONENTS.map((name) => [name]))('%s/index.axml: the same tree as its source, without comments or layout whitespace', (name) => {
+    const { shipped, source } = sources.find((s) => s.shipped === join(name, 'index'))!;
+    const text = read(join(DIST, `${shipped}.axml`));
+    expect(text).not.toMatch(/<!--|\n/);
+    expect(unnumbered(parseAxml(text))).toEqual(unnumbered(parseAxml(read(`${source}.axml`))));
+  });
+
+  test.each(sources.map((s) => [s.shipped]))('%s.acss: the same rules with the same declarations in the same order (every fallback before its var() kept)', (shipped) => {
+    const { source } = sources.find((s) => s.shipped === shipped)!;
+    const text = read(join(DIST, `${shipped}.acss`));
+    expect(text).not.toMatch(/\/\*|\n/);
+    const outline = ruleOutline(read(`${source}.acss`));
+    expect(outline.length).toBeGreaterThan(0);
+    expect(ruleOutline(text)).toEqual(outline);
+  });
+
+  test('the JSON files are compact and say what their sources say', () => {
+    for (const name of KIT_COMPONENTS) {
+      const text = read(join(DIST, name, 'index.json'));
+      expect(text).not.toMatch(/\s/);
+      expect(JSON.parse(text)).toEqual(JSON.parse(read(join(ROOT, 'components', name, 'miniprogram', 'index.json'))));
+    }
+    expect(read(join(DIST, 'package.json'))).not.toMatch(/\s/);
   });
 });
 
