@@ -175,14 +175,17 @@ describe('what ships of the templates, styles and JSON is their source minified,
   });
 });
 
-test('<consent-button> holds exactly one <button>, and its tap handler is a method', () => {
+test('<consent-button> holds exactly one <button>; its tap handler and the status line’s are methods, the line outside the button', () => {
   const tree = readAxml(join(DIST, 'consent-button', 'index.axml'));
   const buttons = elementsOf(tree).filter((el) => el.tag === 'button');
   expect(buttons).toHaveLength(1);
   const taps = tapHandlers(tree);
-  expect(taps).toHaveLength(1);
+  expect(taps.map((t) => t.method)).toEqual(['onTap', 'onHintTap']);
   expect(taps[0]?.element).toBe(buttons[0]);
-  expect(typeof definition('consent-button').methods[taps[0]?.method as string]).toBe('function');
+  // The hint is a text of the status region, not inside the button (one button, one name).
+  expect(taps[1]?.element.tag).toBe('text');
+  expect(elementsOf(buttons[0]!.children)).not.toContain(taps[1]?.element);
+  for (const { method } of taps) expect(typeof definition('consent-button').methods[method]).toBe('function');
   // "Renders disabled": the button's `disabled` is a binding.
   expect(buttons[0]?.attrs.disabled).toMatch(/^\{\{\s*\w+\s*\}\}$/);
 });
