@@ -161,10 +161,10 @@ export function ruleOutline(acss: string): string[] {
   const out: string[] = [];
   syntax.walk(syntax.parse(acss), (node) => {
     if (node.type === 'Atrule') out.push(`@${node.name} ${node.prelude ? syntax.generate(node.prelude) : ''}`);
-    if (node.type !== 'Rule') return;
+    if (node.type !== 'Rule' || !node.block || !node.prelude) return;
     const properties: string[] = [];
     syntax.walk(node.block, (child) => {
-      if (child.type === 'Declaration') properties.push(child.property);
+      if (child.type === 'Declaration') properties.push(String(child.property));
     });
     const selector = syntax.generate(node.prelude);
     out.push(`${KEYFRAME_STOPS[selector] ?? selector} { ${properties.join('; ')} }`);
