@@ -1,0 +1,55 @@
+/**
+ * Replays an attacker on the path can try against the replay guard: the same signature written
+ * another way, and a recorded answer the guard forgot while a request that could accept it was still
+ * being signed. Each replays a genuine signed success recorded for one request as the answer to
+ * another request sent in the same second: it must be refused, never handed over as the grant.
+ */
+import type { WalletFetch } from '../../server';
+import { makeClock, world } from './helpers';
+
+interface Recorded {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** A fetch in front of the simulator that records answers and, once armed, answers a recorded one instead. */
+function onPath(sim: { fetch: (url: string, init: RequestInit) => Promise<Response> }) {
+  const recorded: Recorded[] = [];
+  let replay: Recorded | null = null;
+  const fetch: WalletFetch = async (url, init) => {
+    if (replay) return new Response(replay.body, { status: replay.status, headers: replay.headers });
+    const answer = await sim.fetch(url, init);
+    const headers: Record<string, string> = {};
+    answer.headers.forEach((value, name) => void (headers[name] = value));
+    recorded.push({ status: answer.status, body: await answer.clone().text(), headers });
+    return answer;
+  };
+  return { fetch, recorded, arm: (answer: Recorded) => void (replay = answer) };
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** The same signature bytes, written with other (ignored) bits in its last base64 character before `==`. */
+function respelled(header: string): string {
+  return header.replace(/signature=([A-Za-z0-9+/]+)==/, (_, value: string) => {
+    const last = BASE64.indexOf(value.slice(-1));
+    return `signature=${value.slice(0, -1)}${BASE64[last ^ 1]}==`;
+  });
+}
+
+test('the same signature spelled with other padding bits is the same answer: refused for another request', async () => {
+  const clock = makeClock(Math.floor(Date.now() / 1000) * 1000 + 100);
+  const path = { fetch: null as unknown as WalletFetch };
+  const w = world({ now: clock.now }, { now: clock.now, fetch: (url, init) => path.fetch(url, init) });
+  const wire = onPath(w.sim);
+  path.fetch = wire.fetch;
+  const first = await w.exchange();
+  const [answer] = wire.recorded as [Recorded];
+  expect(answer.headers.signature).toMatch(/^algorithm=RSA256, keyVersion=1, signature=[A-Za-z0-9+/]+==$/);
+  wire.arm({ ...answer, headers: { ...answer.headers, signature: respelled(answer.headers.signature as string) } });
+  // Another user's code, sent in the same second: the recorded grant must not become theirs.
+  const outcome = await w.exchange().then((grant) => grant, (error: unknown) => error);
+  expect(outcome).not.toEqual(first);
+  expect(outcome).toMatchObject({ name: 'WalletError', verified: false, message: expect.stringMatching(/seen before/) });
+});
