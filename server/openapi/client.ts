@@ -63,17 +63,18 @@ export function createWalletClient(options: WalletClientOptions): WalletClient &
   async function attemptOnce(a: Attempt, event: WalletCallEvent): Promise<TrustedAnswer> {
     const time = formatRequestTime(o.now());
     const sentAt = parseIsoTime(time) as number;
-    let t = performance.now();
-    const signature = await sign(o.engine, o.privateKey, { method: 'POST', path: a.path, clientId: o.clientId, time, body: a.body });
-    event.timings.signMs = elapsed(t);
-    const headers = {
-      'Content-Type': 'application/json; charset=UTF-8',
-      'Client-Id': o.clientId,
-      'Request-Time': time,
-      Signature: formatSignatureHeader(signature, o.keyVersion, o.profile.headerStyle),
-    };
+    // Registered before the first await: from its Request-Time on, the guard keeps every answer this request could accept.
     const end = replay.begin(sentAt);
     try {
+      let t = performance.now();
+      const signature = await sign(o.engine, o.privateKey, { method: 'POST', path: a.path, clientId: o.clientId, time, body: a.body });
+      event.timings.signMs = elapsed(t);
+      const headers = {
+        'Content-Type': 'application/json; charset=UTF-8',
+        'Client-Id': o.clientId,
+        'Request-Time': time,
+        Signature: formatSignatureHeader(signature, o.keyVersion, o.profile.headerStyle),
+      };
       t = performance.now();
       // The deadline holds even against a fetch that ignores its signal.
       const reason = () => a.signal.reason;

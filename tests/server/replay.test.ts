@@ -5,6 +5,7 @@
  * another request sent in the same second: it must be refused, never handed over as the grant.
  */
 import type { WalletFetch } from '../../server';
+import { cryptoEngine } from '../../server/openapi/crypto-engine';
 import { makeClock, world } from './helpers';
 
 interface Recorded {
@@ -52,4 +53,46 @@ test('the same signature spelled with other padding bits is the same answer: ref
   const outcome = await w.exchange().then((grant) => grant, (error: unknown) => error);
   expect(outcome).not.toEqual(first);
   expect(outcome).toMatchObject({ name: 'WalletError', verified: false, message: expect.stringMatching(/seen before/) });
+});
+
+test('a recorded answer is not forgotten while a request sent in its second is still being signed', async () => {
+  const second = Math.floor(Date.now() / 1000) * 1000;
+  const clock = makeClock(second + 100);
+  const path = { fetch: null as unknown as WalletFetch };
+  const w = world({ now: clock.now }, { now: clock.now, fetch: (url, init) => path.fetch(url, init) });
+  const wire = onPath(w.sim);
+  path.fetch = wire.fetch;
+  await w.exchange();
+  const recordedAnswer = wire.recorded[0] as Recorded;
+  // The guard forgets old entries every 256 answers: 255 answers so far, the 256th comes below.
+  for (let i = 1; i < 255; i++) await w.exchange();
+
+  // The victim's request takes its Request-Time in the recorded answer's second; its signing is held.
+  const engine = cryptoEngine('node')!;
+  const originalSign = engine.sign.bind(engine);
+  const victimCode = w.code();
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let signing: () => void = () => undefined;
+  const signingStarted = new Promise<void>((resolve) => (signing = resolve));
+  const spy = jest.spyOn(engine, 'sign').mockImplementation(async (key, data) => {
+    if (new TextDecoder().decode(data).includes(victimCode)) {
+      signing();
+      await held;
+    }
+    return originalSign(key, data);
+  });
+  try {
+    const victim = w.exchange(victimCode).then((grant) => grant, (error: unknown) => error);
+    await signingStarted;
+    // Meanwhile the next second begins and another answer arrives: the 256th, which sweeps.
+    clock.set(second + 1100);
+    await w.exchange();
+    wire.arm(recordedAnswer);
+    release();
+    const outcome = await victim;
+    expect(outcome).toMatchObject({ name: 'WalletError', verified: false, message: expect.stringMatching(/seen before/) });
+  } finally {
+    spy.mockRestore();
+  }
 });
