@@ -96,3 +96,47 @@ test('a recorded answer is not forgotten while a request sent in its second is s
     spy.mockRestore();
   }
 });
+
+test('a recorded answer is not forgotten while a request is still checking it: what the guard forgot is refused', async () => {
+  // The smallest window makes the race easy to stage; any window has it for a request under way that long.
+  const second = Math.floor(Date.now() / 1000) * 1000;
+  const clock = makeClock(second + 100);
+  const path = { fetch: null as unknown as WalletFetch };
+  const w = world({ now: clock.now }, { now: clock.now, maxClockSkewMs: 1000, fetch: (url, init) => path.fetch(url, init) });
+  const wire = onPath(w.sim);
+  path.fetch = wire.fetch;
+  await w.exchange();
+  const recordedAnswer = wire.recorded[0] as Recorded;
+  for (let i = 1; i < 255; i++) await w.exchange();
+
+  // The victim gets the recorded answer; its time check passes, and its signature check is held.
+  const engine = cryptoEngine('node')!;
+  const originalVerify = engine.verify.bind(engine);
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let verifying: () => void = () => undefined;
+  const verifyStarted = new Promise<void>((resolve) => (verifying = resolve));
+  let holdNext = true;
+  const spy = jest.spyOn(engine, 'verify').mockImplementation(async (key, data, signature) => {
+    if (holdNext && new TextDecoder().decode(data).includes(recordedAnswer.body)) {
+      holdNext = false;
+      verifying();
+      await held;
+    }
+    return originalVerify(key, data, signature);
+  });
+  try {
+    let replaying = true;
+    path.fetch = async (url, init) => (replaying ? ((replaying = false), new Response(recordedAnswer.body, { status: recordedAnswer.status, headers: recordedAnswer.headers })) : wire.fetch(url, init));
+    const victim = w.exchange().then((grant) => grant, (error: unknown) => error);
+    await verifyStarted;
+    // Meanwhile the window moves past the recorded answer and the 256th answer sweeps it out.
+    clock.set(second + 1500);
+    await w.exchange();
+    release();
+    const outcome = await victim;
+    expect(outcome).toMatchObject({ name: 'WalletError', verified: false });
+  } finally {
+    spy.mockRestore();
+  }
+});
