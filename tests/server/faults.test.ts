@@ -138,6 +138,36 @@ describe('retries', () => {
     expect(sim.stats.refreshToken).toBe(1);
   });
 
+  it('a connection lost after the request left is not "never sent", whatever its code (EHOSTUNREACH on read)', async () => {
+    // What a kept-alive connection reports when its route dies mid-call: the wallet already has the request.
+    const systemError = (code: string, syscall: string) => Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
+    const fetchFailed = (cause: Error) => Object.defineProperty(new TypeError('fetch failed'), 'cause', { value: cause });
+    const lost = (code: string, syscall: string) => fetchFailed(systemError(code, syscall));
+    for (const [code, syscall] of [['EHOSTUNREACH', 'read'], ['ENETUNREACH', 'write'], ['ECONNREFUSED', 'read']] as const) {
+      const { sim } = world();
+      const { merchant, wallet } = keys();
+      const fetch = async (url: string, init: Parameters<typeof sim.fetch>[1]) => {
+        await (await sim.fetch(url, init)).arrayBuffer();
+        throw lost(code, syscall);
+      };
+      const client = createWalletClient({ baseUrl: 'https://wallet.test', clientId: CLIENT_ID, privateKey: merchant.privatePem, walletPublicKey: wallet.publicPem, fetch, retries: 3 });
+      expect(await walletError(client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: sim.issueCode().authCode }))).toMatchObject({ kind: 'network', action: 'RETRY_LATER' });
+      expect({ code, sent: sim.stats.applyToken }).toEqual({ code, sent: 1 });
+    }
+    // While connecting it is still "never sent": retried, and the retry lands (also Node's AggregateError of several addresses).
+    const aggregate = () => fetchFailed(Object.assign(new Error('connect ECONNREFUSED'), { name: 'AggregateError', code: 'ECONNREFUSED', errors: [systemError('ECONNREFUSED', 'connect'), systemError('EHOSTUNREACH', 'connect')] }));
+    for (const refusal of [() => lost('EHOSTUNREACH', 'connect'), () => lost('ENOTFOUND', 'getaddrinfo'), aggregate]) {
+      const { sim } = world();
+      let failures = 1;
+      const fetch = async (url: string, init: Parameters<typeof sim.fetch>[1]) => {
+        if (failures-- > 0) throw refusal();
+        return sim.fetch(url, init);
+      };
+      const client = createWalletClient({ baseUrl: 'https://wallet.test', clientId: CLIENT_ID, privateKey: keys().merchant.privatePem, walletPublicKey: keys().wallet.publicPem, fetch });
+      await expect(client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: sim.issueCode().authCode })).resolves.toMatchObject({ customerId: sim.defaultCustomerId });
+    }
+  });
+
   it('applyToken is sent again when the connection was refused (the request never left)', async () => {
     // A port that refuses, then a wallet there: the first attempt is refused, a later one lands.
     const { merchant, wallet } = keys();
