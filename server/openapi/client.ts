@@ -67,7 +67,10 @@ export function createWalletClient(options: WalletClientOptions): WalletClient &
     const end = replay.begin(sentAt);
     try {
       let t = performance.now();
-      const signature = await sign(o.engine, o.privateKey, { method: 'POST', path: a.path, clientId: o.clientId, time, body: a.body });
+      const signature = await sign(o.engine, o.privateKey, { method: 'POST', path: a.path, clientId: o.clientId, time, body: a.body }).catch(() => {
+        // A key that reads but cannot sign (damaged): nothing left, nothing to retry; no cause (it would describe the key).
+        throw new WalletError({ kind: 'config', action: 'FIX_CONFIG', api: a.api, detail: 'privateKey cannot sign: run checkKeys()' });
+      });
       event.timings.signMs = elapsed(t);
       const headers = {
         'Content-Type': 'application/json; charset=UTF-8',

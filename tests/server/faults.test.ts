@@ -3,6 +3,7 @@
  * "Server"), with the aliases wallets use; retries: transient answers of calls safe to repeat are
  * retried with backoff inside the deadline, applyToken is sent again only when it provably never left.
  */
+import { createPrivateKey } from 'node:crypto';
 import * as http from 'node:http';
 import { createWalletClient, RESULT_CODES, RESULT_CODE_ALIASES } from '../../server';
 import type { WalletCallEvent } from '../../server';
@@ -190,6 +191,21 @@ describe('retries', () => {
       await sim.close();
     }
   });
+});
+
+test('a private key that reads but cannot sign is a configuration to fix, not a network failure to retry', async () => {
+  const { merchant, wallet } = keys();
+  // A damaged key: well-formed DER of 2048 bits whose prime q is 0; OpenSSL and WebCrypto refuse to sign with it.
+  const damaged = createPrivateKey({ key: { ...merchant.privateKey.export({ format: 'jwk' }), q: 'AA' }, format: 'jwk' }).export({ type: 'pkcs1', format: 'pem' }) as string;
+  for (const cryptoEngine of ['node', 'webcrypto'] as const) {
+    const seen: WalletCallEvent[] = [];
+    const { sim } = world();
+    const client = createWalletClient({ baseUrl: 'https://wallet.test', clientId: CLIENT_ID, privateKey: damaged, walletPublicKey: wallet.publicPem, fetch: sim.fetch, cryptoEngine, onCall: (e) => void seen.push(e) });
+    expect(await walletError(client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: sim.issueCode().authCode }))).toMatchObject({ kind: 'config', action: 'FIX_CONFIG', retryable: false, message: expect.stringMatching(/privateKey cannot sign/) });
+    expect(await walletError(client.inquiryUserInfo('2810100TOKEN'))).toMatchObject({ kind: 'config', retryable: false });
+    expect(seen.map((e) => [e.api, e.attempt, e.errorKind])).toEqual([['applyToken', 1, 'config'], ['inquiryUserInfo', 1, 'config']]);
+    expect(sim.stats.applyToken + sim.stats.inquiryUserInfo).toBe(0);
+  }
 });
 
 test('the deadline holds even when the injected fetch ignores its signal and never answers', async () => {
