@@ -28,8 +28,14 @@ interface Attempt {
   path: string;
   body: string;
   digest: string;
+  /** The auth code or tokens the body carries. */
+  secrets: string[];
   signal: AbortSignal;
 }
+
+/** The secrets a request body may carry (CONTRACT.md: auth codes and tokens), at its top level. */
+const SECRET_FIELDS = ['authCode', 'accessToken', 'refreshToken'];
+const secretsOf = (payload: Record<string, unknown>): string[] => SECRET_FIELDS.map((name) => payload[name]).filter((v): v is string => typeof v === 'string' && v.length > 0);
 
 const RETRY_BASE_MS = 100;
 const elapsed = (since: number) => Math.round((performance.now() - since) * 1000) / 1000;
@@ -87,7 +93,7 @@ export function createWalletClient(options: WalletClientOptions): WalletClient &
       event.httpStatus = answer.status;
       t = performance.now();
       try {
-        return await checkAnswer({ status: answer.status, headers: answer.headers, body }, { api: a.api, path: a.path, clientId: o.clientId, sentAt, now: o.now, maxClockSkewMs: o.maxClockSkewMs, walletKeys: o.walletKeys, engine: o.engine, replay, requestDigest: a.digest });
+        return await checkAnswer({ status: answer.status, headers: answer.headers, body }, { api: a.api, path: a.path, clientId: o.clientId, sentAt, now: o.now, maxClockSkewMs: o.maxClockSkewMs, walletKeys: o.walletKeys, engine: o.engine, replay, requestDigest: a.digest, secrets: a.secrets });
       } finally {
         event.timings.verifyMs = elapsed(t);
       }
@@ -119,7 +125,7 @@ export function createWalletClient(options: WalletClientOptions): WalletClient &
     const url = `${o.baseUrl}${apiPath}`;
     const path = new URL(url).pathname;
     const body = JSON.stringify(payload);
-    const a = { api, url, path, body, digest: toHex(await o.engine.sha256(utf8(`${path}\n${body}`))) };
+    const a = { api, url, path, body, secrets: secretsOf(payload), digest: toHex(await o.engine.sha256(utf8(`${path}\n${body}`))) };
     const timeoutMs = callOptions.timeoutMs === undefined ? o.timeoutMs : checkedTimeout(callOptions.timeoutMs);
     const limit = deadline(timeoutMs, callOptions.signal);
     try {
