@@ -216,6 +216,14 @@ describe('checkKeys', () => {
     }
   });
 
+  it('the standalone check: no wallet key at all is a problem, never "ok"; input that is not options is a TypeError', async () => {
+    const { merchant } = keys();
+    const none = await checkKeys({ privateKey: merchant.privatePem, walletPublicKey: [] });
+    expect(none).toMatchObject({ ok: false, problems: [expect.stringMatching(/^walletPublicKey must be a key or a non-empty array of keys/)] });
+    await expect(checkKeys(null as never)).rejects.toThrow(/^checkKeys: pass \{ privateKey, walletPublicKey/);
+    await expect(checkKeys({ privateKey: merchant.privatePem, walletPublicKey: keys().wallet.publicPem, cryptoEngine: 'openssl' as never })).rejects.toThrow(/^checkKeys: cryptoEngine must be 'auto', 'node' or 'webcrypto'/);
+  });
+
   it('keys under 2048 bits, and the standalone check that reports unreadable keys instead of throwing', async () => {
     const small = makePair(1024);
     const result = await client(small.privatePem, keys().wallet.publicPem).checkKeys();
