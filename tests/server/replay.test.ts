@@ -1,10 +1,11 @@
 /**
  * Replays an attacker on the path can try against the replay guard: the same signature written
  * another way, and a recorded answer the guard forgot while a request that could accept it was still
- * being signed. Each replays a genuine signed success recorded for one request as the answer to
- * another request sent in the same second: it must be refused, never handed over as the grant.
+ * being signed or checked. Each replays a genuine signed success recorded for one request as the
+ * answer to another request sent in the same second: it must be refused, never handed over as the
+ * grant.
  */
-import type { WalletFetch } from '../../server';
+import type { WalletClientOptions, WalletFetch } from '../../server';
 import { cryptoEngine } from '../../server/openapi/crypto-engine';
 import { makeClock, world } from './helpers';
 
@@ -14,19 +15,50 @@ interface Recorded {
   headers: Record<string, string>;
 }
 
-/** A fetch in front of the simulator that records answers and, once armed, answers a recorded one instead. */
-function onPath(sim: { fetch: (url: string, init: RequestInit) => Promise<Response> }) {
+/**
+ * A client and simulator in the second that starts `second`, with a fetch on the path between them
+ * that records every answer and, once armed, answers a recorded one instead (once).
+ */
+function onPath(clientOptions: Partial<WalletClientOptions> = {}) {
+  const second = Math.floor(Date.now() / 1000) * 1000;
+  const clock = makeClock(second + 100);
   const recorded: Recorded[] = [];
   let replay: Recorded | null = null;
   const fetch: WalletFetch = async (url, init) => {
-    if (replay) return new Response(replay.body, { status: replay.status, headers: replay.headers });
-    const answer = await sim.fetch(url, init);
+    const armed = replay;
+    replay = null;
+    if (armed) return new Response(armed.body, { status: armed.status, headers: armed.headers });
+    const answer = await w.sim.fetch(url, init);
     const headers: Record<string, string> = {};
     answer.headers.forEach((value, name) => void (headers[name] = value));
     recorded.push({ status: answer.status, body: await answer.clone().text(), headers });
     return answer;
   };
-  return { fetch, recorded, arm: (answer: Recorded) => void (replay = answer) };
+  const w = world({ now: clock.now }, { now: clock.now, fetch, ...clientOptions });
+  return { ...w, second, clock, recorded, arm: (answer: Recorded) => void (replay = answer) };
+}
+
+/** The outcome of a call, grant or error. */
+const settled = <T>(promise: Promise<T>) => promise.then((value) => value, (error: unknown) => error);
+
+/** Holds the first call of `engine[method]` whose signed content contains `marker`, until released. */
+function holdFirst(method: 'sign' | 'verify', marker: () => string) {
+  const engine = cryptoEngine('node')!;
+  const original = engine[method].bind(engine) as (...args: unknown[]) => Promise<unknown>;
+  let release: () => void = () => undefined;
+  let started: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const reached = new Promise<void>((resolve) => (started = resolve));
+  let holding = true;
+  const spy = jest.spyOn(engine, method).mockImplementation((async (...args: unknown[]) => {
+    if (holding && new TextDecoder().decode(args[1] as Uint8Array).includes(marker())) {
+      holding = false;
+      started();
+      await held;
+    }
+    return original(...args);
+  }) as never);
+  return { reached, release, restore: () => spy.mockRestore() };
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -39,104 +71,61 @@ function respelled(header: string): string {
   });
 }
 
+const refusedAsSeen = { name: 'WalletError', verified: false, message: expect.stringMatching(/seen before/) };
+
 test('the same signature spelled with other padding bits is the same answer: refused for another request', async () => {
-  const clock = makeClock(Math.floor(Date.now() / 1000) * 1000 + 100);
-  const path = { fetch: null as unknown as WalletFetch };
-  const w = world({ now: clock.now }, { now: clock.now, fetch: (url, init) => path.fetch(url, init) });
-  const wire = onPath(w.sim);
-  path.fetch = wire.fetch;
+  const w = onPath();
   const first = await w.exchange();
-  const [answer] = wire.recorded as [Recorded];
+  const [answer] = w.recorded as [Recorded];
   expect(answer.headers.signature).toMatch(/^algorithm=RSA256, keyVersion=1, signature=[A-Za-z0-9+/]+==$/);
-  wire.arm({ ...answer, headers: { ...answer.headers, signature: respelled(answer.headers.signature as string) } });
+  w.arm({ ...answer, headers: { ...answer.headers, signature: respelled(answer.headers.signature as string) } });
   // Another user's code, sent in the same second: the recorded grant must not become theirs.
-  const outcome = await w.exchange().then((grant) => grant, (error: unknown) => error);
+  const outcome = await settled(w.exchange());
   expect(outcome).not.toEqual(first);
-  expect(outcome).toMatchObject({ name: 'WalletError', verified: false, message: expect.stringMatching(/seen before/) });
+  expect(outcome).toMatchObject(refusedAsSeen);
 });
 
-test('a recorded answer is not forgotten while a request sent in its second is still being signed', async () => {
-  const second = Math.floor(Date.now() / 1000) * 1000;
-  const clock = makeClock(second + 100);
-  const path = { fetch: null as unknown as WalletFetch };
-  const w = world({ now: clock.now }, { now: clock.now, fetch: (url, init) => path.fetch(url, init) });
-  const wire = onPath(w.sim);
-  path.fetch = wire.fetch;
-  await w.exchange();
-  const recordedAnswer = wire.recorded[0] as Recorded;
-  // The guard forgets old entries every 256 answers: 255 answers so far, the 256th comes below.
-  for (let i = 1; i < 255; i++) await w.exchange();
+/** 255 answers recorded, the first one kept for replay: the guard forgets old entries every 256 answers. */
+async function primed(clientOptions: Partial<WalletClientOptions> = {}) {
+  const w = onPath(clientOptions);
+  for (let i = 0; i < 255; i++) await w.exchange();
+  return { ...w, recordedAnswer: w.recorded[0] as Recorded };
+}
 
+test('a recorded answer is not forgotten while a request sent in its second is still being signed', async () => {
+  const w = await primed();
   // The victim's request takes its Request-Time in the recorded answer's second; its signing is held.
-  const engine = cryptoEngine('node')!;
-  const originalSign = engine.sign.bind(engine);
   const victimCode = w.code();
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let signing: () => void = () => undefined;
-  const signingStarted = new Promise<void>((resolve) => (signing = resolve));
-  const spy = jest.spyOn(engine, 'sign').mockImplementation(async (key, data) => {
-    if (new TextDecoder().decode(data).includes(victimCode)) {
-      signing();
-      await held;
-    }
-    return originalSign(key, data);
-  });
+  const signing = holdFirst('sign', () => victimCode);
   try {
-    const victim = w.exchange(victimCode).then((grant) => grant, (error: unknown) => error);
-    await signingStarted;
+    const victim = settled(w.exchange(victimCode));
+    await signing.reached;
     // Meanwhile the next second begins and another answer arrives: the 256th, which sweeps.
-    clock.set(second + 1100);
+    w.clock.set(w.second + 1100);
     await w.exchange();
-    wire.arm(recordedAnswer);
-    release();
-    const outcome = await victim;
-    expect(outcome).toMatchObject({ name: 'WalletError', verified: false, message: expect.stringMatching(/seen before/) });
+    w.arm(w.recordedAnswer);
+    signing.release();
+    expect(await victim).toMatchObject(refusedAsSeen);
   } finally {
-    spy.mockRestore();
+    signing.restore();
   }
 });
 
 test('a recorded answer is not forgotten while a request is still checking it: what the guard forgot is refused', async () => {
   // The smallest window makes the race easy to stage; any window has it for a request under way that long.
-  const second = Math.floor(Date.now() / 1000) * 1000;
-  const clock = makeClock(second + 100);
-  const path = { fetch: null as unknown as WalletFetch };
-  const w = world({ now: clock.now }, { now: clock.now, maxClockSkewMs: 1000, fetch: (url, init) => path.fetch(url, init) });
-  const wire = onPath(w.sim);
-  path.fetch = wire.fetch;
-  await w.exchange();
-  const recordedAnswer = wire.recorded[0] as Recorded;
-  for (let i = 1; i < 255; i++) await w.exchange();
-
+  const w = await primed({ maxClockSkewMs: 1000 });
   // The victim gets the recorded answer; its time check passes, and its signature check is held.
-  const engine = cryptoEngine('node')!;
-  const originalVerify = engine.verify.bind(engine);
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let verifying: () => void = () => undefined;
-  const verifyStarted = new Promise<void>((resolve) => (verifying = resolve));
-  let holdNext = true;
-  const spy = jest.spyOn(engine, 'verify').mockImplementation(async (key, data, signature) => {
-    if (holdNext && new TextDecoder().decode(data).includes(recordedAnswer.body)) {
-      holdNext = false;
-      verifying();
-      await held;
-    }
-    return originalVerify(key, data, signature);
-  });
+  const checking = holdFirst('verify', () => w.recordedAnswer.body);
   try {
-    let replaying = true;
-    path.fetch = async (url, init) => (replaying ? ((replaying = false), new Response(recordedAnswer.body, { status: recordedAnswer.status, headers: recordedAnswer.headers })) : wire.fetch(url, init));
-    const victim = w.exchange().then((grant) => grant, (error: unknown) => error);
-    await verifyStarted;
+    w.arm(w.recordedAnswer);
+    const victim = settled(w.exchange());
+    await checking.reached;
     // Meanwhile the window moves past the recorded answer and the 256th answer sweeps it out.
-    clock.set(second + 1500);
+    w.clock.set(w.second + 1500);
     await w.exchange();
-    release();
-    const outcome = await victim;
-    expect(outcome).toMatchObject({ name: 'WalletError', verified: false });
+    checking.release();
+    expect(await victim).toMatchObject({ name: 'WalletError', verified: false });
   } finally {
-    spy.mockRestore();
+    checking.restore();
   }
 });
