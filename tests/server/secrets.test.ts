@@ -5,6 +5,7 @@
  * an error (message, stack, every field, its causes), an onCall event, a checkKeys report, or
  * anything written to the console.
  */
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { createWalletClient, WalletError } from '../../server';
 import type { WalletCallEvent, WalletFetch } from '../../server';
 import { FAULT_TYPES, createWalletOpenApiSimulator, simulatedUser } from '../../server/testing';
@@ -120,7 +121,12 @@ test('an unsigned answer that echoes a token in its message, aborts, and bad key
       seen.push(error);
     }
   }
-  for (const walletPublicKey of [merchant.publicPem, [wallet.publicPem, merchant.privatePem]]) {
+  // A key that reads but cannot sign (q = 0): most of its text is the merchant's key.
+  const damaged = createPrivateKey({ key: { ...merchant.privateKey.export({ format: 'jwk' }), q: 'AA' }, format: 'jwk' }).export({ type: 'pkcs1', format: 'pem' }) as string;
+  for (const cryptoEngine of ['node', 'webcrypto'] as const) await keep(createWalletClient({ ...base, privateKey: damaged, cryptoEngine, fetch: echoing }).applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: echo }));
+  // The wallet's modulus with exponent 1 (refused: anyone could forge for it).
+  const exponentOne = createPublicKey({ key: { ...wallet.publicKey.export({ format: 'jwk' }), e: 'AQ' }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
+  for (const walletPublicKey of [merchant.publicPem, [wallet.publicPem, merchant.privatePem], exponentOne]) {
     try {
       seen.push(await createWalletClient({ ...base, walletPublicKey: walletPublicKey as string }).checkKeys());
     } catch (error) {
