@@ -84,6 +84,8 @@ export function createWalletClient(options: WalletClientOptions): WalletClient &
         'Request-Time': time,
         Signature: formatSignatureHeader(signature, o.keyVersion, o.profile.headerStyle),
       };
+      // Over (the caller left, or the deadline passed) while it was being signed: it must not leave at all.
+      if (a.signal.aborted) throw a.signal.reason;
       t = performance.now();
       // The deadline holds even against a fetch that ignores its signal.
       const reason = () => a.signal.reason;

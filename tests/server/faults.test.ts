@@ -6,7 +6,8 @@
 import { createPrivateKey } from 'node:crypto';
 import * as http from 'node:http';
 import { createWalletClient, RESULT_CODES, RESULT_CODE_ALIASES } from '../../server';
-import type { WalletCallEvent } from '../../server';
+import type { WalletCallEvent, WalletFetch } from '../../server';
+import { cryptoEngine } from '../../server/openapi/crypto-engine';
 import { CLIENT_ID, keys, walletError, world } from './helpers';
 
 const TABLE: Array<[string[], string, string]> = [
@@ -217,6 +218,30 @@ test('the deadline holds even when the injected fetch ignores its signal and nev
   const pending = client.inquiryUserInfo('T', { signal: controller.signal, timeoutMs: 60_000 });
   controller.abort(new Error('stop'));
   await expect(pending).rejects.toThrow('stop');
+});
+
+test('nothing is sent once the call is over: aborted by the caller or past its deadline while the request was being signed', async () => {
+  const { merchant, wallet } = keys();
+  let sent = 0;
+  // A fetch that ignores its signal (the client must not rely on it to stay silent).
+  const deaf: WalletFetch = async () => (sent++, new Response('{}', { status: 503 }));
+  const client = createWalletClient({ baseUrl: 'https://wallet.test', clientId: CLIENT_ID, privateKey: merchant.privatePem, walletPublicKey: wallet.publicPem, fetch: deaf });
+  // Signing that takes 50 ms (a busy thread pool).
+  const engine = cryptoEngine('node')!;
+  const original = engine.sign.bind(engine);
+  const slowSign = jest.spyOn(engine, 'sign').mockImplementation(async (key, data) => (await new Promise((resolve) => setTimeout(resolve, 50)), original(key, data)));
+  try {
+    const controller = new AbortController();
+    const pending = client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: '0000000001AbortedWhileSigning' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('the user left')), 10);
+    await expect(pending).rejects.toThrow('the user left');
+    expect(await walletError(client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: '0000000001LateAfterSigning' }, { timeoutMs: 10 }))).toMatchObject({ kind: 'timeout' });
+    // Let both signings finish: a request the client would still send goes out now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    slowSign.mockRestore();
+  }
+  expect(sent).toBe(0);
 });
 
 test('call(): another API is retried only when told it is idempotent (a payment is never sent twice blindly)', async () => {
