@@ -20,6 +20,17 @@ const entries = {
   server: 'server/index.ts',
   'server/testing': 'server/testing/index.ts',
 };
+/**
+ * Each element built as an entry of its own (not exported): the components entry only re-exports
+ * them, so a page that defines one element (`defineConsentButton`) ships neither of the others (the
+ * files are free of side effects, so an app's bundler drops one nothing uses; a class in a shared
+ * file it cannot drop).
+ */
+const elementEntries = {
+  'chunks/consent-button': 'components/consent-button/consent-button.ts',
+  'chunks/consent-prompt': 'components/consent-prompt/consent-prompt.ts',
+  'chunks/auth-gate': 'components/auth-gate/auth-gate.ts',
+};
 /** The package's command (`bin`): one self-contained ESM file, run by node. */
 const command = { input: 'server/cli.ts', file: 'dist/cli.js' };
 /** Never bundled: Node's built-ins (the server reaches them at run time, never by import). */
@@ -50,7 +61,7 @@ const ts = () => [minifiedCss(), swapModules({ 'utils/abort-controller.ts': 'uti
 
 export default [
   {
-    input: entries,
+    input: { ...entries, ...elementEntries },
     external,
     plugins: ts(),
     output: [

@@ -1,5 +1,6 @@
 /**
- * `defineConsentElements(options)`: registers the elements and configures them. Importing the
+ * `defineConsentElements(options)` registers the three elements and configures them;
+ * `defineConsentButton`, `defineConsentPrompt` and `defineAuthGate` register one each (same options). Importing the
  * package defines nothing (it is side-effect free); this call does, and calling it again only
  * updates the configuration.
  */
@@ -36,12 +37,6 @@ export const ELEMENT_TAGS = Object.freeze({
   gate: 'auth-gate',
 } as const);
 
-const ELEMENTS: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
-  [ELEMENT_TAGS.button, ConsentButtonElement],
-  [ELEMENT_TAGS.prompt, ConsentPromptElement],
-  [ELEMENT_TAGS.gate, AuthGateElement],
-];
-
 interface DefineConfig {
   authorizer: Authorizer;
   locale: Locale | null;
@@ -49,8 +44,7 @@ interface DefineConfig {
   styleNonce: string | null;
 }
 
-function readDefineOptions(options: unknown): DefineConfig {
-  const where = 'defineConsentElements';
+function readDefineOptions(where: string, options: unknown): DefineConfig {
   const o = readOptions<DefineConfig>(where, options, {
     authorizer: [isAuthorizerLike, REQUIRED],
     locale: [isLocale, null],
@@ -60,15 +54,52 @@ function readDefineOptions(options: unknown): DefineConfig {
   return { ...o, messages: readMessageOverrides(o.messages, where) };
 }
 
-export function defineConsentElements(options: DefineConsentElementsOptions): void {
-  const config = readDefineOptions(options);
+/**
+ * Configures the elements and defines `elements` (tag, class) not defined yet: the configuration
+ * first, so elements already in the page upgrade with it. Returns the configuration.
+ */
+function define(where: string, options: unknown, elements: ReadonlyArray<readonly [string, CustomElementConstructor]>): DefineConfig {
+  const config = readDefineOptions(where, options);
   const registry = (globalThis as { customElements?: CustomElementRegistry }).customElements;
-  if (!registry) throw new Error('defineConsentElements: no custom elements');
-  // Configuration first: elements already in the page upgrade with it.
+  if (!registry) throw new Error(`${where}: no custom elements`);
   setConfig(Object.freeze(config));
-  for (const [tag, element] of ELEMENTS) {
-    if (!registry.get(tag)) registry.define(tag, element);
-  }
+  for (const [tag, element] of elements) if (!registry.get(tag)) registry.define(tag, element);
+  return config;
+}
+
+/**
+ * Defines `<consent-button>` alone (a page with only buttons ships neither the sheet nor the gate).
+ * Without `<consent-prompt>`, a consent prompt that comes due without a tap (a deferred
+ * `authorize()`, a plan's later call) follows the core rule: the wallet's own prompt once the user
+ * has engaged. A click on the button is the gesture, as with all three defined.
+ */
+export function defineConsentButton(options: DefineConsentElementsOptions): void {
+  define('defineConsentButton', options, [[ELEMENT_TAGS.button, ConsentButtonElement]]);
+}
+
+/**
+ * Defines `<consent-prompt>`: from now on every consent prompt of the authorizer that comes due
+ * without a tap goes through a sheet (one in the page, else one created on demand).
+ */
+export function defineConsentPrompt(options: DefineConsentElementsOptions): void {
+  installPresenter(define('defineConsentPrompt', options, [[ELEMENT_TAGS.prompt, ConsentPromptElement]]).authorizer);
+}
+
+/** Defines `<auth-gate>` and the `<consent-button>` it shows when no fallback is given. */
+export function defineAuthGate(options: DefineConsentElementsOptions): void {
+  define('defineAuthGate', options, [
+    [ELEMENT_TAGS.gate, AuthGateElement],
+    [ELEMENT_TAGS.button, ConsentButtonElement],
+  ]);
+}
+
+/** Defines all three elements; deferred consent prompts go through the sheet. */
+export function defineConsentElements(options: DefineConsentElementsOptions): void {
+  const config = define('defineConsentElements', options, [
+    [ELEMENT_TAGS.button, ConsentButtonElement],
+    [ELEMENT_TAGS.prompt, ConsentPromptElement],
+    [ELEMENT_TAGS.gate, AuthGateElement],
+  ]);
   // From now on a consent prompt due without a tap goes through a sheet (created on demand).
   installPresenter(config.authorizer);
 }
