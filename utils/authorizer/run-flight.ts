@@ -28,19 +28,22 @@ export function createFlightRunner(catalogue: ScopeCatalogue, state: SessionStat
     if (lost.length > 0) throw new AuthError('USER_CANCELLED', { scopes: lost });
   }
 
-  return async (flight, gesture) => {
+  return (flight, gesture) => {
     // A tap may ask again for what the user refused before it, not for what they refuse since
     // (the wallet calls read the record again before any call outside the tap).
     if (gesture) flight.reask_ = flight.scopes.filter((s) => state.consent(s) === 'denied');
-    let later = false;
-    for (const call of planCalls(flight.scopes, catalogue)) {
-      const scopes = call.filter((s) => !covers(state.current(), [s]));
-      if (scopes.length === 0) continue;
-      if (flight.controller_.signal.aborted) throw aborted(flight.scopes);
+    const plan = planCalls(flight.scopes, catalogue);
+    // The plan's calls in order, as a recursion (not a loop around `await`: the DSL build's
+    // async-to-promises transform makes a loop cost far more). The first call starts in the
+    // caller's task (inside its tap); later calls follow without a new gesture.
+    const next = (i: number, later: boolean): Promise<void> => {
+      if (i >= plan.length) return Promise.resolve();
+      const scopes = (plan[i] as string[]).filter((s) => !covers(state.current(), [s]));
+      if (scopes.length === 0) return next(i + 1, later);
+      if (flight.controller_.signal.aborted) return Promise.reject(aborted(flight.scopes));
       const consent = scopes.some((s) => state.consent(s) !== 'granted');
-      // Later calls of the plan follow without a new gesture.
-      await runCall(flight, scopes, consent, gesture || later);
-      if (consent) later = true;
-    }
+      return runCall(flight, scopes, consent, gesture || later).then(() => next(i + 1, later || consent));
+    };
+    return next(0, false);
   };
 }

@@ -20,7 +20,7 @@ import type { SessionState } from './session-state';
 
 export interface WalletCalls {
   /** A code for scopes that need no new consent: silent ones (retried), or ones granted before. */
-  fetchCode_(flight: Flight, scopes: string[]): Promise<CodeResult>;
+  fetchCode_(flight: Flight, scopes: string[], attempt?: number): Promise<CodeResult>;
   /** A code behind the wallet's consent prompt: now, inside the tap, or once the user engaged. */
   consentCode_(flight: Flight, scopes: string[], gesture: boolean): Promise<CodeResult>;
 }
@@ -102,18 +102,21 @@ export function createWalletCalls(
   const promptCall = (flight: Flight, scopes: string[], kind: 'prompting' | 'fetching') =>
     untilAborted(flight, new Promise((resolve, reject) => turn(flight, scopes, flight.tap_, (hold) => void callWallet(flight, scopes, kind, hold).then(resolve, reject), reject)), scopes);
 
-  async function fetchCode_(flight: Flight, scopes: string[]): Promise<CodeResult> {
+  /**
+   * Scopes granted before wait for any prompt still open (the wallet may ask again), and are
+   * fetched at once when it is free, as silent ones are. A silent call that failed transiently is
+   * tried again after a backoff (a recursion, not a loop around `await`: the DSL build's
+   * async-to-promises transform makes a loop cost far more).
+   */
+  function fetchCode_(flight: Flight, scopes: string[], attempt = 0): Promise<CodeResult> {
     const silent = scopes.every(isSilent);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        // Scopes granted before wait for any prompt still open (the wallet may ask again), and
-        // are fetched at once when it is free, as silent ones are.
-        return await (silent ? untilAborted(flight, callWallet(flight, scopes, 'fetching'), scopes) : promptCall(flight, scopes, 'fetching'));
-      } catch (error) {
-        if (!silent || !(error as AuthError).retryable || attempt >= opts.maxRetries) throw error;
-        await delay(backoffDelay(attempt, opts.retryDelayMs), flight.controller_.signal).catch(() => Promise.reject(aborted(scopes)));
-      }
-    }
+    return (silent ? untilAborted(flight, callWallet(flight, scopes, 'fetching'), scopes) : promptCall(flight, scopes, 'fetching')).catch((error: AuthError) => {
+      if (!silent || !error.retryable || attempt >= opts.maxRetries) throw error;
+      return delay(backoffDelay(attempt, opts.retryDelayMs), flight.controller_.signal).then(
+        () => fetchCode_(flight, scopes, attempt + 1),
+        () => Promise.reject(aborted(scopes)),
+      );
+    });
   }
 
   /**
