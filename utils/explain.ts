@@ -61,6 +61,7 @@ export const OPTION_TEXTS: Readonly<Record<string, string>> = Object.freeze({
   'context.scopes': 'an array of scope names',
   'context.signal': 'an AbortSignal',
   'subscribe(listener)': 'a function `(event, snapshot) => void`',
+  'withAuthorization(pageOptions)': 'the options object you pass to Page()',
   'setConsentPresenter(presenter)': 'a function `({ scopes, proceed, dismiss, signal }) => void`, or null',
   'options.authorizer': 'an authorizer from `createAuthorizer()`',
   'options.locale': "'en', 'ar' or 'ku'",
@@ -117,5 +118,6 @@ export function explain(error: unknown): string {
   const message = String(field(error, 'message') ?? error);
   const code = field(error, 'code');
   if (typeof code === 'string' && Object.prototype.hasOwnProperty.call(AUTH_ERROR_TEXTS, code)) return explainAuthError(code as AuthErrorCode, error, message);
-  return (error instanceof Error && explainKitError(message)) || message;
+  // By name too: a DSL engine's TypeError comes from another realm.
+  return ((error instanceof Error || field(error, 'name') === 'TypeError') && explainKitError(message)) || message;
 }

@@ -14,13 +14,14 @@ export type { ListenTarget };
 
 /** The free variables the core reads, each without a ReferenceError where the engine lacks it; nothing else. */
 export function globalValue(name: string): unknown {
-  if (name === 'my') return typeof my === 'undefined' ? undefined : my;
+  if (name === 'my') return globalMy();
   if (name === 'URL') return typeof URL === 'undefined' ? undefined : URL;
   if (name === 'AbortController') return typeof AbortController === 'undefined' ? undefined : AbortController;
   if (name === 'crypto') return typeof crypto === 'undefined' ? undefined : crypto;
   return undefined;
 }
 
-export const globalMy = (): unknown => globalValue('my');
+/** `my`, read on its own: a page that needs only it (withAuthorization) carries nothing else. */
+export const globalMy = (): unknown => (typeof my === 'undefined' ? undefined : my);
 export const globalTarget = (_name: string): ListenTarget | null => null;
 export const pageHref = (): unknown => undefined;
