@@ -47,7 +47,7 @@ export interface AuthErrorInit {
   /** HTTP status of a backend answer, when there was one. */
   status?: number;
   /** "Not now" on the kit's consent sheet: the wallet was not asked (see `isConsentDismissed`). */
-  dismissed?: boolean;
+  dismissed?: true;
   cause?: unknown;
 }
 
@@ -71,8 +71,7 @@ export class AuthError extends Error {
     this.retryable = init.retryable ?? RETRYABLE.includes(code);
     this.scopes = scopes;
     // Only the fields that have a value: `'status' in error` tells a backend answer.
-    for (const key of ['platformCode', 'status', 'cause'] as const) if (init[key] !== undefined) (this as Record<string, unknown>)[key] = init[key];
-    if (init.dismissed === true) this.dismissed = true;
+    for (const key of ['platformCode', 'status', 'cause', 'dismissed'] as const) if (init[key] !== undefined) (this as Record<string, unknown>)[key] = init[key];
   }
 }
 
