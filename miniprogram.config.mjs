@@ -5,13 +5,14 @@
 // components; what only components use and the texts in three languages are in `shared/ui.js`,
 // which only components import (a page that imports the entry carries none of it).
 // `utils/globals.ts` is swapped for `utils/globals.mini.ts`: nothing shipped here names
-// globalThis, global, window, self or document.
+// globalThis, global, window, self or document. Internal members are shortened as in the H5 build
+// (one mapping: `mangleInternals`).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { transformAsync } from '@babel/core';
 import terser from '@rollup/plugin-terser';
 import { minify as minifyCss } from 'csso';
-import { compileKit, declarations } from './scripts/rollup-parts.mjs';
+import { compileKit, declarations, mangleInternals } from './scripts/rollup-parts.mjs';
 
 const MINIPROGRAM_COMPONENTS = ['consent-button', 'consent-prompt', 'auth-gate'];
 const ENTRY = 'components/miniprogram/index.ts';
@@ -144,7 +145,7 @@ export function miniprogramBuild() {
   return [
     {
       input,
-      plugins: [miniGlobals(), tsMini(), miniTemplates(), asyncToPromises(), noComments()],
+      plugins: [miniGlobals(), tsMini(), mangleInternals(), miniTemplates(), asyncToPromises(), noComments()],
       output: {
         dir: 'dist/miniprogram',
         format: 'es',
@@ -157,7 +158,7 @@ export function miniprogramBuild() {
     // For Node and bundlers that want CommonJS (e.g. a DSL app's own unit tests).
     {
       input: ENTRY,
-      plugins: [miniGlobals(), tsMini(), asyncToPromises(), noComments()],
+      plugins: [miniGlobals(), tsMini(), mangleInternals(), asyncToPromises(), noComments()],
       output: { file: 'dist/miniprogram.cjs', format: 'cjs', exports: 'named' },
     },
     declarations('miniprogram', ENTRY),

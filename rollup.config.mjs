@@ -4,11 +4,13 @@
 import { minify as minifyCss } from 'csso';
 import terser from '@rollup/plugin-terser';
 import { miniprogramBuild } from './miniprogram.config.mjs';
-import { compileKit, declarations } from './scripts/rollup-parts.mjs';
+import { compileKit, declarations, mangleInternals, swapModules } from './scripts/rollup-parts.mjs';
 
 const entries = {
   index: 'utils/index.ts',
   testing: 'utils/testing/index.ts',
+  // The kit's errors in plain sentences, for development (the messages themselves are short).
+  explain: 'utils/explain.ts',
   components: 'components/index.ts',
   // Languages a page imports when it needs them (English is built in).
   'components/locales/ar': 'components/locales/ar.ts',
@@ -17,6 +19,17 @@ const entries = {
   // Node or a driver is added here the same way (and its module ids to `external`).
   server: 'server/index.ts',
   'server/testing': 'server/testing/index.ts',
+};
+/**
+ * Each element built as an entry of its own (not exported): the components entry only re-exports
+ * them, so a page that defines one element (`defineConsentButton`) ships neither of the others (the
+ * files are free of side effects, so an app's bundler drops one nothing uses; a class in a shared
+ * file it cannot drop).
+ */
+const elementEntries = {
+  'chunks/consent-button': 'components/consent-button/consent-button.ts',
+  'chunks/consent-prompt': 'components/consent-prompt/consent-prompt.ts',
+  'chunks/auth-gate': 'components/auth-gate/auth-gate.ts',
 };
 /** The package's command (`bin`): one self-contained ESM file, run by node. */
 const command = { input: 'server/cli.ts', file: 'dist/cli.js' };
@@ -40,11 +53,15 @@ function minifiedCss() {
   };
 }
 
-const ts = () => [minifiedCss(), compileKit()];
+/**
+ * The kit's TypeScript for H5 pages and Node: the platform's AbortController (the DSL build keeps the
+ * stand-in), internal property names shortened.
+ */
+const ts = () => [minifiedCss(), swapModules({ 'utils/abort-controller.ts': 'utils/abort-controller.web.ts' }), compileKit(), mangleInternals()];
 
 export default [
   {
-    input: entries,
+    input: { ...entries, ...elementEntries },
     external,
     plugins: ts(),
     output: [

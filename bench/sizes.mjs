@@ -10,36 +10,71 @@ import { build, transform } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The use cases: what a page imports. */
+/** The use cases: what a page imports (issue 18's table). */
 export const USE_CASES = [
   { id: 'request', label: '`requestAuthCode` alone', source: "export { requestAuthCode } from 'miniapp-auth-kit';" },
-  { id: 'authorizer', label: '`createAuthorizer` + `httpSubmitter`', source: "export { createAuthorizer, httpSubmitter } from 'miniapp-auth-kit';" },
-  { id: 'core', label: 'the whole core entry', source: "export * from 'miniapp-auth-kit';" },
+  {
+    id: 'silent-login',
+    label: "silent login: `createAuthorizer` + `httpSubmitter`, `authorize('auth_base')`",
+    source: "import { createAuthorizer, httpSubmitter } from 'miniapp-auth-kit'; createAuthorizer({ submit: httpSubmitter({ url: '/api/auth/session' }) }).authorize('auth_base');",
+  },
+  { id: 'authorizer', label: '`createAuthorizer` + `httpSubmitter` (exported)', source: "export { createAuthorizer, httpSubmitter } from 'miniapp-auth-kit';" },
+  { id: 'core', label: 'the whole core (`export *`)', source: "export * from 'miniapp-auth-kit';" },
+  {
+    id: 'one-button',
+    label: 'a page with one `<consent-button>` (`defineConsentButton` + core + `httpSubmitter`)',
+    source:
+      "import { createAuthorizer, httpSubmitter } from 'miniapp-auth-kit'; import { defineConsentButton } from 'miniapp-auth-kit/components'; defineConsentButton({ authorizer: createAuthorizer({ submit: httpSubmitter({ url: '/api/auth/session' }) }) });",
+  },
   {
     id: 'elements',
-    label: 'core + elements (English)',
+    label: 'core + all elements, English',
     source: "export * from 'miniapp-auth-kit'; export * from 'miniapp-auth-kit/components';",
   },
   {
     id: 'elements-ar-ku',
-    label: 'core + elements + Arabic + Kurdish',
+    label: 'core + all elements + ar + ku',
     source: "export * from 'miniapp-auth-kit'; export * from 'miniapp-auth-kit/components'; import 'miniapp-auth-kit/components/locales/ar'; import 'miniapp-auth-kit/components/locales/ku';",
+  },
+  {
+    id: 'server-client',
+    label: '`miniapp-auth-kit/server`, the wallet client alone, for an edge bundle (reported, no ceiling)',
+    source: "export { createWalletClient } from 'miniapp-auth-kit/server';",
   },
 ];
 
-/** The targets of issue 10, in bytes of min + gzip. */
-export const TARGETS = { request: 2 * 1024, core: 6 * 1024, elements: 12 * 1024 };
+/** Issue 18's ceilings, in bytes of min + gzip: BENCHMARKS.md shows them beside what is measured. */
+export const TARGETS = {
+  request: 1.95 * 1024,
+  'silent-login': 9.0 * 1024,
+  core: 9.25 * 1024,
+  'one-button': 14.5 * 1024,
+  elements: 17.0 * 1024,
+  'elements-ar-ku': 18.5 * 1024,
+};
 
 /**
- * Ceilings in bytes of min + gzip, checked by `npm test`. The core and the elements are above their
- * TARGETS (BENCHMARKS.md shows where the core's bytes go): these ceilings hold what was reached,
- * with a little room, so that nothing grows back unnoticed.
+ * The ceilings checked by `npm test`, in bytes of min + gzip. Where issue 18's TARGETS could not
+ * be met with every guarantee of the contract kept, the row holds what it measures (BENCHMARKS.md
+ * says which guarantees the bytes go to), so that nothing grows back unnoticed. The server client
+ * is reported, not capped.
  */
 export const BUDGETS = {
-  request: 2 * 1024,
-  core: 10.75 * 1024,
-  elements: 19 * 1024,
+  request: 2064,
+  'silent-login': 9714,
+  core: 10075,
+  'one-button': 15796,
+  elements: 18987,
+  'elements-ar-ku': 21099,
 };
+
+/** Other auth clients for their minimal use, KB of min + gzip (issue 18's size review). */
+export const OTHER_CLIENTS = [
+  ['oidc-client-ts', 17.1],
+  ['@supabase/auth-js', 22.6],
+  ['firebase auth', 29.7],
+  ['auth0-spa-js', 62.9],
+];
 
 /** Bytes after gzip -9. */
 export const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
@@ -161,18 +196,21 @@ export const DSL_USE_CASES = [
   { id: 'dsl-folder', label: 'DSL folder as shipped (`dist/miniprogram/`: JS minified, each file gzipped alone)', folder: true },
 ];
 
+/** Issue 18's DSL ceilings, in bytes of min + gzip. */
+export const DSL_TARGETS = { 'dsl-page': 1 * 1024, 'dsl-app': 12 * 1024, 'dsl-folder': 20.25 * 1024 };
+
 /**
- * Ceilings of the DSL use cases in bytes of min + gzip (issue 18), checked by `npm test`. The
- * folder's is what it measures (25 202 B), not issue 18's 20.25 KB: the folder carries the whole
- * core with every guarantee of the contract (about 10.9 KB of it), the promise-chain helpers that
- * replace generators (0.97 KB; 0.15 KB once the core's two loops around `await` are recursions),
- * Arabic and Kurdish for the `locale` prop that needs no import (2.0 KB), the dark colour set
- * (0.12 KB) and the components with the H5 element's rules.
+ * Ceilings of the DSL use cases in bytes of min + gzip, checked by `npm test`: app.js and the
+ * folder at what they measure, rounded up to 0.05 KB (below issue 18's 12 KB for app.js). The
+ * folder's is above issue 18's 20.25 KB: the folder carries the whole core with every guarantee of
+ * the contract, the promise-chain helpers that replace async functions, Arabic and Kurdish for the
+ * `locale` prop that needs no import (2.0 KB), the dark colour set and the components with the H5
+ * element's rules.
  */
 export const DSL_BUDGETS = {
   'dsl-page': 1 * 1024,
-  'dsl-app': 12 * 1024,
-  'dsl-folder': 24.65 * 1024,
+  'dsl-app': 10.35 * 1024,
+  'dsl-folder': 23.1 * 1024,
 };
 
 /** Every DSL use case, measured. */

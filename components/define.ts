@@ -1,5 +1,6 @@
 /**
- * `defineConsentElements(options)`: registers the elements and configures them. Importing the
+ * `defineConsentElements(options)` registers the three elements and configures them;
+ * `defineConsentButton`, `defineConsentPrompt` and `defineAuthGate` register one each (same options). Importing the
  * package defines nothing (it is side-effect free); this call does, and calling it again only
  * updates the configuration.
  */
@@ -9,9 +10,9 @@ import { ConsentButtonElement } from './consent-button/consent-button';
 import { ConsentPromptElement } from './consent-prompt/consent-prompt';
 import { installPresenter } from './consent-prompt/presenter-hub';
 import { setConfig } from './shared/context';
-import { isLocale, readMessageOverrides, SUPPORTED_LOCALES, type Locale, type LocalizedMessageOverrides } from './shared/i18n';
+import { isLocale, readMessageOverrides, type Locale, type LocalizedMessageOverrides } from './shared/i18n';
 import { isAuthorizerLike } from './shared/authorizer-like';
-import { optionError, optionsObject, quoted } from '../utils/checks';
+import { readOptions, REQUIRED } from '../utils/checks';
 
 export interface DefineConsentElementsOptions {
   /** The authorizer from `createAuthorizer()` that every element uses (each may override it). */
@@ -36,41 +37,69 @@ export const ELEMENT_TAGS = Object.freeze({
   gate: 'auth-gate',
 } as const);
 
-const ELEMENTS: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
-  [ELEMENT_TAGS.button, ConsentButtonElement],
-  [ELEMENT_TAGS.prompt, ConsentPromptElement],
-  [ELEMENT_TAGS.gate, AuthGateElement],
-];
-
-function readOptions(options: unknown): Required<Pick<DefineConsentElementsOptions, 'authorizer'>> & {
+interface DefineConfig {
+  authorizer: Authorizer;
   locale: Locale | null;
   messages: LocalizedMessageOverrides;
   styleNonce: string | null;
-} {
-  const where = 'defineConsentElements';
-  const o = optionsObject(where, options, false) as Partial<DefineConsentElementsOptions>;
-  if (!isAuthorizerLike(o.authorizer)) throw optionError(where, 'options.authorizer', 'an authorizer from createAuthorizer()');
-  if (o.locale !== undefined && !isLocale(o.locale)) throw optionError(where, 'options.locale', `one of ${SUPPORTED_LOCALES.join(', ')} (not ${quoted(o.locale)})`);
-  if (o.styleNonce !== undefined && (typeof o.styleNonce !== 'string' || o.styleNonce.length === 0)) {
-    throw optionError(where, 'options.styleNonce', 'a non-empty string');
-  }
-  return {
-    authorizer: o.authorizer,
-    locale: o.locale ?? null,
-    messages: readMessageOverrides(o.messages, where),
-    styleNonce: o.styleNonce ?? null,
-  };
 }
 
-export function defineConsentElements(options: DefineConsentElementsOptions): void {
-  const config = readOptions(options);
+function readDefineOptions(where: string, options: unknown): DefineConfig {
+  const o = readOptions<DefineConfig>(where, options, {
+    authorizer: [isAuthorizerLike, REQUIRED],
+    locale: [isLocale, null],
+    messages: [() => true],
+    styleNonce: [(v) => typeof v === 'string' && v.length > 0, null],
+  });
+  return { ...o, messages: readMessageOverrides(o.messages, where) };
+}
+
+/**
+ * Configures the elements and defines `elements` (tag, class) not defined yet: the configuration
+ * first, so elements already in the page upgrade with it. Returns the configuration.
+ */
+function define(where: string, options: unknown, elements: ReadonlyArray<readonly [string, CustomElementConstructor]>): DefineConfig {
+  const config = readDefineOptions(where, options);
   const registry = (globalThis as { customElements?: CustomElementRegistry }).customElements;
-  if (!registry) throw new Error('defineConsentElements needs custom elements (a browser page).');
-  // Configuration first: elements already in the page upgrade with it.
+  if (!registry) throw new Error(`${where}: no custom elements`);
   setConfig(Object.freeze(config));
-  for (const [tag, element] of ELEMENTS) {
-    if (!registry.get(tag)) registry.define(tag, element);
-  }
+  for (const [tag, element] of elements) if (!registry.get(tag)) registry.define(tag, element);
+  return config;
+}
+
+/**
+ * Defines `<consent-button>` alone (a page with only buttons ships neither the sheet nor the gate).
+ * Without `<consent-prompt>`, a consent prompt that comes due without a tap (a deferred
+ * `authorize()`, a plan's later call) follows the core rule: the wallet's own prompt once the user
+ * has engaged. A click on the button is the gesture, as with all three defined.
+ */
+export function defineConsentButton(options: DefineConsentElementsOptions): void {
+  define('defineConsentButton', options, [[ELEMENT_TAGS.button, ConsentButtonElement]]);
+}
+
+/**
+ * Defines `<consent-prompt>`: from now on every consent prompt of the authorizer that comes due
+ * without a tap goes through a sheet (one in the page, else one created on demand).
+ */
+export function defineConsentPrompt(options: DefineConsentElementsOptions): void {
+  installPresenter(define('defineConsentPrompt', options, [[ELEMENT_TAGS.prompt, ConsentPromptElement]]).authorizer);
+}
+
+/** Defines `<auth-gate>` and the `<consent-button>` it shows when no fallback is given. */
+export function defineAuthGate(options: DefineConsentElementsOptions): void {
+  define('defineAuthGate', options, [
+    [ELEMENT_TAGS.gate, AuthGateElement],
+    [ELEMENT_TAGS.button, ConsentButtonElement],
+  ]);
+}
+
+/** Defines all three elements; deferred consent prompts go through the sheet. */
+export function defineConsentElements(options: DefineConsentElementsOptions): void {
+  const config = define('defineConsentElements', options, [
+    [ELEMENT_TAGS.button, ConsentButtonElement],
+    [ELEMENT_TAGS.prompt, ConsentPromptElement],
+    [ELEMENT_TAGS.gate, AuthGateElement],
+  ]);
   // From now on a consent prompt due without a tap goes through a sheet (created on demand).
   installPresenter(config.authorizer);
 }

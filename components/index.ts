@@ -1,13 +1,14 @@
 /**
  * miniapp-auth-kit/components: `<consent-button>`, `<consent-prompt>` and `<auth-gate>`.
- * Importing this module defines nothing; call `defineConsentElements({ authorizer })`.
+ * Importing this module defines nothing; call `defineConsentElements({ authorizer })`
+ * (all three) or `defineConsentButton`, `defineConsentPrompt`, `defineAuthGate` (one each).
  */
 import type { AuthGateElement } from './auth-gate/auth-gate';
 import type { ConsentButtonElement } from './consent-button/consent-button';
 import type { ConsentPromptElement } from './consent-prompt/consent-prompt';
 import type { ConsentEventMap } from './shared/events';
 
-export { defineConsentElements, ELEMENT_TAGS } from './define';
+export { defineAuthGate, defineConsentButton, defineConsentElements, defineConsentPrompt, ELEMENT_TAGS } from './define';
 export type { DefineConsentElementsOptions } from './define';
 export { ConsentButtonElement } from './consent-button/consent-button';
 export type { ConsentButtonState } from './consent-button/state';

@@ -1,4 +1,9 @@
-/** The input checks every public function shares: untrusted values read and tested safely. */
+/**
+ * The input checks every public function shares: untrusted values read and tested safely, and one
+ * table-driven reader for options objects. A refused value is a TypeError whose message is short
+ * and structured, `where: name` (and the refused value when it helps find a typo); what the value
+ * must be is in the docs and in `explain` (`miniapp-auth-kit/explain`).
+ */
 
 /** The longest delay a timer holds (setTimeout fires at once beyond it). */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -8,6 +13,10 @@ export const isObject = (value: unknown): value is Record<string, unknown> => ty
 
 /** An object that is not an array (a JSON object, keyed by name). */
 export const isRecord = (value: unknown): value is Record<string, unknown> => isObject(value) && !Array.isArray(value);
+
+export const isFunction = (value: unknown): value is (...args: never[]) => unknown => typeof value === 'function';
+
+export const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
 
 /** Reads a property without letting a throwing getter or Proxy escape (undefined for primitives). */
 export function readField(value: unknown, key: string): unknown {
@@ -20,17 +29,12 @@ export function readField(value: unknown, key: string): unknown {
 
 /** Duck typing, in one place: an object (or function) with these methods. */
 export function hasMethods(value: unknown, ...names: string[]): boolean {
-  return value != null && names.every((name) => typeof readField(value, name) === 'function');
+  return value != null && names.every((name) => isFunction(readField(value, name)));
 }
 
 /** True for an AbortSignal (or the kit's stand-in): what the kit uses of one. */
 export function isAbortSignal(value: unknown): value is AbortSignal {
-  return hasMethods(value, 'addEventListener', 'removeEventListener') && typeof readField(value, 'aborted') === 'boolean';
-}
-
-/** A programmer error: `where: name must be what`. */
-export function optionError(where: string, name: string, what: string): TypeError {
-  return new TypeError(`${where}: ${name} must be ${what}.`);
+  return hasMethods(value, 'addEventListener', 'removeEventListener') && isBoolean(readField(value, 'aborted'));
 }
 
 /** A refused value as a message names it: a string quoted and cut short, else only its type. */
@@ -38,21 +42,39 @@ export function quoted(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value;
 }
 
-/**
- * A duration option: `fallback` (undefined: none) when absent, else a positive (with `allowZero`,
- * non-negative) number of milliseconds a timer can hold.
- */
-export function duration<F extends number | undefined>(where: string, name: string, value: unknown, fallback: F, allowZero?: boolean): number | F {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0 || (allowZero && value === 0)) || value > MAX_TIMER_MS) {
-    throw optionError(where, name, `${allowZero ? 0 : 1}..${MAX_TIMER_MS} ms`);
-  }
-  return value;
+/** A programmer error: `where: name`, then the refused value when given (already `quoted`). */
+export function optionError(where: string, name: string, refused?: string): TypeError {
+  return new TypeError(`${where}: ${name}${refused ? ` ${refused}` : ''}`);
 }
 
-/** An options argument: an object, or nothing when `optional`. */
-export function optionsObject(where: string, value: unknown, optional: boolean): Record<string, unknown> {
-  if (value === undefined && optional) return {};
-  if (!isObject(value)) throw optionError(where, 'options', 'an object');
-  return value;
+/** Milliseconds a timer can hold: positive (`allowZero`: or 0), at most `MAX_TIMER_MS`. */
+export const isDuration = (value: unknown, allowZero?: boolean): value is number =>
+  typeof value === 'number' && (value > 0 || (!!allowZero && value === 0)) && value <= MAX_TIMER_MS;
+
+/** A delay that may be 0. */
+export const isDelay = (value: unknown): value is number => isDuration(value, true);
+
+/** What `readOptions` requires (with no default). */
+export const REQUIRED = /* @__PURE__ */ Symbol('required');
+
+/** One option: its check, and its value when absent (`REQUIRED`: it may not be). */
+export type OptionRule = readonly [check: (value: unknown) => unknown, fallback?: unknown];
+
+/**
+ * Reads an options argument by its rules, in their order: each value the caller gave must pass its
+ * check, an absent one (undefined) takes its default. `optional`: the whole argument may be left
+ * out. A getter of the caller's that throws is the caller's own error, passed on as it is.
+ * @throws TypeError `where: options` or `where: options.<key> <refused value>`
+ */
+export function readOptions<T>(where: string, options: unknown, rules: Record<string, OptionRule>, optional?: boolean): T {
+  if (options === undefined && optional) options = {};
+  if (!isObject(options)) throw optionError(where, 'options');
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(rules)) {
+    const [check, fallback] = rules[key] as OptionRule;
+    const value = options[key];
+    if (value === undefined ? fallback === REQUIRED : !check(value)) throw optionError(where, `options.${key}`, quoted(value));
+    out[key] = value === undefined ? fallback : value;
+  }
+  return out as T;
 }

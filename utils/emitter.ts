@@ -1,16 +1,16 @@
 /** Listeners of application code: a throwing listener never breaks the kit or the other listeners. */
-import { globalReportError } from './globals';
+import { globalValue } from './globals';
 
 /** Reports an error from application code (a listener, a presenter) without throwing, as EventTarget does. */
 export function reportError(error: unknown): void {
-  const report = globalReportError();
+  const report = globalValue('reportError');
   if (typeof report === 'function') report(error);
   else if (typeof console !== 'undefined') console.error(error);
 }
 
 export interface Emitter<A extends unknown[]> {
   subscribe(listener: (...args: A) => void): () => void;
-  readonly size: number;
+  readonly size_: number;
   emit(...args: A): void;
 }
 
@@ -18,13 +18,13 @@ export function createEmitter<A extends unknown[]>(where: string): Emitter<A> {
   const listeners = new Set<(...args: A) => void>();
   return {
     subscribe(listener) {
-      if (typeof listener !== 'function') throw new TypeError(`${where}(listener) needs a function.`);
+      if (typeof listener !== 'function') throw new TypeError(`${where}(listener)`);
       // A wrapper each time: the same function subscribed twice gets two subscriptions.
       const entry = (...args: A) => listener(...args);
       listeners.add(entry);
       return () => void listeners.delete(entry);
     },
-    get size() {
+    get size_() {
       return listeners.size;
     },
     emit(...args) {

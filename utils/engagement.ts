@@ -4,7 +4,7 @@
  * Scripted events (`isTrusted: false`) do not count: a page cannot fake engagement.
  */
 import { onAbort } from './abort';
-import { navigationTarget, pageTarget } from './globals';
+import { globalTarget } from './globals';
 import type { EngagementTarget } from './types';
 
 /**
@@ -14,10 +14,10 @@ import type { EngagementTarget } from './types';
 const EVENTS = ['pointerdown', 'click', 'keydown', 'touchstart', 'popstate'];
 
 export interface EngagementSensor {
-  readonly engaged: boolean;
-  mark(): void;
+  readonly engaged_: boolean;
+  mark_(): void;
   /** Resolves when engaged; rejects with the signal's reason when it aborts first. */
-  whenEngaged(signal?: AbortSignal): Promise<void>;
+  whenEngaged_(signal?: AbortSignal): Promise<void>;
 }
 
 type SeenEvent = { isTrusted?: boolean; userInitiated?: boolean; navigationType?: string };
@@ -42,18 +42,18 @@ export function createEngagementSensor(target: EngagementTarget | null | undefin
   // user's navigations (a link, back/forward) count.
   const onNavigate = (event: SeenEvent) => event?.isTrusted === true && (event.userInitiated === true || event.navigationType === 'traverse') && mark();
 
-  const t = target === undefined ? pageTarget() : target;
+  const t = target === undefined ? (globalTarget('globalThis') as EngagementTarget | null) : target;
   if (t) for (const type of EVENTS) watched.push([t, type, onEvent]);
-  const nav = t && target === undefined ? navigationTarget() : null;
+  const nav = t && target === undefined ? (globalTarget('navigation') as EngagementTarget | null) : null;
   if (nav) watched.push([nav, 'navigate', onNavigate]);
   for (const [w, type, l] of watched) w.addEventListener(type, l, true);
 
   return {
-    get engaged() {
+    get engaged_() {
       return engaged;
     },
-    mark,
-    whenEngaged(signal) {
+    mark_: mark,
+    whenEngaged_(signal) {
       if (engaged) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const wake = () => (off(), resolve());

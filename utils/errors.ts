@@ -37,9 +37,9 @@ export const AUTH_ERROR_CODES = /* @__PURE__ */ Object.freeze([
 const RETRYABLE: readonly AuthErrorCode[] = ['TIMEOUT', 'SERVICE_ERROR', 'UNKNOWN', 'EMPTY_RESULT'];
 
 export interface AuthErrorInit {
-  /** The whole message (default: the code, `detail` and the scopes). */
+  /** The whole message (default: the code, platform code, `detail` and the scopes). */
   message?: string;
-  /** What the default message adds after the code. */
+  /** A word the default message adds (`echo`, `not JSON`…): where the failure came from. */
   detail?: string;
   retryable?: boolean;
   platformCode?: string | number;
@@ -47,7 +47,7 @@ export interface AuthErrorInit {
   /** HTTP status of a backend answer, when there was one. */
   status?: number;
   /** "Not now" on the kit's consent sheet: the wallet was not asked (see `isConsentDismissed`). */
-  dismissed?: boolean;
+  dismissed?: true;
   cause?: unknown;
 }
 
@@ -62,15 +62,16 @@ export class AuthError extends Error {
 
   constructor(code: AuthErrorCode, init: AuthErrorInit = {}) {
     const scopes = [...(init.scopes ?? [])];
-    // Short by design: the code says what happened, the values say to what.
-    super(init.message ?? code + (init.detail ? `: ${init.detail}` : '') + (scopes.length ? ` [${scopes.join(' ')}]` : ''));
+    // Short and structured: the code, where it came from (the wallet's or backend's own code, a
+    // detail word), and the scopes. `explain(error)` (miniapp-auth-kit/explain) says more.
+    const parts = [code, init.platformCode, init.detail, scopes[0] && `[${scopes.join(' ')}]`];
+    super(init.message ?? parts.filter((part) => part || part === 0).join(' '));
     this.name = 'AuthError';
     this.code = code;
     this.retryable = init.retryable ?? RETRYABLE.includes(code);
     this.scopes = scopes;
     // Only the fields that have a value: `'status' in error` tells a backend answer.
-    for (const key of ['platformCode', 'status', 'cause'] as const) if (init[key] !== undefined) (this as Record<string, unknown>)[key] = init[key];
-    if (init.dismissed === true) this.dismissed = true;
+    for (const key of ['platformCode', 'status', 'cause', 'dismissed'] as const) if (init[key] !== undefined) (this as Record<string, unknown>)[key] = init[key];
   }
 }
 
@@ -100,11 +101,14 @@ export function isConsentDismissed(error: unknown): boolean {
  */
 export function isWalletClosed(error: unknown): boolean {
   const e = error as { code?: unknown; platformCode?: unknown } | null;
-  return e?.code === 'EMPTY_RESULT' && (typeof e.platformCode === 'number' || typeof e.platformCode === 'string') && String(e.platformCode).trim() === '10';
+  // 10 is the one wallet code the table maps to EMPTY_RESULT.
+  return e?.code === 'EMPTY_RESULT' && tableCode(e.platformCode) === 'EMPTY_RESULT';
 }
 
 /** The wallet error code table of PLATFORM.md (seed 002 plus codes seen on other wallets). */
-const PLATFORM_CODES: Readonly<Record<string, AuthErrorCode>> = /* @__PURE__ */ Object.assign(Object.create(null), {
+const PLATFORM_CODES = {
+  // No prototype: `__proto__` or `constructor` find nothing.
+  __proto__: null,
   3: 'UNKNOWN',
   1000: 'UNKNOWN',
   1001: 'USER_CANCELLED',
@@ -118,13 +122,11 @@ const PLATFORM_CODES: Readonly<Record<string, AuthErrorCode>> = /* @__PURE__ */ 
   15: 'NO_PERMISSION',
   40006: 'NO_PERMISSION',
   10: 'EMPTY_RESULT',
-});
+} as unknown as Record<string, AuthErrorCode>;
 
 /** The table's code for a raw wallet code (number or numeric string), if it has one. */
 export function tableCode(raw: unknown): AuthErrorCode | undefined {
-  const key = typeof raw === 'number' || typeof raw === 'string' ? String(raw).trim() : '';
-  // No prototype: `__proto__` or `constructor` find nothing.
-  return PLATFORM_CODES[key];
+  return PLATFORM_CODES[typeof raw === 'number' || typeof raw === 'string' ? String(raw).trim() : ''];
 }
 
 /** Maps a raw wallet code to a kit code; anything outside the table is `UNKNOWN`. */

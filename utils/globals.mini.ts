@@ -3,7 +3,6 @@
  * `my` is a free variable of the page's code, and there is no DOM, `localStorage`, `fetch` or
  * `location`. The DSL build resolves `./globals` to this file.
  */
-import type { EngagementTarget } from './types';
 import type { ListenTarget } from './globals';
 
 declare const my: unknown;
@@ -13,16 +12,16 @@ declare const crypto: unknown;
 
 export type { ListenTarget };
 
-/** A free variable, read without a ReferenceError where the engine lacks it. */
+/** The free variables the core reads, each without a ReferenceError where the engine lacks it; nothing else. */
+export function globalValue(name: string): unknown {
+  if (name === 'my') return globalMy();
+  if (name === 'URL') return typeof URL === 'undefined' ? undefined : URL;
+  if (name === 'AbortController') return typeof AbortController === 'undefined' ? undefined : AbortController;
+  if (name === 'crypto') return typeof crypto === 'undefined' ? undefined : crypto;
+  return undefined;
+}
+
+/** `my`, read on its own: a page that needs only it (withAuthorization) carries nothing else. */
 export const globalMy = (): unknown => (typeof my === 'undefined' ? undefined : my);
-export const globalBridge = (): unknown => undefined;
-export const bridgeReadyTarget = (): ListenTarget | null => null;
-export const pageTarget = (): EngagementTarget | null => null;
-export const navigationTarget = (): EngagementTarget | null => null;
-export const globalLocalStorage = (): unknown => undefined;
-export const globalFetch = (): unknown => undefined;
-export const globalURL = (): unknown => (typeof URL === 'undefined' ? undefined : URL);
+export const globalTarget = (_name: string): ListenTarget | null => null;
 export const pageHref = (): unknown => undefined;
-export const globalAbortController = (): unknown => (typeof AbortController === 'undefined' ? undefined : AbortController);
-export const globalCrypto = (): unknown => (typeof crypto === 'undefined' ? undefined : crypto);
-export const globalReportError = (): unknown => undefined;

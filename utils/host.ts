@@ -5,7 +5,7 @@
  */
 import { hasMethods } from './checks';
 import { AuthError } from './errors';
-import { bridgeReadyTarget, globalBridge, globalMy } from './globals';
+import { globalMy, globalTarget, globalValue } from './globals';
 import type { AlipayBridgeHost, AuthCodeHost } from './types';
 
 /** Starts one getAuthCode call; `answer(result, success?)` hears every callback (success true, fail false, either undefined). */
@@ -33,7 +33,7 @@ export function hostCall(value: unknown): HostCall | undefined {
 export function hostObject(explicit: unknown): unknown {
   if (explicit !== undefined) return explicit;
   const my = globalMy();
-  return hasMethods(my, 'getAuthCode') ? my : globalBridge();
+  return hasMethods(my, 'getAuthCode') ? my : globalValue('AlipayJSBridge');
 }
 
 /** The host available right now, if any. */
@@ -46,7 +46,7 @@ const findHost = (explicit: unknown) => hostCall(hostObject(explicit));
  */
 export function withHost<T>(explicit: unknown, waitMs: number, scopes: string[], call: (host: HostCall) => Promise<T>): Promise<T> {
   const now = findHost(explicit);
-  const doc = bridgeReadyTarget();
+  const doc = globalTarget('document');
   const use = (host: HostCall | undefined) => (host ? call(host) : Promise.reject(new AuthError('NOT_IN_MINIAPP', { scopes })));
   if (now || explicit !== undefined || !doc || waitMs <= 0) return use(now);
   return new Promise<HostCall | undefined>((resolve) => {

@@ -12,8 +12,7 @@ type Raw = Record<string, unknown>;
 
 /** A wallet error code as reported: a finite number or a short non-empty string. */
 function platformCodeOf(raw: unknown): string | number | undefined {
-  if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
-  return typeof raw === 'string' && raw && raw.length <= 64 ? raw : undefined;
+  return Number.isFinite(raw) || (typeof raw === 'string' && raw && raw.length <= 64) ? (raw as string | number) : undefined;
 }
 
 /** `authErrorScopes` as a clean map; accepts an object or a JSON string, drops anything odd. */

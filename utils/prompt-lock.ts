@@ -23,9 +23,9 @@ export interface PromptLock {
 }
 
 export function createPromptLock(): PromptLock {
-  let holder: { expired?: boolean } | null = null;
+  let holder: { expired_?: boolean } | null = null;
   const queue = new Set<() => void>();
-  const free = (tap?: boolean) => !holder || (tap && holder.expired);
+  const free = (tap?: boolean) => !holder || (tap && holder.expired_);
   return {
     free,
     run(task, tap, waitMs, timeout) {
@@ -33,11 +33,11 @@ export function createPromptLock(): PromptLock {
       const start = () => {
         clearTimeout(timer);
         queue.delete(start);
-        const mine: { expired?: boolean } = {};
+        const mine: { expired_?: boolean } = {};
         holder = mine;
         task((expired) => {
           if (holder !== mine) return;
-          if (expired) mine.expired = true;
+          if (expired) mine.expired_ = true;
           else (holder = null), queue.values().next().value?.();
         });
       };

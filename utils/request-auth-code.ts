@@ -2,7 +2,7 @@
  * `requestAuthCode`: a promise over `my.getAuthCode` (or the raw `AlipayJSBridge`) that settles
  * exactly once, whatever the host does.
  */
-import { duration, optionError, optionsObject } from './checks';
+import { isDelay, isDuration, readOptions } from './checks';
 import { AuthError } from './errors';
 import { hostCall, withHost, type HostCall } from './host';
 import { toOutcome } from './normalize';
@@ -56,15 +56,16 @@ export function callHost(call: HostCall, scopes: string[], timeoutMs: number, on
  * host, else the wallet's failure mapped to the kit's codes; TypeError for options that are not.
  */
 export function requestAuthCode(scopes: ScopeInput, options?: RequestAuthCodeOptions): Promise<AuthCodeResult> {
-  const where = 'requestAuthCode';
   // Bad input rejects (never throws); the wallet is called synchronously, in the caller's task.
   return new Promise((resolve) => {
     const list = normalizeScopes(scopes);
-    const o = optionsObject(where, options, true) as RequestAuthCodeOptions;
-    if (o.host !== undefined && !hostCall(o.host)) throw optionError(where, 'options.host', 'a wallet (my or AlipayJSBridge)');
-    const timeoutMs = duration(where, 'timeoutMs', o.timeoutMs, DEFAULT_TIMEOUT_MS);
-    // 0: do not wait for a late AlipayJSBridge.
-    const waitMs = duration(where, 'bridgeWaitMs', o.bridgeWaitMs, DEFAULT_BRIDGE_WAIT_MS, true);
-    resolve(withHost(o.host, waitMs, list, (host) => callHost(host, list, timeoutMs)));
+    // bridgeWaitMs 0: do not wait for a late AlipayJSBridge.
+    const o = readOptions<{ host: unknown; timeoutMs: number; bridgeWaitMs: number }>(
+      'requestAuthCode',
+      options,
+      { host: [hostCall], timeoutMs: [isDuration, DEFAULT_TIMEOUT_MS], bridgeWaitMs: [isDelay, DEFAULT_BRIDGE_WAIT_MS] },
+      true,
+    );
+    resolve(withHost(o.host, o.bridgeWaitMs, list, (host) => callHost(host, list, o.timeoutMs)));
   });
 }

@@ -3,7 +3,6 @@ import { AuthError } from './errors';
 import type { ScopeInput } from './types';
 
 const SCOPE_NAME = /^\w{1,64}$/;
-const MAX_SCOPES = 64;
 
 /**
  * True for a well-formed scope name (letters, digits, `_`; 1–64). Names of `Object.prototype`
@@ -14,18 +13,19 @@ export function isScopeName(value: unknown): value is string {
 }
 
 /** The error for a bad scope: named when it is a short string, else described (never its content). */
-function invalid(item: unknown, detail?: string): AuthError {
-  if (typeof item === 'string' && item.length <= 64) return new AuthError('INVALID_SCOPE', { scopes: [item] });
-  return new AuthError('INVALID_SCOPE', { detail: detail ?? (typeof item === 'string' ? `${item.length} chars` : item === null ? 'null' : typeof item) });
-}
+const invalid = (item: unknown, detail?: string) =>
+  new AuthError(
+    'INVALID_SCOPE',
+    typeof item === 'string' && item.length <= 64 ? { scopes: [item] } : { detail: detail ?? (typeof item === 'string' ? `${item.length} chars` : item === null ? 'null' : typeof item) },
+  );
 
 /**
- * Validates and de-duplicates a scope or scope list, keeping first-seen order.
+ * Validates and de-duplicates a scope or scope list (at most 64), keeping first-seen order.
  * @throws AuthError `INVALID_SCOPE`
  */
 export function normalizeScopes(input: ScopeInput | unknown): string[] {
   const list: readonly unknown[] = typeof input === 'string' ? [input] : Array.isArray(input) ? input : [];
-  if (list.length === 0 || list.length > MAX_SCOPES) throw invalid(input, Array.isArray(input) ? `${list.length} scopes` : undefined);
+  if (list.length === 0 || list.length > 64) throw invalid(input, Array.isArray(input) ? `${list.length} scopes` : undefined);
   const out: string[] = [];
   for (const item of list) {
     if (!isScopeName(item)) throw invalid(item);

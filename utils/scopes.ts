@@ -1,5 +1,5 @@
 /** The scope catalogue (this platform's and other wallets') and prompt planning. */
-import { isObject, isRecord, optionError } from './checks';
+import { isObject, isRecord, optionError, quoted } from './checks';
 import { isScopeName, normalizeScopes } from './scope-names';
 import type { ClaroScope, KnownScope, ScopeInput } from './types';
 
@@ -79,16 +79,15 @@ function isScopeInfo(value: unknown): value is ScopeInfo {
 
 /**
  * A catalogue option laid over `SCOPES`, as a frozen copy (absent: `SCOPES`).
- * @throws TypeError for a value that is not a catalogue.
+ * @throws TypeError for a value that is not a catalogue (`where: catalogue`, with the refused entry's scope name).
  */
 export function readCatalogue(value: unknown, where: string): ScopeCatalogue {
   if (value === undefined || value === SCOPES) return SCOPES;
-  const shape = '{ silent, group, alone? } by scope name';
-  if (!isRecord(value)) throw optionError(where, 'catalogue', shape);
+  if (!isRecord(value)) throw optionError(where, 'catalogue');
   const out: Record<string, ScopeInfo> = { ...SCOPES };
   for (const key of Object.keys(value)) {
-    const entry = (value as Record<string, unknown>)[key];
-    if (!isScopeName(key) || !isScopeInfo(entry)) throw optionError(where, `catalogue entry ${JSON.stringify(key.slice(0, 64))}`, shape);
+    const entry = value[key];
+    if (!isScopeName(key) || !isScopeInfo(entry)) throw optionError(where, 'catalogue', quoted(key));
     out[key] = info(entry.silent, entry.group, entry.alone || undefined);
   }
   return Object.freeze(out);

@@ -136,20 +136,20 @@ const UNSEEN = /* @__PURE__ */ Symbol('unseen');
 
 /**
  * Asynchronous adapters: what the instances of this page share per adapter and key. Their reads
- * and writes run one after another (`tail`), so none reads a value another is replacing;
- * `written` is the text last written there (null: removed; absent: nothing yet), which the other
+ * and writes run one after another (`tail_`), so none reads a value another is replacing;
+ * `written_` is the text last written there (null: removed; absent: nothing yet), which the other
  * instances take up before they decide.
  */
 interface Shared {
-  tail: Promise<void>;
-  written?: string | null;
+  tail_: Promise<void>;
+  written_?: string | null;
 }
 const shared = /* @__PURE__ */ new WeakMap<StorageAdapter, Map<string, Shared>>();
 
 function sharedBy(storage: StorageAdapter, key: string): Shared {
   const byKey = shared.get(storage) ?? new Map<string, Shared>();
   shared.set(storage, byKey);
-  const slot = byKey.get(key) ?? { tail: Promise.resolve() };
+  const slot = byKey.get(key) ?? { tail_: Promise.resolve() };
   byKey.set(key, slot);
   return slot;
 }
@@ -195,7 +195,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
 
   /** One write (null: remove the key); false when the adapter refuses it. */
   function write(text: string | null): boolean | PromiseLike<boolean> {
-    const done = (result: unknown) => result !== FAILED && ((seen = page.written = text), true);
+    const done = (result: unknown) => result !== FAILED && ((seen = page.written_ = text), true);
     return then(attempt(() => (text === null ? storage.remove(key) : storage.set(key, text))), done);
   }
 
@@ -230,7 +230,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
 
   /** Reads, then commits: at once, or after the page's reads and writes under way. */
   function save(blind: boolean): Promise<unknown> {
-    return Promise.resolve(sync ? commit(read(), blind) : (page.tail = page.tail.then(read).then((value) => commit(value, blind))));
+    return Promise.resolve(sync ? commit(read(), blind) : (page.tail_ = page.tail_.then(read).then((value) => commit(value, blind))));
   }
 
   /** Adds a change to this view, written next. */
@@ -249,7 +249,7 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
     refresh() {
       // Other tabs' writes reach an asynchronous adapter's users when it reads (`reread`, writes).
       if (sync) takeUp(read(), true);
-      else if (page.written !== undefined) takeUp(page.written, true);
+      else if (page.written_ !== undefined) takeUp(page.written_, true);
     },
     // A read and the commit of what waits to be written, if anything.
     reread: () => save(false),

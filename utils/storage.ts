@@ -1,6 +1,6 @@
 /** Storage adapters: the host's `my.*StorageSync`, else `localStorage`, else memory. */
 import { hasMethods, isObject } from './checks';
-import { globalLocalStorage, globalMy } from './globals';
+import { globalMy, globalValue } from './globals';
 import type { MyStorageHost, StorageAdapter } from './types';
 
 export function memoryStorage(initial?: Record<string, string>): StorageAdapter {
@@ -28,7 +28,7 @@ export function myStorage(my: MyStorageHost): StorageAdapter {
 /** `localStorage` when it works: Safari private mode and sandboxed iframes throw on write. */
 function localStorageAdapter(): StorageAdapter | undefined {
   try {
-    const ls = globalLocalStorage() as Storage;
+    const ls = globalValue('localStorage') as Storage;
     ls.setItem('__miniapp-auth-kit-probe__', '1');
     ls.removeItem('__miniapp-auth-kit-probe__');
     return { get: (key) => ls.getItem(key), set: (key, value) => ls.setItem(key, value), remove: (key) => ls.removeItem(key) };

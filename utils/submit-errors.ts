@@ -27,9 +27,9 @@ export function mentionsCode(value: unknown, codes: readonly string[]): boolean 
 export function backendError(scopes: readonly string[], codes: readonly string[], status: unknown, code: unknown, retryable: unknown): AuthError {
   const httpStatus = typeof status === 'number' && Number.isFinite(status) ? status : undefined;
   const init = { scopes, status: httpStatus };
-  if (typeof code === 'string' && REFUSED_CODES.includes(code)) return new AuthError('CODE_REJECTED', { ...init, platformCode: code, detail: code });
+  if (typeof code === 'string' && REFUSED_CODES.includes(code)) return new AuthError('CODE_REJECTED', { ...init, platformCode: code });
   const platformCode = typeof code === 'number' || (typeof code === 'string' && /^[\w.-]{1,64}$/.test(code) && !mentionsCode(code, codes)) ? code : undefined;
-  return new AuthError('BACKEND_ERROR', { ...init, platformCode, retryable: isTransient(retryable, platformCode, httpStatus), detail: httpStatus ? `HTTP ${httpStatus}` : undefined });
+  return new AuthError('BACKEND_ERROR', { ...init, platformCode, retryable: isTransient(retryable, platformCode, httpStatus), });
 }
 
 /** A submit hook's rejection, read defensively (getters may throw), as the kit's error. */

@@ -3,9 +3,9 @@
  * with `my.request` when the host has it, else `fetch`. The code travels only in the body.
  */
 import { abortable, createAbortController, onAbort } from './abort';
-import { duration, hasMethods, isAbortSignal, isObject, optionError, readField } from './checks';
+import { hasMethods, isAbortSignal, isDuration, isRecord, optionError, readField, readOptions, REQUIRED } from './checks';
 import { AuthError } from './errors';
-import { globalFetch, globalMy, globalURL, pageHref } from './globals';
+import { globalMy, globalValue, pageHref } from './globals';
 import { randomHex } from './random';
 import { backendError } from './submit-errors';
 import type { MyRequestHost, SubmitHook } from './types';
@@ -23,30 +23,27 @@ export interface HttpSubmitterOptions {
 }
 
 const WHERE = 'httpSubmitter';
-/** `https://…`, or `http://` on a loopback host (development). */
-const SECURE = /^(https:\/\/|http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])$)/;
 
-/** `protocol//hostname` of a URL: with `URL` where the engine has it, else absolute URLs only (DSL). */
-function originOf(url: string): string | undefined {
-  const URLCtor = globalURL() as typeof URL | undefined;
+/**
+ * The one rule for a backend URL: `https://`, or plain `http://` on a loopback host (development),
+ * no credentials in its authority (`http://localhost:80@evil.example` must not pass for loopback).
+ * Read as the engine resolves it (`URL`, against the page's address); where there is no `URL` (DSL
+ * engines), absolute URLs only.
+ */
+const SECURE = /^(https:\/\/[^/?#@\s]+|http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d*)?)([/?#]|$)/i;
+
+export function isSecureUrl(url: unknown): boolean {
+  if (typeof url !== 'string' || url.length > 2048) return false;
+  let href = url;
+  const URLCtor = globalValue('URL') as typeof URL | undefined;
   if (typeof URLCtor === 'function') {
     try {
-      const base = pageHref();
-      const u = typeof base === 'string' ? new URLCtor(url, base) : new URLCtor(url);
-      return `${u.protocol}//${u.hostname}`;
+      href = new URLCtor(url, pageHref() as string | undefined).href;
     } catch {
-      return undefined;
+      return false;
     }
   }
-  // Credentials in the authority (`http://localhost:80@evil.example`) would fool the host check.
-  if (/^[^/?#]*\/\/[^/?#]*@/.test(url)) return undefined;
-  return /^[a-z][\w+.-]*:\/\/(\[[^\]]+\]|[^/:?#]+)/i.exec(url)?.[0].toLowerCase();
-}
-
-/** The URL, unless it is not HTTPS (plain http only on a loopback host). */
-function checkSubmitUrl(url: unknown): string {
-  if (typeof url === 'string' && url.length <= 2048 && SECURE.test(originOf(url) ?? '')) return url;
-  throw optionError(WHERE, 'url', 'an https URL (http only on a loopback host)');
+  return SECURE.test(href);
 }
 
 /** An HTTP answer as session data, or the kit's error for it (`status` undefined: no answer). */
@@ -104,7 +101,7 @@ function post(my: MyRequestHost | null, url: string, headers: Record<string, str
       }
       return;
     }
-    const fetchFn = globalFetch() as typeof fetch | undefined;
+    const fetchFn = globalValue('fetch') as typeof fetch | undefined;
     if (typeof fetchFn !== 'function') return reject();
     // A body cut short (connection lost, timeout) is a failed call, not an empty answer.
     fetchFn(url, { method: 'POST', headers, body, credentials, signal: controller.signal, cache: 'no-store' })
@@ -115,22 +112,22 @@ function post(my: MyRequestHost | null, url: string, headers: Record<string, str
 
 /** The hook's arguments it uses, checked: the authorizer passes them right, an application may not. */
 function readContext(authCode: unknown, context: unknown): { scopes: string[]; signal: AbortSignal | undefined } {
-  if (typeof authCode !== 'string' || !authCode) throw optionError('submit', 'authCode', 'a non-empty string');
   const scopes = readField(context, 'scopes');
   const signal = readField(context, 'signal');
-  if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) throw optionError('submit', 'context.scopes', 'an array of scope names');
-  if (signal !== undefined && !isAbortSignal(signal)) throw optionError('submit', 'context.signal', 'an AbortSignal');
+  if (typeof authCode !== 'string' || !authCode) throw optionError('submit', 'authCode');
+  if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) throw optionError('submit', 'context.scopes');
+  if (signal !== undefined && !isAbortSignal(signal)) throw optionError('submit', 'context.signal');
   return { scopes: [...scopes], signal: signal as AbortSignal | undefined };
 }
 
 export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
-  if (!isObject(options)) throw optionError(WHERE, 'options', '{ url }');
-  const url = checkSubmitUrl(options.url);
-  const extra = options.headers ?? {};
-  if (typeof extra !== 'object' || Object.values(extra).some((v) => typeof v !== 'string')) throw optionError(WHERE, 'headers', 'an object of strings');
-  const timeoutMs = duration(WHERE, 'timeoutMs', options.timeoutMs, 15_000);
-  const host = options.host;
-  if (host != null && !hasMethods(host, 'request')) throw optionError(WHERE, 'host', 'a my with request(options), or null');
+  const o = readOptions<Required<Omit<HttpSubmitterOptions, 'headers'>> & { headers: Record<string, string> | null }>(WHERE, options, {
+    url: [isSecureUrl, REQUIRED],
+    headers: [(v) => v === null || (isRecord(v) && Object.values(v).every((h) => typeof h === 'string'))],
+    timeoutMs: [isDuration, 15_000],
+    host: [(v) => v === null || hasMethods(v, 'request')],
+    credentials: [(v) => ['omit', 'same-origin', 'include'].includes(v as string), 'same-origin'],
+  });
   // One `Idempotency-Key` per code: the backend gives a stored session back only to a resend with
   // the same key. A code whose request got no answer, or an answer worth trying again (5xx, 429,
   // 408), keeps its key (a few at most, in memory only) for the resend; once the backend gave a
@@ -141,15 +138,15 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
   return (authCode, context) =>
     new Promise((resolve) => {
       const { scopes, signal } = readContext(authCode, context);
-      const my = host === undefined ? globalMy() : host;
+      const my = o.host === undefined ? globalMy() : o.host;
       const key = keys.get(authCode) ?? randomHex(16);
       keys.set(authCode, key);
       if (keys.size > 8) keys.delete(keys.keys().next().value as string);
-      const headers = { ...extra, 'Content-Type': 'application/json', 'Idempotency-Key': key };
-      const sent = post(hasMethods(my, 'request') ? (my as MyRequestHost) : null, url, headers, JSON.stringify({ authCode, scopes }), timeoutMs, options.credentials ?? 'same-origin', signal);
+      const headers = { ...o.headers, 'Content-Type': 'application/json', 'Idempotency-Key': key };
+      const sent = post(hasMethods(my, 'request') ? (my as MyRequestHost) : null, o.url, headers, JSON.stringify({ authCode, scopes }), o.timeoutMs, o.credentials, signal);
       const answered = sent.then(
         ([status, body]) => readAnswer(status, body, scopes, authCode),
-        () => Promise.reject(new AuthError('BACKEND_ERROR', { retryable: false, scopes, detail: 'no my.request or fetch' })),
+        () => Promise.reject(new AuthError('BACKEND_ERROR', { retryable: false, scopes, detail: 'no fetch' })),
       );
       // The key is kept for a resend only after no answer, or one worth trying again.
       const forget = () => keys.delete(authCode);

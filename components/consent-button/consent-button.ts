@@ -108,7 +108,7 @@ export class ConsentButtonElement extends KitElement {
     const scopes = this.scopes;
     let answer: Promise<Session>;
     try {
-      if (!authorizer) throw new TypeError('<consent-button> has no authorizer: call defineConsentElements({ authorizer }) first.');
+      if (!authorizer) throw new TypeError('<consent-button>: no authorizer');
       // First thing in the handler: the wallet prompt opens inside this tap.
       answer = authorizer.authorize(scopes, { gesture: true });
     } catch (error) {

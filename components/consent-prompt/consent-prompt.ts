@@ -94,7 +94,7 @@ export class ConsentPromptElement extends KitElement {
    * this; an application with its own presenter may too). A second one waits for the first.
    */
   present(pending: PendingConsent): void {
-    if (!isPendingConsent(pending)) throw new TypeError('<consent-prompt>.present(pending) needs a PendingConsent from the authorizer.');
+    if (!isPendingConsent(pending)) throw new TypeError('<consent-prompt>.present(pending)');
     this.prompts.present(pending);
   }
 

@@ -93,7 +93,8 @@ function wrapOptions(source: Record<string, unknown>): Record<string, unknown> {
  */
 export function withAuthorization<T extends object>(pageOptions: T): T {
   if (typeof pageOptions !== 'object' || pageOptions === null || Array.isArray(pageOptions)) {
-    throw new TypeError('withAuthorization(pageOptions) needs the options object you pass to Page().');
+    // Short, as every kit TypeError: `explain(error)` says what it needs.
+    throw new TypeError('withAuthorization(pageOptions)');
   }
   const out = wrapOptions(pageOptions as Record<string, unknown>);
   // A page without an onLoad or onTabItemTap of its own engages all the same when it is opened on

@@ -198,17 +198,17 @@ function entriesOf(value: unknown, where: string, name: string, keys: readonly s
   const entries = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : null;
   // A typo is found faster when the message names it.
   const unknown = entries?.find(([key]) => !keys.includes(key));
-  if (!entries || unknown) throw optionError(where, name, `an object keyed by ${keys.join(', ')}${unknown ? ` (not ${quoted(unknown[0])})` : ''}`);
+  if (!entries || unknown) throw optionError(where, name, unknown ? quoted(unknown[0]) : quoted(value));
   return entries;
 }
 
 function readText(value: unknown, where: string, name: string): string {
-  if (typeof value !== 'string') throw optionError(where, name, 'a string');
+  if (typeof value !== 'string') throw optionError(where, name, quoted(value));
   return value;
 }
 
 /**
- * Validates application overrides (`where: messages… must be …`): known locales, keys and data
+ * Validates application overrides (`where: messages… <refused key or value>`): known locales, keys and data
  * groups, string values.
  * @throws TypeError
  */

@@ -11,7 +11,7 @@ import { directionOf, messagesFor, readMessageOverrides, type ConsentMessages, t
 import { resolveLocale, watchLang } from './lang';
 import { applyStyles } from './styles';
 import { isAuthorizerLike } from './authorizer-like';
-import { optionError } from '../../utils/checks';
+import { optionError, quoted } from '../../utils/checks';
 
 export abstract class KitElement extends SafeHTMLElement {
   protected readonly root: ShadowRoot;
@@ -54,7 +54,7 @@ export abstract class KitElement extends SafeHTMLElement {
 
   set authorizer(value: Authorizer | null) {
     if (value !== null && value !== undefined && !isAuthorizerLike(value)) {
-      throw optionError(`<${this.localName}>`, 'authorizer', 'an authorizer from createAuthorizer() or null');
+      throw optionError(`<${this.localName}>`, 'authorizer', quoted(value));
     }
     this.ownAuthorizer = value ?? null;
     if (this.isConnected) {

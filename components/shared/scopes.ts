@@ -1,6 +1,6 @@
 /** Scope lists as elements take them: attributes are space or comma separated. */
 import { isScopeName, isSilentScope, scopeInfo, type ScopeCatalogue, type ScopeGroup, type Session } from '../../utils';
-import { optionError } from '../../utils/checks';
+import { optionError, quoted } from '../../utils/checks';
 
 /** `"USER_NAME USER_AVATAR"`, `"USER_NAME,USER_AVATAR"` → `['USER_NAME', 'USER_AVATAR']` (first-seen order, no duplicates). */
 export function parseScopes(value: string | null | undefined): string[] {
@@ -18,7 +18,7 @@ export function scopesAttribute(value: unknown, where: string): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && value.every((s) => typeof s === 'string')) return value.join(' ');
-  throw optionError(where, 'scopes', 'a string or an array of scope names');
+  throw optionError(where, 'scopes', quoted(value));
 }
 
 /** The scopes that are valid names (an invalid list still goes to `authorize`, which reports it). */

@@ -43,13 +43,13 @@ test('options are validated (TypeError) and a refused call defines nothing', () 
 test('a refused option or message key is named in the error, so a typo is found at once', () => {
   const { authorizer } = makeKit();
   const cases: Array<[unknown, RegExp]> = [
-    [{ authorizer, locale: 'fr' }, /options\.locale must be one of en, ar, ku \(not "fr"\)/],
-    [{ authorizer, locale: 3 }, /options\.locale .*\(not number\)/],
-    [{ authorizer, messages: { fr: { continue: 'Continuer' } } }, /messages must be an object keyed by en, ar, ku \(not "fr"\)/],
-    [{ authorizer, messages: { en: { titel: 'x' } } }, /messages\.en must be .*\(not "titel"\)/],
-    [{ authorizer, messages: { en: { rationale: { profil: 'x' } } } }, /messages\.en\.rationale must be .*\(not "profil"\)/],
-    [{ authorizer, messages: { ar: { continue: 3 } } }, /messages\.ar\.continue must be a string/],
-    [{ authorizer, messages: { en: { ['x'.repeat(50)]: 'x' } } }, /\(not "x{20}"\)/],
+    [{ authorizer, locale: 'fr' }, /^defineConsentElements: options\.locale "fr"$/],
+    [{ authorizer, locale: 3 }, /options\.locale number$/],
+    [{ authorizer, messages: { fr: { continue: 'Continuer' } } }, /: messages "fr"$/],
+    [{ authorizer, messages: { en: { titel: 'x' } } }, /messages\.en "titel"$/],
+    [{ authorizer, messages: { en: { rationale: { profil: 'x' } } } }, /messages\.en\.rationale "profil"$/],
+    [{ authorizer, messages: { ar: { continue: 3 } } }, /messages\.ar\.continue number$/],
+    [{ authorizer, messages: { en: { ['x'.repeat(50)]: 'x' } } }, / "x{20}"$/],
   ];
   for (const [options, message] of cases) expect(() => defineConsentElements(options as never)).toThrow(message);
 });

@@ -99,7 +99,7 @@ describe('createAuthorizer({ catalogue })', () => {
   it('refuses a catalogue that is not one', () => {
     const sim = claroWallet();
     expect(() => createAuthorizer({ submit: fakeBackend(sim).submit, catalogue: { X: { silent: 'no' } } as unknown as ScopeCatalogue })).toThrow(
-      /createAuthorizer: catalogue entry "X"/,
+      /^createAuthorizer: catalogue "X"$/,
     );
   });
 });

@@ -6,6 +6,7 @@
  */
 import { button, textOf } from './harness';
 import { setup } from './helpers';
+import { explain } from '../../utils/explain';
 
 /** The error `fn` throws (from the mini program's realm: compared by name, not by class). */
 function thrown(fn: () => unknown): unknown {
@@ -22,6 +23,8 @@ test('bad input is a TypeError', () => {
   for (const bad of [undefined, null, 'Page', 42, [], () => undefined]) {
     expect(thrown(() => mp.kit.withAuthorization(bad))).toMatchObject({ name: 'TypeError', message: expect.stringContaining('withAuthorization') });
   }
+  // The message is short; explain() says what it needs.
+  expect(explain(thrown(() => mp.kit.withAuthorization(null)))).toMatch(/options object you pass to Page\(\)/);
   for (const bad of [undefined, null, {}, { authorize() {} }, 'authorizer']) {
     expect(thrown(() => mp.kit.provideAuthorizer(bad))).toMatchObject({ name: 'TypeError', message: expect.stringContaining('provideAuthorizer') });
   }

@@ -5,8 +5,8 @@
  */
 import { AuthError } from '../errors';
 import { mentionsCode, submitError } from '../submit-errors';
-import type { SubmitHook } from '../types';
 import { aborted, type CodeResult, type Flight, type SetStatus } from './flight';
+import type { ResolvedAuthorizerOptions } from './options';
 
 /** What the backend answered for some of the scopes asked for. */
 export interface Exchanged {
@@ -16,15 +16,6 @@ export interface Exchanged {
 
 export type CodeExchange = (flight: Flight, scopes: string[], first: CodeResult) => Promise<Exchanged>;
 
-export interface CodeExchangeDeps {
-  submit: SubmitHook;
-  now: () => number;
-  codeMaxAgeMs: number;
-  setStatus: SetStatus;
-  /** A fresh code for scopes just granted (the wallet answers without a prompt). */
-  fetchCode: (flight: Flight, scopes: string[]) => Promise<CodeResult>;
-}
-
 /** The answer as it will be stored (a JSON copy), or the reason it cannot be (it carries a code of the exchange). */
 function storable(data: unknown, codes: string[], scopes: string[]): unknown {
   const refuse = (detail: string) => new AuthError('BACKEND_ERROR', { scopes, retryable: false, detail });
@@ -33,19 +24,27 @@ function storable(data: unknown, codes: string[], scopes: string[]): unknown {
     // A function or a symbol has no JSON: JSON.parse(undefined) throws too.
     if (data !== undefined) copy = JSON.parse(JSON.stringify(data) as string);
   } catch {
-    throw refuse('answer not serialisable');
+    throw refuse('not JSON');
   }
-  if (mentionsCode(copy, codes)) throw refuse('answer echoes the code');
+  if (mentionsCode(copy, codes)) throw refuse('echo');
   return copy;
 }
 
-export function createCodeExchange({ submit, now, codeMaxAgeMs, setStatus, fetchCode }: CodeExchangeDeps): CodeExchange {
+/**
+ * `fetchCode`: a fresh code for scopes just granted (the wallet answers without a prompt); `submit`,
+ * `now` and `codeMaxAgeMs` are the authorizer's options.
+ */
+export function createCodeExchange(
+  { submit, now, codeMaxAgeMs }: Pick<ResolvedAuthorizerOptions, 'submit' | 'now' | 'codeMaxAgeMs'>,
+  setStatus: SetStatus,
+  fetchCode: (flight: Flight, scopes: string[]) => Promise<CodeResult>,
+): CodeExchange {
   /** Submits `result`'s code; `codes`: every code of the exchange, which no answer or error may carry. */
   async function submitOnce(flight: Flight, scopes: string[], result: CodeResult, codes: string[]): Promise<unknown> {
-    const signal = flight.controller.signal;
+    const signal = flight.controller_.signal;
     if (signal.aborted) throw aborted(scopes);
     // A code past its age is never submitted: treated as refused (one fresh code follows).
-    if (now() - result.obtainedAt > codeMaxAgeMs) throw new AuthError('CODE_REJECTED', { scopes, detail: 'code too old' });
+    if (now() - result.obtainedAt_ > codeMaxAgeMs) throw new AuthError('CODE_REJECTED', { scopes });
     setStatus(flight, 'submitting');
     let data: unknown;
     try {

@@ -5,30 +5,27 @@ import type { AuthCodeResult, AuthorizerStatus, Session } from '../types';
 export interface Flight {
   readonly scopes: readonly string[];
   /** The sign-out epoch it runs under: what it would store after a sign-out is dropped. */
-  readonly epoch: number;
-  readonly controller: AbortController;
-  status: AuthorizerStatus;
-  /**
-   * True while the flight runs synchronously inside the `authorize()` call that started it: its
-   * decision is fresh (what is stored was just read).
-   */
-  fresh?: boolean;
+  readonly epoch_: number;
+  readonly controller_: AbortController;
+  status_: AuthorizerStatus;
   /** True while the flight runs synchronously inside the caller's tap (`gesture: true`). */
-  tap?: boolean;
-  /** The scopes the user had refused when it began: only its own tap asks for them again. */
-  refused?: readonly string[];
+  tap_?: boolean;
+  /** True while the flight runs synchronously inside the `authorize` call that started it (which just read the record). */
+  sync_?: boolean;
+  /** What a tap's flight may ask again: the scopes refused before it began (none without a tap). */
+  reask_?: readonly string[];
   /** The callers waiting for it; when the last one leaves, the flight is aborted. */
-  readonly waiters: Set<Waiter>;
-  promise: Promise<void>;
+  readonly waiters_: Set<Waiter>;
+  promise_: Promise<void>;
 }
 
 /** One caller; `current` moves when a tap takes its flight over. */
 export interface Waiter {
-  current: Flight;
+  current_: Flight;
 }
 
 /** A code from the wallet, with when it was obtained (a code past its age is never submitted). */
-export type CodeResult = AuthCodeResult & { obtainedAt: number };
+export type CodeResult = AuthCodeResult & { obtainedAt_: number };
 
 /** Reports a status change of a flight (the authorizer's events). */
 export type SetStatus = (flight: Flight, status: AuthorizerStatus) => void;

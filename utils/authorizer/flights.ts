@@ -10,82 +10,78 @@ const STATUS_RANK: readonly AuthorizerStatus[] = ['idle', 'waiting', 'fetching',
 
 export interface Flights {
   /** The flights of `epoch` that still run. */
-  live(epoch: number): Flight[];
+  live_(epoch: number): Flight[];
   /** A new flight, registered but not started (so callers can be moved onto it first). */
-  create(scopes: string[], epoch: number): Flight;
-  launch(flight: Flight, gesture: boolean): void;
+  create_(scopes: string[], epoch: number): Flight;
+  launch_(flight: Flight, gesture: boolean): void;
   /** One caller waiting for a flight; rejects ABORTED when `signal` aborts first. */
-  waitFor(flight: Flight, signal: AbortSignal | undefined): Promise<void>;
+  waitFor_(flight: Flight, signal: AbortSignal | undefined): Promise<void>;
   /** A tap takes over a request still waiting for the user: its callers now wait for `into`. */
-  absorb(waiting: Flight, into: Flight): void;
-  abortAll(): void;
+  absorb_(waiting: Flight, into: Flight): void;
+  abortAll_(): void;
   /** The most advanced status of the flights. */
-  status(): AuthorizerStatus;
-  pendingScopes(): string[];
+  status_(): AuthorizerStatus;
+  pendingScopes_(): string[];
 }
 
 export function createFlights(run: (flight: Flight, gesture: boolean) => Promise<void>, onEnd: (flight: Flight) => void): Flights {
   const all = new Set<Flight>();
-
-  function waitFor(flight: Flight, signal: AbortSignal | undefined): Promise<void> {
-    const waiter: Waiter = { current: flight };
-    flight.waiters.add(waiter);
-    return new Promise<void>((resolve, reject) => {
-      let left = false;
-      let off = () => undefined as void;
-      const leave = () => {
-        if (left) return;
-        left = true;
-        off();
-        const f = waiter.current;
-        f.waiters.delete(waiter);
-        // No one waits any more: the flight is aborted.
-        if (f.waiters.size === 0 && all.has(f)) f.controller.abort();
-      };
-      off = onAbort(signal, () => (leave(), reject(aborted(flight.scopes))));
-      const follow = (target: Flight): Promise<void> =>
-        target.promise.then(
-          () => (waiter.current !== target ? follow(waiter.current) : (leave(), resolve())),
-          (error) => (waiter.current !== target ? follow(waiter.current) : (leave(), reject(error))),
-        );
-      void follow(flight);
-    });
-  }
+  const abort = (flight: Flight) => flight.controller_.abort();
 
   return {
-    live: (epoch) => [...all].filter((f) => f.epoch === epoch && !f.controller.signal.aborted),
-    create(scopes, epoch) {
-      const flight: Flight = { scopes, epoch, controller: createAbortController(), status: 'idle', waiters: new Set(), promise: Promise.resolve() };
+    live_: (epoch) => [...all].filter((f) => f.epoch_ === epoch && !f.controller_.signal.aborted),
+    create_(scopes, epoch) {
+      const flight: Flight = { scopes, epoch_: epoch, controller_: createAbortController(), status_: 'idle', waiters_: new Set(), promise_: Promise.resolve() };
       all.add(flight);
       return flight;
     },
-    launch(flight, gesture) {
-      const end = () => {
-        all.delete(flight);
-        flight.controller.abort();
-        onEnd(flight);
-      };
+    launch_(flight, gesture) {
+      const end = () => (all.delete(flight), abort(flight), onEnd(flight));
       // `then(end, end)` rather than `finally`: DSL engines may predate ES2018 built-ins.
-      flight.fresh = true;
-      flight.tap = gesture;
-      flight.promise = run(flight, gesture).then(end, (error) => (end(), Promise.reject(error)));
-      flight.fresh = flight.tap = false;
+      flight.tap_ = gesture;
+      flight.sync_ = true;
+      flight.promise_ = run(flight, gesture).then(end, (error) => (end(), Promise.reject(error)));
+      flight.tap_ = flight.sync_ = false;
       // Errors reach callers through waitFor; never leave an unhandled rejection behind.
-      flight.promise.catch(() => undefined);
+      flight.promise_.catch(() => undefined);
     },
-    waitFor,
-    absorb(waiting, into) {
-      for (const w of waiting.waiters) {
-        w.current = into;
-        into.waiters.add(w);
+    waitFor_(flight, signal) {
+      const waiter: Waiter = { current_: flight };
+      flight.waiters_.add(waiter);
+      return new Promise<void>((resolve, reject) => {
+        let left = false;
+        let off = () => undefined as void;
+        const leave = () => {
+          if (left) return;
+          left = true;
+          off();
+          const f = waiter.current_;
+          f.waiters_.delete(waiter);
+          // No one waits any more: the flight is aborted.
+          if (f.waiters_.size === 0 && all.has(f)) abort(f);
+        };
+        off = onAbort(signal, () => (leave(), reject(aborted(flight.scopes))));
+        // The flight the caller waits for now (a tap may have taken it over meanwhile).
+        const follow = (target: Flight): Promise<void> =>
+          target.promise_.then(
+            () => (waiter.current_ !== target ? follow(waiter.current_) : (leave(), resolve())),
+            (error) => (waiter.current_ !== target ? follow(waiter.current_) : (leave(), reject(error))),
+          );
+        void follow(flight);
+      });
+    },
+    absorb_(waiting, into) {
+      for (const w of waiting.waiters_) {
+        w.current_ = into;
+        into.waiters_.add(w);
       }
-      waiting.waiters.clear();
-      waiting.controller.abort();
+      waiting.waiters_.clear();
+      abort(waiting);
     },
-    abortAll() {
-      for (const f of all) f.controller.abort();
+    abortAll_() {
+      all.forEach(abort);
     },
-    status: () => STATUS_RANK[Math.max(0, ...[...all].map((f) => STATUS_RANK.indexOf(f.status)))] as AuthorizerStatus,
-    pendingScopes: () => [...new Set(([] as string[]).concat(...[...all].map((f) => f.scopes)))],
+    status_: () => STATUS_RANK[Math.max(0, ...[...all].map((f) => STATUS_RANK.indexOf(f.status_)))] as AuthorizerStatus,
+    pendingScopes_: () => [...new Set(([] as string[]).concat(...[...all].map((f) => f.scopes)))],
   };
 }

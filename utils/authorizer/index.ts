@@ -24,18 +24,18 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const isSilent = (scope: string) => isSilentScope(scope, catalogue);
   const events = createEmitter<[AuthorizerEvent, AuthorizerSnapshot]>('subscribe');
   // The snapshot is built only for listeners: the tap-to-wallet path stays short without them.
-  const emit = (event: AuthorizerEvent) => events.size > 0 && events.emit(event, snapshot());
+  const emit = (event: AuthorizerEvent) => events.size_ > 0 && events.emit(event, snapshot());
   let presenter: ConsentPresenter | null = null;
 
   const sensor = createEngagementSensor(opts.engagementTarget, () => emit({ type: 'engaged' }));
-  const state = createSessionState(opts, isSilent, emit, () => flights.abortAll());
-  const statusOf = (flight: Flight) => emit({ type: 'status', status: flights.status(), scopes: [...flight.scopes] });
-  const setStatus = (flight: Flight, next: Flight['status']) => {
-    if (flight.status !== next) (flight.status = next), statusOf(flight);
+  const state = createSessionState(opts, isSilent, emit, () => flights.abortAll_());
+  const statusOf = (flight: Flight) => emit({ type: 'status', status: flights.status_(), scopes: [...flight.scopes] });
+  const setStatus = (flight: Flight, next: Flight['status_']) => {
+    if (flight.status_ !== next) (flight.status_ = next), statusOf(flight);
   };
-  const wallet = createWalletCalls({ opts, sensor, presenter: () => presenter, setStatus, isSilent, state });
-  const exchange = createCodeExchange({ ...opts, setStatus, fetchCode: wallet.fetchCode });
-  const flights = createFlights(createFlightRunner({ catalogue, state, wallet, exchange }), statusOf);
+  const wallet = createWalletCalls(opts, sensor, () => presenter, setStatus, isSilent, state);
+  const exchange = createCodeExchange(opts, setStatus, wallet.fetchCode_);
+  const flights = createFlights(createFlightRunner(catalogue, state, wallet, exchange), statusOf);
   const request = createRequest({ state, flights, sensor, isSilent, emit });
 
   let loaded = state.ready === null;
@@ -44,11 +44,11 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   function snapshot(): AuthorizerSnapshot {
     const session = state.current();
     return {
-      status: flights.status(),
-      engaged: sensor.engaged,
+      status: flights.status_(),
+      engaged: sensor.engaged_,
       session: session && copySession(session),
       consent: state.consentRecord(),
-      pendingScopes: flights.pendingScopes(),
+      pendingScopes: flights.pendingScopes_(),
     };
   }
 
@@ -72,13 +72,13 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       const session = state.current();
       return session && copySession(session);
     },
-    markEngaged: sensor.mark,
+    markEngaged: sensor.mark_,
     get engaged() {
-      return sensor.engaged;
+      return sensor.engaged_;
     },
     async signOut() {
       const done = state.signOut();
-      flights.abortAll();
+      flights.abortAll_();
       emit({ type: 'session', session: null });
       emit({ type: 'signed-out' });
       await done;
@@ -90,7 +90,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     },
     catalogue,
     setConsentPresenter(next) {
-      if (next !== null && typeof next !== 'function') throw new TypeError('setConsentPresenter(presenter) needs a function or null.');
+      if (next !== null && typeof next !== 'function') throw new TypeError('setConsentPresenter(presenter)');
       presenter = next;
       return () => void (presenter === next && (presenter = null));
     },

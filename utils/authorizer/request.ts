@@ -26,27 +26,26 @@ function narrow(error: unknown, scopes: readonly string[], session: Session | nu
   if (!(error instanceof AuthError) || error.scopes.every((s) => scopes.includes(s))) return error;
   const own = error.scopes.filter((s) => scopes.includes(s));
   const mine = own.length > 0 ? own : scopes.filter((s) => !session?.scopes.includes(s));
-  const listed = ` [${error.scopes.join(' ')}]`;
-  const message = error.message.endsWith(listed) ? error.message.slice(0, -listed.length) + (mine.length > 0 ? ` [${mine.join(' ')}]` : '') : error.message;
+  const list = (scopes: string[]) => (scopes.length > 0 ? ` [${scopes.join(' ')}]` : '');
   const { retryable, platformCode, status, dismissed } = error;
-  return new AuthError(error.code, { message, retryable, platformCode, status, dismissed, scopes: mine });
+  return new AuthError(error.code, { message: error.message.replace(list(error.scopes), list(mine)), retryable, platformCode, status, dismissed, scopes: mine });
 }
 
 export function createRequest({ state, flights, sensor, isSilent, emit }: RequestDeps): Request {
   /** Flights to share and the one to start: the rest of the scopes, plus requests a tap takes over. */
   function flightsFor(needed: string[], gesture: boolean, prompts: boolean): Flight[] {
     // A request that needs no prompt never waits behind one that waits for the user.
-    const overlapping = flights.live(state.epoch).filter((f) => f.scopes.some((s) => needed.includes(s)));
-    const joined = overlapping.filter((f) => f.status !== 'waiting' || (!gesture && prompts));
-    const absorbed = gesture ? overlapping.filter((f) => f.status === 'waiting') : [];
+    const overlapping = flights.live_(state.epoch).filter((f) => f.scopes.some((s) => needed.includes(s)));
+    const joined = overlapping.filter((f) => f.status_ !== 'waiting' || (!gesture && prompts));
+    const absorbed = gesture ? overlapping.filter((f) => f.status_ === 'waiting') : [];
     const rest = needed.filter((s) => !joined.some((f) => f.scopes.includes(s)));
     const scopes = [...new Set(rest.concat(...absorbed.map((f) => f.scopes)))];
     if (scopes.length === 0) return joined;
-    const mine = flights.create(scopes, state.epoch);
+    const mine = flights.create_(scopes, state.epoch);
     // The absorbed flights are aborted before this one starts: their sheets close and free the
     // lock, so the wallet opens inside this tap.
-    for (const f of absorbed) flights.absorb(f, mine);
-    flights.launch(mine, gesture);
+    for (const f of absorbed) flights.absorb_(f, mine);
+    flights.launch_(mine, gesture);
     return [...joined, mine];
   }
 
@@ -60,11 +59,11 @@ export function createRequest({ state, flights, sensor, isSilent, emit }: Reques
     const denied = needed.filter((s) => state.consent(s) === 'denied');
     if (denied.length > 0 && !gesture) return Promise.reject(new AuthError('DENIED', { scopes: denied }));
     const prompts = needed.some((s) => state.consent(s) !== 'granted');
-    if (!gesture && !defer && !sensor.engaged && prompts) return Promise.reject(new AuthError('FIRST_SCREEN', { scopes: needed.filter((s) => !isSilent(s)) }));
+    if (!gesture && !defer && !sensor.engaged_ && prompts) return Promise.reject(new AuthError('FIRST_SCREEN', { scopes: needed.filter((s) => !isSilent(s)) }));
 
     const started = state.epoch;
     const again = () => request(scopes, { gesture: false, defer, signal }, false);
-    return Promise.all(flightsFor(needed, gesture, prompts).map((f) => flights.waitFor(f, signal))).then(
+    return Promise.all(flightsFor(needed, gesture, prompts).map((f) => flights.waitFor_(f, signal))).then(
       () => {
         // Signed out in between: never start the flow again on the old request's gesture.
         if (state.epoch !== started) throw aborted(scopes);

@@ -10,23 +10,16 @@ import { aborted, covers, type CodeResult, type Flight } from './flight';
 import type { SessionState } from './session-state';
 import type { WalletCalls } from './wallet-calls';
 
-export interface FlightRunnerDeps {
-  catalogue: ScopeCatalogue;
-  state: SessionState;
-  wallet: WalletCalls;
-  exchange: CodeExchange;
-}
-
-export function createFlightRunner({ catalogue, state, wallet, exchange }: FlightRunnerDeps): (flight: Flight, gesture: boolean) => Promise<void> {
+export function createFlightRunner(catalogue: ScopeCatalogue, state: SessionState, wallet: WalletCalls, exchange: CodeExchange): (flight: Flight, gesture: boolean) => Promise<void> {
   /** One wallet call of the plan, its code exchanged; rejects for the scopes that were not granted. */
   async function runCall(flight: Flight, scopes: string[], consent: boolean, gesture: boolean): Promise<void> {
-    const result: CodeResult = await (consent ? wallet.consentCode(flight, scopes, gesture) : wallet.fetchCode(flight, scopes));
+    const result: CodeResult = await (consent ? wallet.consentCode_(flight, scopes, gesture) : wallet.fetchCode_(flight, scopes));
     const failed = Object.keys(result.failedScopes).filter((s) => scopes.includes(s));
     const granted = scopes.filter((s) => result.grantedScopes.includes(s));
     let lost: string[] = [];
     if (granted.length > 0) {
       const exchanged = await exchange(flight, granted, result);
-      state.storeSession(flight.epoch, exchanged.scopes, exchanged.data);
+      state.storeSession(flight.epoch_, exchanged.scopes, exchanged.data);
       // The fresh code after a refused one may cover fewer scopes (the wallet asked again and
       // the user refused some): the request fails for those, without asking once more.
       lost = granted.filter((s) => !exchanged.scopes.includes(s));
@@ -35,19 +28,22 @@ export function createFlightRunner({ catalogue, state, wallet, exchange }: Fligh
     if (lost.length > 0) throw new AuthError('USER_CANCELLED', { scopes: lost });
   }
 
-  return async (flight, gesture) => {
-    // What the user had refused when the request began: its tap may ask for that again, but no
-    // prompt outside the tap asks for what they refused since (see the wallet calls' turn).
-    flight.refused = flight.scopes.filter((s) => state.consent(s) === 'denied');
-    let later = false;
-    for (const call of planCalls(flight.scopes, catalogue)) {
-      const scopes = call.filter((s) => !covers(state.current(), [s]));
-      if (scopes.length === 0) continue;
-      if (flight.controller.signal.aborted) throw aborted(flight.scopes);
+  return (flight, gesture) => {
+    // A tap may ask again for what the user refused before it, not for what they refuse since
+    // (the wallet calls read the record again before any call outside the tap).
+    if (gesture) flight.reask_ = flight.scopes.filter((s) => state.consent(s) === 'denied');
+    const plan = planCalls(flight.scopes, catalogue);
+    // The plan's calls in order, as a recursion (not a loop around `await`: the DSL build's
+    // async-to-promises transform makes a loop cost far more). The first call starts in the
+    // caller's task (inside its tap); later calls follow without a new gesture.
+    const next = (i: number, later: boolean): Promise<void> => {
+      if (i >= plan.length) return Promise.resolve();
+      const scopes = (plan[i] as string[]).filter((s) => !covers(state.current(), [s]));
+      if (scopes.length === 0) return next(i + 1, later);
+      if (flight.controller_.signal.aborted) return Promise.reject(aborted(flight.scopes));
       const consent = scopes.some((s) => state.consent(s) !== 'granted');
-      // Later calls of the plan follow without a new gesture.
-      await runCall(flight, scopes, consent, gesture || later);
-      if (consent) later = true;
-    }
+      return runCall(flight, scopes, consent, gesture || later).then(() => next(i + 1, later || consent));
+    };
+    return next(0, false);
   };
 }

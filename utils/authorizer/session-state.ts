@@ -2,7 +2,7 @@
  * The authorizer's persisted state: the session cache and the consent record over the shared
  * state store, with the events they raise, also when another instance changed them.
  */
-import { pageTarget } from '../globals';
+import { globalTarget } from '../globals';
 import { newSession, openStateStore, type StoredState } from '../state-store';
 import { defaultStorage } from '../storage';
 import type { AuthorizerEvent, ConsentState, Session } from '../types';
@@ -62,7 +62,7 @@ export function createSessionState(
   });
   // Other pages and tabs announce their writes to localStorage.
   if (!opts.storage) {
-    pageTarget()?.addEventListener('storage', (event) => {
+    globalTarget('globalThis')?.addEventListener('storage', (event) => {
       const key = (event as { key?: unknown }).key;
       if (key === opts.storageKey || key === null) store.refresh();
     });
