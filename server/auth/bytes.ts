@@ -1,0 +1,55 @@
+/**
+ * Bytes, hashes and random ids over WebCrypto (`globalThis.crypto`): the auth server runs in Node 20+
+ * and in fetch runtimes alike, so `miniapp-auth-kit/server` imports no `node:` module.
+ */
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export const utf8 = (text: string): Uint8Array => encoder.encode(text);
+export const fromUtf8 = (bytes: Uint8Array): string => decoder.decode(bytes);
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Standard or URL-safe base64, padded or not; null when it is not base64. */
+export function fromBase64(text: string): Uint8Array | null {
+  const normal = text.replace(/-/g, '+').replace(/_/g, '/').replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(normal)) return null;
+  try {
+    const binary = atob(normal);
+    const out = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+export function randomBytes(length: number): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(length));
+}
+
+/** A 256-bit random id, base64url (43 characters): session ids. */
+export const randomId = (): string => toBase64Url(randomBytes(32));
+
+const hex = (bytes: ArrayBuffer): string => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * SHA-256 of `value` under a purpose label (`label\0value`): a code, an idempotency key and a
+ * session id hash into separate spaces, so one can never stand for another.
+ */
+export async function digest(label: string, value: string): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', utf8(`${label}\0${value}`) as BufferSource));
+}
+
+/** Constant-time comparison of two strings of the same kind (hashes). */
+export function sameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}

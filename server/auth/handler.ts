@@ -1,0 +1,94 @@
+/**
+ * The routes over `Request → Response`, under `basePath`:
+ * - `POST /session` `{ authCode, scopes }` + `Idempotency-Key` → `{ sessionId, customerId, scopes, expiresAt }`
+ * - `GET /me` with the bearer → `{ customerId, scopes, user }` (the wallet's user info, narrowed)
+ * - `POST /logout` with the bearer → 204
+ */
+import type { ClientAddressContext, ResolvedOptions } from './options';
+import { AuthServerError, errorResponse, jsonResponse, BASE_HEADERS } from './answers';
+import { carriesForwarding, clientAddressOf } from './client-address';
+import { bearerOf, checkBodyType, exchangeFields, idempotencyKeyOf, readJsonObject } from './requests';
+import { toApiError } from './wallet-failures';
+import type { AuthCore } from './core';
+
+interface Route {
+  method: 'GET' | 'POST';
+  run(request: Request, ctx: ClientAddressContext): Promise<Response>;
+}
+
+export type FetchHandler = (request: Request, ctx?: ClientAddressContext) => Promise<Response>;
+
+export function createHandler(o: ResolvedOptions, core: AuthCore): FetchHandler {
+  const warned = new Set<string>();
+  const warnOnce = (key: string, message: string) => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    o.logger.warn(message);
+  };
+
+  function addressOf(request: Request, ctx: ClientAddressContext): string {
+    if (o.clientAddress) return o.clientAddress(request, ctx) ?? 'unknown';
+    if (ctx.clientAddress) return ctx.clientAddress;
+    const get = (name: string) => request.headers.get(name);
+    const address = o.trustProxy === false ? null : clientAddressOf(get, undefined, o.trustProxy);
+    if (address) return address;
+    if (o.trustProxy === false && carriesForwarding(get)) {
+      warnOnce('forwarding', 'requests carry proxy headers (X-Forwarded-For, Forwarded) but trustProxy is not set: every client counts as one for the attempt limits. Set trustProxy to what your proxy sends.');
+    } else {
+      warnOnce('address', 'no client address (pass ctx.clientAddress to handler, or set clientAddress / trustProxy): every client counts as one for the attempt limits.');
+    }
+    return 'unknown';
+  }
+
+  const routes: Record<string, Route> = {
+    '/session': {
+      method: 'POST',
+      async run(request, ctx) {
+        checkBodyType(request, true);
+        const idempotencyKey = idempotencyKeyOf(request);
+        const fields = exchangeFields(await readJsonObject(request));
+        await core.limits.exchange(addressOf(request, ctx));
+        return jsonResponse(200, await core.exchangeCode({ ...fields, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }));
+      },
+    },
+    '/me': {
+      method: 'GET',
+      async run(request) {
+        const session = await core.sessionOf(bearerOf(request));
+        await core.limits.sessionCall(session.idHash);
+        const user = await core.userInfo(session);
+        return jsonResponse(200, { customerId: session.customerId, scopes: session.scopes, user });
+      },
+    },
+    '/logout': {
+      method: 'POST',
+      async run(request) {
+        checkBodyType(request, false);
+        const session = await core.sessionOf(bearerOf(request));
+        await core.store.deleteSession({ clientId: o.clientId, idHash: session.idHash });
+        return new Response(null, { status: 204, headers: { ...BASE_HEADERS } });
+      },
+    },
+  };
+
+  return async function handler(request, ctx = {}) {
+    let path: string;
+    try {
+      path = new URL(request.url).pathname;
+    } catch {
+      return errorResponse(new AuthServerError(400, 'BAD_REQUEST', 'bad request URL', { retryable: false }));
+    }
+    const name = path.startsWith(`${o.basePath}/`) ? path.slice(o.basePath.length) : null;
+    const route = name !== null && Object.prototype.hasOwnProperty.call(routes, name) ? routes[name] : undefined;
+    if (!route) return errorResponse(new AuthServerError(404, 'NOT_FOUND', 'no such route', { retryable: false }));
+    if (request.method !== route.method) {
+      return errorResponse(new AuthServerError(405, 'METHOD_NOT_ALLOWED', `use ${route.method}`, { retryable: false, headers: { Allow: route.method } }));
+    }
+    try {
+      await core.ready();
+      return await route.run(request, ctx ?? {});
+    } catch (error) {
+      return errorResponse(toApiError(error, `${route.method} ${name}`, o.logger));
+    }
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * What the routes read from a request, checked: a JSON body within its limit (413 past it, with the
+ * connection to be closed), declared JSON (415), the exchange's fields, the Idempotency-Key, the
+ * bearer session id (the scheme in any case, as RFC 9110 says).
+ */
+import { isScopeName } from '../../utils/scope-names';
+import { AuthServerError } from './answers';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const SESSION_ID = /^[A-Za-z0-9_-]{20,128}$/;
+
+const badRequest = (message: string) => new AuthServerError(400, 'BAD_REQUEST', message, { retryable: false });
+export const tooLarge = () => new AuthServerError(413, 'PAYLOAD_TOO_LARGE', `body larger than ${MAX_BODY_BYTES} bytes`, { retryable: false, headers: { Connection: 'close' } });
+
+const hasBody = (request: Request) => Number(request.headers.get('content-length') ?? 0) > 0 || request.headers.has('transfer-encoding');
+
+/** A POST body must be declared JSON: a cross-site form cannot send that type without a preflight. */
+export function checkBodyType(request: Request, needsBody: boolean): void {
+  const type = request.headers.get('content-type');
+  if (type === null ? needsBody || hasBody(request) : !JSON_TYPE.test(type)) {
+    throw new AuthServerError(415, 'BAD_REQUEST', 'send Content-Type: application/json', { retryable: false });
+  }
+}
+
+async function readText(request: Request): Promise<string> {
+  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) all.set(c, (at += c.byteLength) - c.byteLength);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(all);
+  } catch {
+    throw badRequest('body is not UTF-8');
+  }
+}
+
+export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readText(request));
+  } catch (error) {
+    if (error instanceof AuthServerError) throw error;
+    throw badRequest('body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+export function exchangeFields(body: Record<string, unknown>): { authCode: string; scopes: string[] } {
+  const { authCode, scopes = [] } = body;
+  if (typeof authCode !== 'string' || authCode.length === 0 || authCode.length > 512) throw badRequest('authCode must be a non-empty string');
+  if (!Array.isArray(scopes) || scopes.length > 64 || !scopes.every(isScopeName)) throw badRequest('scopes must be an array of scope names');
+  return { authCode, scopes: [...new Set(scopes as string[])] };
+}
+
+export function idempotencyKeyOf(request: Request): string | undefined {
+  const key = request.headers.get('idempotency-key');
+  if (key === null) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters');
+  return key;
+}
+
+/** `Authorization: Bearer <sessionId>`, the scheme in any case; null when absent or malformed. */
+export function bearerOf(request: Request): string | null {
+  const match = /^bearer +(\S+) *$/i.exec(request.headers.get('authorization') ?? '');
+  return match && SESSION_ID.test(match[1] as string) ? (match[1] as string) : null;
+}
+
+export const isSessionId = (value: unknown): value is string => typeof value === 'string' && SESSION_ID.test(value);

@@ -1,0 +1,42 @@
+/**
+ * What a wallet failure means for the page: the answer the auth server gives (and the kit reads),
+ * from the `WalletError`'s kind and action. A refused code answers its own code, so that the kit
+ * fetches one fresh code; anything transient is a retryable 503; anything else is the merchant's to
+ * fix (502, logged).
+ */
+import { WalletError } from '../openapi/errors';
+import { AuthServerError } from './answers';
+import { StoreBusyError } from '../store/types';
+
+const CODE_STATUS: Record<string, number> = { INVALID_CODE: 400, USED_CODE: 409, EXPIRED_CODE: 410 };
+
+/** The answer to a code the wallet refused (also when remembered from an earlier refusal). */
+export function codeRefusal(resultCode: string): AuthServerError {
+  const status = CODE_STATUS[resultCode];
+  return status ? new AuthServerError(status, resultCode, 'the wallet refused this code; get a new one') : new AuthServerError(502, 'BACKEND_ERROR', `the wallet refused the exchange (${resultCode})`, { retryable: false });
+}
+
+/** The result code to remember for this failure, when it settles the code for good. */
+export function refusedCode(error: unknown): string | null {
+  return error instanceof WalletError && error.kind === 'refused' && error.action === 'NEW_AUTH_CODE' && error.resultCode ? error.resultCode : null;
+}
+
+export interface FailureLogger {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Any failure as the answer to give; unexpected ones are logged (without secrets: none reach here). */
+export function toApiError(error: unknown, during: string, logger: FailureLogger): AuthServerError {
+  if (error instanceof AuthServerError) return error;
+  if (error instanceof StoreBusyError) return new AuthServerError(503, 'BACKEND_ERROR', 'the store is busy; try again');
+  if (error instanceof WalletError) {
+    if (error.retryable) return new AuthServerError(503, 'BACKEND_ERROR', 'the wallet is not answering now; try again');
+    if (error.action === 'NEW_AUTH_CODE' && error.resultCode) return codeRefusal(error.resultCode);
+    if (error.action === 'REAUTHORIZE') return new AuthServerError(401, 'REAUTH_REQUIRED', 'the wallet authorization has ended; authorize again');
+    logger.error(`${during}: ${error.message}`);
+    return new AuthServerError(502, 'BACKEND_ERROR', 'the wallet exchange failed', { retryable: false });
+  }
+  logger.error(`${during}: ${error instanceof Error ? `${error.name}: ${error.message}` : 'failed'}`);
+  return new AuthServerError(500, 'BACKEND_ERROR', 'internal error', { retryable: true });
+}
