@@ -30,7 +30,7 @@ const T = {
     WHERE client_id = @clientId AND code_hash = @codeHash AND state = 'pending' AND attempt = @attempt RETURNING attempt`,
   release: `UPDATE mak_codes SET lease_until = {now} WHERE client_id = @clientId AND code_hash = @codeHash AND state = 'pending' AND attempt = @attempt RETURNING attempt`,
   finishCode: `UPDATE mak_codes SET state = 'done', lease_until = NULL, session_hash = @idHash, sealed_session = @sealedSessionId,
-      replay_until = CASE WHEN @sealedSessionId IS NULL THEN NULL ELSE {now} + @windowMs END
+      replay_until = {now} + @windowMs
     WHERE client_id = @clientId AND code_hash = @codeHash AND state = 'pending' AND attempt = @attempt RETURNING attempt`,
   upsertGrant: `INSERT INTO mak_grants (client_id, customer_id, scopes, access_token, access_expires_at, refresh_token, refresh_expires_at, key_id, version, reauth, refresh_attempt, updated_at)
     VALUES (@clientId, @customerId, @scopes, @accessToken, @accessTokenExpiresAt, @refreshToken, @refreshTokenExpiresAt, @keyId, 1, 0, 0, {now})
