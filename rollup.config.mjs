@@ -13,7 +13,15 @@ const entries = {
   // Languages a page imports when it needs them (English is built in).
   'components/locales/ar': 'components/locales/ar.ts',
   'components/locales/ku': 'components/locales/ku.ts',
+  // The merchant's backend: `server` has no node: import at its top level; the others run in Node.
+  server: 'server/index.ts',
+  'server/node': 'server/node.ts',
+  'server/sqlite': 'server/sqlite.ts',
+  'server/postgres': 'server/postgres.ts',
+  'server/testing': 'server/testing/index.ts',
 };
+/** Node's modules and the stores' drivers (optional peers) stay imports of the built files. */
+const external = (id) => id.startsWith('node:') || id === 'better-sqlite3' || id === 'pg';
 /** The IIFE carries core + components in all three languages: `globalThis.MiniappAuthKit`. */
 const iifeEntry = 'components/global.ts';
 
@@ -37,6 +45,7 @@ const ts = () => [minifiedCss(), compileKit()];
 export default [
   {
     input: entries,
+    external,
     plugins: ts(),
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
@@ -49,6 +58,6 @@ export default [
     output: { file: 'dist/miniapp-auth-kit.iife.js', format: 'iife', name: 'MiniappAuthKit', extend: true },
   },
   // One declaration build per entry, written for both module formats.
-  ...Object.entries(entries).map(([name, input]) => declarations(name, input)),
+  ...Object.entries(entries).map(([name, input]) => declarations(name, input, external)),
   ...miniprogramBuild(),
 ];

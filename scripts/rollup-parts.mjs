@@ -8,15 +8,16 @@ export function compileKit(compilerOptions = {}, exclude = []) {
   return typescript({
     tsconfig: './tsconfig.json',
     compilerOptions: { declaration: false, noEmit: false, module: 'esnext', types: [], sourceMap: false, ...compilerOptions },
-    include: ['utils/**/*.ts', 'components/**/*.ts'],
+    include: ['utils/**/*.ts', 'components/**/*.ts', 'server/**/*.ts'],
     exclude: ['tests/**', 'demo-miniapp/**', ...exclude],
   });
 }
 
 /** One declaration build for `input`, written for both module formats: `dist/<name>.d.ts` and `.d.cts`. */
-export function declarations(name, input) {
+export function declarations(name, input, external) {
   return {
     input,
+    ...(external ? { external } : {}),
     plugins: [dts({ tsconfig: './tsconfig.json' })],
     output: [
       { file: `dist/${name}.d.ts`, format: 'es' },

@@ -1,0 +1,138 @@
+/**
+ * Node's request and response as the fetch handler's `Request` and `Response`, for every Node
+ * framework adapter (node:http, Express, Connect, Fastify, Koa):
+ * - the body: taken from a parser that already ran (an object → JSON, a string or bytes as they are),
+ *   else read from the stream, at most the limit: past it the answer is 413 and the connection is
+ *   closed instead of read to its end;
+ * - the client's address: the socket's, or what `trustProxy` allows (clientAddressOf), with one
+ *   warning when requests carry proxy headers that nothing trusts.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { carriesForwarding, checkTrustProxy, clientAddressOf, type TrustProxy } from '../auth/client-address';
+import { MAX_BODY_BYTES, tooLarge } from '../auth/requests';
+import { errorResponse } from '../auth/answers';
+import type { FetchHandler } from '../auth/handler';
+
+/** What the adapters need of a request: node's, with what Express, Connect or a body parser add. */
+export type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown; _body?: boolean };
+
+export interface NodeAdapterOptions {
+  /** The auth server's basePath (default `/api/auth`): other paths go to `next()`. */
+  basePath?: string;
+  trustProxy?: TrustProxy;
+  /** Where the proxy-header warning goes (default `console`). */
+  logger?: { warn(message: string): void } | null;
+}
+
+export interface Bridge {
+  basePath: string;
+  handles(url: string | undefined): boolean;
+  serve(req: NodeRequest, res: ServerResponse, parsedBody?: unknown): Promise<void>;
+  toFetch(req: NodeRequest, parsedBody?: unknown): Promise<{ request: Request; clientAddress: string | undefined } | 'too-large'>;
+}
+
+const TooLarge = Symbol('too large');
+
+/** The body a framework's parser already read (an object → JSON, a string or bytes as they are); undefined when none did. */
+function parsedBytes(req: NodeRequest, explicit: unknown): Uint8Array | undefined {
+  // A parser ran when the stream was read to its end (express.json() also sets `_body`).
+  const value = explicit !== undefined ? explicit : req._body === true || req.readableEnded ? req.body : undefined;
+  if (value === undefined) return undefined;
+  if (value === null) return new Uint8Array(0);
+  if (value instanceof Uint8Array) return value;
+  return new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+async function readStream(req: NodeRequest): Promise<Uint8Array | typeof TooLarge> {
+  if (Number(req.headers['content-length']) > MAX_BODY_BYTES) return TooLarge;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return TooLarge;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * After a 413: the answer goes out with `Connection: close`, then the connection ends and nothing more
+ * of the body is read (a client that keeps sending fills its own window, then is cut off).
+ */
+export function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket as Socket;
+  req.pause();
+  res.once('finish', () => {
+    socket.pause();
+    socket.end();
+    setTimeout(() => socket.destroy(), 2000).unref();
+  });
+}
+
+export async function sendResponse(res: ServerResponse, response: Response, head = false): Promise<void> {
+  const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
+  if (res.headersSent) return;
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => res.setHeader(name, value));
+  res.end(head ? undefined : body ?? undefined);
+}
+
+export function createBridge(handler: FetchHandler, options: NodeAdapterOptions = {}, where = 'toNodeHandler'): Bridge {
+  if (typeof handler !== 'function') throw new TypeError(`${where}: handler must be the auth server's handler (createAuthServer(...).handler).`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object.`);
+  const basePath = options.basePath ?? '/api/auth';
+  if (typeof basePath !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)) throw new TypeError(`${where}: basePath must be a path such as "/api/auth" (no trailing slash).`);
+  const trustProxy = checkTrustProxy(where, options.trustProxy);
+  const logger = options.logger === undefined ? console : options.logger;
+  let warned = false;
+
+  const handles = (url: string | undefined) => {
+    const path = (url ?? '/').split('?')[0] as string;
+    return path === basePath || path.startsWith(`${basePath}/`);
+  };
+
+  function addressOf(req: NodeRequest): string | undefined {
+    const get = (name: string) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v.join(', ') : v;
+    };
+    if (trustProxy === false && !warned && carriesForwarding(get)) {
+      warned = true;
+      logger?.warn(`[miniapp-auth-kit] ${where}: requests carry proxy headers (X-Forwarded-For, Forwarded) but trustProxy is not set: the attempt limits count the proxy's address, not the client's. Set trustProxy to what your proxy sends.`);
+    }
+    return clientAddressOf(get, req.socket?.remoteAddress, trustProxy) ?? undefined;
+  }
+
+  async function toFetch(req: NodeRequest, parsedBody?: unknown) {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    const body = hasBody ? parsedBytes(req, parsedBody) ?? (await readStream(req)) : undefined;
+    if (body === TooLarge) return 'too-large' as const;
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (name.startsWith(':') || value === undefined) continue;
+      headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    // The body is whole now: its length, not the framing it came with.
+    headers.delete('transfer-encoding');
+    if (body) headers.set('content-length', String(body.byteLength));
+    const host = /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host ?? '') ? (req.headers.host as string) : 'localhost';
+    const proto = (req.socket as { encrypted?: boolean })?.encrypted ? 'https' : 'http';
+    const request = new Request(`${proto}://${host}${req.originalUrl ?? req.url ?? '/'}`, { method, headers, ...(body ? { body: body as BodyInit } : {}) });
+    return { request, clientAddress: addressOf(req) };
+  }
+
+  async function serve(req: NodeRequest, res: ServerResponse, parsedBody?: unknown) {
+    const converted = await toFetch(req, parsedBody);
+    if (converted === 'too-large') {
+      closeAfterAnswer(req, res);
+      return sendResponse(res, errorResponse(tooLarge()));
+    }
+    const response = await handler(converted.request, { ...(converted.clientAddress ? { clientAddress: converted.clientAddress } : {}) });
+    if (response.status === 413) closeAfterAnswer(req, res);
+    await sendResponse(res, response, req.method === 'HEAD');
+  }
+
+  return { basePath, handles, serve, toFetch };
+}
