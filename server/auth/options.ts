@@ -47,7 +47,7 @@ export interface AuthServerOptions {
   clientAddress?: (request: Request, ctx: ClientAddressContext) => string | undefined;
   /** Fetch runtimes without a socket: which proxy headers to believe (see `toNodeHandler`). */
   trustProxy?: TrustProxy;
-  /** How long one wallet call may take (default 10 000 ms); claims and refreshes are leased for this plus 5 s. */
+  /** How long one wallet call may take (default 10 000 ms); claims and refreshes are leased for twice this, at most this plus 5 s. */
   walletTimeoutMs?: number;
   /** How long a request sent again with its Idempotency-Key gets its session back (default 10 minutes). */
   replayWindowMs?: number;
@@ -147,7 +147,8 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     clientAddress: o.clientAddress ?? null,
     trustProxy: checkTrustProxy(where, o.trustProxy),
     walletTimeoutMs,
-    leaseMs: walletTimeoutMs + 5 * SECOND,
+    // Longer than any wallet call, so that a live owner is taken over only in the rare case.
+    leaseMs: walletTimeoutMs + Math.min(5 * SECOND, walletTimeoutMs),
     replayWindowMs,
     refreshMarginMs: bounded('refreshMarginMs', o.refreshMarginMs, MINUTE, 0, DAY),
     codeRetentionMs: Math.max(DAY, replayWindowMs),

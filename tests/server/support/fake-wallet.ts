@@ -41,6 +41,7 @@ export function createFakeWallet(options: FakeWalletOptions = {}) {
   const accessTokens = new Map<string, { customerId: string; expiresAt: number; revoked: boolean }>();
   const calls: FakeCall[] = [];
   const faults: Array<{ api: Api; error: () => Error }> = [];
+  const holds: Array<{ api: Api; released: Promise<void> }> = [];
   let latencyMs = options.latencyMs ?? 0;
   const token = () => randomBytes(20).toString('hex').toUpperCase();
 
@@ -54,6 +55,8 @@ export function createFakeWallet(options: FakeWalletOptions = {}) {
   }
 
   async function enter(api: Api, signal?: AbortSignal): Promise<void> {
+    const held = holds.findIndex((h) => h.api === api);
+    if (held >= 0) await holds.splice(held, 1)[0]!.released;
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     if (signal?.aborted) throw new WalletError({ kind: 'timeout', action: 'RETRY_LATER', api });
     const i = faults.findIndex((f) => f.api === api);
@@ -132,6 +135,12 @@ export function createFakeWallet(options: FakeWalletOptions = {}) {
     /** The next call of `api` fails with `error()`. */
     failNext(api: Api, error: () => Error) {
       faults.push({ api, error });
+    },
+    /** The next call of `api` waits (as a process stuck mid-call would) until `release()`. */
+    hold(api: Api): { release(): void } {
+      let release!: () => void;
+      holds.push({ api, released: new Promise<void>((r) => (release = r)) });
+      return { release: () => release() };
     },
     setLatency(ms: number) {
       latencyMs = ms;
