@@ -44,16 +44,28 @@ function parsedBytes(req: NodeRequest, explicit: unknown): Uint8Array | undefine
   return new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
-async function readStream(req: NodeRequest): Promise<Uint8Array | typeof TooLarge> {
-  if (Number(req.headers['content-length']) > MAX_BODY_BYTES) return TooLarge;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return TooLarge;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/** The body from the stream, at most the limit; past it, reading stops (no more is taken off the socket). */
+function readStream(req: NodeRequest): Promise<Uint8Array | typeof TooLarge> {
+  if (Number(req.headers['content-length']) > MAX_BODY_BYTES) return Promise.resolve(TooLarge);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData).off('end', onEnd).off('error', reject);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      stop();
+      req.pause();
+      resolve(TooLarge);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    req.on('data', onData).on('end', onEnd).on('error', reject);
+  });
 }
 
 /**
@@ -61,9 +73,11 @@ async function readStream(req: NodeRequest): Promise<Uint8Array | typeof TooLarg
  * of the body is read (a client that keeps sending fills its own window, then is cut off).
  */
 export function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
-  const socket = req.socket as Socket;
+  const socket = req.socket as Socket | null;
   req.pause();
+  res.setHeader('Connection', 'close');
   res.once('finish', () => {
+    if (!socket) return;
     socket.pause();
     socket.end();
     setTimeout(() => socket.destroy(), 2000).unref();
