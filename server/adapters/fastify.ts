@@ -21,6 +21,7 @@ interface FastifyReplyLike {
   send(payload?: unknown): FastifyReplyLike;
 }
 export interface FastifyInstanceLike {
+  removeAllContentTypeParsers(): unknown;
   addContentTypeParser(type: string, parser: (request: unknown, payload: unknown, done: (error: Error | null, body?: unknown) => void) => void): unknown;
   route(options: { method: string[]; url: string; handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<unknown> }): unknown;
 }
@@ -35,7 +36,8 @@ export function toFastifyPlugin(handler: FetchHandler, options: NodeAdapterOptio
   }
 
   return async function miniappAuthKit(fastify) {
-    // Every type, unparsed: the payload stream is read by the bridge, within its limit.
+    // Every type (JSON too), unparsed: the bridge reads the payload stream itself, within its limit.
+    fastify.removeAllContentTypeParsers();
     fastify.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
     fastify.route({
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],

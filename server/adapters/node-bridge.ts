@@ -47,6 +47,8 @@ function parsedBytes(req: NodeRequest, explicit: unknown): Uint8Array | undefine
 /** The body from the stream, at most the limit; past it, reading stops (no more is taken off the socket). */
 function readStream(req: NodeRequest): Promise<Uint8Array | typeof TooLarge> {
   if (Number(req.headers['content-length']) > MAX_BODY_BYTES) return Promise.resolve(TooLarge);
+  // Read to its end already, by something that kept nothing for us.
+  if (req.readableEnded) return Promise.resolve(new Uint8Array(0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
