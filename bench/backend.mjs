@@ -24,7 +24,7 @@ const server = (name) => import(new URL(`../demo-miniapp/server/${name}`, import
  * RSA-2048 sign + verify pairs per second, `inFlight` at a time, asynchronously (as the servers sign),
  * and the CPU time one pair takes.
  */
-async function rsaPairs(ms, inFlight) {
+export async function rsaPairs(ms, inFlight) {
   const { signAsync, verifyAsync } = await server('signing.mjs');
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const content = `POST /v1/authorizations/applyToken\nCLIENT.2026-01-01T00:00:00+00:00.${JSON.stringify({ grantType: 'AUTHORIZATION_CODE', authCode: 'x'.repeat(40) })}`;
@@ -45,10 +45,10 @@ async function rsaPairs(ms, inFlight) {
 }
 
 /** @param {NodeJS.CpuUsage} usage */
-const cpuMs = (usage) => (usage.user + usage.system) / 1000;
+export const cpuMs = (usage) => (usage.user + usage.system) / 1000;
 
 /** Runs the load generator against `url` with `codes` to exchange; resolves with its JSON result. */
-function runLoad(url, ms, clients, codes) {
+export function runLoad(url, ms, clients, codes) {
   const script = fileURLToPath(new URL('./load-client.mjs', import.meta.url));
   return new Promise((resolve, reject) => {
     const child = execFile(process.execPath, [script, url, String(ms), String(clients)], { timeout: ms + 60_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
