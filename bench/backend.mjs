@@ -11,7 +11,7 @@
 //   the merchant one pair (it signs applyToken and verifies the answer): the merchant's own bound; the
 //   simulated wallet does the same again (verifies, signs its answer): the whole loop's bound is half.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,11 +47,19 @@ export async function rsaPairs(ms, inFlight) {
 /** @param {NodeJS.CpuUsage} usage */
 export const cpuMs = (usage) => (usage.user + usage.system) / 1000;
 
-/** Runs the load generator against `url` with `codes` to exchange; resolves with its JSON result. */
+/**
+ * Runs the load generator against `url` with `codes` to exchange; resolves with its JSON result. The
+ * codes go through a file (written before the run), not a pipe: the servers' process would otherwise
+ * spend CPU time inside the measured run writing megabytes of codes to the child.
+ */
 export function runLoad(url, ms, clients, codes) {
   const script = fileURLToPath(new URL('./load-client.mjs', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'mak-bench-codes-'));
+  const file = join(dir, 'codes.json');
+  writeFileSync(file, JSON.stringify(codes));
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [script, url, String(ms), String(clients)], { timeout: ms + 60_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [script, url, String(ms), String(clients), file], { timeout: ms + 60_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      rmSync(dir, { recursive: true, force: true });
       if (error) return reject(new Error(`load generator failed: ${stderr || error.message}`));
       try {
         resolve(JSON.parse(stdout));
@@ -59,7 +67,6 @@ export function runLoad(url, ms, clients, codes) {
         reject(new Error(`load generator answered: ${stdout}`));
       }
     });
-    child.stdin?.end(JSON.stringify(codes));
   });
 }
 

@@ -6,8 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchHandler } from '../auth/handler';
-import { errorResponse } from '../auth/answers';
-import { tooLarge } from '../auth/requests';
+import type { Answer } from '../auth/answers';
 import { closeAfterAnswer, createBridge, type NodeAdapterOptions } from './node-bridge';
 
 interface FastifyRequestLike {
@@ -29,10 +28,11 @@ export interface FastifyInstanceLike {
 export function toFastifyPlugin(handler: FetchHandler, options: NodeAdapterOptions = {}): (fastify: FastifyInstanceLike) => Promise<void> {
   const bridge = createBridge(handler, options, 'toFastifyPlugin');
 
-  async function answer(response: Response, reply: FastifyReplyLike) {
-    reply.code(response.status);
-    response.headers.forEach((value, name) => void reply.header(name, value));
-    return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+  function send(answer: Answer, request: FastifyRequestLike, reply: FastifyReplyLike) {
+    if (answer.status === 413) closeAfterAnswer(request.raw, reply.raw);
+    reply.code(answer.status);
+    for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
+    return reply.send(answer.body ?? undefined);
   }
 
   return async function miniappAuthKit(fastify) {
@@ -42,16 +42,7 @@ export function toFastifyPlugin(handler: FetchHandler, options: NodeAdapterOptio
     fastify.route({
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       url: `${bridge.basePath}/*`,
-      async handler(request, reply) {
-        const converted = await bridge.toFetch(request.raw);
-        if (converted === 'too-large') {
-          closeAfterAnswer(request.raw, reply.raw);
-          return answer(errorResponse(tooLarge()), reply);
-        }
-        const response = await handler(converted.request, converted.clientAddress ? { clientAddress: converted.clientAddress } : {});
-        if (response.status === 413) closeAfterAnswer(request.raw, reply.raw);
-        return answer(response, reply);
-      },
+      handler: async (request, reply) => send(await bridge.answer(request.raw), request, reply),
     });
   };
 }

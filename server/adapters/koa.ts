@@ -5,8 +5,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchHandler } from '../auth/handler';
-import { errorResponse } from '../auth/answers';
-import { tooLarge } from '../auth/requests';
 import { closeAfterAnswer, createBridge, type NodeAdapterOptions } from './node-bridge';
 
 export interface KoaContextLike {
@@ -22,14 +20,11 @@ export function toKoaMiddleware(handler: FetchHandler, options: NodeAdapterOptio
   const bridge = createBridge(handler, options, 'toKoaMiddleware');
   return async function miniappAuthKit(ctx, next) {
     if (!bridge.handles(ctx.req.url)) return next();
-    const converted = await bridge.toFetch(ctx.req, ctx.request.body);
-    let response: Response;
-    if (converted === 'too-large') response = errorResponse(tooLarge());
-    else response = await handler(converted.request, converted.clientAddress ? { clientAddress: converted.clientAddress } : {});
-    if (response.status === 413) closeAfterAnswer(ctx.req, ctx.res);
-    ctx.status = response.status;
-    response.headers.forEach((value, name) => ctx.set(name, value));
-    ctx.body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
+    const answer = await bridge.answer(ctx.req, ctx.request.body);
+    if (answer.status === 413) closeAfterAnswer(ctx.req, ctx.res);
+    ctx.status = answer.status;
+    for (const [name, value] of Object.entries(answer.headers)) ctx.set(name, value);
+    ctx.body = answer.body;
     return undefined;
   };
 }

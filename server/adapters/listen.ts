@@ -7,9 +7,9 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AuthServer } from '../auth/server';
-import { AuthServerError, errorResponse } from '../auth/answers';
+import { AuthServerError, errorAnswer } from '../auth/answers';
 import { toNodeHandler } from './node';
-import { sendResponse, type NodeAdapterOptions } from './node-bridge';
+import { sendAnswer, type NodeAdapterOptions } from './node-bridge';
 
 export interface ListenOptions extends Omit<NodeAdapterOptions, 'basePath'> {
   /** Default 0: a free port. */
@@ -73,7 +73,7 @@ export async function listen(auth: AuthServer, options: ListenOptions = {}): Pro
   const server = createServer({ headersTimeout, requestTimeout, keepAliveTimeout: Math.min(5_000, idleTimeout), connectionsCheckingInterval: Math.min(1_000, headersTimeout) }, (req, res) => {
     if (!hostAllowed(req.headers.host)) {
       res.setHeader('Connection', 'close');
-      return void sendResponse(res, errorResponse(new AuthServerError(421, 'MISDIRECTED_REQUEST', 'this server does not answer for that Host', { retryable: false })));
+      return sendAnswer(req, res, errorAnswer(new AuthServerError(421, 'MISDIRECTED_REQUEST', 'this server does not answer for that Host', { retryable: false })));
     }
     nodeHandler(req, res);
   });

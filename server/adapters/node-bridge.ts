@@ -10,9 +10,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { carriesForwarding, checkTrustProxy, clientAddressOf, type TrustProxy } from '../auth/client-address';
-import { MAX_BODY_BYTES, tooLarge } from '../auth/requests';
-import { errorResponse } from '../auth/answers';
-import type { FetchHandler } from '../auth/handler';
+import { MAX_BODY_BYTES, tooLarge, type AuthRequest } from '../auth/requests';
+import { errorAnswer, type Answer } from '../auth/answers';
+import { answerOf, type FetchHandler } from '../auth/handler';
 
 /** What the adapters need of a request: node's, with what Express, Connect or a body parser add. */
 export type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown; _body?: boolean };
@@ -28,8 +28,9 @@ export interface NodeAdapterOptions {
 export interface Bridge {
   basePath: string;
   handles(url: string | undefined): boolean;
+  /** The handler's answer to `req` (its body taken from `parsedBody` when a framework read it). */
+  answer(req: NodeRequest, parsedBody?: unknown): Promise<Answer>;
   serve(req: NodeRequest, res: ServerResponse, parsedBody?: unknown): Promise<void>;
-  toFetch(req: NodeRequest, parsedBody?: unknown): Promise<{ request: Request; clientAddress: string | undefined } | 'too-large'>;
 }
 
 const TooLarge = Symbol('too large');
@@ -86,13 +87,26 @@ export function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): voi
   });
 }
 
-export async function sendResponse(res: ServerResponse, response: Response, head = false): Promise<void> {
-  const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
+/** Writes an answer; after a 413 the connection is closed instead of the body read to its end. */
+export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
   if (res.headersSent) return;
-  res.statusCode = response.status;
-  response.headers.forEach((value, name) => res.setHeader(name, value));
-  res.end(head ? undefined : body ?? undefined);
+  if (answer.status === 413) closeAfterAnswer(req, res);
+  res.statusCode = answer.status;
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  res.end(req.method === 'HEAD' ? undefined : answer.body ?? undefined);
 }
+
+/** A fetch Response as an answer (for a handler that is not the auth server's own). */
+async function answerOfResponse(response: Response): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  return { status: response.status, headers, body: response.body ? await response.text() : null };
+}
+
+const headerOf = (req: IncomingMessage, name: string): string | null => {
+  const v = req.headers[name];
+  return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+};
 
 export function createBridge(handler: FetchHandler, options: NodeAdapterOptions = {}, where = 'toNodeHandler'): Bridge {
   if (typeof handler !== 'function') throw new TypeError(`${where}: handler must be the auth server's handler (createAuthServer(...).handler).`);
@@ -109,10 +123,7 @@ export function createBridge(handler: FetchHandler, options: NodeAdapterOptions 
   };
 
   function addressOf(req: NodeRequest): string | undefined {
-    const get = (name: string) => {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v.join(', ') : v;
-    };
+    const get = (name: string) => headerOf(req, name);
     if (trustProxy === false && !warned && carriesForwarding(get)) {
       warned = true;
       logger?.warn(`[miniapp-auth-kit] ${where}: requests carry proxy headers (X-Forwarded-For, Forwarded) but trustProxy is not set: the attempt limits count the proxy's address, not the client's. Set trustProxy to what your proxy sends.`);
@@ -120,11 +131,8 @@ export function createBridge(handler: FetchHandler, options: NodeAdapterOptions 
     return clientAddressOf(get, req.socket?.remoteAddress, trustProxy) ?? undefined;
   }
 
-  async function toFetch(req: NodeRequest, parsedBody?: unknown) {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const hasBody = method !== 'GET' && method !== 'HEAD';
-    const body = hasBody ? parsedBytes(req, parsedBody) ?? (await readStream(req)) : undefined;
-    if (body === TooLarge) return 'too-large' as const;
+  /** The fetch Request of `req` (only when the handler is not the auth server's, or an option needs one). */
+  function toRequest(req: NodeRequest, body: Uint8Array | undefined): Request {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (name.startsWith(':') || value === undefined) continue;
@@ -133,22 +141,38 @@ export function createBridge(handler: FetchHandler, options: NodeAdapterOptions 
     // The body is whole now: its length, not the framing it came with.
     headers.delete('transfer-encoding');
     if (body) headers.set('content-length', String(body.byteLength));
-    const host = /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host ?? '') ? (req.headers.host as string) : 'localhost';
-    const proto = (req.socket as { encrypted?: boolean })?.encrypted ? 'https' : 'http';
-    const request = new Request(`${proto}://${host}${req.originalUrl ?? req.url ?? '/'}`, { method, headers, ...(body ? { body: body as BodyInit } : {}) });
-    return { request, clientAddress: addressOf(req) };
+    return new Request(urlOf(req), { method: req.method ?? 'GET', headers, ...(body ? { body: body as BodyInit } : {}) });
   }
 
-  async function serve(req: NodeRequest, res: ServerResponse, parsedBody?: unknown) {
-    const converted = await toFetch(req, parsedBody);
-    if (converted === 'too-large') {
-      closeAfterAnswer(req, res);
-      return sendResponse(res, errorResponse(tooLarge()));
-    }
-    const response = await handler(converted.request, { ...(converted.clientAddress ? { clientAddress: converted.clientAddress } : {}) });
-    if (response.status === 413) closeAfterAnswer(req, res);
-    await sendResponse(res, response, req.method === 'HEAD');
+  async function answer(req: NodeRequest, parsedBody?: unknown): Promise<Answer> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const body = method === 'GET' || method === 'HEAD' ? undefined : parsedBytes(req, parsedBody) ?? (await readStream(req));
+    if (body === TooLarge || (body && body.byteLength > MAX_BODY_BYTES)) return errorAnswer(tooLarge());
+    const address = addressOf(req);
+    const ctx = address ? { clientAddress: address } : {};
+    const fast = answerOf(handler);
+    if (!fast) return answerOfResponse(await handler(toRequest(req, body), ctx));
+    let request: Request | null = null;
+    const view: AuthRequest = {
+      url: req.originalUrl ?? req.url ?? '/',
+      method,
+      header: (name) => headerOf(req, name),
+      body: async () => body ?? new Uint8Array(0),
+      toRequest: () => (request ??= toRequest(req, body)),
+    };
+    return fast(view, ctx);
   }
 
-  return { basePath, handles, serve, toFetch };
+  return {
+    basePath,
+    handles,
+    answer,
+    serve: async (req, res, parsedBody) => sendAnswer(req, res, await answer(req, parsedBody)),
+  };
+}
+
+function urlOf(req: NodeRequest): string {
+  const host = /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host ?? '') ? (req.headers.host as string) : 'localhost';
+  const proto = (req.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http';
+  return `${proto}://${host}${req.originalUrl ?? req.url ?? '/'}`;
 }

@@ -5,8 +5,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { FetchHandler } from '../auth/handler';
-import { errorResponse, AuthServerError } from '../auth/answers';
-import { createBridge, sendResponse, type NodeAdapterOptions, type NodeRequest } from './node-bridge';
+import { errorAnswer, AuthServerError } from '../auth/answers';
+import { createBridge, sendAnswer, type NodeAdapterOptions, type NodeRequest } from './node-bridge';
 
 export type NodeHandler = (req: NodeRequest, res: ServerResponse, next?: (error?: unknown) => void) => void;
 
@@ -15,11 +15,11 @@ export function toNodeHandler(handler: FetchHandler, options: NodeAdapterOptions
   return function nodeHandler(req, res, next) {
     if (!bridge.handles(req.originalUrl ?? req.url)) {
       if (next) return next();
-      return void sendResponse(res, errorResponse(new AuthServerError(404, 'NOT_FOUND', 'no such route', { retryable: false })));
+      return sendAnswer(req, res, errorAnswer(new AuthServerError(404, 'NOT_FOUND', 'no such route', { retryable: false })));
     }
     bridge.serve(req, res).catch((error) => {
       if (next) return next(error);
-      void sendResponse(res, errorResponse(new AuthServerError(500, 'BACKEND_ERROR', 'internal error', { retryable: true })));
+      sendAnswer(req, res, errorAnswer(new AuthServerError(500, 'BACKEND_ERROR', 'internal error', { retryable: true })));
     });
   };
 }

@@ -29,13 +29,25 @@ export const BASE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'X-Content-Type-Options': 'nosniff',
 });
 
-export function jsonResponse(status: number, value: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(value), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...BASE_HEADERS, ...headers } });
+/** An answer before it becomes a `Response` (the Node adapter writes it without making one). */
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
 }
 
-export function errorResponse(error: AuthServerError): Response {
-  return jsonResponse(error.status, { error: { code: error.code, message: error.message, retryable: error.retryable } }, error.headers);
-}
+export const jsonAnswer = (status: number, value: unknown, headers: Record<string, string> = {}): Answer => ({
+  status,
+  headers: { 'Content-Type': 'application/json; charset=utf-8', ...BASE_HEADERS, ...headers },
+  body: JSON.stringify(value),
+});
+
+export const errorAnswer = (error: AuthServerError): Answer =>
+  jsonAnswer(error.status, { error: { code: error.code, message: error.message, retryable: error.retryable } }, error.headers);
+
+export const toResponse = (answer: Answer): Response => new Response(answer.body, { status: answer.status, headers: answer.headers });
+
+export const errorResponse = (error: AuthServerError): Response => toResponse(errorAnswer(error));
 
 export const codeUsed = () => new AuthServerError(409, 'USED_CODE', 'this code was used already; get a new one');
 export const backendBusy = (message: string) => new AuthServerError(503, 'BACKEND_ERROR', message);

@@ -1,7 +1,9 @@
 /**
- * Bytes, hashes and random ids over WebCrypto (`globalThis.crypto`): the auth server runs in Node 20+
+ * Bytes, hashes and random ids (`globalThis.crypto` and primitives.ts): the auth server runs in Node 20+
  * and in fetch runtimes alike, so `miniapp-auth-kit/server` imports no `node:` module.
  */
+
+import { sha256Hex } from './primitives';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -36,15 +38,11 @@ export function randomBytes(length: number): Uint8Array {
 /** A 256-bit random id, base64url (43 characters): session ids. */
 export const randomId = (): string => toBase64Url(randomBytes(32));
 
-const hex = (bytes: ArrayBuffer): string => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
-
 /**
  * SHA-256 of `value` under a purpose label (`label\0value`): a code, an idempotency key and a
  * session id hash into separate spaces, so one can never stand for another.
  */
-export async function digest(label: string, value: string): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', utf8(`${label}\0${value}`) as BufferSource));
-}
+export const digest = (label: string, value: string): Promise<string> => sha256Hex(`${label}\0${value}`);
 
 /** Constant-time comparison of two strings of the same kind (hashes). */
 export function sameText(a: string, b: string): boolean {

@@ -5,18 +5,23 @@
  * - `POST /logout` with the bearer → 204
  */
 import type { ClientAddressContext, ResolvedOptions } from './options';
-import { AuthServerError, errorResponse, jsonResponse, BASE_HEADERS } from './answers';
+import { AuthServerError, errorAnswer, jsonAnswer, toResponse, BASE_HEADERS, type Answer } from './answers';
 import { carriesForwarding, clientAddressOf } from './client-address';
-import { bearerOf, checkBodyType, exchangeFields, idempotencyKeyOf, readJsonObject } from './requests';
+import { bearerOf, checkBodyType, exchangeFields, fromRequest, idempotencyKeyOf, readJsonObject, type AuthRequest } from './requests';
 import { toApiError } from './wallet-failures';
 import type { AuthCore } from './core';
 
 interface Route {
   method: 'GET' | 'POST';
-  run(request: Request, ctx: ClientAddressContext): Promise<Response>;
+  run(request: AuthRequest, ctx: ClientAddressContext): Promise<Answer>;
 }
 
 export type FetchHandler = (request: Request, ctx?: ClientAddressContext) => Promise<Response>;
+
+/** Where a handler keeps its routes' own entry, for the Node adapter (a symbol of the registry: it holds across copies of the module). */
+export const ANSWER = Symbol.for('miniapp-auth-kit.server.answer');
+export type AnswerFn = (request: AuthRequest, ctx?: ClientAddressContext) => Promise<Answer>;
+export const answerOf = (handler: FetchHandler): AnswerFn | undefined => (handler as unknown as Record<symbol, AnswerFn | undefined>)[ANSWER];
 
 export function createHandler(o: ResolvedOptions, core: AuthCore): FetchHandler {
   const warned = new Set<string>();
@@ -26,10 +31,10 @@ export function createHandler(o: ResolvedOptions, core: AuthCore): FetchHandler 
     o.logger.warn(message);
   };
 
-  function addressOf(request: Request, ctx: ClientAddressContext): string {
-    if (o.clientAddress) return o.clientAddress(request, ctx) ?? 'unknown';
+  function addressOf(request: AuthRequest, ctx: ClientAddressContext): string {
+    if (o.clientAddress) return o.clientAddress(request.toRequest(), ctx) ?? 'unknown';
     if (ctx.clientAddress) return ctx.clientAddress;
-    const get = (name: string) => request.headers.get(name);
+    const get = (name: string) => request.header(name);
     const address = o.trustProxy === false ? null : clientAddressOf(get, undefined, o.trustProxy);
     if (address) return address;
     if (o.trustProxy === false && carriesForwarding(get)) {
@@ -48,7 +53,7 @@ export function createHandler(o: ResolvedOptions, core: AuthCore): FetchHandler 
         const idempotencyKey = idempotencyKeyOf(request);
         const fields = exchangeFields(await readJsonObject(request));
         await core.limits.exchange(addressOf(request, ctx));
-        return jsonResponse(200, await core.exchangeCode({ ...fields, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }));
+        return jsonAnswer(200, await core.exchangeCode({ ...fields, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }));
       },
     },
     '/me': {
@@ -57,7 +62,7 @@ export function createHandler(o: ResolvedOptions, core: AuthCore): FetchHandler 
         const session = await core.sessionOf(bearerOf(request));
         await core.limits.sessionCall(session.idHash);
         const user = await core.userInfo(session);
-        return jsonResponse(200, { customerId: session.customerId, scopes: session.scopes, user });
+        return jsonAnswer(200, { customerId: session.customerId, scopes: session.scopes, user });
       },
     },
     '/logout': {
@@ -66,29 +71,37 @@ export function createHandler(o: ResolvedOptions, core: AuthCore): FetchHandler 
         checkBodyType(request, false);
         const session = await core.sessionOf(bearerOf(request));
         await core.store.deleteSession({ clientId: o.clientId, idHash: session.idHash });
-        return new Response(null, { status: 204, headers: { ...BASE_HEADERS } });
+        return { status: 204, headers: { ...BASE_HEADERS }, body: null };
       },
     },
   };
 
-  return async function handler(request, ctx = {}) {
-    let path: string;
-    try {
-      path = new URL(request.url).pathname;
-    } catch {
-      return errorResponse(new AuthServerError(400, 'BAD_REQUEST', 'bad request URL', { retryable: false }));
-    }
-    const name = path.startsWith(`${o.basePath}/`) ? path.slice(o.basePath.length) : null;
+  const answer: AnswerFn = async (request, ctx = {}) => {
+    const path = pathOf(request.url);
+    const name = path?.startsWith(`${o.basePath}/`) ? path.slice(o.basePath.length) : null;
     const route = name !== null && Object.prototype.hasOwnProperty.call(routes, name) ? routes[name] : undefined;
-    if (!route) return errorResponse(new AuthServerError(404, 'NOT_FOUND', 'no such route', { retryable: false }));
+    if (!route) return errorAnswer(new AuthServerError(404, 'NOT_FOUND', 'no such route', { retryable: false }));
     if (request.method !== route.method) {
-      return errorResponse(new AuthServerError(405, 'METHOD_NOT_ALLOWED', `use ${route.method}`, { retryable: false, headers: { Allow: route.method } }));
+      return errorAnswer(new AuthServerError(405, 'METHOD_NOT_ALLOWED', `use ${route.method}`, { retryable: false, headers: { Allow: route.method } }));
     }
     try {
       await core.ready();
       return await route.run(request, ctx ?? {});
     } catch (error) {
-      return errorResponse(toApiError(error, `${route.method} ${name}`, o.logger));
+      return errorAnswer(toApiError(error, `${route.method} ${name}`, o.logger));
     }
   };
+  const handler: FetchHandler = async (request, ctx) => toResponse(await answer(fromRequest(request), ctx));
+  Object.defineProperty(handler, ANSWER, { value: answer });
+  return handler;
+}
+
+/** The path of an absolute URL or of a request target (`/api/auth/me?x`), undecoded; null when it is neither. */
+function pathOf(url: string): string | null {
+  if (url.startsWith('/')) return url.split(/[?#]/)[0] as string;
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return null;
+  }
 }

@@ -14,19 +14,35 @@ const SESSION_ID = /^[A-Za-z0-9_-]{20,128}$/;
 const badRequest = (message: string) => new AuthServerError(400, 'BAD_REQUEST', message, { retryable: false });
 export const tooLarge = () => new AuthServerError(413, 'PAYLOAD_TOO_LARGE', `body larger than ${MAX_BODY_BYTES} bytes`, { retryable: false, headers: { Connection: 'close' } });
 
-const hasBody = (request: Request) => Number(request.headers.get('content-length') ?? 0) > 0 || request.headers.has('transfer-encoding');
+/**
+ * A request as the routes read it: a fetch `Request` (fromRequest) or, in Node, the request the
+ * adapter already has (no `Request` object made: it costs more than the routes do).
+ */
+export interface AuthRequest {
+  url: string;
+  method: string;
+  /** A header's value (lower-case name), null when absent. */
+  header(name: string): string | null;
+  /** The whole body, at most MAX_BODY_BYTES (413 past it). */
+  body(): Promise<Uint8Array>;
+  /** The fetch Request (made on demand, for a `clientAddress` option). */
+  toRequest(): Request;
+}
+
+const hasBody = (request: AuthRequest) => Number(request.header('content-length') ?? 0) > 0 || request.header('transfer-encoding') !== null;
 
 /** A POST body must be declared JSON: a cross-site form cannot send that type without a preflight. */
-export function checkBodyType(request: Request, needsBody: boolean): void {
-  const type = request.headers.get('content-type');
+export function checkBodyType(request: AuthRequest, needsBody: boolean): void {
+  const type = request.header('content-type');
   if (type === null ? needsBody || hasBody(request) : !JSON_TYPE.test(type)) {
     throw new AuthServerError(415, 'BAD_REQUEST', 'send Content-Type: application/json', { retryable: false });
   }
 }
 
-async function readText(request: Request): Promise<string> {
+/** The body of a fetch Request, at most the limit: past it the stream is cancelled and the answer is 413. */
+export async function readLimited(request: Request): Promise<Uint8Array> {
   if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) throw tooLarge();
-  if (!request.body) return '';
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -43,20 +59,21 @@ async function readText(request: Request): Promise<string> {
   const all = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) all.set(c, (at += c.byteLength) - c.byteLength);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(all);
-  } catch {
-    throw badRequest('body is not UTF-8');
-  }
+  return all;
 }
 
-export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+/** The routes' view of a fetch Request. */
+export function fromRequest(request: Request): AuthRequest {
+  return { url: request.url, method: request.method, header: (name) => request.headers.get(name), body: () => readLimited(request), toRequest: () => request };
+}
+
+export async function readJsonObject(request: AuthRequest): Promise<Record<string, unknown>> {
+  const bytes = await request.body();
   let value: unknown;
   try {
-    value = JSON.parse(await readText(request));
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
-    if (error instanceof AuthServerError) throw error;
-    throw badRequest('body is not valid JSON');
+    throw badRequest('body is not valid JSON (UTF-8)');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('body must be a JSON object');
   return value as Record<string, unknown>;
@@ -69,16 +86,16 @@ export function exchangeFields(body: Record<string, unknown>): { authCode: strin
   return { authCode, scopes: [...new Set(scopes as string[])] };
 }
 
-export function idempotencyKeyOf(request: Request): string | undefined {
-  const key = request.headers.get('idempotency-key');
+export function idempotencyKeyOf(request: AuthRequest): string | undefined {
+  const key = request.header('idempotency-key');
   if (key === null) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters');
   return key;
 }
 
 /** `Authorization: Bearer <sessionId>`, the scheme in any case; null when absent or malformed. */
-export function bearerOf(request: Request): string | null {
-  const match = /^bearer +(\S+) *$/i.exec(request.headers.get('authorization') ?? '');
+export function bearerOf(request: AuthRequest): string | null {
+  const match = /^bearer +(\S+) *$/i.exec(request.header('authorization') ?? '');
   return match && SESSION_ID.test(match[1] as string) ? (match[1] as string) : null;
 }
 

@@ -6,6 +6,7 @@
  * row or customer, it does not open.
  */
 import { fromBase64, fromUtf8, randomBytes, toBase64Url, utf8 } from './bytes';
+import { aesKey, gcmDecrypt, gcmEncrypt, sha256Bytes, type AesKey } from './primitives';
 
 export interface TokenKeys {
   /** The id new values are sealed under. */
@@ -56,41 +57,33 @@ export interface Sealer {
   open(sealed: string, aad: string): Promise<string>;
 }
 
-const importAesKey = (bytes: Uint8Array): Promise<CryptoKey> => crypto.subtle.importKey('raw', bytes as BufferSource, 'AES-GCM', false, ['encrypt', 'decrypt']);
-
-async function sealWith(key: CryptoKey, keyId: string, plaintext: string, aad: string): Promise<string> {
+async function sealWith(key: AesKey, keyId: string, plaintext: string, aad: string): Promise<string> {
   const iv = randomBytes(12);
-  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv as BufferSource, additionalData: utf8(aad) as BufferSource }, key, utf8(plaintext) as BufferSource);
-  return `${keyId}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ct))}`;
+  return `${keyId}.${toBase64Url(iv)}.${toBase64Url(await gcmEncrypt(key, iv, utf8(plaintext), utf8(aad)))}`;
 }
 
-async function openWith(keyOf: (id: string) => Promise<CryptoKey | undefined>, sealed: string, aad: string): Promise<string> {
+async function openWith(keyOf: (id: string) => AesKey | undefined, sealed: string, aad: string): Promise<string> {
   const [keyId = '', ivText = '', ctText = '', extra] = sealed.split('.');
-  const key = await keyOf(keyId);
+  const key = keyOf(keyId);
   if (!key) throw new SealError(`key id ${JSON.stringify(keyId.slice(0, 32))} is not in tokenKeys`);
   const iv = fromBase64(ivText);
   const ct = fromBase64(ctText);
   if (extra !== undefined || !iv || iv.length !== 12 || !ct) throw new SealError('malformed');
   try {
-    return fromUtf8(new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: iv as BufferSource, additionalData: utf8(aad) as BufferSource }, key, ct as BufferSource)));
+    return fromUtf8(await gcmDecrypt(key, iv, ct, utf8(aad)));
   } catch {
     throw new SealError('authentication failed (tampered with, or moved to another row)');
   }
 }
 
-/** The sealer of `tokenKeys` (checked by `checkTokenKeys`). Keys are imported on first use. */
+/** The sealer of `tokenKeys` (checked by `checkTokenKeys`). */
 export function createSealer(keys: { current: string; raw: Map<string, Uint8Array> }): Sealer {
-  const imported = new Map<string, Promise<CryptoKey>>();
-  const keyOf = (id: string): Promise<CryptoKey | undefined> => {
-    const bytes = keys.raw.get(id);
-    if (!bytes) return Promise.resolve(undefined);
-    let key = imported.get(id);
-    if (!key) imported.set(id, (key = importAesKey(bytes)));
-    return key;
-  };
+  const ready = new Map<string, AesKey>();
+  for (const [id, raw] of keys.raw) ready.set(id, aesKey(raw));
+  const keyOf = (id: string) => ready.get(id);
   return {
     currentKeyId: keys.current,
-    seal: async (plaintext, aad) => sealWith((await keyOf(keys.current)) as CryptoKey, keys.current, plaintext, aad),
+    seal: (plaintext, aad) => sealWith(keyOf(keys.current) as AesKey, keys.current, plaintext, aad),
     open: (sealed, aad) => openWith(keyOf, sealed, aad),
   };
 }
@@ -101,8 +94,7 @@ export function createSealer(keys: { current: string; raw: Map<string, Uint8Arra
  * again with both, never from a copy of the database and the token keys.
  */
 export async function derivedSealer(label: string, ...secrets: string[]): Promise<Sealer> {
-  const material = await crypto.subtle.digest('SHA-256', utf8([label, ...secrets].join('\0')) as BufferSource);
-  const key = await importAesKey(new Uint8Array(material));
-  const keyOf = async (id: string) => (id === 'r' ? key : undefined);
+  const key = aesKey(await sha256Bytes([label, ...secrets].join('\0')));
+  const keyOf = (id: string) => (id === 'r' ? key : undefined);
   return { currentKeyId: 'r', seal: (plaintext, aad) => sealWith(key, 'r', plaintext, aad), open: (sealed, aad) => openWith(keyOf, sealed, aad) };
 }

@@ -2,7 +2,7 @@
  * `createAuthServer(options) → AuthServer`: the backend half of the flow the kit's `httpSubmitter`
  * talks to, as one fetch-API handler plus the same operations as methods.
  */
-import { resolveOptions, type AuthServerOptions, type ClientAddressContext } from './options';
+import { resolveOptions, type AuthServerOptions } from './options';
 import { createCore } from './core';
 import { createHandler, type FetchHandler } from './handler';
 import { AuthServerError } from './answers';
@@ -49,7 +49,7 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
   };
 
   return {
-    handler: (request: Request, ctx?: ClientAddressContext) => handler(request, ctx),
+    handler,
     basePath: o.basePath,
     ready: core.ready,
     exchangeCode: core.exchangeCode,
