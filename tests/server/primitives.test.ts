@@ -1,0 +1,49 @@
+/**
+ * The auth server in a runtime without node:crypto (Workers, Deno, browsers): WebCrypto alone, and
+ * what it seals opens with node:crypto and the other way round (one store, instances on both).
+ */
+import { createFakeWallet, newTokenKey } from './support/fake-wallet';
+import { memoryStore } from '../../server/store/memory';
+
+type Server = typeof import('../../server/auth/server');
+
+function loadWithout(nodeCrypto: boolean): Server {
+  const p = process as unknown as { getBuiltinModule?: unknown };
+  const saved = p.getBuiltinModule;
+  if (!nodeCrypto) p.getBuiltinModule = undefined;
+  try {
+    let mod!: Server;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      mod = require('../../server/auth/server');
+    });
+    return mod;
+  } finally {
+    p.getBuiltinModule = saved;
+  }
+}
+
+it('WebCrypto alone: an exchange, /me and a replay; sealed values open across both implementations', async () => {
+  const web = loadWithout(false);
+  const node = loadWithout(true);
+  const store = memoryStore();
+  const wallet = createFakeWallet();
+  const tokenKeys = { current: 'k1', keys: { k1: newTokenKey() } };
+  const onWeb = web.createAuthServer({ wallet: wallet.client, store, tokenKeys, logger: null });
+  const onNode = node.createAuthServer({ wallet: wallet.client, store, tokenKeys, logger: null });
+  const code = wallet.issueCode('c1', ['USER_NAME']);
+  const subtle = jest.spyOn(crypto.subtle, 'encrypt');
+  await onNode.exchangeCode({ authCode: wallet.issueCode('c0'), scopes: ['auth_base'] });
+  expect(subtle).not.toHaveBeenCalled();
+  const first = await onWeb.exchangeCode({ authCode: code, scopes: ['USER_NAME'], idempotencyKey: 'key' });
+  expect(subtle).toHaveBeenCalledTimes(3);
+  subtle.mockRestore();
+  // The replay copy sealed by WebCrypto opens with node:crypto, and the tokens too.
+  expect((await onNode.exchangeCode({ authCode: code, scopes: ['USER_NAME'], idempotencyKey: 'key' })).sessionId).toBe(first.sessionId);
+  expect(await onNode.withAccessToken(first.sessionId, async (token) => token.length)).toBe(40);
+  const second = await onNode.exchangeCode({ authCode: wallet.issueCode('c2'), scopes: ['auth_base'], idempotencyKey: 'k2' });
+  expect(await onWeb.withAccessToken(second.sessionId, async (token) => token.length)).toBe(40);
+  const me = await onWeb.handler(new Request('http://x/api/auth/me', { headers: { authorization: `Bearer ${first.sessionId}` } }));
+  expect(await me.json()).toEqual({ customerId: 'c1', scopes: ['USER_NAME'], user: { userId: 'c1', nickName: 'Zainab', userName: { fullName: 'Zainab Al-Hashimi' } } });
+  await Promise.all([onWeb.close(), onNode.close()]);
+});
