@@ -103,13 +103,13 @@ test('CommonJS: every entry requires and the core runs a flow against the simula
  * Type-checks `consumer` (which ends with `export { names };`) as `<name>.mts` and, with
  * `export = { names };`, as `<name>.cts`: the package's declarations under both resolutions.
  */
-function typeChecksBothWays(name: string, consumer: string, names: string): void {
+function typeChecksBothWays(name: string, consumer: string, names: string, extraArgs: string[] = []): void {
   expect(consumer).toContain(`export { ${names} };`);
   writeFileSync(join(project, `${name}.mts`), consumer);
   writeFileSync(join(project, `${name}.cts`), consumer.replace(`export { ${names} };`, `export = { ${names} };`));
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   for (const file of [`${name}.mts`, `${name}.cts`]) {
-    run('node', [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', file], project);
+    run('node', [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', ...extraArgs, file], project);
   }
 }
 
@@ -231,4 +231,60 @@ test('the IIFE sets globalThis.MiniappAuthKit in a page without a bundler', asyn
   expect(typeof kit.requestAuthCode).toBe('function');
   const error = await kit.requestAuthCode('auth_base', { bridgeWaitMs: 1 }).catch((e: unknown) => e);
   expect((error as { code: string }).code).toBe('NOT_IN_MINIAPP');
+});
+
+// The auth server's entries (issue 17): every one both ways, a real exchange through the in-memory
+// store, a store entry that loads without its driver installed (an optional peer) and says so on use.
+const serverFlow = `
+  const wallet = { clientId: 'C', profile: 'superqi', async applyToken() { return { accessToken: 'a'.repeat(20), accessTokenExpiresAt: null, refreshToken: null, refreshTokenExpiresAt: null, customerId: 'cust' }; }, async inquiryUserInfo() { return { userId: 'cust' }; }, async cancelToken() {}, async call() { return { payload: {}, responseTime: 0 }; }, async checkKeys() { return { ok: true, problems: [] }; } };
+  const auth = server.createAuthServer({ wallet, store: server.memoryStore(), tokenKeys: { current: 'k', keys: { k: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64') } }, logger: null });
+  const answer = await auth.handler(new Request('http://localhost/api/auth/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ authCode: 'code', scopes: ['auth_base'] }) }), { clientAddress: '127.0.0.1' });
+  const driverless = await sqlite.sqliteStore({ filename: 'never.sqlite' }).init().catch((e) => e);
+  out = {
+    status: answer.status,
+    customerId: (await answer.json()).customerId,
+    node: [typeof node.toNodeHandler, typeof node.toFastifyPlugin, typeof node.toKoaMiddleware, typeof node.listen, typeof server.toNextJsHandler],
+    postgres: typeof postgres.postgresStore,
+    conformance: typeof testing.runStoreConformance,
+    driverless: [driverless instanceof server.StoreError, driverless.code],
+  };
+  await auth.close();
+`;
+
+test('miniapp-auth-kit/server and its Node entries import as ESM and CommonJS; a store loads without its driver', () => {
+  const check = (out: any) => {
+    expect(out).toEqual({ status: 200, customerId: 'cust', node: Array(5).fill('function'), postgres: 'function', conformance: 'function', driverless: [true, 'DRIVER_MISSING'] });
+  };
+  writeFileSync(join(project, 'server.mjs'), `
+    const [server, node, sqlite, postgres, testing] = await Promise.all(['', '/node', '/sqlite', '/postgres', '/testing'].map((p) => import('miniapp-auth-kit/server' + p)));
+    let out; ${serverFlow} console.log(JSON.stringify(out));`);
+  check(JSON.parse(run('node', ['server.mjs'], project)));
+  writeFileSync(join(project, 'server.cjs'), `
+    const [server, node, sqlite, postgres, testing] = ['', '/node', '/sqlite', '/postgres', '/testing'].map((p) => require('miniapp-auth-kit/server' + p));
+    (async () => { let out; ${serverFlow} console.log(JSON.stringify(out)); })();`);
+  check(JSON.parse(run('node', ['server.cjs'], project)));
+  expect(existsSync(join(project, 'never.sqlite'))).toBe(false);
+});
+
+test('the server declarations type-check a consumer in ESM and CommonJS resolution, with Node\'s types and no framework\'s', () => {
+  const consumer = `
+    import { createAuthServer, memoryStore, toNextJsHandler, type AuthServer, type AuthStore } from 'miniapp-auth-kit/server';
+    import { toNodeHandler, listen } from 'miniapp-auth-kit/server/node';
+    import { sqliteStore } from 'miniapp-auth-kit/server/sqlite';
+    import { postgresStore } from 'miniapp-auth-kit/server/postgres';
+    import { runStoreConformance } from 'miniapp-auth-kit/server/testing';
+    declare const wallet: Parameters<typeof createAuthServer>[0]['wallet'];
+    const store: AuthStore = sqliteStore({ filename: 'x.sqlite' });
+    const auth: AuthServer = createAuthServer({ wallet, store, tokenKeys: { current: 'k', keys: { k: 'base64' } }, attemptLimit: { perClient: 10 } });
+    const node = toNodeHandler(auth.handler, { trustProxy: 1 });
+    const next = toNextJsHandler(auth.handler);
+    const served = listen(auth, { port: 0 });
+    const pg = postgresStore({ pool: { query: async () => ({ rows: [] }), connect: async () => ({ query: async () => ({ rows: [] }), release() {} }) } });
+    runStoreConformance({ createStore: () => memoryStore(), test: (_name: string, _fn: () => Promise<void>) => undefined });
+    // @ts-expect-error trustProxy is false, a number or { header, hops? }
+    toNodeHandler(auth.handler, { trustProxy: 'yes' });
+    export { node, next, served, pg };
+  `;
+  // A TypeScript user of the Node entries has Node's types (@types/node); none of Express, Fastify, Koa or pg's.
+  typeChecksBothWays('server-consumer', consumer, 'node, next, served, pg', ['--typeRoots', join(root, 'node_modules/@types'), '--types', 'node']);
 });
