@@ -7,7 +7,7 @@
  */
 import type { AuthStore } from './types';
 import { StoreBusyError, StoreError } from './types';
-import { compileStatements, sqlStore, type Params, type Row, type SqlRunner, type StatementName } from './sql';
+import { compileStatements, schemaSql, sqlStore, type Params, type Row, type SqlRunner, type StatementName } from './sql';
 
 /** What the store uses of a `pg` Pool (structural: no `pg` types needed). */
 export interface PgQueryable {
@@ -23,31 +23,11 @@ export interface PostgresStoreOptions {
   closePool?: boolean;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS mak_meta (key text PRIMARY KEY, value text NOT NULL);
-CREATE TABLE IF NOT EXISTS mak_codes (
-  client_id text NOT NULL, code_hash text NOT NULL, idem_hash text, state text NOT NULL, attempt integer NOT NULL,
-  lease_until bigint, result_code text, session_hash text, sealed_session text, replay_until bigint, expires_at bigint NOT NULL,
-  PRIMARY KEY (client_id, code_hash));
-CREATE INDEX IF NOT EXISTS mak_codes_expires ON mak_codes (expires_at);
-CREATE TABLE IF NOT EXISTS mak_grants (
-  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, client_id text NOT NULL, customer_id text NOT NULL, scopes text NOT NULL,
-  access_token text NOT NULL, access_expires_at bigint, refresh_token text, refresh_expires_at bigint, key_id text NOT NULL,
-  version integer NOT NULL, reauth integer NOT NULL, refresh_attempt integer NOT NULL, refresh_lease_until bigint, updated_at bigint NOT NULL,
-  UNIQUE (client_id, customer_id));
-CREATE TABLE IF NOT EXISTS mak_sessions (
-  client_id text NOT NULL, id_hash text NOT NULL, grant_id bigint NOT NULL REFERENCES mak_grants (id) ON DELETE CASCADE,
-  scopes text NOT NULL, created_at bigint NOT NULL, expires_at bigint NOT NULL, PRIMARY KEY (client_id, id_hash));
-CREATE INDEX IF NOT EXISTS mak_sessions_expires ON mak_sessions (expires_at);
-CREATE INDEX IF NOT EXISTS mak_sessions_grant ON mak_sessions (grant_id);
-CREATE TABLE IF NOT EXISTS mak_limits (
-  client_id text NOT NULL, name text NOT NULL, window_start bigint NOT NULL, count integer NOT NULL, PRIMARY KEY (client_id, name));
-INSERT INTO mak_meta (key, value) VALUES ('schema', '1') ON CONFLICT (key) DO NOTHING;
-`;
 
 const DIALECT = {
   now: `(extract(epoch from clock_timestamp()) * 1000)::bigint`,
   is: 'IS NOT DISTINCT FROM',
+  grantId: 'id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
   mergeScopes: `(SELECT json_agg(v ORDER BY v)::text FROM (SELECT json_array_elements_text(mak_grants.scopes::json) AS v UNION SELECT json_array_elements_text(excluded.scopes::json)) AS u)`,
 };
 
@@ -84,7 +64,7 @@ export function postgresStore(options: PostgresStoreOptions): AuthStore {
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-      await client.query(SCHEMA);
+      await client.query(schemaSql(DIALECT));
       const { rows } = await client.query(`SELECT value FROM mak_meta WHERE key = 'schema'`);
       if (rows[0]?.value !== '1') throw new StoreError('STORE_VERSION', `postgresStore: the database holds schema version ${String(rows[0]?.value)}, written by another version of miniapp-auth-kit.`);
       await client.query('COMMIT');

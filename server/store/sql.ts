@@ -11,7 +11,32 @@ export interface Dialect {
   now: string;
   is: string;
   mergeScopes: string;
+  /** The grants' own key column, counting up. */
+  grantId: string;
 }
+
+/** The tables (prefixed `mak_`, beside an application's own), created when missing; `mak_meta` holds the schema version. */
+export const schemaSql = (dialect: Dialect): string => `
+CREATE TABLE IF NOT EXISTS mak_meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE IF NOT EXISTS mak_codes (
+  client_id text NOT NULL, code_hash text NOT NULL, idem_hash text, state text NOT NULL, attempt integer NOT NULL,
+  lease_until bigint, result_code text, session_hash text, sealed_session text, replay_until bigint, expires_at bigint NOT NULL,
+  PRIMARY KEY (client_id, code_hash));
+CREATE INDEX IF NOT EXISTS mak_codes_expires ON mak_codes (expires_at);
+CREATE TABLE IF NOT EXISTS mak_grants (
+  ${dialect.grantId}, client_id text NOT NULL, customer_id text NOT NULL, scopes text NOT NULL,
+  access_token text NOT NULL, access_expires_at bigint, refresh_token text, refresh_expires_at bigint, key_id text NOT NULL,
+  version integer NOT NULL, reauth integer NOT NULL, refresh_attempt integer NOT NULL, refresh_lease_until bigint, updated_at bigint NOT NULL,
+  UNIQUE (client_id, customer_id));
+CREATE TABLE IF NOT EXISTS mak_sessions (
+  client_id text NOT NULL, id_hash text NOT NULL, grant_id bigint NOT NULL REFERENCES mak_grants (id) ON DELETE CASCADE,
+  scopes text NOT NULL, created_at bigint NOT NULL, expires_at bigint NOT NULL, PRIMARY KEY (client_id, id_hash));
+CREATE INDEX IF NOT EXISTS mak_sessions_expires ON mak_sessions (expires_at);
+CREATE INDEX IF NOT EXISTS mak_sessions_grant ON mak_sessions (grant_id);
+CREATE TABLE IF NOT EXISTS mak_limits (
+  client_id text NOT NULL, name text NOT NULL, window_start bigint NOT NULL, count integer NOT NULL, PRIMARY KEY (client_id, name));
+INSERT INTO mak_meta (key, value) VALUES ('schema', '1') ON CONFLICT (key) DO NOTHING;
+`;
 
 const T = {
   claim: `INSERT INTO mak_codes (client_id, code_hash, idem_hash, state, attempt, lease_until, expires_at)

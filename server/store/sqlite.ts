@@ -13,7 +13,7 @@ import { closeSync, existsSync, openSync, readSync, statSync, unlinkSync } from 
 import { resolve } from 'node:path';
 import type { AuthStore } from './types';
 import { StoreBusyError, StoreError } from './types';
-import { compileStatements, sqlStore, type Params, type Row, type SqlRunner, type StatementName } from './sql';
+import { compileStatements, schemaSql, sqlStore, type Params, type Row, type SqlRunner, type StatementName } from './sql';
 
 export interface SqliteStoreOptions {
   /** The database file (created when missing). */
@@ -22,30 +22,11 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS mak_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS mak_codes (
-  client_id TEXT NOT NULL, code_hash TEXT NOT NULL, idem_hash TEXT, state TEXT NOT NULL, attempt INTEGER NOT NULL,
-  lease_until INTEGER, result_code TEXT, session_hash TEXT, sealed_session TEXT, replay_until INTEGER, expires_at INTEGER NOT NULL,
-  PRIMARY KEY (client_id, code_hash));
-CREATE INDEX IF NOT EXISTS mak_codes_expires ON mak_codes (expires_at);
-CREATE TABLE IF NOT EXISTS mak_grants (
-  id INTEGER PRIMARY KEY, client_id TEXT NOT NULL, customer_id TEXT NOT NULL, scopes TEXT NOT NULL,
-  access_token TEXT NOT NULL, access_expires_at INTEGER, refresh_token TEXT, refresh_expires_at INTEGER, key_id TEXT NOT NULL,
-  version INTEGER NOT NULL, reauth INTEGER NOT NULL, refresh_attempt INTEGER NOT NULL, refresh_lease_until INTEGER, updated_at INTEGER NOT NULL,
-  UNIQUE (client_id, customer_id));
-CREATE TABLE IF NOT EXISTS mak_sessions (
-  client_id TEXT NOT NULL, id_hash TEXT NOT NULL, grant_id INTEGER NOT NULL REFERENCES mak_grants (id) ON DELETE CASCADE,
-  scopes TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, id_hash));
-CREATE INDEX IF NOT EXISTS mak_sessions_expires ON mak_sessions (expires_at);
-CREATE TABLE IF NOT EXISTS mak_limits (
-  client_id TEXT NOT NULL, name TEXT NOT NULL, window_start INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (client_id, name));
-INSERT INTO mak_meta (key, value) VALUES ('schema', '1') ON CONFLICT (key) DO NOTHING;
-`;
 
 const DIALECT = {
   now: `CAST(unixepoch('subsec') * 1000 AS INTEGER)`,
   is: 'IS',
+  grantId: 'id INTEGER PRIMARY KEY',
   mergeScopes: `(SELECT json_group_array(value) FROM (SELECT value FROM json_each(mak_grants.scopes) UNION SELECT value FROM json_each(excluded.scopes) ORDER BY value))`,
 };
 
@@ -128,7 +109,7 @@ export function sqliteStore(options: SqliteStoreOptions): AuthStore {
       await patiently(() => h.pragma('journal_mode = WAL'));
       h.pragma('synchronous = NORMAL');
       h.pragma('foreign_keys = ON');
-      await patiently(() => h.exec(`BEGIN IMMEDIATE; ${SCHEMA} COMMIT;`));
+      await patiently(() => h.exec(`BEGIN IMMEDIATE; ${schemaSql(DIALECT)} COMMIT;`));
       const version = (h.prepare(`SELECT value FROM mak_meta WHERE key = 'schema'`).get() as { value: string }).value;
       if (version !== '1') throw new StoreError('STORE_VERSION', `sqliteStore: ${file} holds schema version ${version}, written by another version of miniapp-auth-kit.`);
       return h;
