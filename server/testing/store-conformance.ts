@@ -67,6 +67,15 @@ export function storeConformanceCases(createStore: () => AuthStore | Promise<Aut
   const claim = (store: AuthStore, clientId: string, codeHash: string, idemHash: string | null, leaseMs = MIN, retainMs = 24 * 60 * MIN) =>
     store.claimCode({ clientId, codeHash, idemHash, leaseMs, retainMs });
 
+  /** A grant, made by one exchange: its key. */
+  async function grantOf(store: AuthStore, clientId: string) {
+    const codeHash = hash();
+    await claim(store, clientId, codeHash, null);
+    const done = await store.completeExchange(completion(clientId, codeHash, 1, 'cust'));
+    check(done.ok, 'commit');
+    return { clientId, grantId: done.session.grant.id };
+  }
+
   return [
     withStore('a code is claimed by exactly one of 20 concurrent claims', async (store, clientId) => {
       const codeHash = hash();
@@ -176,11 +185,7 @@ export function storeConformanceCases(createStore: () => AuthStore | Promise<Aut
     }),
 
     withStore('refresh: one lease among 10, compare-and-set on the version, moved for the late ones', async (store, clientId) => {
-      const codeHash = hash();
-      await claim(store, clientId, codeHash, null);
-      const done = await store.completeExchange(completion(clientId, codeHash, 1, 'cust'));
-      check(done.ok, 'commit');
-      const ref = { clientId, grantId: done.session.grant.id };
+      const ref = await grantOf(store, clientId);
       same(await store.readGrant({ clientId: `${clientId}-other`, grantId: ref.grantId }), null, 'the grant under another client');
       const leases = await Promise.all(Array.from({ length: 10 }, () => store.leaseRefresh({ ...ref, version: 1, leaseMs: MIN })));
       const won = leases.filter((l) => l.kind === 'leased');
@@ -196,11 +201,7 @@ export function storeConformanceCases(createStore: () => AuthStore | Promise<Aut
     }),
 
     withStore('refresh: an expired lease is leased again; a release frees it; reauth marks the version', async (store, clientId) => {
-      const codeHash = hash();
-      await claim(store, clientId, codeHash, null);
-      const done = await store.completeExchange(completion(clientId, codeHash, 1, 'cust'));
-      check(done.ok, 'commit');
-      const ref = { clientId, grantId: done.session.grant.id };
+      const ref = await grantOf(store, clientId);
       const first = await store.leaseRefresh({ ...ref, version: 1, leaseMs: 80 });
       await sleep(150);
       const second = await store.leaseRefresh({ ...ref, version: 1, leaseMs: MIN });
