@@ -12,9 +12,8 @@ import { createExchanger, type ExchangeRequest, type SessionView } from './excha
 import { createGrantKeeper, sessionExpired } from './grants';
 import { createLimits } from './limits';
 import { createSealer } from './seal';
-import { isSessionId } from './requests';
+import { exchangeFields, isSessionId } from './requests';
 import { narrowUserInfo } from './user-info';
-import { isScopeName } from '../../utils/scope-names';
 
 export function createCore(o: ResolvedOptions) {
   const sealer = createSealer(o.tokenKeys);
@@ -40,13 +39,9 @@ export function createCore(o: ResolvedOptions) {
   }
 
   async function exchangeCode(request: ExchangeRequest): Promise<SessionView> {
-    const r = request as Partial<ExchangeRequest> | null;
-    const bad = (what: string) => new AuthServerError(400, 'BAD_REQUEST', what, { retryable: false });
-    if (typeof r !== 'object' || r === null || typeof r.authCode !== 'string' || !r.authCode || r.authCode.length > 512) throw bad('authCode must be a non-empty string');
-    if (!Array.isArray(r.scopes) || !r.scopes.every(isScopeName)) throw bad('scopes must be an array of scope names');
-    if (r.idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(String(r.idempotencyKey))) throw bad('idempotencyKey must be 1 to 255 visible ASCII characters');
+    const fields = exchangeFields(request);
     await ready();
-    return exchanger.exchange({ authCode: r.authCode, scopes: [...new Set(r.scopes)], ...(r.idempotencyKey === undefined ? {} : { idempotencyKey: r.idempotencyKey }) });
+    return exchanger.exchange(fields);
   }
 
   const userInfo = async (session: SessionRecord): Promise<UserInfo> =>

@@ -12,7 +12,7 @@
 import type { TokenGrant } from '../openapi/types';
 import type { CodeKey, CodeState, ClaimResult, SessionRecord } from '../store/types';
 import type { ResolvedOptions } from './options';
-import { AuthServerError, backendBusy, codeUsed } from './answers';
+import { backendBusy, codeUsed } from './answers';
 import { digest, randomId, sameText } from './bytes';
 import { derivedSealer, type Sealer } from './seal';
 import { sealTokens } from './grant-seal';
@@ -149,4 +149,3 @@ export function createExchanger(o: ResolvedOptions, sealer: Sealer) {
 }
 
 export type Exchanger = ReturnType<typeof createExchanger>;
-export { AuthServerError };

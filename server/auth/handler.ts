@@ -50,10 +50,10 @@ export function createHandler(o: ResolvedOptions, core: AuthCore): FetchHandler 
       method: 'POST',
       async run(request, ctx) {
         checkBodyType(request, true);
-        const idempotencyKey = idempotencyKeyOf(request);
-        const fields = exchangeFields(await readJsonObject(request));
+        const { authCode, scopes } = await readJsonObject(request);
+        const fields = exchangeFields({ authCode, scopes, idempotencyKey: idempotencyKeyOf(request) });
         await core.limits.exchange(addressOf(request, ctx));
-        return jsonAnswer(200, await core.exchangeCode({ ...fields, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }));
+        return jsonAnswer(200, await core.exchangeCode(fields));
       },
     },
     '/me': {

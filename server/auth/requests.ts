@@ -79,19 +79,21 @@ export async function readJsonObject(request: AuthRequest): Promise<Record<strin
   return value as Record<string, unknown>;
 }
 
-export function exchangeFields(body: Record<string, unknown>): { authCode: string; scopes: string[] } {
-  const { authCode, scopes = [] } = body;
+/**
+ * An exchange's fields, checked (the route's body and `exchangeCode`'s argument alike): a code, scope
+ * names (de-duplicated; none is fine), an optional Idempotency-Key of visible ASCII. 400 otherwise.
+ */
+export function exchangeFields(input: unknown): { authCode: string; scopes: string[]; idempotencyKey?: string } {
+  if (typeof input !== 'object' || input === null) throw badRequest('send { authCode, scopes }');
+  const { authCode, scopes = [], idempotencyKey } = input as Record<string, unknown>;
   if (typeof authCode !== 'string' || authCode.length === 0 || authCode.length > 512) throw badRequest('authCode must be a non-empty string');
   if (!Array.isArray(scopes) || scopes.length > 64 || !scopes.every(isScopeName)) throw badRequest('scopes must be an array of scope names');
-  return { authCode, scopes: [...new Set(scopes as string[])] };
+  if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey))) throw badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters');
+  return { authCode, scopes: [...new Set(scopes as string[])], ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
 }
 
-export function idempotencyKeyOf(request: AuthRequest): string | undefined {
-  const key = request.header('idempotency-key');
-  if (key === null) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters');
-  return key;
-}
+/** The request's Idempotency-Key header (checked with the other fields by exchangeFields). */
+export const idempotencyKeyOf = (request: AuthRequest): string | undefined => request.header('idempotency-key') ?? undefined;
 
 /** `Authorization: Bearer <sessionId>`, the scheme in any case; null when absent or malformed. */
 export function bearerOf(request: AuthRequest): string | null {
