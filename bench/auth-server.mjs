@@ -78,12 +78,18 @@ async function ownCost(store, ms, clients) {
   const served = await listen(auth, { logger: null });
   try {
     const fresh = (n) => Array.from({ length: n }, () => randomBytes(24).toString('base64url'));
-    const warm = await runLoad(served.url, 300, clients, fresh(3_000));
-    const codes = fresh(Math.ceil(((warm.done / warm.seconds) * ms) / 1000) * 2 + 200);
-    const cpu0 = process.cpuUsage();
-    const load = await runLoad(served.url, ms, clients, codes);
-    if (load.ranOut) throw new Error('the load generator ran out of codes');
-    return { perSecond: load.done / load.seconds, cpuMs: cpuMs(process.cpuUsage(cpu0)) / Math.max(1, load.done) };
+    // Warm (the JIT settles after a few thousand exchanges), then the best of two runs.
+    let rate = 500;
+    for (let i = 0; i < 2; i++) rate = Math.max(rate, (await runLoad(served.url, 1000, clients, fresh(rate * 3))).done);
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const codes = fresh(Math.ceil((rate * ms) / 1000) * 2 + 200);
+      const cpu0 = process.cpuUsage();
+      const load = await runLoad(served.url, ms, clients, codes);
+      if (load.ranOut) throw new Error('the load generator ran out of codes');
+      runs.push({ perSecond: load.done / load.seconds, cpuMs: cpuMs(process.cpuUsage(cpu0)) / Math.max(1, load.done) });
+    }
+    return runs.reduce((a, b) => (b.cpuMs < a.cpuMs ? b : a));
   } finally {
     await served.close();
   }
@@ -104,7 +110,9 @@ export async function measureAuthServer({ stores, ms = 3000, concurrency = 32, r
       const auth = createAuthServer({ wallet: client, store: await make(dataDir), tokenKeys: { current: 'k1', keys: { k1: randomBytes(32).toString('base64') } }, attemptLimit: null, logger: null });
       const served = await listen(auth, { logger: null });
       try {
-        const warm = await loopRun(served.url, wallet.url, 500, concurrency, 1000);
+        // Warm-up (JIT, connections, the store's pages); its rate sizes the batches of codes.
+        let warm = await loopRun(served.url, wallet.url, 1000, concurrency, 500);
+        warm = await loopRun(served.url, wallet.url, 1000, concurrency, warm.perSecond);
         const runs = [];
         const rsaRuns = [rsa];
         for (let r = 0; r < rounds; r++) {

@@ -73,6 +73,7 @@ export function sqliteStore(options: SqliteStoreOptions): AuthStore {
   const statements = compileStatements(DIALECT, false);
   let db: Database | null = null;
   let prepared: Partial<Record<StatementName, Statement>> = {};
+  let control_: { begin: Statement; commit: Statement; rollback: Statement } | null = null;
   let opening: Promise<Database> | null = null;
   /** One operation at a time on the connection: a transaction's statements are never interleaved. */
   let queue: Promise<unknown> = Promise.resolve();
@@ -148,14 +149,15 @@ export function sqliteStore(options: SqliteStoreOptions): AuthStore {
     },
     transaction: async (body) => {
       const h = await connection();
+      const control = (control_ ??= { begin: h.prepare('BEGIN IMMEDIATE'), commit: h.prepare('COMMIT'), rollback: h.prepare('ROLLBACK') });
       return serial(async () => {
-        await patiently(() => h.exec('BEGIN IMMEDIATE'));
+        await patiently(() => control.begin.run());
         try {
           const { value, rollback } = await body(async (name, params) => exec(h, name, params));
-          h.exec(rollback ? 'ROLLBACK' : 'COMMIT');
+          (rollback ? control.rollback : control.commit).run();
           return value;
         } catch (error) {
-          if (h.inTransaction) h.exec('ROLLBACK');
+          if (h.inTransaction) control.rollback.run();
           throw error;
         }
       });
@@ -165,6 +167,7 @@ export function sqliteStore(options: SqliteStoreOptions): AuthStore {
       db?.close();
       db = null;
       prepared = {};
+      control_ = null;
     },
   };
   return sqlStore(runner);
