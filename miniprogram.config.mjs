@@ -1,10 +1,11 @@
 // The DSL mini program build (dist/miniprogram/): the entry and one folder per component
-// (index.axml/acss/js/json), ES2015 syntax with ES module imports, comments stripped. The entry
-// and every component import one shared chunk, so `provideAuthorizer` in app.js reaches the
-// components. `utils/globals.ts` is swapped for `utils/globals.mini.ts`: nothing shipped here
-// names globalThis, global, window, self or document.
+// (index.axml/acss/js/json), ES2015 syntax with ES module imports and no generators, comments
+// stripped. The entry and every component import one shared chunk, so `provideAuthorizer` in
+// app.js reaches the components. `utils/globals.ts` is swapped for `utils/globals.mini.ts`:
+// nothing shipped here names globalThis, global, window, self or document.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { transformAsync } from '@babel/core';
 import terser from '@rollup/plugin-terser';
 import { compileKit, declarations } from './scripts/rollup-parts.mjs';
 
@@ -33,6 +34,15 @@ const strip = {
   json: (text) => `${JSON.stringify(JSON.parse(text), null, 2)}\n`,
 };
 
+/**
+ * The folder's own package.json. It declares no "type": a bundler-based DSL toolchain (webpack 5
+ * under MorJS, say) then compiles these scripts as it finds them ("javascript/auto"), with the
+ * extensionless imports and `require`s it injects, instead of as the strict ES modules the kit's
+ * `"type": "module"` would make them; Node reads them by their syntax. Its `sideEffects` keep
+ * what works by being imported: each component's script and styles.
+ */
+const FOLDER_PACKAGE = { sideEffects: ['./*/index.js', './**/*.acss'] };
+
 /** Copies each component's template, styles and JSON beside its compiled index.js, and the styles they share. */
 function miniTemplates() {
   const files = [
@@ -50,6 +60,30 @@ function miniTemplates() {
       for (const file of files) {
         this.emitFile({ type: 'asset', fileName: file.target, source: strip[file.ext](readFileSync(file.source, 'utf8')) });
       }
+      this.emitFile({ type: 'asset', fileName: 'package.json', source: strip.json(JSON.stringify(FOLDER_PACKAGE)) });
+    },
+  };
+}
+
+/**
+ * No generators in what ships. For ES2015, TypeScript turns `async` functions into `__awaiter` over
+ * `function*`, and an IDE's babel transform of node_modules (`enableNodeModuleBabelTransform`) then
+ * needs a regenerator runtime, which the engine cannot take from a global. The kit is compiled for
+ * ES2017 (async functions kept) and this plugin turns them into promise chains, and `**` (ES2016)
+ * into Math.pow.
+ */
+function asyncToPromises() {
+  return {
+    name: 'async-to-promises',
+    async renderChunk(code) {
+      const out = await transformAsync(code, {
+        babelrc: false,
+        configFile: false,
+        sourceType: 'unambiguous',
+        // Helpers written with ES2015 syntax (arrows, const): smaller than the ES5 ones.
+        plugins: [['babel-plugin-transform-async-to-promises', { target: 'es6' }], '@babel/plugin-transform-exponentiation-operator'],
+      });
+      return { code: out.code, map: null };
     },
   };
 }
@@ -57,8 +91,10 @@ function miniTemplates() {
 /** Readable output without comments (tslib's helpers bring a licence comment that names globals). */
 const noComments = () => terser({ compress: false, mangle: false, ecma: 2015, module: true, format: { comments: false, beautify: true, indent_level: 2 } });
 
-// What the DSL engines run without a transpiler: no `?.`, `??`, object spread, class fields.
-const tsMini = () => compileKit({ target: 'ES2015', removeComments: true, importHelpers: true }, ['utils/testing/**']);
+// What the DSL engines run without a transpiler: no `?.`, `??`, object spread, class fields; async
+// functions and `**` are left to asyncToPromises (the static checks parse every shipped file as
+// ES2015). The server is no part of a mini program: kept out of its compile.
+const tsMini = () => compileKit({ target: 'ES2017', removeComments: true, importHelpers: true }, ['utils/testing/**', 'server/**']);
 
 export function miniprogramBuild() {
   const input = { index: ENTRY };
@@ -67,7 +103,7 @@ export function miniprogramBuild() {
   return [
     {
       input,
-      plugins: [miniGlobals(), tsMini(), miniTemplates(), noComments()],
+      plugins: [miniGlobals(), tsMini(), miniTemplates(), asyncToPromises(), noComments()],
       output: {
         dir: 'dist/miniprogram',
         format: 'es',
@@ -80,7 +116,7 @@ export function miniprogramBuild() {
     // For Node and bundlers that want CommonJS (e.g. a DSL app's own unit tests).
     {
       input: ENTRY,
-      plugins: [miniGlobals(), tsMini(), noComments()],
+      plugins: [miniGlobals(), tsMini(), asyncToPromises(), noComments()],
       output: { file: 'dist/miniprogram.cjs', format: 'cjs', exports: 'named' },
     },
     declarations('miniprogram', ENTRY),

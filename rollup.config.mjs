@@ -13,14 +13,17 @@ const entries = {
   // Languages a page imports when it needs them (English is built in).
   'components/locales/ar': 'components/locales/ar.ts',
   'components/locales/ku': 'components/locales/ku.ts',
-  // The merchant's backend: `server` has no node: import at its top level; the others run in Node.
+  // The merchant's backend. `server` bundles for any runtime (no node: import, nor a driver); the
+  // others run in Node and import what they need.
   server: 'server/index.ts',
   'server/node': 'server/node.ts',
   'server/sqlite': 'server/sqlite.ts',
   'server/postgres': 'server/postgres.ts',
   'server/testing': 'server/testing/index.ts',
 };
-/** Node's modules and the stores' drivers (optional peers) stay imports of the built files. */
+/** The package's command (`bin`): one self-contained ESM file, run by node. */
+const command = { input: 'server/cli.ts', file: 'dist/cli.js' };
+/** Never bundled: Node's built-ins and the stores' drivers (optional peers). */
 const external = (id) => id.startsWith('node:') || id === 'better-sqlite3' || id === 'pg';
 /** The IIFE carries core + components in all three languages: `globalThis.MiniappAuthKit`. */
 const iifeEntry = 'components/global.ts';
@@ -56,6 +59,12 @@ export default [
     input: iifeEntry,
     plugins: [...ts(), terser({ format: { comments: false } })],
     output: { file: 'dist/miniapp-auth-kit.iife.js', format: 'iife', name: 'MiniappAuthKit', extend: true },
+  },
+  {
+    input: command.input,
+    external,
+    plugins: ts(),
+    output: { file: command.file, format: 'es', banner: '#!/usr/bin/env node' },
   },
   // One declaration build per entry, written for both module formats.
   ...Object.entries(entries).map(([name, input]) => declarations(name, input, external)),

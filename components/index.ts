@@ -15,7 +15,7 @@ export { ConsentPromptElement } from './consent-prompt/consent-prompt';
 export { AuthGateElement } from './auth-gate/auth-gate';
 export { CONSENT_MESSAGES, SUPPORTED_LOCALES } from './shared/i18n';
 export type { ConsentMessageOverrides, ConsentMessages, Locale, LocalizedMessageOverrides } from './shared/i18n';
-export { CONSENT_EVENTS, isWalletClosed } from './shared/events';
+export { CONSENT_EVENTS, isConsentDismissed, isWalletClosed } from './shared/events';
 export type {
   ConsentAuthorizedDetail,
   ConsentDeniedDetail,

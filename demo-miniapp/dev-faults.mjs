@@ -12,7 +12,7 @@
  * OpenAPI simulator's own `setFault` (one call).
  */
 import { loadDemoConfig } from './server/keys.mjs';
-import { APPLY_TOKEN_PATH, formatSignatureHeader, requestTime, sign, signedContent } from './server/signing.mjs';
+import { createWalletClient } from 'miniapp-auth-kit/server';
 import { simCodeRequest } from './server/wallet-openapi.mjs';
 import { HttpError, readJsonObject, sendError, sendJson } from './server/http-util.mjs';
 import { bodyTypeAccepted, refuseBodyType } from './server/json-routes.mjs';
@@ -53,23 +53,15 @@ export function createFaultSwitch({ servers, dataDir, env }) {
   /** @type {ReturnType<typeof loadDemoConfig> | undefined} */
   let config;
 
-  /** Redeems a code once, signed as the merchant, so that the page's later exchange gets USED_CODE. */
+  /** Redeems a code once, signed as the merchant (the kit's client), so that the page's later exchange gets USED_CODE. */
   async function consume(/** @type {string} */ authCode) {
     config ??= loadDemoConfig({ dataDir, env });
-    const body = JSON.stringify({ grantType: 'AUTHORIZATION_CODE', authCode });
-    const time = requestTime(Date.now());
-    const content = signedContent({ method: 'POST', path: APPLY_TOKEN_PATH, clientId: config.clientId, time, body });
-    const response = await fetch(`${servers.url}${APPLY_TOKEN_PATH}`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json; charset=UTF-8',
-        'Client-Id': config.clientId,
-        'Request-Time': time,
-        Signature: formatSignatureHeader(sign(content, config.merchantPrivateKeyPem)),
-      },
-      body,
-    });
-    await response.arrayBuffer();
+    const client = createWalletClient({ baseUrl: servers.url, clientId: config.clientId, privateKey: config.merchantPrivateKeyPem, walletPublicKey: config.walletPublicKeyPem, keyVersion: config.keyVersion });
+    try {
+      await client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode });
+    } finally {
+      client.close();
+    }
   }
 
   /** A code for the page, spoiled as armed. */

@@ -1,17 +1,47 @@
 /**
- * `npm run build`: a clean `dist/`, then rollup with `rollup.config.mjs`. Rollup's CLI colours its
- * output unless NO_COLOR is set, even into a pipe or a CI log: off the terminal it runs with
- * NO_COLOR, so logs stay plain text. FORCE_COLOR still wins.
+ * `npm run build`: rollup with `rollup.config.mjs`, written into a fresh folder beside `dist/`
+ * (`.dist-next-<pid>`), then moved into `dist/` file by file: each move is a rename, so a reader
+ * (a running demo serving `dist/`, a test importing it) meets the old file or the new one, never
+ * none; the files the new build no longer has go last. A failed build leaves `dist/` as it was.
+ *
+ * Rollup's CLI colours its output unless NO_COLOR is set, even into a pipe or a CI log: off the
+ * terminal it runs with NO_COLOR, so logs stay plain text. FORCE_COLOR still wins.
+ *
+ * Options (for the build's own test): `--config <file>` (default `rollup.config.mjs`), `--out <dir>`
+ * (default `dist`). The config writes to `dist/…` as usual; the build redirects it.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { basename, dirname, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { moveInto } from './move-into.mjs';
 
-const root = new URL('..', import.meta.url);
-rmSync(new URL('dist', root), { recursive: true, force: true });
+const root = fileURLToPath(new URL('..', import.meta.url));
 
-const env = { ...process.env };
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+const config = resolve(root, option('config', 'rollup.config.mjs'));
+const out = resolve(root, option('out', 'dist'));
+const stage = resolve(dirname(out), `.${basename(out)}-next-${process.pid}`);
+
+const env = { ...process.env, MAK_BUILD_CONFIG: config, MAK_BUILD_STAGE: stage };
 if (!process.stderr.isTTY && !env.FORCE_COLOR) env.NO_COLOR = '1';
 const rollup = createRequire(import.meta.url).resolve('rollup/dist/bin/rollup');
-const run = spawnSync(process.execPath, [rollup, '-c'], { cwd: root, env, stdio: 'inherit' });
-process.exit(run.status ?? 1);
+
+rmSync(stage, { recursive: true, force: true });
+let status = 1;
+try {
+  const run = spawnSync(process.execPath, [rollup, '-c', fileURLToPath(new URL('rollup-staged.mjs', import.meta.url))], { cwd: root, env, stdio: 'inherit' });
+  status = run.status ?? 1;
+  if (status === 0) {
+    const moved = moveInto(stage, out);
+    process.stderr.write(`moved ${moved} files into ${basename(out)}/\n`);
+  }
+} finally {
+  rmSync(stage, { recursive: true, force: true });
+}
+process.exit(status);

@@ -3,7 +3,7 @@
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
-/** The kit's sources (`utils/`, `components/`) compiled for bundling; declarations come from `declarations`. */
+/** The kit's sources (`utils/`, `components/`, `server/`) compiled for bundling; declarations come from `declarations`. */
 export function compileKit(compilerOptions = {}, exclude = []) {
   return typescript({
     tsconfig: './tsconfig.json',

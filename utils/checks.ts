@@ -3,6 +3,12 @@
 /** The longest delay a timer holds (setTimeout fires at once beyond it). */
 export const MAX_TIMER_MS = 2_147_483_647;
 
+/** An object (not null), to read fields of. */
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** An object that is not an array (a JSON object, keyed by name). */
+export const isRecord = (value: unknown): value is Record<string, unknown> => isObject(value) && !Array.isArray(value);
+
 /** Reads a property without letting a throwing getter or Proxy escape (undefined for primitives). */
 export function readField(value: unknown, key: string): unknown {
   try {
@@ -47,6 +53,6 @@ export function duration<F extends number | undefined>(where: string, name: stri
 /** An options argument: an object, or nothing when `optional`. */
 export function optionsObject(where: string, value: unknown, optional: boolean): Record<string, unknown> {
   if (value === undefined && optional) return {};
-  if (typeof value !== 'object' || value === null) throw optionError(where, 'options', 'an object');
-  return value as Record<string, unknown>;
+  if (!isObject(value)) throw optionError(where, 'options', 'an object');
+  return value;
 }

@@ -46,6 +46,8 @@ export interface AuthErrorInit {
   scopes?: readonly string[];
   /** HTTP status of a backend answer, when there was one. */
   status?: number;
+  /** "Not now" on the kit's consent sheet: the wallet was not asked (see `isConsentDismissed`). */
+  dismissed?: boolean;
   cause?: unknown;
 }
 
@@ -55,6 +57,8 @@ export class AuthError extends Error {
   readonly platformCode?: string | number;
   readonly scopes: string[];
   readonly status?: number;
+  /** `true` on a `USER_CANCELLED` for "Not now" on the kit's consent sheet (absent otherwise). */
+  readonly dismissed?: true;
 
   constructor(code: AuthErrorCode, init: AuthErrorInit = {}) {
     const scopes = [...(init.scopes ?? [])];
@@ -66,11 +70,37 @@ export class AuthError extends Error {
     this.scopes = scopes;
     // Only the fields that have a value: `'status' in error` tells a backend answer.
     for (const key of ['platformCode', 'status', 'cause'] as const) if (init[key] !== undefined) (this as Record<string, unknown>)[key] = init[key];
+    if (init.dismissed === true) this.dismissed = true;
   }
 }
 
 export function isAuthError(value: unknown): value is AuthError {
   return value instanceof AuthError;
+}
+
+/*
+ * The two cancellations that are not refusals, read from the error alone (by its fields, not by
+ * `instanceof`: an error from another copy of the kit reads the same).
+ */
+
+/**
+ * "Not now" on the kit's own consent sheet (`<consent-prompt>`, or any presenter's `dismiss()`):
+ * the wallet was never asked and nothing was recorded. A refusal in the wallet is a
+ * `USER_CANCELLED` without this mark, and is recorded as denied.
+ */
+export function isConsentDismissed(error: unknown): boolean {
+  const e = error as { code?: unknown; dismissed?: unknown } | null;
+  return e?.code === 'USER_CANCELLED' && e.dismissed === true;
+}
+
+/**
+ * The wallet's page was closed without a choice (wallet error 10, the core's `EMPTY_RESULT` with
+ * `platformCode` 10): a cancellation, not a refusal, and nothing was recorded. A success without a
+ * code is `EMPTY_RESULT` too, but without that platform code: a real failure.
+ */
+export function isWalletClosed(error: unknown): boolean {
+  const e = error as { code?: unknown; platformCode?: unknown } | null;
+  return e?.code === 'EMPTY_RESULT' && (typeof e.platformCode === 'number' || typeof e.platformCode === 'string') && String(e.platformCode).trim() === '10';
 }
 
 /** The wallet error code table of PLATFORM.md (seed 002 plus codes seen on other wallets). */

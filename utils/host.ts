@@ -29,12 +29,15 @@ export function hostCall(value: unknown): HostCall | undefined {
   return undefined;
 }
 
-/** The host available right now, if any. */
-function findHost(explicit: unknown): HostCall | undefined {
-  if (explicit !== undefined) return hostCall(explicit);
+/** The host object in use right now: the explicit one, else the global `my`, else the bridge. */
+export function hostObject(explicit: unknown): unknown {
+  if (explicit !== undefined) return explicit;
   const my = globalMy();
-  return hasMethods(my, 'getAuthCode') ? hostCall(my) : hostCall(globalBridge());
+  return hasMethods(my, 'getAuthCode') ? my : globalBridge();
 }
+
+/** The host available right now, if any. */
+const findHost = (explicit: unknown) => hostCall(hostObject(explicit));
 
 /**
  * Calls `call` with the host there now, or (in an H5 page without one) the raw bridge once

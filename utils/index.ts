@@ -3,7 +3,7 @@
  * The headless core: no DOM and no global `my` is touched on import.
  */
 export { requestAuthCode } from './request-auth-code';
-export { AuthError, AUTH_ERROR_CODES, isAuthError, mapPlatformCode } from './errors';
+export { AuthError, AUTH_ERROR_CODES, isAuthError, isConsentDismissed, isWalletClosed, mapPlatformCode } from './errors';
 export type { AuthErrorCode, AuthErrorInit } from './errors';
 export { SCOPES, CLARO_SCOPES, SCOPE_GROUPS, planPrompts, scopeInfo, isSilentScope } from './scopes';
 export { isScopeName, normalizeScopes } from './scope-names';

@@ -3,13 +3,12 @@
  * `AuthError`. Every field is untrusted input: wrong types, huge strings and hostile keys are
  * expected.
  */
+import { isObject, isRecord } from './checks';
 import { AuthError, mapPlatformCode, tableCode } from './errors';
 import { isScopeName } from './scope-names';
 import type { AuthCodeResult } from './types';
 
 type Raw = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Raw => typeof value === 'object' && value !== null;
 
 /** A wallet error code as reported: a finite number or a short non-empty string. */
 function platformCodeOf(raw: unknown): string | number | undefined {
@@ -28,7 +27,7 @@ export function readErrorScopes(raw: unknown): Record<string, string> {
     }
   }
   const out: Record<string, string> = {};
-  if (!isObject(value) || Array.isArray(value)) return out;
+  if (!isRecord(value)) return out;
   for (const key of Object.keys(value)) if (isScopeName(key)) out[key] = String(platformCodeOf(value[key]) ?? '');
   return out;
 }

@@ -1,5 +1,5 @@
 /** The scope catalogue (this platform's and other wallets') and prompt planning. */
-import { optionError } from './checks';
+import { isObject, isRecord, optionError } from './checks';
 import { isScopeName, normalizeScopes } from './scope-names';
 import type { ClaroScope, KnownScope, ScopeInput } from './types';
 
@@ -74,7 +74,7 @@ export function isSilentScope(scope: string, catalogue: ScopeCatalogue = SCOPES)
 
 function isScopeInfo(value: unknown): value is ScopeInfo {
   const v = value as Partial<ScopeInfo> | null;
-  return typeof v === 'object' && v !== null && typeof v.silent === 'boolean' && SCOPE_GROUPS.includes(v.group as ScopeGroup) && [undefined, true, false].includes(v.alone);
+  return isObject(v) && typeof v.silent === 'boolean' && SCOPE_GROUPS.includes(v.group as ScopeGroup) && [undefined, true, false].includes(v.alone);
 }
 
 /**
@@ -84,7 +84,7 @@ function isScopeInfo(value: unknown): value is ScopeInfo {
 export function readCatalogue(value: unknown, where: string): ScopeCatalogue {
   if (value === undefined || value === SCOPES) return SCOPES;
   const shape = '{ silent, group, alone? } by scope name';
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw optionError(where, 'catalogue', shape);
+  if (!isRecord(value)) throw optionError(where, 'catalogue', shape);
   const out: Record<string, ScopeInfo> = { ...SCOPES };
   for (const key of Object.keys(value)) {
     const entry = (value as Record<string, unknown>)[key];

@@ -1,14 +1,16 @@
 /**
  * The persisted state (the backend session and the consent record), shared by every authorizer
- * over one storage: two pages of an H5 miniapp, two tabs. Writes are changes merged into what is
- * stored now (read, apply, write), never a whole-state overwrite, so no instance drops what another
- * stored: with a synchronous adapter (localStorage, `my.*StorageSync`) across pages and tabs; with
- * an asynchronous one, among the instances of one page, whose writes run in turn. A sign-out raises
- * the stored `epoch`: a change made under an older epoch is dropped, so a sign-out is never undone
- * by an instance that read before it.
+ * over one storage: two pages of an H5 miniapp, two tabs. Writes are changes applied to what is
+ * stored when they are written (read, apply, write), never a whole-state overwrite, so no instance
+ * drops what another stored before that read: with a synchronous adapter (localStorage,
+ * `my.*StorageSync`) nothing comes between; with an asynchronous one, the instances of one page
+ * read and write in turn, and only another tab's write landing between a read and its write can be
+ * lost. A sign-out raises the stored `epoch`: a change made under an older epoch is dropped, so a
+ * sign-out is never undone by an instance that read before it.
  * What is read back is untrusted (corrupted, foreign or tampered values): anything that does not
- * parse cleanly is dropped, never thrown; a read that fails is no news.
+ * parse cleanly is dropped, never thrown; a read that fails is no news, and nothing is written on it.
  */
+import { isObject, isRecord } from './checks';
 import { isScopeName } from './scope-names';
 import type { Session, StorageAdapter } from './types';
 
@@ -43,8 +45,8 @@ export function newSession(scopes: string[], data: unknown, expiresAt: number | 
 }
 
 function readSession(raw: unknown): Session | null {
-  if (typeof raw !== 'object' || raw === null) return null;
-  const { scopes, data, expiresAt } = raw as Record<string, unknown>;
+  if (!isObject(raw)) return null;
+  const { scopes, data, expiresAt } = raw;
   if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every(isScopeName)) return null;
   if (expiresAt !== undefined && !Number.isFinite(expiresAt)) return null;
   return newSession([...new Set(scopes as string[])], data === undefined ? null : data, expiresAt as number | undefined);
@@ -52,8 +54,8 @@ function readSession(raw: unknown): Session | null {
 
 function readConsent(raw: unknown): ConsentRecord {
   const out: ConsentRecord = {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return out;
-  for (const [scope, state] of Object.entries(raw as Record<string, unknown>)) {
+  if (!isRecord(raw)) return out;
+  for (const [scope, state] of Object.entries(raw)) {
     if (isScopeName(scope) && (state === 'granted' || state === 'denied')) out[scope] = state;
   }
   return out;
@@ -69,10 +71,9 @@ export function parseState(text: unknown): StoredState {
   } catch {
     return emptyState();
   }
-  if (typeof raw !== 'object' || raw === null || (raw as { v?: unknown }).v !== VERSION) return emptyState();
-  const r = raw as Record<string, unknown>;
-  const epoch = Number.isSafeInteger(r.epoch) && (r.epoch as number) > 0 ? (r.epoch as number) : 0;
-  return { session: readSession(r.session), consent: readConsent(r.consent), epoch };
+  if (!isObject(raw) || raw.v !== VERSION) return emptyState();
+  const epoch = Number.isSafeInteger(raw.epoch) && (raw.epoch as number) > 0 ? (raw.epoch as number) : 0;
+  return { session: readSession(raw.session), consent: readConsent(raw.consent), epoch };
 }
 
 /**
@@ -90,14 +91,14 @@ export function serializeState(state: StoredState, withSession = true): string |
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+  return isObject(value) && typeof value.then === 'function';
 }
 
 /** Calls a storage method: a throw is `FAILED`, a rejection resolves `FAILED`. */
 function attempt(op: () => unknown): unknown {
   try {
     const result = op();
-    return isThenable(result) ? Promise.resolve(result).then(undefined, () => FAILED) : result;
+    return isThenable(result) ? Promise.resolve(result).catch(() => FAILED) : result;
   } catch {
     return FAILED;
   }
@@ -108,31 +109,36 @@ export type TakeUpListener = (previous: StoredState, next: StoredState, signedOu
 
 export interface StateStore {
   /**
-   * This instance's view: what was last read or written. Session data too large to store is kept
-   * here until another instance's write replaces the view.
+   * This instance's view: what it last read or wrote, with its changes not written yet. Session
+   * data too large to store is kept here until another instance's write replaces it.
    */
   readonly state: StoredState;
   /** Settles once the first value was read (null: it was read at once). */
   readonly ready: Promise<void> | null;
-  /** Takes up what another instance stored since this one last looked (synchronous adapters). */
+  /**
+   * Takes up what another instance stored since this one last looked: read now (synchronous
+   * adapters), or what the page's other instances wrote (asynchronous ones).
+   */
   refresh(): void;
+  /** Takes up what is stored now, read after the writes under way (asynchronous adapters too). */
+  reread(): Promise<unknown>;
   /**
    * Applies `change`, made under `epoch`, to this view and to what is stored now. Dropped (false)
    * when a sign-out happened since `epoch`.
    */
   update(epoch: number, change: StateChange): boolean;
   /** Forgets session and consent record here and for every instance over this storage. */
-  signOut(): Promise<void>;
+  signOut(): Promise<unknown>;
 }
 
 const FAILED = /* @__PURE__ */ Symbol('failed');
 const UNSEEN = /* @__PURE__ */ Symbol('unseen');
 
 /**
- * Asynchronous adapters: what the instances of this page share per adapter and key. The
- * read-merge-write operations under way run one after another (`tail`), so none reads a value
- * another is replacing; `written` is the text last written there (null: removed; absent: nothing
- * yet), which the other instances take up before they decide.
+ * Asynchronous adapters: what the instances of this page share per adapter and key. Their reads
+ * and writes run one after another (`tail`), so none reads a value another is replacing;
+ * `written` is the text last written there (null: removed; absent: nothing yet), which the other
+ * instances take up before they decide.
  */
 interface Shared {
   tail: Promise<void>;
@@ -151,105 +157,112 @@ function sharedBy(storage: StorageAdapter, key: string): Shared {
 /** A state that holds nothing of the user (empty, or a sign-out marker). */
 const holdsNothing = (s: StoredState) => s.session === null && Object.keys(s.consent).length === 0;
 
-/** One storage key, read and written through an adapter that may be synchronous or asynchronous. */
+/** `f(value)`, now or once a promised value is there. */
+const then = <T, R>(value: T | PromiseLike<T>, f: (v: T) => R | PromiseLike<R>): R | PromiseLike<R> => (isThenable(value) ? (value as PromiseLike<T>).then(f) : f(value as T));
+
+/**
+ * One storage key, read and written through an adapter that may be synchronous or asynchronous.
+ * Every write applies this instance's changes to what is stored at that moment, read just before
+ * (never to this instance's view, which may lack what another stored): a read that fails writes
+ * nothing but a sign-out, and the changes wait for the next write.
+ */
 export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: TakeUpListener): StateStore {
-  let state = emptyState();
-  /** The stored text last read or written: a read that finds it unchanged has nothing to take up. */
+  /** What this instance last read or wrote, as stored there (with session data too large to store). */
+  let stored = emptyState();
+  /** The stored text of `stored`: a read that finds it unchanged has nothing to take up. */
   let seen: unknown = UNSEEN;
-  /** Asynchronous adapters: read-merge-write operations of this instance under way. */
-  let pending = 0;
+  /** This instance's changes not written yet, in order. */
+  let unwritten: Array<(s: StoredState) => StoredState> = [];
+  let state = stored;
   const page = sharedBy(storage, key);
   const read = () => attempt(() => storage.get(key));
   const first = read();
   const sync = !isThenable(first);
+  const view = () => unwritten.reduce((s, change) => change(s), stored);
 
-  /** Adopts a value read from storage. A read that failed is no news: the view stays. */
+  /** Adopts a value read from storage; a read that failed is no news. */
   function takeUp(value: unknown, announce: boolean): void {
     if (value === seen || value === FAILED) return;
     seen = value;
-    const stored = parseState(value);
+    const next = parseState(value);
+    // A value from before a sign-out this instance knows of (removed or cleared by the app, or
+    // written by a tab that had not seen the sign-out) holds nothing of the user: the epoch stays.
+    stored = next.epoch < stored.epoch ? emptyState(stored.epoch) : next;
     const previous = state;
-    // A value that vanished (removed, cleared by the app) does not date a sign-out: the epoch stays.
-    state = { ...stored, epoch: Math.max(stored.epoch, previous.epoch) };
-    if (announce) onTakeUp(previous, state, stored.epoch > previous.epoch);
+    state = view();
+    if (announce) onTakeUp(previous, state, state.epoch > previous.epoch);
   }
 
   /** One write (null: remove the key); false when the adapter refuses it. */
   function write(text: string | null): boolean | PromiseLike<boolean> {
     const done = (result: unknown) => result !== FAILED && ((seen = page.written = text), true);
-    const result = attempt(() => (text === null ? storage.remove(key) : storage.set(key, text)));
-    return isThenable(result) ? result.then(done) : done(result);
+    return then(attempt(() => (text === null ? storage.remove(key) : storage.set(key, text))), done);
   }
 
   /**
    * Writes a state: the key is removed when there is nothing to keep; session data is dropped
    * when the value is too large or the adapter refuses it, never the consent record; a sign-out
    * whose marker is refused removes the key (better lose the marker than keep the user's data).
+   * False when nothing could be written.
    */
-  function put(next: StoredState): void | PromiseLike<unknown> {
+  function put(next: StoredState): boolean | PromiseLike<boolean> {
     const full = holdsNothing(next) && next.epoch === 0 ? null : serializeState(next);
-    // Nothing to write, or (synchronous adapters, just read) the very text stored now.
-    if (full === undefined || (sync && full === seen)) return;
-    const retry = (ok: boolean) => {
-      if (ok) return true;
-      const lean = next.session ? serializeState(next, false) : undefined;
-      return lean !== undefined && lean !== full ? write(lean) : holdsNothing(next) && full !== null && write(null);
-    };
-    const first = write(full);
-    return isThenable(first) ? first.then(retry) : void retry(first);
+    // Nothing storable, or the very text stored now.
+    if (full === undefined || full === seen) return true;
+    const lean = next.session ? serializeState(next, false) : undefined;
+    return then(write(full), (ok) => ok || (lean !== undefined && lean !== full ? write(lean) : holdsNothing(next) && full !== null && write(null)));
   }
 
-  /**
-   * Asynchronous adapters: read, merge, write; in turn. `merge` gets what another instance stored
-   * since this one last looked, or null when no one did (it builds on this instance's view, which
-   * keeps session data too large to store); it returns null to drop the change (a sign-out came first).
-   */
-  function queue(merge: (stored: StoredState | null) => StoredState | null): Promise<void> {
-    pending++;
-    return (page.tail = page.tail.then(async () => {
-      const value = await read();
-      const fresh = value !== seen && value !== FAILED;
-      const next = merge(fresh ? parseState(value) : null);
-      if (next === null) {
-        pending--;
-        return takeUp(value, true);
-      }
-      await put(next);
-      // The last write under way holds this instance's changes and what others stored.
-      if (--pending === 0) {
-        const previous = state;
-        state = next;
-        onTakeUp(previous, next, next.epoch > previous.epoch);
-      }
-    }));
+  /** Writes the changes not written yet onto `value`, just read (`blind`: a sign-out, written whatever the read gave). */
+  function commit(value: unknown, blind: boolean): void | PromiseLike<void> {
+    takeUp(value, true);
+    // The changes written now: more may come while an asynchronous write is under way.
+    const count = unwritten.length;
+    if (count === 0 || (value === FAILED && !blind)) return;
+    const next = view();
+    return then(put(next), (ok) => {
+      if (!ok) return;
+      stored = next;
+      unwritten = unwritten.slice(count);
+      state = view();
+    });
+  }
+
+  /** Reads, then commits: at once, or after the page's reads and writes under way. */
+  function save(blind: boolean): Promise<unknown> {
+    return Promise.resolve(sync ? commit(read(), blind) : (page.tail = page.tail.then(read).then((value) => commit(value, blind))));
+  }
+
+  /** Adds a change to this view, written next. */
+  function add(change: (s: StoredState) => StoredState, blind: boolean): Promise<unknown> {
+    unwritten.push(change);
+    state = view();
+    return save(blind);
   }
 
   const store: StateStore = {
     get state() {
       return state;
     },
-    ready: sync ? null : Promise.resolve(first).then((value) => void (pending === 0 && seen === UNSEEN && takeUp(value, false))),
+    // `first` is a promise of the kit's own (`attempt`) when the adapter answers later.
+    ready: sync ? null : (first as Promise<unknown>).then((value) => void (seen === UNSEEN && takeUp(value, false))),
     refresh() {
-      if (pending > 0) return;
-      // Synchronous adapters are read; with asynchronous ones, what the other instances of this
-      // page wrote is taken up (other tabs' writes reach an asynchronous adapter's users on write).
+      // Other tabs' writes reach an asynchronous adapter's users when it reads (`reread`, writes).
       if (sync) takeUp(read(), true);
       else if (page.written !== undefined) takeUp(page.written, true);
     },
+    // A read and the commit of what waits to be written, if anything.
+    reread: () => save(false),
     update(epoch, change) {
       store.refresh();
       if (epoch !== state.epoch) return false;
-      state = { ...change(state), epoch };
-      if (sync) put(state);
-      else void queue((stored) => ((stored ?? state).epoch === epoch ? { ...change(stored ?? state), epoch } : null));
+      void add((s) => (s.epoch === epoch ? { ...change(s), epoch } : s), false);
       return true;
     },
     signOut() {
       store.refresh();
       const epoch = state.epoch + 1;
-      state = emptyState(epoch);
-      if (sync) return Promise.resolve(put(state)).then(() => undefined);
-      return queue((stored) => emptyState(stored ? Math.max(stored.epoch + 1, epoch) : epoch));
+      return add((s) => emptyState(Math.max(s.epoch + 1, epoch)), true);
     },
   };
   if (sync) takeUp(first, false);

@@ -1,5 +1,5 @@
 /** Storage adapters: the host's `my.*StorageSync`, else `localStorage`, else memory. */
-import { hasMethods } from './checks';
+import { hasMethods, isObject } from './checks';
 import { globalLocalStorage, globalMy } from './globals';
 import type { MyStorageHost, StorageAdapter } from './types';
 
@@ -17,7 +17,7 @@ export function myStorage(my: MyStorageHost): StorageAdapter {
   return {
     get(key) {
       const res = my.getStorageSync({ key });
-      const data = typeof res === 'object' && res !== null && 'data' in res ? (res as { data: unknown }).data : res;
+      const data = isObject(res) && 'data' in res ? res.data : res;
       return typeof data === 'string' ? data : null;
     },
     set: (key, value) => void my.setStorageSync({ key, data: value }),

@@ -6,33 +6,34 @@
 import { readField } from './checks';
 import { AuthError, isTransient, REFUSED_CODES } from './errors';
 
-/** True when a string or key anywhere in a JSON-like value contains the code (the one rule for echoes). */
-export function mentionsCode(value: unknown, code: string): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'string' && v.includes(code)) return true;
-    if (typeof v === 'object' && v !== null) {
-      for (const key of Object.keys(v)) {
-        if (key.includes(code)) return true;
-        stack.push((v as Record<string, unknown>)[key]);
-      }
-    }
-  }
-  return false;
+/**
+ * Percent-decoded byte for byte (`%C3%A7` → two characters; a stray `%` stays): the ES1 global
+ * every engine has, unlike decodeURIComponent never throwing on the rest of the text.
+ */
+const bytes = unescape;
+
+/**
+ * True when a JSON-like value (its keys too) carries one of the codes: as it is (as JSON text
+ * writes it) or percent-encoded, once or twice (met byte for byte: the code's UTF-8 against the
+ * decoded text). The one rule for echoes.
+ */
+export function mentionsCode(value: unknown, codes: readonly string[]): boolean {
+  const text = JSON.stringify(value) ?? '';
+  const forms = [text, bytes(text), bytes(bytes(text))];
+  return codes.some((code) => [JSON.stringify(code).slice(1, -1), bytes(encodeURIComponent(code))].some((trace) => forms.some((form) => form.includes(trace))));
 }
 
 /** The kit's error for a backend failure: `code` and `retryable` as the backend (or hook) gave them. */
-export function backendError(scopes: readonly string[], authCode: string, status: unknown, code: unknown, retryable: unknown): AuthError {
+export function backendError(scopes: readonly string[], codes: readonly string[], status: unknown, code: unknown, retryable: unknown): AuthError {
   const httpStatus = typeof status === 'number' && Number.isFinite(status) ? status : undefined;
   const init = { scopes, status: httpStatus };
   if (typeof code === 'string' && REFUSED_CODES.includes(code)) return new AuthError('CODE_REJECTED', { ...init, platformCode: code, detail: code });
-  const platformCode = typeof code === 'number' || (typeof code === 'string' && /^[\w.-]{1,64}$/.test(code) && !mentionsCode(code, authCode)) ? code : undefined;
+  const platformCode = typeof code === 'number' || (typeof code === 'string' && /^[\w.-]{1,64}$/.test(code) && !mentionsCode(code, codes)) ? code : undefined;
   return new AuthError('BACKEND_ERROR', { ...init, platformCode, retryable: isTransient(retryable, platformCode, httpStatus), detail: httpStatus ? `HTTP ${httpStatus}` : undefined });
 }
 
 /** A submit hook's rejection, read defensively (getters may throw), as the kit's error. */
-export function submitError(error: unknown, scopes: readonly string[], authCode: string): AuthError {
+export function submitError(error: unknown, scopes: readonly string[], codes: readonly string[]): AuthError {
   const field = (key: string) => readField(error, key);
   const platform = field('platformCode');
   const plain = field('code');
@@ -44,9 +45,9 @@ export function submitError(error: unknown, scopes: readonly string[], authCode:
   } catch {
     // A revoked Proxy throws on the prototype lookup.
   }
-  const mapped = backendError(scopes, authCode, field('status'), code, field('retryable'));
+  const mapped = backendError(scopes, codes, field('status'), code, field('retryable'));
   // The hook's own message is kept when it is the kit's (httpSubmitter) and safe.
   const message = field('message');
-  if (own && typeof message === 'string' && !mentionsCode(message, authCode)) mapped.message = message;
+  if (own && typeof message === 'string' && !mentionsCode(message, codes)) mapped.message = message;
   return mapped;
 }

@@ -3,7 +3,7 @@
  * with `my.request` when the host has it, else `fetch`. The code travels only in the body.
  */
 import { abortable, createAbortController, onAbort } from './abort';
-import { duration, hasMethods, isAbortSignal, optionError, readField } from './checks';
+import { duration, hasMethods, isAbortSignal, isObject, optionError, readField } from './checks';
 import { AuthError } from './errors';
 import { globalFetch, globalMy, globalURL, pageHref } from './globals';
 import { randomHex } from './random';
@@ -67,7 +67,7 @@ function readAnswer(status: number | undefined, text: unknown, scopes: string[],
     if (json) return body ?? null;
     throw new AuthError('BACKEND_ERROR', { retryable: false, status, scopes, detail: 'not JSON' });
   }
-  throw backendError(scopes, authCode, status, readField(error, 'code'), readField(error, 'retryable'));
+  throw backendError(scopes, [authCode], status, readField(error, 'code'), readField(error, 'retryable'));
 }
 
 /**
@@ -124,7 +124,7 @@ function readContext(authCode: unknown, context: unknown): { scopes: string[]; s
 }
 
 export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
-  if (typeof options !== 'object' || options === null) throw optionError(WHERE, 'options', '{ url }');
+  if (!isObject(options)) throw optionError(WHERE, 'options', '{ url }');
   const url = checkSubmitUrl(options.url);
   const extra = options.headers ?? {};
   if (typeof extra !== 'object' || Object.values(extra).some((v) => typeof v !== 'string')) throw optionError(WHERE, 'headers', 'an object of strings');
@@ -132,8 +132,9 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
   const host = options.host;
   if (host != null && !hasMethods(host, 'request')) throw optionError(WHERE, 'host', 'a my with request(options), or null');
   // One `Idempotency-Key` per code: the backend gives a stored session back only to a resend with
-  // the same key. A code whose request got no answer keeps its key (a few at most, in memory only)
-  // for the resend; once the backend answered, the code is not kept.
+  // the same key. A code whose request got no answer, or an answer worth trying again (5xx, 429,
+  // 408), keeps its key (a few at most, in memory only) for the resend; once the backend gave a
+  // final answer, the code is not kept.
   const keys = new Map<string, string>();
 
   // Bad arguments reject (never throw).
@@ -147,12 +148,12 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
       const headers = { ...extra, 'Content-Type': 'application/json', 'Idempotency-Key': key };
       const sent = post(hasMethods(my, 'request') ? (my as MyRequestHost) : null, url, headers, JSON.stringify({ authCode, scopes }), timeoutMs, options.credentials ?? 'same-origin', signal);
       const answered = sent.then(
-        ([status, body]) => {
-          if (status !== undefined) keys.delete(authCode);
-          return readAnswer(status, body, scopes, authCode);
-        },
+        ([status, body]) => readAnswer(status, body, scopes, authCode),
         () => Promise.reject(new AuthError('BACKEND_ERROR', { retryable: false, scopes, detail: 'no my.request or fetch' })),
       );
+      // The key is kept for a resend only after no answer, or one worth trying again.
+      const forget = () => keys.delete(authCode);
+      answered.then(forget, (error: AuthError) => error.retryable || forget());
       resolve(abortable(answered, signal, () => new AuthError('ABORTED', { scopes })));
     });
 }

@@ -11,7 +11,7 @@ import { classifyFailure, fire } from '../shared/events';
 import { KitElement } from '../shared/kit-element';
 import { addRationaleSource } from '../shared/registry';
 import { covers, parseScopes, scopesAttribute } from '../shared/scopes';
-import { deniedScopes, deriveButtonState, rationaleFor, statusText, type ConsentButtonState } from './state';
+import { defaultLabel, deniedScopes, deriveButtonState, rationaleFor, statusText, tapHelps, type ConsentButtonState } from './state';
 import { CONSENT_BUTTON_CSS } from './styles';
 
 export class ConsentButtonElement extends KitElement {
@@ -35,16 +35,18 @@ export class ConsentButtonElement extends KitElement {
     this.labelSlot = h(doc, 'slot');
     const check = svgIcon(doc, 'check', ['M5 12.5l4.5 4.5L19 7.5']);
     check.setAttribute('part', 'icon');
+    // The state's icon has a box of its own before the label in every state, in a grid whose last
+    // column mirrors it: the button has one size in every state (the page never reflows under it).
     this.button = h(doc, 'button', { type: 'button', class: 'btn', part: 'button', 'aria-describedby': 'status' }, [
-      h(doc, 'span', { class: 'spinner', part: 'spinner', 'aria-hidden': 'true' }),
-      check,
+      h(doc, 'span', { class: 'icon-box', 'aria-hidden': 'true' }, [h(doc, 'span', { class: 'spinner', part: 'spinner' }), check]),
       h(doc, 'span', { class: 'label', part: 'label' }, [this.labelSlot]),
     ]);
     this.message = h(doc, 'span', { class: 'message', part: 'message' });
     this.rationaleText = h(doc, 'span', { class: 'rationale', part: 'rationale' });
     this.wrapper = h(doc, 'div', { class: 'root', part: 'root' }, [
       this.button,
-      // A polite live region: the outcome of a tap is announced without moving focus.
+      // A polite live region: the outcome of a tap is announced without moving focus. Its first
+      // line is always there (empty when idle), so a state's message never pushes the page down.
       h(doc, 'div', { class: 'status', part: 'status', id: 'status', role: 'status' }, [this.message, this.rationaleText]),
     ]);
     this.root.append(this.wrapper);
@@ -92,9 +94,11 @@ export class ConsentButtonElement extends KitElement {
   // The tap
 
   private readonly onClick = (event: Event): void => {
-    // The host itself (element.click()) or the inner button; not the status text under it.
+    // The host itself (element.click()), the inner button, or the line under it when it invites a
+    // tap ("Tap to allow access."); not the rationale.
     const path = event.composedPath();
-    if (path[0] !== this && !path.includes(this.button)) return;
+    const onHint = path.includes(this.message) && this.message.classList.contains('tap');
+    if (path[0] !== this && !path.includes(this.button) && !onHint) return;
     if (this.disabled) return;
     this.request();
   };
@@ -177,9 +181,12 @@ export class ConsentButtonElement extends KitElement {
     setAttr(this, 'data-state', state);
     if (this.button.disabled !== this.disabled) this.button.disabled = this.disabled;
     setAttr(this.button, 'aria-busy', state === 'pending' ? 'true' : null);
-    // Shown when the application gives no label of its own.
-    setText(this.labelSlot, t.label);
+    // Done: announced as such, and styled so (a tap still only confirms the session, asking nothing).
+    setAttr(this.button, 'aria-disabled', state === 'authorized' ? 'true' : null);
+    // Shown when the application gives no label of its own: the data it asks for.
+    setText(this.labelSlot, defaultLabel(this.scopes, this.authorizer, t));
     setText(this.message, statusText(state, this.lastError, t));
+    this.message.classList.toggle('tap', !this.disabled && tapHelps(state, this.lastError));
     setText(this.rationaleText, state === 'denied' ? rationaleFor(this.rationale, this.scopes, this.authorizer, t) : '');
     this.watchExpiry();
   }

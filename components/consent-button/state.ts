@@ -40,13 +40,57 @@ export function deriveButtonState({ pending, outcome, authorizer, scopes }: Butt
   return 'idle';
 }
 
+/** The messages an error may show: which side failed, and what a tap will do. */
+export type ErrorMessageKey = 'backendRetry' | 'backendFailed' | 'agreement' | 'offline' | 'noAnswer' | 'noWallet' | 'tryAgain' | 'unavailable';
+
+/**
+ * The words for a failure. The backend's failures come after the wallet said yes (the code was
+ * issued): they say so, so that "Allowed" elsewhere does not read as a contradiction. Wallet error
+ * 2001 needs the user to act in the wallet (a tap alone cannot help), 12 is the network.
+ */
+export function errorMessageKey(error: unknown): ErrorMessageKey {
+  const e = error as { code?: unknown; platformCode?: unknown } | null;
+  const retryable = isRetryable(error);
+  switch (e?.code) {
+    case 'BACKEND_ERROR':
+    case 'CODE_REJECTED':
+      return retryable ? 'backendRetry' : 'backendFailed';
+    case 'PENDING_AGREEMENT':
+      return 'agreement';
+    case 'NOT_IN_MINIAPP':
+      return 'noWallet';
+    case 'TIMEOUT':
+      return 'noAnswer';
+    case 'SERVICE_ERROR':
+      if (String(e.platformCode) === '12') return 'offline';
+  }
+  return retryable ? 'tryAgain' : 'unavailable';
+}
+
 /** The line under the button in each state. */
 export function statusText(state: ConsentButtonState, error: unknown, t: ConsentMessages): string {
   if (state === 'pending') return t.pending;
   if (state === 'authorized') return t.authorized;
   if (state === 'denied') return t.allowAccess;
-  if (state === 'error') return isRetryable(error) ? t.tryAgain : t.unavailable;
+  if (state === 'error') return t[errorMessageKey(error)];
   return '';
+}
+
+/**
+ * Whether a tap on the button can help in this state (the line under it then invites one): not
+ * once authorized, and not after a failure only the user's wallet or a later moment can fix.
+ */
+export function tapHelps(state: ConsentButtonState, error: unknown): boolean {
+  if (state === 'denied') return true;
+  if (state !== 'error') return false;
+  const key = errorMessageKey(error);
+  return key !== 'unavailable' && key !== 'backendFailed' && key !== 'noWallet';
+}
+
+/** The label of a button given none: what it asks for, by data group (several groups: the generic one). */
+export function defaultLabel(scopes: readonly string[], authorizer: Authorizer | null | undefined, t: ConsentMessages): string {
+  const groups = groupsOf(scopes, authorizer?.catalogue);
+  return groups.length === 1 ? t.labels[groups[0] as keyof ConsentMessages['labels']] : t.label;
 }
 
 /** The button's own rationale, else the built-in text of each data group asked for. */

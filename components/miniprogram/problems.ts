@@ -31,7 +31,7 @@ export function currentProblem(tag: string, component: Asking): Error | null {
 
 /** Reports the component's problem now, unless it was the last one reported. */
 export function reportProblem(tag: string, component: Asking): void {
-  component.problems.report(currentProblem(tag, component), component.props.onError);
+  component.problems.report(currentProblem(tag, component), component.props);
 }
 
 function keyOf(error: Error): string {
@@ -40,18 +40,18 @@ function keyOf(error: Error): string {
 }
 
 export interface ProblemReporter {
-  /** Calls `onError({ error })` when `problem` differs from the last one reported. */
-  report(problem: Error | null, onError: unknown): void;
+  /** Calls the component's `onError({ error })` when `problem` differs from the last one reported. */
+  report(problem: Error | null, props: object): void;
 }
 
 export function problemReporter(): ProblemReporter {
   let last: string | null = null;
   return {
-    report(problem, onError) {
+    report(problem, props) {
       const key = problem ? keyOf(problem) : null;
       if (key === last) return;
       last = key;
-      if (problem) notify(onError, { error: problem });
+      if (problem) notify(props, 'onError', { error: problem });
     },
   };
 }

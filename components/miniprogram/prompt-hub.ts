@@ -1,15 +1,17 @@
 /**
  * Routes an authorizer's deferred consent prompts to a mounted `<consent-prompt>`: while one is
  * mounted, it is the authorizer's consent presenter. Tab pages stay mounted side by side, so the
- * sheet of the page on top of the stack presents; when that page has none, the prompt is
- * dismissed ("Not now"): a sheet nobody can see would hold the wallet's turn.
+ * sheet of the page on top of the stack presents. When that page has none, the wallet's own
+ * prompt opens, as it does with no sheet mounted at all (the user has engaged: the core calls a
+ * presenter only then): a sheet on a page nobody sees would hold the wallet's turn, and a silent
+ * "Not now" would read as the user's answer.
  */
 import type { Authorizer, PendingConsent } from '../../utils';
-import { pageStack } from './page-stack';
+import { samePage, topPage } from './page-stack';
 
 export interface Sheet {
   present(pending: PendingConsent): void;
-  /** The page the sheet is on (`this.$page`), when the base library tells. */
+  /** The page the sheet is on (`this.$page`: the page or a wrapper of it), when the engine tells. */
   readonly page: unknown;
 }
 
@@ -20,18 +22,21 @@ interface Hub {
 
 const hubs = new WeakMap<Authorizer, Hub>();
 
-/** The page on top of the stack, or undefined when the engine does not tell. */
-function topPage(): unknown {
-  const pages = pageStack();
-  return pages.length > 0 ? pages[pages.length - 1] : undefined;
-}
-
+/**
+ * The sheet to present: the latest one on the page on top of the stack, else the latest one that
+ * cannot tell its page (or all of them, when the engine does not tell the top page): it may be
+ * on top. Null when every sheet is on another page.
+ */
 function choose(sheets: readonly Sheet[]): Sheet | null {
   const top = topPage();
-  const last = sheets[sheets.length - 1] || null;
-  if (top === undefined || !last || last.page === undefined) return last;
-  for (let i = sheets.length - 1; i >= 0; i--) if ((sheets[i] as Sheet).page === top) return sheets[i] as Sheet;
-  return null;
+  let unplaced: Sheet | null = null;
+  for (let i = sheets.length - 1; i >= 0; i--) {
+    const sheet = sheets[i] as Sheet;
+    const page = sheet.page;
+    if (top === undefined || page === undefined) unplaced = unplaced || sheet;
+    else if (samePage(page, top)) return sheet;
+  }
+  return unplaced;
 }
 
 /** Makes `sheet` one of the authorizer's presenters until the returned function is called. */
@@ -42,7 +47,7 @@ export function addSheet(authorizer: Authorizer, sheet: Sheet): () => void {
     const remove = authorizer.setConsentPresenter((pending) => {
       const chosen = choose(sheets);
       if (chosen) chosen.present(pending);
-      else pending.dismiss();
+      else pending.proceed();
     });
     hub = { sheets, remove };
     hubs.set(authorizer, hub);

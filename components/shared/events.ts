@@ -3,6 +3,10 @@
  * document or in a framework's component through any shadow root.
  */
 import type { AuthError, Session } from '../../utils';
+import { isWalletClosed } from '../../utils/errors';
+
+// The cancellations that are not refusals are the core's rules; the elements read them the same way.
+export { isConsentDismissed, isWalletClosed } from '../../utils/errors';
 
 export const CONSENT_EVENTS = Object.freeze({
   authorized: 'consent-authorized',
@@ -55,16 +59,6 @@ export function fire<K extends keyof ConsentEventMap>(target: EventTarget, type:
 
 /** How an element reads a rejection of `authorize`. */
 export type Failure = 'denied' | 'error' | 'aborted';
-
-/**
- * The wallet's page was closed without a choice (wallet error 10, the core's `EMPTY_RESULT` with
- * `platformCode` 10): a cancellation, not a failure. A success without a code is `EMPTY_RESULT`
- * too, but without that platform code: a real failure.
- */
-export function isWalletClosed(error: unknown): boolean {
-  const e = error as { code?: unknown; platformCode?: unknown } | null;
-  return e?.code === 'EMPTY_RESULT' && (typeof e.platformCode === 'number' || typeof e.platformCode === 'string') && String(e.platformCode).trim() === '10';
-}
 
 /** A refusal, a sticky denial or a closed wallet page show as `denied`: not allowed yet, tap to ask again. */
 export function classifyFailure(error: unknown): Failure {

@@ -11,8 +11,13 @@ export type Locale = 'en' | 'ar' | 'ku';
 export const SUPPORTED_LOCALES: readonly Locale[] = Object.freeze(['en', 'ar', 'ku'] as const);
 
 export interface ConsentMessages {
-  /** Default label of a consent button without a label of its own. */
+  /**
+   * Default label of a consent button without a label of its own whose scopes span several data
+   * groups (one group: `labels`, which names the data asked for).
+   */
   label: string;
+  /** Default label of a consent button without a label of its own, per data group asked for. */
+  labels: Record<ScopeGroup, string>;
   /** Under the button while the wallet is asked. */
   pending: string;
   /** Under the button once the scopes are authorized. */
@@ -21,8 +26,20 @@ export interface ConsentMessages {
   allowAccess: string;
   /** Under the button after a transient error. */
   tryAgain: string;
-  /** Under the button after an error that a new tap will not fix (no wallet, no permission…). */
+  /** Under the button after an error that a new tap will not fix (no permission…). */
   unavailable: string;
+  /** Under the button when the wallet answered but the miniapp's backend failed, transiently. */
+  backendRetry: string;
+  /** Under the button when the wallet answered but the miniapp's backend failed for good. */
+  backendFailed: string;
+  /** Under the button after wallet error 2001: the user must accept the wallet's agreement first. */
+  agreement: string;
+  /** Under the button after wallet error 12: no network. */
+  offline: string;
+  /** Under the button when the wallet did not answer in time. */
+  noAnswer: string;
+  /** Under the button when the page is not open in a wallet (no `my`). */
+  noWallet: string;
   /** The consent sheet's title when its scopes span several data groups. */
   sheetTitle: string;
   /** The consent sheet's title per data group: it names what is asked. */
@@ -35,12 +52,15 @@ export interface ConsentMessages {
 }
 
 /** The texts kept per data group. */
-type GroupTextKey = 'rationale' | 'sheetTitles';
+type GroupTextKey = 'rationale' | 'sheetTitles' | 'labels';
+
+const GROUP_TEXT_KEYS: readonly GroupTextKey[] = ['rationale', 'sheetTitles', 'labels'];
 
 /** Partial texts an application passes to override the built-in ones. */
 export type ConsentMessageOverrides = Partial<Omit<ConsentMessages, GroupTextKey>> & {
   rationale?: Partial<Record<ScopeGroup, string>>;
   sheetTitles?: Partial<Record<ScopeGroup, string>>;
+  labels?: Partial<Record<ScopeGroup, string>>;
 };
 
 /** Overrides per locale: `{ ar: { continue: '…' } }`. */
@@ -48,11 +68,26 @@ export type LocalizedMessageOverrides = Partial<Record<Locale, ConsentMessageOve
 
 const en: ConsentMessages = {
   label: 'Allow access',
+  labels: {
+    base: 'Sign in with my wallet',
+    profile: 'Share my profile',
+    contact: 'Share my contact details',
+    identity: 'Share my identity details',
+    notification: 'Get updates in my wallet inbox',
+    payment: 'Allow payments with my wallet',
+    other: 'Allow access',
+  },
   pending: 'Waiting for your wallet…',
   authorized: 'Access allowed',
   allowAccess: 'Not allowed yet. Tap to allow access.',
   tryAgain: 'Something went wrong. Tap to try again.',
   unavailable: 'This isn’t available right now.',
+  backendRetry: 'Your wallet allowed it, but this miniapp couldn’t finish. Tap to try again.',
+  backendFailed: 'Your wallet allowed it, but this miniapp couldn’t finish. Try again later.',
+  agreement: 'Accept your wallet’s user agreement in your wallet app first, then tap again.',
+  offline: 'No internet connection. Tap to try again.',
+  noAnswer: 'Your wallet didn’t answer. Tap to try again.',
+  noWallet: 'Open this page from your wallet app.',
   sheetTitle: 'Allow access?',
   sheetTitles: {
     base: 'Sign in with your wallet?',
@@ -78,8 +113,7 @@ const en: ConsentMessages = {
 };
 
 function freeze(messages: ConsentMessages): Readonly<ConsentMessages> {
-  Object.freeze(messages.rationale);
-  Object.freeze(messages.sheetTitles);
+  for (const key of GROUP_TEXT_KEYS) Object.freeze(messages[key]);
   return Object.freeze(messages);
 }
 
@@ -105,7 +139,6 @@ export function loadedLocale(locale: Locale): Locale {
   return CONSENT_MESSAGES[locale] ? locale : 'en';
 }
 
-const GROUP_TEXT_KEYS: readonly GroupTextKey[] = ['rationale', 'sheetTitles'];
 const MESSAGE_KEYS = Object.keys(en).filter((k) => !(GROUP_TEXT_KEYS as string[]).includes(k)) as Array<Exclude<keyof ConsentMessages, GroupTextKey>>;
 const GROUPS = Object.keys(en.rationale) as ScopeGroup[];
 
@@ -132,12 +165,13 @@ export function directionOf(locale: Locale): 'ltr' | 'rtl' {
 
 /**
  * Built-in texts of `locale` with the overrides applied in order (later wins). A layer's
- * `sheetTitle` titles every sheet, as it did before titles per data group existed, unless the same
- * layer also gives `sheetTitles` for a group.
+ * `sheetTitle` titles every sheet, and its `label` labels every label-less button, as they did
+ * before texts per data group existed, unless the same layer also gives `sheetTitles` / `labels`
+ * for a group.
  */
 export function messagesFor(locale: Locale, ...layers: Array<LocalizedMessageOverrides | null | undefined>): ConsentMessages {
   const base = CONSENT_MESSAGES[locale] ?? CONSENT_MESSAGES.en;
-  const out: ConsentMessages = { ...base, rationale: { ...base.rationale }, sheetTitles: { ...base.sheetTitles } };
+  const out: ConsentMessages = { ...base, rationale: { ...base.rationale }, sheetTitles: { ...base.sheetTitles }, labels: { ...base.labels } };
   // The layers are validated overrides (strings); an empty string keeps the text under it.
   for (const layer of layers) {
     const o = layer?.[locale];
@@ -146,7 +180,9 @@ export function messagesFor(locale: Locale, ...layers: Array<LocalizedMessageOve
       const value = o[key];
       if (value) out[key] = value;
     }
+    // A layer's one text for every group (as before there were texts per group) covers them all.
     if (o.sheetTitle) for (const group of GROUPS) out.sheetTitles[group] = o.sheetTitle;
+    if (o.label) for (const group of GROUPS) out.labels[group] = o.label;
     for (const key of GROUP_TEXT_KEYS) {
       for (const group of GROUPS) {
         const value = o[key]?.[group];

@@ -4,14 +4,14 @@
  * means), other notes for developers, and the consent record with scope names. A page without the
  * panel (a real miniapp) gets nothing.
  */
-import { isWalletClosed } from '/kit/components.js';
+import { isConsentDismissed, isWalletClosed } from '/kit/index.js';
 import { PERMISSIONS } from '/sharing.js';
 
 const MAX_LINES = 30;
 
 /** What each kit code means here (the kit's README has the full table). */
 const MEANING = {
-  USER_CANCELLED: 'refused in the wallet (recorded as denied), or “Not now” on the sheet (not recorded)',
+  USER_CANCELLED: 'refused in the wallet’s page: recorded as denied (a tap on a consent button asks again)',
   DENIED: 'refused before and asked again without a tap: no prompt; a tap on a consent button asks again',
   TIMEOUT: 'the wallet did not answer in time (retryable)',
   SERVICE_ERROR: 'the wallet service failed (retryable)',
@@ -19,13 +19,17 @@ const MEANING = {
   NO_PERMISSION: 'the wallet does not let this miniapp or page ask for these scopes',
   PENDING_AGREEMENT: 'the user has an agreement to accept in the wallet first',
   UNKNOWN: 'a wallet error outside the platform’s table (retryable)',
-  CODE_REJECTED: 'the backend refused the code, and the one fresh code after it',
-  BACKEND_ERROR: 'the backend failed (retryable when transient)',
+  CODE_REJECTED: 'the wallet said yes; the merchant backend refused the code, and the one fresh code after it',
+  BACKEND_ERROR: 'the wallet said yes; the merchant backend failed (retryable when transient)',
   FIRST_SCREEN: 'a consent prompt before the user engaged, with defer: false',
   NOT_IN_MINIAPP: 'no wallet host in this page',
   INVALID_SCOPE: 'not a scope name',
 };
 const CLOSED = 'the wallet’s page was closed without a choice (wallet error 10): a cancellation, not a refusal; nothing recorded';
+const DISMISSED = '“Not now” on the miniapp’s own sheet (isConsentDismissed): the wallet was not asked; nothing recorded';
+const NETWORK = 'no network between the wallet and its service (wallet error 12, retryable)';
+/** Codes whose `platformCode` is the merchant backend's answer, not the wallet's. */
+const BACKEND_CODES = new Set(['BACKEND_ERROR', 'CODE_REJECTED']);
 const SILENT = 'silent scope: no prompt, the only kind a first screen may use';
 
 const lines = [];
@@ -59,17 +63,22 @@ export function devNote(text) {
   addLine(item([['span', text, 'dev-log-meta']]));
 }
 
+/** Where the raw code came from: the wallet's `my.getAuthCode`, or the merchant backend's answer. */
+function rawCode(error) {
+  if (error.platformCode === undefined || error.platformCode === error.code || isWalletClosed(error)) return '';
+  return BACKEND_CODES.has(error.code) ? ` · backend ${error.platformCode}` : ` · wallet ${error.platformCode}`;
+}
+
 function noteError(error) {
   if (!error || error.code === 'ABORTED') return;
-  const closed = isWalletClosed(error);
-  const platform = error.platformCode !== undefined && !closed ? ` · wallet ${error.platformCode}` : '';
   const status = error.status !== undefined ? ` · HTTP ${error.status}` : '';
-  const meaning = closed ? CLOSED : MEANING[error.code] ?? error.message;
+  const meaning = isWalletClosed(error) ? CLOSED : isConsentDismissed(error) ? DISMISSED : String(error.platformCode) === '12' ? NETWORK : MEANING[error.code] ?? error.message;
   addLine(
     item([
-      ['code', error.code],
+      // "Not now" is a USER_CANCELLED too: the line says which cancellation it was.
+      ['code', isConsentDismissed(error) ? `${error.code} · not now` : error.code],
       ['code', (error.scopes ?? []).join(' ') || '—'],
-      ['span', `${meaning}${platform}${status}`, 'dev-log-meta'],
+      ['span', `${meaning}${rawCode(error)}${status}`, 'dev-log-meta'],
     ]),
   );
 }

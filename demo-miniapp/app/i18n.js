@@ -20,7 +20,6 @@ const en = {
   'tab.me': 'Me',
 
   'status.signedInAs': 'Customer ···{id}',
-  'status.signIn': 'Sign in',
 
   'shop.addLabel': 'Add {name} to cart',
 
@@ -34,6 +33,10 @@ const en = {
   'cart.browse': 'Browse the shop',
   'cart.remove': 'Remove {name}',
   'cart.qty': '× {n}',
+  'cart.needsContact': 'Add a delivery contact (step 1) to place your order.',
+
+  'kit.backendRetry': 'Your wallet allowed it, but Tigris Market couldn’t finish. Tap to try again.',
+  'kit.backendFailed': 'Your wallet allowed it, but Tigris Market couldn’t finish. Try again later.',
 
   'me.title': 'Me',
   'me.shared': 'Shared with Tigris Market',
@@ -43,6 +46,8 @@ const en = {
   'me.permissionsText': 'What you allowed Tigris Market to get from your wallet.',
   'me.language': 'Language',
   'me.signOutText': 'Signs you out and forgets what you allowed on this device.',
+  'me.signedOutText': 'You’re signed out. Sign in to use what you allow here.',
+  'me.account': 'Account',
   'me.signedOut': 'You’re signed out.',
 
   'perm.account.use': 'Signs you in',
@@ -63,7 +68,6 @@ const ar = {
   'tab.me': 'حسابي',
 
   'status.signedInAs': 'العميل ···{id}',
-  'status.signIn': 'تسجيل الدخول',
 
   'shop.addLabel': 'أضف {name} إلى السلة',
 
@@ -77,6 +81,10 @@ const ar = {
   'cart.browse': 'تصفّح المتجر',
   'cart.remove': 'إزالة {name}',
   'cart.qty': '× {n}',
+  'cart.needsContact': 'أضف وسيلة تواصل للتوصيل (الخطوة ١) لإتمام طلبك.',
+
+  'kit.backendRetry': 'سمحت محفظتك بذلك، لكن تعذّر على سوق دجلة إكمال الطلب. اضغط لتحاول مرة أخرى.',
+  'kit.backendFailed': 'سمحت محفظتك بذلك، لكن تعذّر على سوق دجلة إكمال الطلب. حاول مرة أخرى لاحقًا.',
 
   'me.title': 'حسابي',
   'me.shared': 'تمت مشاركته مع سوق دجلة',
@@ -86,6 +94,8 @@ const ar = {
   'me.permissionsText': 'ما سمحت لسوق دجلة بالحصول عليه من محفظتك.',
   'me.language': 'اللغة',
   'me.signOutText': 'يسجّل خروجك وينسى ما سمحت به على هذا الجهاز.',
+  'me.signedOutText': 'لقد سجّلت خروجك. سجّل الدخول لاستخدام ما تسمح به هنا.',
+  'me.account': 'الحساب',
 
   'perm.account.use': 'لتسجيل دخولك',
   'perm.profile.use': 'على طلباتك وإيصالاتك',

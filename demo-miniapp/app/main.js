@@ -9,14 +9,14 @@
  * The page never sees an auth code: the kit sends it to the backend (`httpSubmitter`) and keeps only
  * the backend's own session.
  */
-import { createAuthorizer, httpSubmitter } from '/kit/index.js';
-import { CART_KEY, PRODUCTS, parseCart } from '/story.js';
-import { defineConsentElements, isWalletClosed } from '/kit/components.js';
+import { createAuthorizer, httpSubmitter, isConsentDismissed, isWalletClosed } from '/kit/index.js';
+import { CART_KEY, PRODUCTS, parseCart, signinFailure } from '/story.js';
+import { defineConsentElements } from '/kit/components.js';
 // The demo speaks Arabic too: the elements' Arabic texts are a module of their own.
 import '/kit/components/locales/ar.js';
 // The simulated wallet has put `globalThis.my` in place already (its own <script> runs first, like
 // hylid-bridge); importing it here only gives the demo a handle on it for `window.__demo`.
-import { sim, forgetGrants } from '/wallet/wallet.js';
+import { sim, forgetGrants, onOtherTab } from '/wallet/wallet.js';
 import { applyLang, formatDate, formatDigits, formatPrice, getLang, LANGS, onLangChange, setLang, t, textIn } from '/i18n.js';
 import { clearToast, toast } from '/toast.js';
 import { currentGrant, PERMISSIONS, permissionState, sharedPermissions } from '/sharing.js';
@@ -30,9 +30,14 @@ const authorizer = createAuthorizer({
   // The demo's wallet can be told to hang: give up after 20 s rather than the default minute.
   timeoutMs: 20_000,
 });
-// The order-updates sheet names what it asks for in the miniapp's words ("Get order updates?").
-const sheetTitles = (lang) => ({ sheetTitles: { notification: textIn(lang, 'updates.sheetTitle') } });
-defineConsentElements({ authorizer, locale: getLang(), messages: Object.fromEntries(LANGS.map((lang) => [lang, sheetTitles(lang)])) });
+// The order-updates sheet names what it asks for in the miniapp's words ("Get order updates?"), and
+// a failure of the miniapp's own backend names the miniapp, not "this miniapp".
+const kitTexts = (lang) => ({
+  sheetTitles: { notification: textIn(lang, 'updates.sheetTitle') },
+  backendRetry: textIn(lang, 'kit.backendRetry'),
+  backendFailed: textIn(lang, 'kit.backendFailed'),
+});
+defineConsentElements({ authorizer, locale: getLang(), messages: Object.fromEntries(LANGS.map((lang) => [lang, kitTexts(lang)])) });
 // Codes and explanations for developers go to the developer panel, never into the page's text.
 watchKit(authorizer);
 
@@ -85,37 +90,53 @@ function renderSignin() {
     detail.textContent = '';
   } else {
     title.textContent = t('status.failed');
-    detail.textContent = t(failureKey(signin.error));
+    detail.textContent = t(signinFailure(signin.error).key);
   }
   explain.hidden = signin.state !== 'signed-in';
-  const showRetry = signin.state === 'failed' || signin.state === 'signed-out';
-  retry.hidden = !showRetry;
-  retry.textContent = signin.state === 'failed' ? t('status.retry') : t('status.signIn');
-}
-
-/** What a failed sign-in says, in plain words (its code is in the developer panel). */
-function failureKey(error) {
-  if (error?.code === 'NOT_IN_MINIAPP') return 'status.failedNoWallet';
-  return error?.retryable ? 'status.failedRetry' : 'status.failedUnavailable';
+  // What a tap can do: try again, sign in (after a sign-out, or once the user did what the wallet
+  // asked), or nothing (no button).
+  const action = signin.state === 'signed-out' ? 'signIn' : signin.state === 'failed' ? signinFailure(signin.error).action : null;
+  retry.hidden = action === null;
+  retry.textContent = action === 'retry' ? t('status.retry') : t('status.signIn');
 }
 
 function silentLogin() {
   signin = { state: 'pending', error: null };
   renderSignin();
+  renderAccount();
   return authorizer.authorize('auth_base').then(
     () => {
       signin = { state: 'signed-in', error: null };
       renderSignin();
+      renderAccount();
     },
     (error) => {
       signin = { state: 'failed', error };
       renderSignin();
+      renderAccount();
     },
   );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Catalogue and cart
+
+function readLocal(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writeLocal(key, value) {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+}
 
 function loadCart() {
   try {
@@ -175,24 +196,41 @@ function renderCart() {
   );
   const count = [...cart.values()].reduce((a, b) => a + b, 0);
   const total = items.reduce((sum, p) => sum + p.price * cart.get(p.id), 0);
-  $('cart-empty').hidden = items.length > 0;
-  $('cart-total').hidden = items.length === 0;
+  const empty = items.length === 0;
+  $('cart-empty').hidden = !empty;
+  $('cart-total').hidden = empty;
   $('cart-total-value').textContent = formatPrice(total);
-  $('place-order').disabled = items.length === 0;
+  // The checkout steps are about an order: none without one.
+  $('checkout').hidden = empty;
+  // Step 1 first: the courier needs the delivery contact before there is an order to deliver.
+  const contactReady = hasContact();
+  $('place-order').disabled = empty || !contactReady;
+  $('place-order-hint').hidden = empty || contactReady;
   const badge = $('cart-badge');
   badge.hidden = count === 0;
   badge.textContent = formatDigits(String(count));
 }
 
+/** The delivery contact (step 1) is in the session: an order can be placed. */
+function hasContact() {
+  return Boolean(authorizer.session()?.scopes.includes('USER_CONTACTINFO'));
+}
+
 /**
  * Order updates come due here, programmatically: no `gesture`, so the kit routes the prompt through
  * <consent-prompt> ("Continue" is the tap that opens the wallet's page; "Not now" changes nothing).
- * A scope the user refused is not asked again from here (the kit answers DENIED at once): the
- * consent button in the cart is the way back.
+ * Asked once: after "Not now", a refusal or the wallet's page closed, the toast says where to turn
+ * them on (the cart's button), and that is where they are offered from then on, not on every Add.
  */
+const UPDATES_LATER_KEY = 'tigris-market:updates-later';
+const updatesLater = {
+  get: () => readLocal(UPDATES_LATER_KEY) === '1',
+  set: (later) => writeLocal(UPDATES_LATER_KEY, later ? '1' : null),
+};
+
 let askingUpdates = false;
 function askForOrderUpdates() {
-  if (askingUpdates || authorizer.consentState('NOTIFICATION_INBOX') !== 'unknown') return;
+  if (askingUpdates || updatesLater.get() || authorizer.consentState('NOTIFICATION_INBOX') !== 'unknown') return;
   if (authorizer.session()?.scopes.includes('NOTIFICATION_INBOX')) return;
   askingUpdates = true;
   authorizer
@@ -200,8 +238,12 @@ function askForOrderUpdates() {
     .then(
       () => toast(t('updates.on')),
       (error) => {
-        // "Not now", a refusal, or the wallet's page closed: the cart's button is the way back.
-        if (error?.code === 'USER_CANCELLED' || isWalletClosed(error)) toast(t('updates.later'));
+        // "Not now" on the sheet, a refusal in the wallet, or its page closed: the cart's button is
+        // the way back (the developer panel tells the three apart).
+        if (error?.code === 'USER_CANCELLED' || isConsentDismissed(error) || isWalletClosed(error)) {
+          updatesLater.set(true);
+          toast(t('updates.later'));
+        }
       },
     )
     .finally(() => {
@@ -330,16 +372,30 @@ async function signOut() {
   // A real wallet keeps them until the user revokes them in its settings.
   forgetGrants();
   devNote('Signed out: kit session and consent record cleared, backend session ended; the simulated wallet forgot its grants (demo only).');
+  toast(t('me.signedOut'));
+}
+
+/** Signed out, here or in another tab: every page shows it (the kit told its subscribers). */
+function signedOut() {
   profile = { state: 'idle', me: null, for: null };
   signin = { state: 'signed-out', error: null };
+  updatesLater.set(false);
   renderAll();
-  toast(t('me.signedOut'));
+}
+
+/** Me's last card: "Sign out" while there is a session, else "Sign in" (never a sign-out that does nothing). */
+function renderAccount() {
+  const session = authorizer.session();
+  $('sign-out').hidden = !session;
+  $('signout-text').textContent = t(session ? 'me.signOutText' : 'me.signedOutText');
+  $('account-sign-in').hidden = Boolean(session) || signin.state === 'pending';
 }
 
 // ---------------------------------------------------------------------------------------------
 // In-app navigation (history API: an in-app navigation is also an engagement signal for the kit)
 
 const ROUTES = ['/', '/cart', '/me'];
+const TAB_ROUTES = ROUTES;
 
 function currentRoute() {
   return ROUTES.includes(location.pathname) ? location.pathname : '/';
@@ -354,7 +410,8 @@ function renderRoute({ focus = false } = {}) {
     if (tab.dataset.tab === route) tab.setAttribute('aria-current', 'page');
     else tab.removeAttribute('aria-current');
   }
-  $('wallet-back').hidden = route === '/';
+  // Shop, Cart and Me are tabs: a tab page has no back arrow (the wallet draws one on pages opened on top).
+  $('wallet-back').hidden = TAB_ROUTES.includes(route);
   if (focus) {
     $('pages').scrollTop = 0;
     $('miniapp').scrollTop = 0;
@@ -380,6 +437,7 @@ function renderAll() {
   renderCart();
   renderProfile();
   renderPermissions();
+  renderAccount();
 }
 
 document.addEventListener('click', (event) => {
@@ -406,11 +464,14 @@ $('wallet-back').addEventListener('click', () => {
   if (history.state?.inApp) history.back();
   else navigate('/');
 });
-$('capsule-relaunch').addEventListener('click', () => location.reload());
+// A relaunch starts the miniapp afresh, on its first page (as the wallet does), not where it was.
+$('capsule-relaunch').addEventListener('click', () => location.replace('/'));
 $('lang-switch').addEventListener('click', () => setLang(getLang() === 'ar' ? 'en' : 'ar'));
 $('signin-retry').addEventListener('click', () => void silentLogin());
+$('account-sign-in').addEventListener('click', () => void silentLogin());
 $('sign-out').addEventListener('click', () => void signOut());
 $('place-order').addEventListener('click', () => {
+  if (!hasContact()) return;
   cart.clear();
   saveCart();
   renderCart();
@@ -423,15 +484,24 @@ document.addEventListener('consent-authorized', () => {
 });
 
 authorizer.subscribe((event) => {
-  if (event.type === 'session' || event.type === 'consent' || event.type === 'signed-out') {
+  if (event.type === 'signed-out') return signedOut();
+  if (event.type === 'session' || event.type === 'consent') {
     renderPermissions();
     if (event.type === 'session' && event.session?.scopes.includes('USER_NAME') && currentRoute() === '/me') void loadProfile();
     renderProfile();
-    if (signin.state === 'signed-in' || event.type === 'session') {
-      if (event.type === 'session' && event.session) signin = { state: 'signed-in', error: null };
-      renderSignin();
-    }
+    if (event.type === 'session' && event.session) signin = { state: 'signed-in', error: null };
+    if (event.type === 'consent' && event.scope === 'NOTIFICATION_INBOX' && event.state === 'granted') updatesLater.set(false);
+    renderSignin();
+    renderCart();
+    renderAccount();
   }
+});
+
+// Another tab of the miniapp changed the wallet's storage (a sign-out, a grant): the kit takes it
+// up at its next look, and tells its subscribers what changed.
+onOtherTab(() => {
+  authorizer.session();
+  renderAll();
 });
 
 onLangChange(() => {

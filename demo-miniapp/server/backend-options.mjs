@@ -6,7 +6,7 @@
  * from the configuration (no development key generated next to the database).
  */
 import { dirname, join } from 'node:path';
-import { toPrivateKey, toPublicKey } from './signing.mjs';
+import { createWalletClient } from 'miniapp-auth-kit/server';
 import { ENV, parseTokenKeyFrom, resolveTokenKey } from './keys.mjs';
 import { isLoopbackHostname } from './http-util.mjs';
 import { makePrivateDir } from './private-files.mjs';
@@ -112,15 +112,10 @@ export function resolveBackendOptions(options) {
   const wallet = walletUrl(options.walletBaseUrl);
   if (typeof options.clientId !== 'string' || options.clientId.length === 0) throw new TypeError('createMerchantBackend: clientId must be a non-empty string.');
   if (typeof options.dbPath !== 'string') throw new TypeError("createMerchantBackend: dbPath must be a file path (or ':memory:').");
-  const keys = {
-    merchantPrivateKey: keyOf('merchantPrivateKeyPem', () => toPrivateKey(options.merchantPrivateKeyPem)),
-    walletPublicKey: keyOf('walletPublicKeyPem', () => toPublicKey(options.walletPublicKeyPem)),
-  };
   const env = options.env ?? process.env;
   const requestTimeoutMs = duration('requestTimeoutMs', options.requestTimeoutMs ?? 10_000);
   const replayWindowMs = duration('replayWindowMs', options.replayWindowMs ?? 10 * MINUTE);
   const resolved = {
-    ...keys,
     walletBaseUrl: wallet.href,
     clientId: options.clientId,
     dbPath: options.dbPath,
@@ -143,15 +138,34 @@ export function resolveBackendOptions(options) {
     ),
   };
   if (!Number.isInteger(resolved.keyVersion) || resolved.keyVersion < 0) throw new TypeError('createMerchantBackend: keyVersion must be an integer ≥ 0.');
-  return { ...resolved, tokenKey: tokenKeyOf(options, env, wallet, resolved.logger) };
+  // Made here, before anything is created on disk: the client checks the keys (TypeErrors naming them).
+  const walletClient = walletClientOf(options, resolved);
+  return { ...resolved, wallet: walletClient, tokenKey: tokenKeyOf(options, env, wallet, resolved.logger) };
 }
 
-/** @param {string} name @param {() => import('node:crypto').KeyObject} read */
-function keyOf(name, read) {
+/** The client's key options, by the names this backend takes them under. */
+const KEY_OPTIONS = { privateKey: 'merchantPrivateKeyPem', walletPublicKey: 'walletPublicKeyPem' };
+
+/**
+ * @param {BackendOptions} options
+ * @param {{ walletBaseUrl: string, clientId: string, keyVersion: number, now: () => number, requestTimeoutMs: number, fetchImpl?: typeof fetch }} resolved
+ */
+function walletClientOf(options, { walletBaseUrl, clientId, keyVersion, now, requestTimeoutMs, fetchImpl }) {
   try {
-    return read();
-  } catch {
-    throw new TypeError(`createMerchantBackend: ${name} must be a PEM key (or a KeyObject).`);
+    return createWalletClient({
+      baseUrl: walletBaseUrl,
+      clientId,
+      privateKey: options.merchantPrivateKeyPem,
+      walletPublicKey: options.walletPublicKeyPem,
+      keyVersion,
+      now,
+      timeoutMs: requestTimeoutMs,
+      ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    });
+  } catch (error) {
+    const key = /^createWalletClient: (privateKey|walletPublicKey)\b(.*)$/s.exec(/** @type {Error} */ (error).message);
+    if (key) throw new TypeError(`createMerchantBackend: ${KEY_OPTIONS[/** @type {'privateKey' | 'walletPublicKey'} */ (key[1])]}${key[2]}`);
+    throw error;
   }
 }
 

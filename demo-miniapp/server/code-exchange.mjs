@@ -23,7 +23,7 @@ export const sha256 = (value) => createHash('sha256').update(value, 'utf8').dige
 /**
  * @param {{
  *   store: ReturnType<typeof import('./merchant-store.mjs').openMerchantStore>,
- *   applyToken: (request: { grantType: 'AUTHORIZATION_CODE', authCode: string }) => Promise<import('./openapi-client.mjs').TokenGrant>,
+ *   applyToken: (request: { grantType: 'AUTHORIZATION_CODE', authCode: string }) => Promise<import('miniapp-auth-kit/server').TokenGrant>,
  *   toHttpError: (error: unknown, during: string) => HttpError,
  *   owner: { id: string },
  *   now: () => number,

@@ -8,8 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPublicKey, randomBytes } from 'node:crypto';
-import { generateKeyPair } from './signing.mjs';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { parseTokenKey } from './token-crypto.mjs';
 import { createExclusive, makePrivateDir, readOrCreate } from './private-files.mjs';
 
@@ -151,6 +150,20 @@ export function loadDemoConfig({ dataDir, env = process.env }) {
     keyVersion,
     dbPath,
   };
+}
+
+/**
+ * A fresh RSA 2048 key pair as PEM (public: SPKI, private: PKCS#8), the format SuperQi's merchant
+ * portal takes and OpenSSL reads.
+ * @returns {{ publicKeyPem: string, privateKeyPem: string }}
+ */
+function generateKeyPair() {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return { publicKeyPem: publicKey, privateKeyPem: privateKey };
 }
 
 /** The public half of a private key, as PEM (spki). @param {string} privateKeyPem */

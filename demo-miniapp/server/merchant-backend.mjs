@@ -28,7 +28,6 @@
  * refresh token: authorize again).
  */
 import { dirname } from 'node:path';
-import { createOpenApiClient } from './openapi-client.mjs';
 import { openMerchantStore } from './merchant-store.mjs';
 import { isInMemory } from './store-schema.mjs';
 import { createTokenCipher } from './token-crypto.mjs';
@@ -58,17 +57,8 @@ const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
  */
 export function createMerchantBackend(options) {
   const config = resolveBackendOptions(options);
-  const { now, logger } = config;
-  const wallet = createOpenApiClient({
-    baseUrl: config.walletBaseUrl,
-    clientId: config.clientId,
-    merchantPrivateKeyPem: config.merchantPrivateKey,
-    walletPublicKeyPem: config.walletPublicKey,
-    keyVersion: config.keyVersion,
-    now,
-    timeoutMs: config.requestTimeoutMs,
-    ...(config.fetchImpl ? { fetchImpl: config.fetchImpl } : {}),
-  });
+  // The kit's signed wallet client (miniapp-auth-kit/server), made (and its keys checked) by the options.
+  const { now, logger, wallet } = config;
   if (!isInMemory(config.dbPath)) makePrivateDir(dirname(config.dbPath));
   const cipher = createTokenCipher(config.tokenKey);
   // Opened last: nothing after it can fail and leave the database open.

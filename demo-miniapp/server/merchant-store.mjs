@@ -31,7 +31,7 @@ class StoredTokenError extends Error {
 }
 
 /**
- * @typedef {import('./openapi-client.mjs').TokenGrant} TokenGrant
+ * @typedef {import('miniapp-auth-kit/server').TokenGrant} TokenGrant
  * @typedef {import('./store-schema.mjs').Cipher} Cipher
  * @typedef {{
  *   tokenId: number, customerId: string | null, scopes: string[], expiresAt: number,

@@ -2,7 +2,7 @@
  * The `profile` of `GET /api/me`: the user's name, avatar and (masked) phone from the wallet's
  * inquiryUserInfo (signed request, verified answer).
  */
-import { OpenApiError } from './openapi-client.mjs';
+import { WalletError } from 'miniapp-auth-kit/server';
 
 /**
  * An avatar the page may load: a same-origin path (the simulated wallet's `/sim/avatars/…`) or an
@@ -21,7 +21,7 @@ function isSafeImageUrl(value) {
 /**
  * @param {{
  *   store: ReturnType<typeof import('./merchant-store.mjs').openMerchantStore>,
- *   inquiryUserInfo: ReturnType<typeof import('./openapi-client.mjs').createOpenApiClient>['inquiryUserInfo'],
+ *   inquiryUserInfo: import('miniapp-auth-kit/server').WalletClient['inquiryUserInfo'],
  *   profileTimeoutMs: number,
  *   logger: { warn(message: string): void },
  * }} deps
@@ -39,7 +39,7 @@ export function createProfileReader({ store, inquiryUserInfo, profileTimeoutMs, 
     if (!wants.name && !wants.avatar && !wants.phone) return {};
     try {
       const { accessToken } = store.readTokens(session.tokenId);
-      const info = await inquiryUserInfo(accessToken, { timeoutMs: profileTimeoutMs });
+      const info = displayFields(await inquiryUserInfo(accessToken, { timeoutMs: profileTimeoutMs }));
       if (session.customerId && info.userId !== null && info.userId !== session.customerId) {
         logger.warn('inquiryUserInfo answered for another user; profile left out');
         return null;
@@ -51,9 +51,35 @@ export function createProfileReader({ store, inquiryUserInfo, profileTimeoutMs, 
         ...(wants.phone && info.mobilePhone !== null ? { phone: info.mobilePhone } : {}),
       };
     } catch (error) {
-      // OpenApiError messages never carry tokens; for anything else only the error's name is logged.
-      logger.warn(`inquiryUserInfo failed; profile left out: ${error instanceof OpenApiError ? error.message : error instanceof Error ? error.name : 'error'}`);
+      // WalletError messages never carry tokens; for anything else only the error's name is logged.
+      logger.warn(`inquiryUserInfo failed; profile left out: ${error instanceof WalletError ? error.message : error instanceof Error ? error.name : 'error'}`);
       return null;
     }
   };
+}
+
+/**
+ * What the page may show of the wallet's `userInfo` (each null when absent: the token's scopes do not
+ * reach it, or the value is not a short displayable string).
+ * @param {import('miniapp-auth-kit/server').UserInfo} info
+ */
+function displayFields(info) {
+  const mobile = Array.isArray(info.contactInfos) ? info.contactInfos.find((c) => c && c.contactType === 'MOBILE_PHONE') : undefined;
+  return {
+    userId: displayText(info.userId, 64),
+    fullName: displayText(info.userName?.fullName, 128),
+    avatar: displayText(info.avatar, 2048),
+    mobilePhone: displayText(mobile?.contactNo, 64),
+  };
+}
+
+/**
+ * A short displayable string from the wallet, or null (absent, empty, too long, control characters).
+ * @param {unknown} value @param {number} max
+ */
+function displayText(value, max) {
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  // eslint-disable-next-line no-control-regex
+  return trimmed.length > 0 && trimmed.length <= max && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(trimmed) ? trimmed : null;
 }

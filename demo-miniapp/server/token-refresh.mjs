@@ -3,17 +3,15 @@
  * REFRESH_TOKEN grant, once at a time per token row; a refresh token the wallet no longer honours marks
  * the row for a new authorization.
  */
-import { OpenApiError } from './openapi-client.mjs';
+import { WalletError } from 'miniapp-auth-kit/server';
 import { HttpError, delay } from './http-util.mjs';
-
-const REFRESH_REFUSALS = new Set(['INVALID_REFRESH_TOKEN', 'USED_REFRESH_TOKEN', 'EXPIRED_REFRESH_TOKEN']);
 
 const reauthRequired = () => new HttpError(401, 'REAUTH_REQUIRED', 'the wallet authorization has ended; authorize again');
 
 /**
  * @param {{
  *   store: ReturnType<typeof import('./merchant-store.mjs').openMerchantStore>,
- *   applyToken: (request: { grantType: 'REFRESH_TOKEN', refreshToken: string }) => Promise<import('./openapi-client.mjs').TokenGrant>,
+ *   applyToken: (request: { grantType: 'REFRESH_TOKEN', refreshToken: string }) => Promise<import('miniapp-auth-kit/server').TokenGrant>,
  *   toHttpError: (error: unknown, during: string) => HttpError,
  *   now: () => number,
  *   refreshMarginMs: number,
@@ -67,7 +65,8 @@ export function createTokenRefresher({ store, applyToken, toHttpError, now, refr
     try {
       store.replaceTokens(session.tokenId, await applyToken({ grantType: 'REFRESH_TOKEN', refreshToken }), now());
     } catch (error) {
-      if (error instanceof OpenApiError && error.kind === 'refused' && error.resultCode && REFRESH_REFUSALS.has(error.resultCode)) {
+      // INVALID_, USED_ or EXPIRED_REFRESH_TOKEN: the wallet no longer honours this refresh token.
+      if (error instanceof WalletError && error.action === 'REAUTHORIZE') {
         // Another process rotated the token meanwhile: its new tokens stand (they may still be on their
         // way from the wallet: wait for them as long as one wallet request may take).
         if (error.resultCode === 'USED_REFRESH_TOKEN' && (await rotatedElsewhere(session.tokenId, refreshToken))) return;

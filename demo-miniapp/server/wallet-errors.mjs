@@ -1,9 +1,10 @@
 /**
  * What the merchant backend answers the miniapp when something fails: the wallet's refusals of a code
  * (the kit then gets one fresh code), transient wallet trouble (retryable 503), answers that cannot be
- * trusted (502), and internal errors (500). Log lines name what failed, never a code or a token.
+ * trusted and the wallet's other refusals (502), and internal errors (500). Log lines name what
+ * failed, never a code or a token (a `WalletError`'s message holds neither).
  */
-import { OpenApiError } from './openapi-client.mjs';
+import { WalletError } from 'miniapp-auth-kit/server';
 import { HttpError } from './http-util.mjs';
 
 /** The wallet's refusals of a code, and the HTTP status each is answered with. */
@@ -35,13 +36,12 @@ export function createErrorMapper(logger) {
    */
   return function toHttpError(error, during) {
     if (error instanceof HttpError) return error;
-    if (error instanceof OpenApiError) {
-      // OpenApiError messages never carry codes or tokens: safe to log.
+    if (error instanceof WalletError) {
       logger.warn(`${during} failed: ${error.message}`);
       const code = error.resultCode;
-      if (error.kind === 'refused' && isCodeRefusal(code)) return codeRefused(code);
-      if (error.kind === 'transient') return new HttpError(503, 'BACKEND_ERROR', 'the wallet is unavailable; try again');
-      return new HttpError(502, 'BACKEND_ERROR', error.kind === 'refused' ? `the wallet refused the request (${code})` : 'the wallet answer could not be trusted');
+      if (error.action === 'NEW_AUTH_CODE' && isCodeRefusal(code)) return codeRefused(code);
+      if (error.retryable) return new HttpError(503, 'BACKEND_ERROR', 'the wallet is unavailable; try again');
+      return new HttpError(502, 'BACKEND_ERROR', error.kind === 'untrusted' ? 'the wallet answer could not be trusted' : `the wallet refused the request (${code ?? error.kind})`);
     }
     // Only the error's name (and a typed code): messages of other errors may carry anything.
     const typed = /** @type {{ code?: unknown }} */ (error)?.code;

@@ -16,7 +16,10 @@ export interface WalletErrorInit {
   /** The OpenAPI concerned, e.g. `applyToken`. */
   api: string;
   resultStatus?: ResultStatus | null;
+  /** The canonical code (an alias such as `INVALID_AUTHCODE` reads `INVALID_CODE`). */
   resultCode?: string | null;
+  /** The code exactly as the wallet sent it, when it was a plain code. */
+  walletResultCode?: string | null;
   httpStatus?: number | null;
   /** Whether the answer that carried the outcome was signed and verified. */
   verified?: boolean;
@@ -34,13 +37,20 @@ export class WalletError extends Error {
   readonly retryable: boolean;
   readonly api: string;
   readonly resultStatus: ResultStatus | null;
+  /** Canonical: compare it with the contract's names whatever the wallet's spelling. */
   readonly resultCode: string | null;
+  /** The wallet's own spelling of `resultCode`. */
+  readonly walletResultCode: string | null;
   readonly httpStatus: number | null;
   readonly verified: boolean;
+  /** What failed underneath (a network error's code), when anything did; never a body. */
+  declare readonly cause?: unknown;
 
   constructor(init: WalletErrorInit) {
     const code = init.resultCode ? ` ${init.resultCode}` : init.httpStatus ? ` HTTP ${init.httpStatus}` : '';
-    super(`${init.api}: ${init.kind}${code}${init.detail ? ` (${init.detail})` : ''} → ${init.action}`, init.cause === undefined ? undefined : { cause: init.cause });
+    super(`${init.api}: ${init.kind}${code}${init.detail ? ` (${init.detail})` : ''} → ${init.action}`);
+    // Set by hand: the kit's TypeScript targets ES2020, whose Error takes no options.
+    if (init.cause !== undefined) Object.defineProperty(this, 'cause', { value: init.cause, writable: true, configurable: true });
     this.name = 'WalletError';
     this.kind = init.kind;
     this.action = init.action;
@@ -48,6 +58,7 @@ export class WalletError extends Error {
     this.api = init.api;
     this.resultStatus = init.resultStatus ?? null;
     this.resultCode = init.resultCode ?? null;
+    this.walletResultCode = init.walletResultCode ?? init.resultCode ?? null;
     this.httpStatus = init.httpStatus ?? null;
     this.verified = init.verified ?? false;
   }

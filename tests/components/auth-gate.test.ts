@@ -42,7 +42,7 @@ test('unauthorized: the children are unassigned and a consent button for the sco
   expect(button).not.toBeNull();
   expect(button.scopes).toEqual(['USER_NAME', 'USER_AVATAR']);
   expect(button.rationale).toBe('To greet you by name.');
-  expect(shadow(button).getByRole('button', { name: 'Allow access' })).toBeInTheDocument();
+  expect(shadow(button).getByRole('button', { name: 'Share my profile' })).toBeInTheDocument();
 });
 
 test('tapping the built-in button authorizes and the children appear', async () => {

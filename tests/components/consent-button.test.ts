@@ -32,10 +32,23 @@ describe('<consent-button> renders a real button', () => {
     expect(inner).not.toHaveAttribute('aria-busy');
   });
 
-  test('without a label it is named "Allow access"', () => {
+  test('without a label it names the data it asks for (by data group); several groups: "Allow access"', () => {
     defineKit();
+    const named = (scopes: string, attrs: Record<string, string> = {}) => shadow(mount(make('consent-button', { scopes, ...attrs }))).getByRole('button').textContent;
+    expect(named('USER_NAME USER_AVATAR')).toBe('Share my profile');
+    expect(named('auth_base USER_CONTACTINFO')).toBe('Share my contact details');
+    expect(named('NOTIFICATION_INBOX')).toBe('Get updates in my wallet inbox');
+    expect(named('CARD_LIST')).toBe('Allow payments with my wallet');
+    expect(named('auth_base')).toBe('Sign in with my wallet');
+    expect(named('USER_NAME USER_CONTACTINFO')).toBe('Allow access');
+    expect(named('USER_NAME', { locale: 'ar' })).toBe('شارك ملفي الشخصي');
+    expect(named('USER_CONTACTINFO', { locale: 'ku' })).toBe('زانیارییەکانی پەیوەندیم هاوبەش بکە');
+  });
+
+  test('an application’s own default label (messages.label) still labels every label-less button', () => {
+    defineKit({ messages: { en: { label: 'Continue with wallet' } } });
     const el = mount(make('consent-button', { scopes: 'USER_NAME' }));
-    expect(shadow(el).getByRole('button', { name: 'Allow access' })).toBeInTheDocument();
+    expect(shadow(el).getByRole('button', { name: 'Continue with wallet' })).toBeInTheDocument();
   });
 
   test('keyboard operable: Tab focuses it, Enter and Space ask the wallet', async () => {
@@ -253,6 +266,102 @@ describe('states and events', () => {
     await kit.authorizer.signOut();
     await waitFor(() => expect(el).toHaveAttribute('data-state', 'idle'));
     expect(events).toHaveLength(0);
+  });
+});
+
+describe('what each failure says: which side failed and what a tap will do', () => {
+  /** A kit whose backend answers like the reference backend's 500 / 503: the wallet gave a code. */
+  function backendDown(retryable: boolean) {
+    return defineKit({
+      authorizer: {
+        submit: async () => {
+          throw Object.assign(new Error('applyToken failed'), { code: 'BACKEND_ERROR', status: retryable ? 503 : 502, retryable });
+        },
+      },
+    });
+  }
+
+  test('the backend failed after the wallet said yes: the wallet is not blamed, and a tap retries', async () => {
+    const kit = backendDown(true);
+    const { el, ui, inner } = button();
+    inner.click();
+    await waitFor(() => expect(el).toHaveAttribute('data-state', 'error'));
+    expect(ui.getByRole('status')).toHaveTextContent('Your wallet allowed it, but this miniapp couldn’t finish. Tap to try again.');
+    // The wallet's yes is recorded: the Permissions an app shows from the record say "Allowed".
+    expect(kit.authorizer.consentState('USER_NAME')).toBe('granted');
+  });
+
+  test('a backend failure that will not pass by a tap says to try later, not "tap"', async () => {
+    backendDown(false);
+    const { el, ui, inner } = button();
+    inner.click();
+    await waitFor(() => expect(el).toHaveAttribute('data-state', 'error'));
+    expect(ui.getByRole('status')).toHaveTextContent('Your wallet allowed it, but this miniapp couldn’t finish. Try again later.');
+  });
+
+  test.each([
+    // 2001: what to do in the wallet; a tap alone cannot help, so never a bare "try again".
+    [2001, 'Accept your wallet’s user agreement in your wallet app first, then tap again.', /try again|isn’t available/i],
+    // 12: the network, said plainly.
+    [12, 'No internet connection. Tap to try again.', /went wrong/i],
+    // 1003: the wallet did not answer in time.
+    [1003, 'Your wallet didn’t answer. Tap to try again.', /went wrong/i],
+  ])('wallet error %s says so: "%s"', async (code, text, never) => {
+    const kit = defineKit();
+    const { el, ui, inner } = button();
+    kit.sim.failNext({ error: code });
+    inner.click();
+    await waitFor(() => expect(el).toHaveAttribute('data-state', 'error'));
+    expect(ui.getByRole('status')).toHaveTextContent(text);
+    expect(ui.getByRole('status')).not.toHaveTextContent(never);
+  });
+});
+
+describe('the hint under the button and the done state', () => {
+  test('"Tap to allow access." is itself tappable: a tap on it asks the wallet again', async () => {
+    const kit = defineKit({ user: 'deny' });
+    const { el, ui, inner } = button();
+    inner.click();
+    await waitFor(() => expect(el).toHaveAttribute('data-state', 'denied'));
+    kit.sim.setUser('allow');
+    fireEvent.click(ui.getByText('Not allowed yet. Tap to allow access.'));
+    expect(kit.sim.calls).toHaveLength(2);
+    await waitFor(() => expect(el).toHaveAttribute('data-state', 'authorized'));
+  });
+
+  test('"Tap to try again." is tappable; a message that invites no tap is not', async () => {
+    const kit = defineKit();
+    const { el, ui, inner } = button();
+    kit.sim.failNext({ error: 1002 });
+    inner.click();
+    await waitFor(() => expect(el).toHaveAttribute('data-state', 'error'));
+    kit.sim.failNext({ error: 4 });
+    fireEvent.click(ui.getByText('Something went wrong. Tap to try again.'));
+    expect(kit.sim.calls).toHaveLength(2);
+    await waitFor(() => expect(ui.getByRole('status')).toHaveTextContent('This isn’t available right now.'));
+    fireEvent.click(ui.getByText('This isn’t available right now.'));
+    expect(kit.sim.calls).toHaveLength(2);
+  });
+
+  test('authorized reads as done: a check mark, aria-disabled, and a tap asks the wallet nothing', async () => {
+    const kit = defineKit();
+    const events = listen();
+    const { el, ui, inner } = button();
+    inner.click();
+    await waitFor(() => expect(el).toHaveAttribute('data-state', 'authorized'));
+    expect(inner).toHaveAttribute('aria-disabled', 'true');
+    expect(ui.getByRole('button', { name: 'Share my name' })).toHaveAccessibleDescription('Access allowed');
+    expect(el.shadowRoot!.querySelector('[part~="icon"]')).not.toBeNull();
+    const calls = kit.sim.calls.length;
+    inner.click();
+    await flush();
+    // The session answers at once: no wallet call, no new submission, the state unchanged.
+    expect(kit.sim.calls).toHaveLength(calls);
+    expect(kit.submitted).toHaveLength(1);
+    expect(el).toHaveAttribute('data-state', 'authorized');
+    expect(events.map((e) => e.type)).toEqual(['consent-authorized', 'consent-authorized']);
+    await kit.authorizer.signOut();
+    expect(inner).not.toHaveAttribute('aria-disabled');
   });
 });
 

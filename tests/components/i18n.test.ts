@@ -19,7 +19,7 @@ describe('the tables', () => {
     const table = messages(locale);
     expect(Object.keys(table).sort()).toEqual([...keys].sort());
     for (const key of keys) {
-      if (key === 'rationale' || key === 'sheetTitles') {
+      if (key === 'rationale' || key === 'sheetTitles' || key === 'labels') {
         // Every data group of the core has a text, in every locale.
         expect(Object.keys(table[key]).sort()).toEqual([...SCOPE_GROUPS].sort());
         for (const text of Object.values(table[key])) expect(text.trim().length).toBeGreaterThan(key === 'rationale' ? 10 : 5);
@@ -50,12 +50,13 @@ describe('the tables', () => {
     expect(Object.isFrozen(messages('ar'))).toBe(true);
     expect(Object.isFrozen(messages('ar').rationale)).toBe(true);
     expect(Object.isFrozen(messages('ar').sheetTitles)).toBe(true);
+    expect(Object.isFrozen(messages('ar').labels)).toBe(true);
   });
 });
 
 describe.each([
-  ['ar', 'اسمح بالوصول', 'متابعة', 'ليس الآن', 'هل تريد استلام التحديثات في صندوق رسائل محفظتك؟'],
-  ['ku', 'ڕێگە بدە', 'بەردەوام بە', 'ئێستا نا', 'نوێکارییەکان لە سندوقی جزدانەکەتدا وەردەگریت؟'],
+  ['ar', 'شارك ملفي الشخصي', 'متابعة', 'ليس الآن', 'هل تريد استلام التحديثات في صندوق رسائل محفظتك؟'],
+  ['ku', 'پرۆفایلەکەم هاوبەش بکە', 'بەردەوام بە', 'ئێستا نا', 'نوێکارییەکان لە سندوقی جزدانەکەتدا وەردەگریت؟'],
 ] as const)('%s renders right to left with its texts', (locale, label, cont, notNow, title) => {
   test('consent-button: rtl, default label, denied text and built-in rationale', async () => {
     defineKit({ user: 'deny' });
@@ -77,9 +78,12 @@ describe.each([
     kit.sim.prompts[0]!.allow();
     await waitFor(() => expect(shadow(el).getByRole('status')).toHaveTextContent(messages(locale).authorized));
     const other = mount(make('consent-button', { scopes: 'USER_CONTACTINFO', locale }));
-    kit.sim.failNext({ error: 1003 });
+    kit.sim.failNext({ error: 1002 });
     other.click();
     await waitFor(() => expect(shadow(other).getByRole('status')).toHaveTextContent(messages(locale).tryAgain));
+    kit.sim.failNext({ error: 1003 });
+    other.click();
+    await waitFor(() => expect(shadow(other).getByRole('status')).toHaveTextContent(messages(locale).noAnswer));
   });
 
   test('consent-prompt: rtl sheet with translated title, rationale and actions', async () => {
@@ -151,9 +155,9 @@ describe('which locale', () => {
   test('follows a lang change in the page', async () => {
     defineKit();
     const el = mount(make('consent-button', { scopes: 'USER_NAME' }));
-    expect(shadow(el).getByRole('button', { name: 'Allow access' })).toBeInTheDocument();
+    expect(shadow(el).getByRole('button', { name: 'Share my profile' })).toBeInTheDocument();
     document.documentElement.setAttribute('lang', 'ar');
-    await waitFor(() => expect(shadow(el).getByRole('button', { name: 'اسمح بالوصول' })).toBeInTheDocument());
+    await waitFor(() => expect(shadow(el).getByRole('button', { name: 'شارك ملفي الشخصي' })).toBeInTheDocument());
     expect(wrapper(el)).toHaveAttribute('dir', 'rtl');
   });
 });

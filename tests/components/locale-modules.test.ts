@@ -37,5 +37,5 @@ test('an element asked for a language that is not loaded speaks English, left to
   const root = button.shadowRoot!.querySelector('[part~="root"]')!;
   expect(root).toHaveAttribute('dir', 'ltr');
   expect(root).toHaveAttribute('lang', 'en');
-  expect(button.shadowRoot!.querySelector('button')).toHaveTextContent('Allow access');
+  expect(button.shadowRoot!.querySelector('button')).toHaveTextContent('Share my profile');
 });

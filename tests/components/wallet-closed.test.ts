@@ -88,13 +88,13 @@ describe('<auth-gate>: its built-in button after a close', () => {
     const gate = mount(make('auth-gate', { scopes: 'USER_CONTACTINFO' }));
     mount(make('p', {}, 'Tracking'), gate);
     const builtIn = gate.shadowRoot!.querySelector('consent-button')!;
-    await user.click(shadow(builtIn).getByRole('button', { name: 'Allow access' }));
+    await user.click(shadow(builtIn).getByRole('button', { name: 'Share my contact details' }));
     await waitFor(() => expect(builtIn).toHaveAttribute('data-state', 'denied'));
     expect(shadow(builtIn).getByRole('status')).toHaveTextContent(NOT_ALLOWED);
     expect(gate).toHaveAttribute('data-state', 'unauthorized');
 
     kit.sim.setUser('allow');
-    await user.click(shadow(builtIn).getByRole('button', { name: 'Allow access' }));
+    await user.click(shadow(builtIn).getByRole('button', { name: 'Share my contact details' }));
     await waitFor(() => expect(gate).toHaveAttribute('data-state', 'authorized'));
   });
 });

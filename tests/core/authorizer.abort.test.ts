@@ -35,6 +35,24 @@ describe('authorizer – AbortSignal', () => {
     expect(auth.snapshot().pendingScopes).toEqual([]);
   });
 
+  it.each([
+    ['deny', 'denied'],
+    ['allow', 'granted'],
+  ] as const)('a caller that left while the wallet page was open: the user\'s answer there (%s) is still recorded', async (answer, state) => {
+    const sim = createWalletSimulator({ user: 'manual' });
+    const { submit } = fakeBackend(sim);
+    const auth = createAuthorizer({ submit, host: sim.my, engagementTarget: null });
+    const controller = new AbortController();
+    const t = track(auth.authorize('USER_NAME', { gesture: true, signal: controller.signal }));
+    controller.abort();
+    expect((await authErrorOf(t.promise)).code).toBe('ABORTED');
+    sim.prompts[0]![answer]();
+    await flush();
+    expect(auth.consentState('USER_NAME')).toBe(state);
+    // Nothing is submitted for a caller that left.
+    expect(submit).not.toHaveBeenCalled();
+  });
+
   it('aborting one of two joined callers does not abort the other', async () => {
     const sim = createWalletSimulator();
     const auth = createAuthorizer({ submit: fakeBackend(sim).submit, host: sim.my, engagementTarget: null });

@@ -231,6 +231,57 @@ describe('authorizer – submit', () => {
     });
   });
 
+  describe('an echo in another form', () => {
+    // A code with characters that percent-encoding changes.
+    const CODE = '28100103_Ab+Cd/Ef=Gh~Ij+Kl/Mn=Op';
+    const walletWith = (codes: string[]): AuthCodeHost => ({
+      getAuthCode: (call) => void Promise.resolve().then(() => call.success({ authCode: codes.shift() as string })),
+    });
+    const b64url = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
+    const everyCharEncoded = (s: string) => [...s].map((c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
+
+    it.each<[string, (c: string) => unknown]>([
+      ['URL-encoded', (c) => ({ redirect: `https://shop.example/cb?code=${encodeURIComponent(c)}&x=1` })],
+      ['URL-encoded twice', (c) => ({ next: encodeURIComponent(encodeURIComponent(c)) })],
+      ['percent-encoded character by character, lower case', (c) => ({ t: everyCharEncoded(c) })],
+      ['URL-encoded as a key', (c) => ({ [encodeURIComponent(c)]: 1 })],
+    ])('%s is refused, not stored', async (_how, answer) => {
+      const storage = recordingStorage();
+      const auth = createAuthorizer({ submit: async (c: string) => answer(c), host: walletWith([CODE]), storage, engagementTarget: null });
+      const error = await authErrorOf(auth.authorize('auth_base'));
+      expect(error).toMatchObject({ code: 'BACKEND_ERROR', retryable: false });
+      expect(auth.session()).toBeNull();
+      expect(storage.writes.some((w) => JSON.parse(w.slice(w.indexOf('=') + 1)).session !== null)).toBe(false);
+    });
+
+    it('the code of a non-ASCII wallet, percent-encoded, is refused too', async () => {
+      const code = 'çode-é-' + 'x'.repeat(20);
+      const auth = createAuthorizer({ submit: async (c: string) => ({ u: encodeURIComponent(c) }), host: walletWith([code]), storage: memoryStorage(), engagementTarget: null });
+      expect((await authErrorOf(auth.authorize('auth_base'))).code).toBe('BACKEND_ERROR');
+    });
+
+    it.each<[string, (first: string) => unknown]>([
+      ['as it is', (first) => ({ first })],
+      ['URL-encoded', (first) => ({ note: `replaces ${encodeURIComponent(first)}` })],
+    ])('after a refused code, an answer carrying the first code %s is refused', async (_how, answer) => {
+      const FIRST = CODE;
+      const SECOND = '28100103_Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2';
+      const submitted: string[] = [];
+      const submit = async (c: string) => (submitted.push(c), submitted.length === 1 ? Promise.reject(refusal('USED_CODE')) : answer(FIRST));
+      const auth = createAuthorizer({ submit, host: walletWith([FIRST, SECOND]), storage: memoryStorage(), engagementTarget: null });
+      const error = await authErrorOf(auth.authorize('auth_base'));
+      expect(submitted).toEqual([FIRST, SECOND]);
+      expect(error).toMatchObject({ code: 'BACKEND_ERROR', retryable: false });
+      expect(auth.session()).toBeNull();
+    });
+
+    it('an answer with unrelated encoded values is stored (no false echo)', async () => {
+      const data = { token: b64url(JSON.stringify({ sub: 'u1', iat: 1 })), cb: encodeURIComponent('https://x.example/?a=b+c') };
+      const auth = createAuthorizer({ submit: async () => data, host: walletWith([CODE]), storage: memoryStorage(), engagementTarget: null });
+      await expect(auth.authorize('auth_base')).resolves.toMatchObject({ data });
+    });
+  });
+
   it('stores what the backend answered as the session data', async () => {
     const sim = createWalletSimulator();
     const storage = memoryStorage();

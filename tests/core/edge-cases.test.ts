@@ -160,7 +160,8 @@ test('the HTTPS rule holds where URL is missing: credentials in the authority ca
   }
 });
 
-test('a wallet page still open after TIMEOUT never gets a second page over it', async () => {
+// Without a tap: a tap on the page shows that no wallet page covers it (./prompt-lock.test.ts).
+test('a wallet page still open after TIMEOUT never gets a second page over it without a tap', async () => {
   jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
   try {
     const sim = createWalletSimulator({ user: 'manual' });
@@ -169,7 +170,8 @@ test('a wallet page still open after TIMEOUT never gets a second page over it', 
     await jest.advanceTimersByTimeAsync(1_000);
     await expect(first).resolves.toMatchObject({ code: 'TIMEOUT' });
     expect(sim.prompts).toHaveLength(1); // the wallet's page is still on screen
-    const second = auth.authorize('USER_CONTACTINFO', { gesture: true }).catch((e: unknown) => e);
+    auth.markEngaged();
+    const second = auth.authorize('USER_CONTACTINFO').catch((e: unknown) => e);
     await jest.advanceTimersByTimeAsync(10);
     expect(sim.maxOpenPrompts).toBe(1);
     // The user closes the first page: the second request now gets its own page.

@@ -156,10 +156,9 @@ export function recordingStorage(): StorageAdapter & { writes: string[]; map: Ma
 
 /**
  * An asynchronous adapter over a map, answering in a later task; setting `failReads` makes that
- * many of the next reads reject.
+ * many of the next reads reject. Two adapters over one `map` are two tabs over one storage.
  */
-export function asyncMapStorage(): StorageAdapter & { map: Map<string, string>; failReads: number } {
-  const map = new Map<string, string>();
+export function asyncMapStorage(map = new Map<string, string>()): StorageAdapter & { map: Map<string, string>; failReads: number } {
   const later = () => new Promise<void>((resolve) => setImmediate(resolve));
   const adapter = {
     map,

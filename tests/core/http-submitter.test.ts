@@ -88,6 +88,38 @@ describe('httpSubmitter – my.request', () => {
     expect(keys.join('')).not.toContain('CODE');
   });
 
+  it.each([
+    ['a 503', 503, { error: { code: 'BACKEND_ERROR', retryable: true } }],
+    ['a 500 without a body', 500, ''],
+    ['a 429', 429, { error: { code: 'RATE_LIMITED' } }],
+    ['a 408', 408, ''],
+    ['a 409 the backend marks retryable', 409, { error: { code: 'LOCKED', retryable: true } }],
+  ])('a resend of a code after %s (worth trying again) carries the same Idempotency-Key', async (_label, status, body) => {
+    let first = true;
+    const my = fakeMy((o) => (first ? ((first = false), o.fail({ status, data: typeof body === 'string' ? body : JSON.stringify(body) })) : o.success({ status: 200, data: '{}' })));
+    const submit = httpSubmitter({ url: 'https://a.example/x', host: my });
+    await expect(submit('CODE-1', ctx())).rejects.toMatchObject({ code: 'BACKEND_ERROR', retryable: true });
+    await submit('CODE-1', ctx());
+    // The final answer (200) drops it: a later call with the code draws a new one.
+    await submit('CODE-1', ctx());
+    const keys = my.requests.map((r) => r.headers['Idempotency-Key']);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+  });
+
+  it.each([
+    ['a 409 USED_CODE', 409, { error: { code: 'USED_CODE' } }],
+    ['a 400', 400, { error: { code: 'BAD_REQUEST' } }],
+    ['a 503 the backend marks final', 503, { error: { code: 'BACKEND_ERROR', retryable: false } }],
+  ])('after %s (a final answer) the code is not kept', async (_label, status, body) => {
+    const my = fakeMy((o) => o.fail({ status, data: JSON.stringify(body) }));
+    const submit = httpSubmitter({ url: 'https://a.example/x', host: my });
+    await expect(submit('CODE-1', ctx())).rejects.toBeDefined();
+    await expect(submit('CODE-1', ctx())).rejects.toBeDefined();
+    const keys = my.requests.map((r) => r.headers['Idempotency-Key']);
+    expect(keys[1]).not.toBe(keys[0]);
+  });
+
   it('accepts data already parsed by the host', async () => {
     const my = fakeMy((o) => o.success({ status: 200, data: { sessionId: 's2' } }));
     await expect(httpSubmitter({ url: 'https://a.example/x', host: my })('C', ctx())).resolves.toEqual({ sessionId: 's2' });

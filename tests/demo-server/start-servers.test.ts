@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { levelLogger, loadServerModule, postJson, readAnswer, removeDir, tempDir } from './helpers';
+import * as signingHelpers from './signing';
 
 let runner: any;
 let dataDir: string;
@@ -105,7 +106,7 @@ it('listens on loopback only, and needs full credentials to talk to a real walle
 });
 
 it('points the backend at another wallet OpenAPI from the environment (SUPERQI_BASE_URL and friends)', async () => {
-  const signing = await loadServerModule('signing.mjs');
+  const signing = signingHelpers;
   const walletModule = await loadServerModule('wallet-openapi.mjs');
   const merchant = signing.generateKeyPair();
   const walletKeys = signing.generateKeyPair();

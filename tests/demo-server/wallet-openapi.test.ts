@@ -4,6 +4,7 @@
  */
 import * as http from 'node:http';
 import { loadServerModule, makeClock, postJson, signedApplyToken, type SignedCallOptions } from './helpers';
+import * as signingHelpers from './signing';
 
 const MINUTE = 60_000;
 let signing: any;
@@ -17,7 +18,7 @@ let wallet: any;
 let baseUrl: string;
 
 beforeAll(async () => {
-  signing = await loadServerModule('signing.mjs');
+  signing = signingHelpers;
   walletModule = await loadServerModule('wallet-openapi.mjs');
   merchant = signing.generateKeyPair();
   walletKeys = signing.generateKeyPair();

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { levelLogger, loadServerModule, makeClock, postJson, readAnswer, removeDir, tempDir } from './helpers';
 import type { RawAnswer } from './helpers';
+import * as signingHelpers from './signing';
 
 export const MINUTE = 60_000;
 /** The token key of every world (hex). */
@@ -22,7 +23,7 @@ interface KeyPair {
 /** The server modules and one merchant and one wallet key pair, shared by every world of a test file. */
 export async function serverModules() {
   if (!modules) {
-    const signing = await loadServerModule('signing.mjs');
+    const signing = signingHelpers;
     modules = {
       signing,
       walletModule: await loadServerModule('wallet-openapi.mjs'),

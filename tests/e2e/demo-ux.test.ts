@@ -10,6 +10,7 @@ import {
   allowProfile,
   answerWallet,
   armWalletFault,
+  cartWithAnItem,
   consentSheet,
   consentState,
   CONTACT_BUTTON,
@@ -160,7 +161,7 @@ describe('closing the wallet’s page is a cancellation, not an error', () => {
   test('a real failure still shows the error', async () => {
     const { page } = await openDemo({ viewport: PHONE });
     await armWalletFault(page, 'empty');
-    await goTo(page, 'Cart');
+    await cartWithAnItem(page);
     await page.getByRole('button', { name: CONTACT_BUTTON }).click();
     await page.locator('#contact-button[data-state="error"]').getByText(WENT_WRONG).waitFor();
   });
@@ -171,12 +172,12 @@ describe('what the page says is shared is the current grant', () => {
     const { page } = await openDemo({ viewport: PHONE });
 
     await allowProfile(page);
-    await goTo(page, 'Cart');
-    await page.getByRole('button', { name: CONTACT_BUTTON }).click();
-    await answerWallet(page, 'Allow', [CONTACT_WORDS]);
     await addAndAnswerSheet(page, 'Barhi dates', 'Continue');
     await answerWallet(page, 'Allow', ['Send messages to your wallet inbox']);
     await page.getByText('Order updates are on.').waitFor();
+    await goTo(page, 'Cart');
+    await page.getByRole('button', { name: CONTACT_BUTTON }).click();
+    await answerWallet(page, 'Allow', [CONTACT_WORDS]);
     await goTo(page, 'Me');
     await expectSharedIsTheRecord(page, ['Name and photo', 'Contact details', 'Inbox notifications']);
 
@@ -198,6 +199,8 @@ describe('what the page says is shared is the current grant', () => {
     expect(answer.profile).toEqual({ name: expect.any(String), avatar: expect.any(String) });
 
     await page.getByRole('button', { name: 'Relaunch mini program' }).click();
+    await page.locator('#signin[data-state="signed-in"]').waitFor({ state: 'attached' });
+    await goTo(page, 'Me');
     await page.locator('#profile-card').waitFor();
     await expectSharedIsTheRecord(page, ['Name and photo']);
   });
@@ -266,7 +269,7 @@ describe('consumer text is plain language', () => {
 
     // A wallet failure on the contact step.
     await armWalletFault(page, 'error:1002');
-    await goTo(page, 'Cart');
+    await cartWithAnItem(page);
     await page.getByRole('button', { name: CONTACT_BUTTON }).click();
     await page.locator('#contact-button').getByText(WENT_WRONG).waitFor();
     await expectPlainText(page);
@@ -355,7 +358,7 @@ describe('the developer panel on a phone, and the desktop layout', () => {
 
   test('desktop: the tagline is whole and the consent sheet reaches the bottom of the phone', async () => {
     const { page } = await openDemo({ viewport: DESKTOP, reducedMotion: true });
-    const tagline = page.locator('.app-name small');
+    const tagline = page.locator('.app-name');
     expect(await tagline.evaluate((n) => n.scrollWidth <= n.clientWidth && n.scrollHeight <= n.clientHeight)).toBe(true);
     await page.getByRole('button', { name: 'Add Barhi dates to cart' }).click();
     await consentSheet(page).waitFor();

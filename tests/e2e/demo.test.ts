@@ -10,6 +10,7 @@ import {
   answerWallet,
   armWalletFault,
   calls,
+  cartWithAnItem,
   closeDevPanel,
   consentSheet,
   consentState,
@@ -158,7 +159,7 @@ describe('the demo miniapp', () => {
     await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo'], [contact]);
     await page.locator('#profile-card').waitFor();
 
-    await goTo(page, 'Cart');
+    await cartWithAnItem(page);
     await page.getByRole('button', { name: CONTACT_BUTTON }).click();
     await answerWallet(page, 'Allow', [contact], ['Get your name', 'Get your profile photo']);
     await page.getByText('Your wallet shared your contact details for this delivery.').waitFor();
@@ -193,17 +194,14 @@ describe('the demo miniapp', () => {
     expect((await calls(page)).some((c) => c.scopes.includes('NOTIFICATION_INBOX'))).toBe(false);
     expect(await walletPage(page).count()).toBe(0);
 
-    // Due again: "Continue" is the tap that opens the wallet's page.
-    await page.getByRole('button', { name: 'Add Kleicha cookies to cart' }).click();
-    await sheet.waitFor();
-    await sheet.getByRole('button', { name: 'Continue' }).click();
+    // After "Not now" the toast says where to turn them on: the cart. There, the button's tap opens
+    // the wallet's page (another Add does not ask again: see demo-truth.test.ts).
+    await goTo(page, 'Cart');
+    await page.getByRole('button', { name: 'Turn on order updates' }).click();
     await answerWallet(page, 'Allow', ['Send messages to your wallet inbox']);
-    await page.getByText('Order updates are on.').waitFor();
+    await page.getByText('Order updates go to your wallet inbox.').waitFor();
     expect(await consentState(page, 'NOTIFICATION_INBOX')).toBe('granted');
     expect(await sessionScopes(page)).toEqual(expect.arrayContaining(['NOTIFICATION_INBOX']));
-
-    await goTo(page, 'Cart');
-    await page.getByText('Order updates go to your wallet inbox.').waitFor();
     await expectNoCodeLeak(session);
     expectNoPageErrors(session);
   });
@@ -250,10 +248,11 @@ describe('the demo miniapp', () => {
     await allowProfile(page);
     const before = session.submissions.length;
 
-    // The wallet's relaunch button (the capsule) reloads the miniapp.
+    // The wallet's relaunch button (the capsule) starts the miniapp again, on its first page.
     await page.getByRole('button', { name: 'Relaunch mini program' }).click();
     await page.waitForLoadState('load');
     await signedIn(page);
+    await goTo(page, 'Me');
     await page.locator('#profile-card').waitFor();
     await page.getByText('Shared with Tigris Market').waitFor();
     await page.waitForTimeout(500);
@@ -297,7 +296,7 @@ describe('the demo miniapp', () => {
 
     // A wallet failure on the next call: the contact button shows it, and a new tap works.
     await armWalletFault(page, 'error:1002');
-    await goTo(page, 'Cart');
+    await cartWithAnItem(page);
     const contact = page.locator('#contact-button');
     await page.getByRole('button', { name: CONTACT_BUTTON }).click();
     await page.waitForFunction(() => document.getElementById('contact-button')?.getAttribute('data-state') === 'error');

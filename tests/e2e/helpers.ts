@@ -77,15 +77,29 @@ export function useDemo() {
   }, 30_000);
 
   /** Opens the miniapp in a new browser profile (a new wallet user) and waits for the silent sign-in. */
-  async function openDemo(options: { viewport?: { width: number; height: number }; lang?: 'en' | 'ar'; reducedMotion?: boolean } = {}): Promise<Session> {
+  async function openDemo(
+    options: {
+      viewport?: { width: number; height: number };
+      lang?: 'en' | 'ar';
+      reducedMotion?: boolean;
+      /** Runs before the first load (e.g. `page.route` to take the backend away). */
+      before?: (page: Page) => Promise<unknown>;
+      /** Wait for the silent sign-in to succeed (default true). */
+      signedIn?: boolean;
+      /** Open in the browser profile of this session (another tab of the same user). */
+      tabOf?: Session;
+    } = {},
+  ): Promise<Session> {
     const lang = options.lang ?? 'en';
-    const context = await browser.newContext({
-      viewport: options.viewport ?? { width: 412, height: 860 },
-      locale: lang === 'ar' ? 'ar-IQ' : 'en-US',
-      // Measurements of the settled page (sizes, contrast) need no animation under way.
-      ...(options.reducedMotion ? { reducedMotion: 'reduce' as const } : {}),
-    });
-    contexts.push(context);
+    const context =
+      options.tabOf?.page.context() ??
+      (await browser.newContext({
+        viewport: options.viewport ?? { width: 412, height: 860 },
+        locale: lang === 'ar' ? 'ar-IQ' : 'en-US',
+        // Measurements of the settled page (sizes, contrast) need no animation under way.
+        ...(options.reducedMotion ? { reducedMotion: 'reduce' as const } : {}),
+      }));
+    if (!options.tabOf) contexts.push(context);
     context.setDefaultTimeout(STEP);
     const page = await context.newPage();
     const session: Session = { page, codes: new Set(), codeReads: [], errors: [], submissions: [] };
@@ -110,7 +124,9 @@ export function useDemo() {
         .catch(() => undefined);
       session.codeReads.push(read);
     });
+    await options.before?.(page);
     await page.goto(demo.url);
+    if (options.signedIn === false) return session;
     await signedIn(page);
     // A phone set to Arabic opens the miniapp in Arabic; otherwise the user switches.
     if ((await page.evaluate(() => document.documentElement.lang)) !== lang) await page.getByRole('button', { name: lang === 'ar' ? 'العربية' : 'English' }).click();
@@ -118,7 +134,26 @@ export function useDemo() {
     return session;
   }
 
-  return { openDemo, url: () => demo.url };
+  /**
+   * A page of the demo's origin whose HTML is `html` (no CSP: a test page may script inline), in a
+   * new browser profile; it reaches the built kit at `/kit/…` as the demo does.
+   */
+  async function openLab(html: string, options: { viewport?: { width: number; height: number }; files?: Record<string, string> } = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: options.viewport ?? PHONE, reducedMotion: 'reduce' });
+    contexts.push(context);
+    context.setDefaultTimeout(STEP);
+    const page = await context.newPage();
+    const url = new URL('/lab', demo.url).href;
+    await page.route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+    // Scripts of the lab page, served from the demo's origin too.
+    for (const [path, body] of Object.entries(options.files ?? {})) {
+      await page.route(new URL(path, demo.url).href, (route) => route.fulfill({ contentType: 'text/javascript; charset=utf-8', body }));
+    }
+    await page.goto(url);
+    return page;
+  }
+
+  return { openDemo, openLab, url: () => demo.url };
 }
 
 /** The silent login at launch has finished (its status is on the shop page, maybe not shown). */
@@ -150,7 +185,8 @@ export async function goTo(page: Page, tab: string): Promise<void> {
 
 export const PROFILE_BUTTON = 'Show my name and photo';
 export const CONTACT_BUTTON = 'Use my wallet contact details';
-export const CONTACT_WORDS = 'Get your contact information (phone number and email)';
+/** What the wallet's page lists for USER_CONTACTINFO: what the demo's wallet gives the shop (its text says no more). */
+export const CONTACT_WORDS = 'Get your mobile phone number';
 
 /** Answers the wallet's own consent page (which must list `expected` and none of `absent`). */
 export async function answerWallet(page: Page, answer: 'Allow' | 'Deny', expected: string[], absent: string[] = []): Promise<void> {
@@ -160,6 +196,23 @@ export async function answerWallet(page: Page, answer: 'Allow' | 'Deny', expecte
   for (const text of absent) expect(await dialog.getByText(text, { exact: true }).count()).toBe(0);
   await dialog.getByRole('button', { name: answer, exact: true }).click();
   await dialog.waitFor({ state: 'detached' });
+}
+
+/**
+ * Puts an item in the cart and opens the Cart tab (its checkout steps show only with an order). The
+ * order updates that come due on a first Add are answered "Not now".
+ */
+export async function cartWithAnItem(page: Page, item = 'Barhi dates'): Promise<void> {
+  await goTo(page, 'Shop');
+  const asks = await page.evaluate(() => {
+    const auth = (window as any).__demo.authorizer;
+    const offered = localStorage.getItem('tigris-market:updates-later') === '1';
+    return !offered && auth.consentState('NOTIFICATION_INBOX') === 'unknown' && !(auth.session()?.scopes ?? []).includes('NOTIFICATION_INBOX');
+  });
+  await page.getByRole('button', { name: `Add ${item} to cart` }).click();
+  if (asks) await consentSheet(page).getByRole('button', { name: 'Not now' }).click();
+  await goTo(page, 'Cart');
+  await page.locator('#checkout').waitFor();
 }
 
 /** On Me, tap the profile button and allow name and photo in the wallet: the profile card shows. */
@@ -190,6 +243,20 @@ export async function armWalletFault(page: Page, option: string): Promise<void> 
   await page.getByLabel('Next my.getAuthCode call').selectOption(option);
   await page.locator('#wallet-fault-arm').click();
   await closeDevPanel(page);
+}
+
+/** In the developer panel, arms a fault for the next code exchange (`option`: e.g. 'HTTP_500'), then closes the panel. */
+export async function armBackendFault(page: Page, option: string): Promise<void> {
+  await openDevPanel(page);
+  await page.getByLabel('Next code exchange (merchant backend → wallet OpenAPI)').selectOption(option);
+  await page.locator('#backend-fault-arm').click();
+  await page.getByText(`Armed: ${option}`).waitFor();
+  await closeDevPanel(page);
+}
+
+/** The developer panel's lines of kit errors and notes, newest first. */
+export function kitLog(page: Page): Promise<string[]> {
+  return page.locator('#kit-log li').evaluateAll((items) => items.map((li) => Array.from(li.children, (part) => part.textContent ?? '').join(' | ')));
 }
 
 /** No auth code in the DOM (shadow roots included), web storage, cookies or the URL. */

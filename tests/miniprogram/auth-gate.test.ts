@@ -108,3 +108,23 @@ test('with a locale it sets the direction of what it shows; without one it leave
   expect(textOf(arabic!)).toBe('اسمح بالوصول');
   expect(String((plain!.children[0] as { attrs: Record<string, unknown> }).attrs.class)).not.toMatch(/mak-(rtl|ltr)/);
 });
+
+test('its data-* reach its callbacks as the dataset of their second argument (its built-in button’s outcomes too); style reaches the root', async () => {
+  const { mp, sim } = setup({ user: 'deny' });
+  const onAllowed = callback();
+  const onDenied = callback();
+  const page = await mp.openTestPage(
+    '<auth-gate scopes="USER_CONTACTINFO" data-step="{{step}}" style="margin: 0 16px" onAuthorized="onAllowed" onDenied="onDenied"><view>Contact shared</view></auth-gate>',
+    { data: { step: 2 }, onAllowed, onDenied },
+    USING,
+  );
+  expect((components(mp.tree(page), 'auth-gate')[0]!.children[0] as { attrs: Record<string, unknown> }).attrs.style).toBe('margin: 0 16px');
+  mp.tap(button(mp.tree(page), 'Allow access'));
+  await mp.settle();
+  sim.setUser('allow');
+  mp.tap(button(mp.tree(page), 'Allow access'));
+  await mp.settle();
+  const event = { currentTarget: { dataset: { step: 2 } }, target: { dataset: { step: 2 } } };
+  expect(onDenied.events).toEqual([event]);
+  expect(onAllowed.events).toEqual([event]);
+});

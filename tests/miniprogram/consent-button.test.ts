@@ -22,14 +22,16 @@ test('a tap asks the wallet inside the tap handler its AXML names, then shows th
   expect(cb.data.state).toBe('pending');
 
   await mp.settle();
-  expect(elements(cb.view, 'button')[0]?.attrs['aria-busy']).toBe(true);
   expect(byClass(cb.view, 'mak-consent-spinner')).toHaveLength(1);
-  expect(textOf(cb.view)).toContain('Waiting for your wallet…');
+  // Told in the status region (role="status": what Alipay documents; no aria-live or aria-busy).
+  const status = () => elements(cb.view).find((e) => e.attrs.role === 'status')!;
+  expect(textOf(status())).toBe('Waiting for your wallet…');
 
   sim.prompts[0]?.allow();
   await mp.settle();
   expect(cb.data.state).toBe('authorized');
   expect(textOf(cb.view)).toBe('Show my name Access allowed');
+  expect(textOf(status())).toBe('Access allowed');
   expect(byClass(cb.view, 'mak-consent-check')).toHaveLength(1);
   expect(onAuthorized.payloads).toEqual([{ session: expect.objectContaining({ scopes: ['USER_NAME', 'USER_AVATAR'] }) }]);
   expect(submitted).toEqual([['USER_NAME', 'USER_AVATAR']]);
@@ -237,4 +239,35 @@ test('unmounted, it stops following the authorizer', async () => {
   await mp.settle();
   expect(mp.runtime.setDataLog.length).toBe(writes);
   expect(instance.api.data.state).toBe('idle');
+});
+
+test('several buttons, one handler: each call’s second argument carries that button’s data-* as its dataset (antd-mini’s convention)', async () => {
+  const { mp, sim } = setup({ user: 'deny' });
+  const onDenied = callback();
+  const onAuthorized = callback();
+  const page = await mp.openTestPage(
+    `<consent-button scopes="USER_NAME" data-field="name" data-order-id="{{order}}" onDenied="onDenied" onAuthorized="onAuthorized">Name</consent-button>
+     <consent-button scopes="USER_CONTACTINFO" data-field="phone" onDenied="onDenied" onAuthorized="onAuthorized">Phone</consent-button>`,
+    { data: { order: 42 }, onDenied, onAuthorized },
+    { 'consent-button': 'consent-button' },
+  );
+  mp.tap(button(mp.tree(page), 'Phone'));
+  await mp.settle();
+  sim.setUser('allow');
+  mp.tap(button(mp.tree(page), 'Name'));
+  await mp.settle();
+  expect(onDenied.payloads.map((p) => p.scopes)).toEqual([['USER_CONTACTINFO']]);
+  expect(onDenied.events).toEqual([{ currentTarget: { dataset: { field: 'phone' } }, target: { dataset: { field: 'phone' } } }]);
+  expect(onAuthorized.events).toEqual([{ currentTarget: { dataset: { field: 'name', orderId: 42 } }, target: { dataset: { field: 'name', orderId: 42 } } }]);
+});
+
+test('style reaches the root; a disabled button is told by a class and has no pressed look (ACSS has no [disabled] selector)', async () => {
+  const { mp } = setup();
+  const cb = await mp.mount('consent-button', { scopes: 'USER_NAME', disabled: true, style: 'margin-top: 12px' });
+  expect(elements(cb.view, 'view')[0]?.attrs.style).toBe('margin-top: 12px');
+  expect(classesOf(button(cb.view, 'Allow access'))).toContain('mak-btn--disabled');
+  expect(button(cb.view, 'Allow access').attrs['hover-class']).toBe('none');
+  await cb.setProps({ disabled: false });
+  expect(classesOf(button(cb.view, 'Allow access'))).not.toContain('mak-btn--disabled');
+  expect(button(cb.view, 'Allow access').attrs['hover-class']).toBe('mak-btn--pressed');
 });

@@ -30,7 +30,12 @@ test('a deferred prompt shows the sheet, and “Continue” opens the wallet ins
   expect(textOf(sheet.view)).toBe(
     'Get updates in your wallet inbox? Allow notifications so this miniapp can send you updates in your wallet inbox. Your wallet will ask you to confirm. Continue Not now',
   );
-  expect(elements(sheet.view).find((e) => e.attrs.role === 'dialog')?.attrs['aria-modal']).toBe('true');
+  // A dialog named by its heading, with the attributes Alipay documents (no aria-modal).
+  const dialog = elements(sheet.view).find((e) => e.attrs.role === 'dialog')!;
+  const heading = elements(sheet.view).find((e) => e.attrs.role === 'heading')!;
+  expect(dialog.attrs['aria-labelledby']).toMatch(/^mak-sheet-title-\d+$/);
+  expect(heading.attrs.id).toBe(dialog.attrs['aria-labelledby']);
+  expect(textOf(heading)).toBe('Get updates in your wallet inbox?');
   expect(onOpen.payloads).toEqual([{ scopes: ['NOTIFICATION_INBOX'] }]);
   expect(sim.calls).toHaveLength(0);
 
@@ -144,22 +149,65 @@ test('a second deferred prompt waits for the first to close', async () => {
   expect(second.value).toMatchObject({ scopes: expect.arrayContaining(['USER_CONTACTINFO']) });
 });
 
-test('with sheets on several pages, the page on top presents; a top page without one gets “Not now”', async () => {
+test('with sheets on several pages, the page on top presents', async () => {
   const { mp, sim, authorizer } = setup();
   const using = { 'consent-prompt': 'consent-prompt' } as const;
   const below = await mp.openTestPage('<consent-prompt heading="Below" />', {}, using);
   const top = await mp.openTestPage('<consent-prompt heading="On top" />', {}, using);
-  deferredRequest(authorizer);
+  const outcome = deferredRequest(authorizer);
   await mp.settle();
   expect(textOf(mp.tree(top))).toContain('On top');
   expect(textOf(mp.tree(below))).toBe('');
   mp.tap(button(mp.tree(top), 'Not now'));
   await mp.settle();
+  expect(outcome.error).toMatchObject({ code: 'USER_CANCELLED' });
+  expect(sim.calls).toHaveLength(0);
+});
 
+test('two pages of one route (a page opened again over itself): the sheet of the one on top presents', async () => {
+  const { mp, authorizer } = setup();
+  const using = { 'consent-prompt': 'consent-prompt' } as const;
+  const product = '<consent-prompt a:if="{{shown}}" heading="{{heading}}" />';
+  const below = await mp.openTestPage(product, { data: { shown: true, heading: 'First visit' } }, using, 'pages/product/index');
+  const top = await mp.openTestPage(product, { data: { shown: true, heading: 'Second visit' } }, using, 'pages/product/index');
+  // The sheet below mounts again, after the one on top: the newest sheet is not the one on top,
+  // and the route does not tell the two pages apart ($viewId does).
+  mp.runtime.setData(below, { shown: false });
+  await mp.settle();
+  mp.runtime.setData(below, { shown: true });
+  await mp.settle();
+  deferredRequest(authorizer);
+  await mp.settle();
+  expect(textOf(mp.tree(top))).toContain('Second visit');
+  expect(textOf(mp.tree(below))).toBe('');
+});
+
+test('a top page without a sheet of its own gets the wallet’s own prompt, not a silent “Not now”', async () => {
+  const { mp, sim, authorizer } = setup({ user: 'manual' });
+  const below = await mp.openTestPage('<consent-prompt heading="Below" />', {}, { 'consent-prompt': 'consent-prompt' });
   await mp.openTestPage('<view>No sheet here</view>');
   const outcome = deferredRequest(authorizer);
   await mp.settle();
-  expect(outcome.error).toMatchObject({ code: 'USER_CANCELLED' });
-  expect(textOf(mp.tree(below)) + textOf(mp.tree(top))).toBe('');
-  expect(sim.calls).toHaveLength(0);
+  // No sheet on a page the user cannot see: the wallet asks, as with no sheet mounted at all.
+  expect(textOf(mp.tree(below))).toBe('');
+  expect(sim.calls.map((c) => [...c.scopes])).toEqual([['NOTIFICATION_INBOX']]);
+  sim.prompts[0]?.allow();
+  await mp.settle();
+  expect(outcome.value).toMatchObject({ scopes: ['NOTIFICATION_INBOX'] });
+  expect(outcome.error).toBeUndefined();
+});
+
+test('its data-* reach onOpen and onClose as the dataset of their second argument; style reaches the root', async () => {
+  const { mp, authorizer } = setup();
+  const onOpen = callback();
+  const onClose = callback();
+  const page = await mp.openTestPage('<consent-prompt data-place="checkout" style="z-index: 3000" onOpen="onOpen" onClose="onClose" />', { onOpen, onClose }, { 'consent-prompt': 'consent-prompt' });
+  deferredRequest(authorizer);
+  await mp.settle();
+  expect(byClass(mp.tree(page), 'mak-prompt')[0]?.attrs.style).toBe('z-index: 3000');
+  mp.tap(button(mp.tree(page), 'Not now'));
+  await mp.settle();
+  const event = { currentTarget: { dataset: { place: 'checkout' } }, target: { dataset: { place: 'checkout' } } };
+  expect(onOpen.events).toEqual([event]);
+  expect(onClose.events).toEqual([event]);
 });

@@ -10,6 +10,7 @@ import { loadServerModule, removeDir, tempDir } from '../demo-server/helpers';
 import { button, byClass, classesOf, elements, MiniProgram, textOf } from './harness';
 import { readAxml } from './harness/axml';
 import { demoMy, type DemoMy } from './demo-my';
+import { expectQuietConsole } from './helpers';
 import { checkAxml } from './static-checks';
 import { waitUntil } from '../support/wait-until';
 
@@ -215,5 +216,5 @@ test('every page’s AXML names only its own methods, data fields, loop variable
     });
     expect([route, problems]).toEqual([route, []]);
   }
-  expect(mp.logs).toEqual([]);
+  expectQuietConsole(mp);
 });

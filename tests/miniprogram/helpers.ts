@@ -42,9 +42,19 @@ export function setup(options: { user?: UserScript; provide?: boolean; authorize
   return { sim, mp, authorizer, codes, submitted };
 }
 
-/** Tracks a callback prop: every payload it received. */
-export function callback(): jest.Mock & { payloads: any[] } {
-  const fn = jest.fn() as jest.Mock & { payloads: any[] };
+/** Tracks a callback prop: every payload it received, and the event-like second arguments. */
+export function callback(): jest.Mock & { payloads: any[]; events: any[] } {
+  const fn = jest.fn() as jest.Mock & { payloads: any[]; events: any[] };
   Object.defineProperty(fn, 'payloads', { get: () => fn.mock.calls.map((c) => c[0]) });
+  Object.defineProperty(fn, 'events', { get: () => fn.mock.calls.map((c) => c[1]) });
   return fn;
+}
+
+/**
+ * The mini program's console after a healthy run: empty, or on an engine without component2
+ * lifecycles, the kit's one notice that names the compile option.
+ */
+export function expectQuietConsole(mp: MiniProgram): void {
+  const notice = [expect.stringContaining('"compileOptions": { "component2": true }')];
+  expect(mp.logs).toEqual(mp.runtime.engine.component2 ? [] : [notice]);
 }

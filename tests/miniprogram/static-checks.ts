@@ -1,10 +1,14 @@
 /**
  * Static checks of shipped mini program files. JavaScript: parses as ES2015 (`sourceType:
- * 'module'`) and names none of the globals a DSL engine forbids, nor `eval`/`Function`. AXML:
- * handlers are methods, bindings read props, data or loop variables, tags are built in or listed
- * in `usingComponents`, `a:elif`/`a:else` follow an `a:if`.
+ * 'module'`), names none of the globals a DSL engine forbids, nor `eval`/`Function`, and holds no
+ * generator (an IDE's babel transform would need a regenerator runtime). AXML: Alipay's own parser
+ * (@alipay/axml-transverter) accepts it; handlers are methods, bindings read props, data or loop
+ * variables, tags are built in or listed in `usingComponents`, `a:elif`/`a:else` follow an
+ * `a:if`, ARIA attributes are the ones Alipay documents. ACSS: no attribute selectors.
  */
+import { TransformCompiler } from '@alipay/axml-transverter';
 import { parse } from 'acorn';
+import { syntax } from 'csso';
 import { isVariableName, walkAst, type AnyNode } from './harness/ast';
 import { elementsOf, type TemplateElement, type TemplateNode } from './harness/axml';
 import { bindingsOf, freeIdentifiers } from './harness/expr';
@@ -15,6 +19,8 @@ const FORBIDDEN = new Set([...FORBIDDEN_GLOBALS, 'eval', 'Function']);
 export interface JsReport {
   /** Forbidden names, as `name@offset`. */
   forbidden: string[];
+  /** Generator functions and `yield`s, as `function*@offset` / `yield@offset`. */
+  generators: string[];
   /** Module specifiers of `import` and `export … from`. */
   imports: string[];
 }
@@ -23,14 +29,54 @@ export interface JsReport {
 export function checkJs(code: string): JsReport {
   const ast = parse(code, { ecmaVersion: 2015, sourceType: 'module' }) as unknown as AnyNode;
   const forbidden: string[] = [];
+  const generators: string[] = [];
   const imports: string[] = [];
   walkAst(ast, (node, parent, key) => {
     if (isVariableName(node, parent, key) && FORBIDDEN.has(node.name as string)) forbidden.push(`${node.name as string}@${node.start}`);
+    if (node.generator === true) generators.push(`function*@${node.start}`);
+    if (node.type === 'YieldExpression') generators.push(`yield@${node.start}`);
     if ((node.type === 'ImportDeclaration' || node.type === 'ExportNamedDeclaration' || node.type === 'ExportAllDeclaration') && node.source) {
       imports.push((node.source as AnyNode).value as string);
     }
   });
-  return { forbidden, imports };
+  return { forbidden, generators, imports };
+}
+
+/** Alipay's own AXML parser, as antd-mini's build runs it. @throws SyntaxError what it refuses (a broken `{{ }}`) */
+export function compileAxml(text: string): string {
+  try {
+    return new TransformCompiler({ platform: 'ALIPAY', customMapping: {} }, []).compile(text);
+  } catch (error) {
+    throw new SyntaxError(`@alipay/axml-transverter: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** The attribute selectors (`[disabled]`) of a style sheet: ACSS does not support them. */
+export function attributeSelectors(acss: string): string[] {
+  const found: string[] = [];
+  syntax.walk(syntax.parse(acss), (node) => {
+    if (node.type === 'AttributeSelector') found.push(syntax.generate(node));
+  });
+  return found;
+}
+
+/**
+ * The ARIA attributes Alipay documents (base library 1.18.0+, WebView rendering) and the base
+ * components that take them. `aria-live`, `aria-busy`, `aria-modal` are not among them.
+ */
+const ARIA_ATTRIBUTES = new Set(['role', 'aria-label', 'aria-labelledby', 'aria-hidden', 'aria-level', 'aria-checked', 'aria-expanded']);
+const ARIA_COMPONENTS = new Set(['view', 'text', 'icon', 'button', 'label', 'checkbox', 'switch', 'image', 'radio']);
+
+/** Every ARIA attribute of a template that Alipay does not document, or that sits on a component that takes none. */
+export function ariaProblems(tree: TemplateNode[]): string[] {
+  const problems: string[] = [];
+  for (const el of elementsOf(tree)) {
+    for (const name of Object.keys(el.attrs).filter((a) => a === 'role' || a.startsWith('aria-'))) {
+      if (!ARIA_ATTRIBUTES.has(name)) problems.push(`<${el.tag}> ${name} is not an attribute Alipay documents`);
+      else if (!ARIA_COMPONENTS.has(el.tag)) problems.push(`<${el.tag}> takes no ARIA attributes (${name})`);
+    }
+  }
+  return problems;
 }
 
 const BUILT_IN_TAGS = new Set(

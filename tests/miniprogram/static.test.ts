@@ -1,15 +1,17 @@
 /**
  * The shipped files of dist/miniprogram/, read as the DSL engine and the vendor's compiler would:
- * every .js is ES2015 and names no forbidden global; the entry and the components share one chunk;
- * every .axml is wired to its component's methods, props and data; every component folder has its
- * four files; styles keep touch targets at 44px and give every CSS variable a fallback.
+ * every .js is ES2015, names no forbidden global and holds no generator; the entry and the
+ * components share one chunk; every .axml passes Alipay's own parser, is wired to its component's
+ * methods, props and data and uses only the ARIA attributes Alipay documents; every component
+ * folder has its four files; styles keep touch targets at 44px, give every CSS variable a
+ * fallback, use no attribute selector, and carry a dark set of their colours.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createWalletSimulator } from '../../utils/testing';
 import { DIST, KIT_COMPONENTS, MiniProgram } from './harness';
 import { elementsOf, parseAxml, readAxml } from './harness/axml';
-import { checkAxml, checkJs, tapHandlers } from './static-checks';
+import { ariaProblems, attributeSelectors, checkAxml, checkJs, compileAxml, tapHandlers } from './static-checks';
 import { filesUnder } from '../support/files';
 
 const jsFiles = filesUnder(DIST).filter((f) => f.endsWith('.js'));
@@ -35,11 +37,15 @@ describe('JavaScript', () => {
       'Function',
     ]);
     expect(checkJs('a.window = { self: 1, document() {} };').forbidden).toEqual([]);
+    expect(checkJs('function* g() { yield 1; } const o = { *h() {} };').generators.map((g) => g.split('@')[0])).toEqual(['function*', 'yield', 'function*']);
+    expect(checkJs('function f() { return 1; }').generators).toEqual([]);
   });
 
-  test.each(jsFiles.map((f) => relative(DIST, f)))('%s parses as ES2015 and names no forbidden global', (file) => {
+  test.each(jsFiles.map((f) => relative(DIST, f)))('%s parses as ES2015, names no forbidden global and holds no generator', (file) => {
     const report = checkJs(readFileSync(join(DIST, file), 'utf8'));
     expect(report.forbidden).toEqual([]);
+    // After an IDE's babel transform (enableNodeModuleBabelTransform), a generator needs a regenerator runtime.
+    expect(report.generators).toEqual([]);
   });
 
   test('every import stays inside dist/miniprogram, and every shipped .js is reached from the entry or a component', () => {
@@ -76,6 +82,8 @@ describe.each(KIT_COMPONENTS)('<%s>', (name) => {
     for (const ext of ['axml', 'acss', 'js', 'json']) expect(existsSync(join(dir, `index.${ext}`))).toBe(true);
     const json = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
     expect(json.component).toBe(true);
+    // As antd-mini's: the page's classes (the className prop) reach the component's root.
+    expect(json.styleIsolation).toBe('shared');
     for (const spec of Object.values(json.usingComponents as Record<string, string>)) {
       for (const ext of ['axml', 'acss', 'js', 'json']) expect(existsSync(resolve(dir, `${spec}.${ext}`))).toBe(true);
     }
@@ -95,13 +103,23 @@ describe.each(KIT_COMPONENTS)('<%s>', (name) => {
     expect(Object.keys(methods).length).toBeGreaterThan(0);
   });
 
-  test('its styles keep every button at least 44×44px and give every CSS variable a fallback', () => {
+  test('Alipay’s own AXML parser (@alipay/axml-transverter) accepts its template', () => {
+    expect(() => compileAxml(readFileSync(join(dir, 'index.axml'), 'utf8'))).not.toThrow();
+  });
+
+  test('its ARIA attributes are ones Alipay documents, on base components that take them', () => {
+    expect(ariaProblems(readAxml(join(dir, 'index.axml')))).toEqual([]);
+  });
+
+  test('its styles keep every button at least 44×44px, give every CSS variable a fallback and use no attribute selector', () => {
     // With the shared styles it imports (`@import '../shared/base.acss';`), as the engine reads them.
     const own = readFileSync(join(dir, 'index.acss'), 'utf8');
     const imports = [...own.matchAll(/@import\s+['"]([^'"]+)['"];/g)].map((m) => resolve(dir, m[1] as string));
     for (const path of imports) expect(existsSync(path)).toBe(true);
     const acss = [...imports.map((path) => readFileSync(path, 'utf8')), own].join('\n');
     expect(acss).not.toMatch(/var\(--[\w-]+\s*\)/);
+    // ACSS has no attribute selectors: a `[disabled]` rule never applies (states are classes).
+    expect(attributeSelectors(acss)).toEqual([]);
     const rules = [...acss.matchAll(/([^{}]+)\{([^{}]*)\}/g)].map((m) => ({ selectors: (m[1] as string).split(',').map((s) => s.trim()), body: m[2] as string }));
     for (const button of elementsOf(readAxml(join(dir, 'index.axml'))).filter((el) => el.tag === 'button')) {
       const classes = (button.attrs.class ?? '').split(/\s+/).filter((c) => c && !c.includes('{{'));
@@ -138,4 +156,63 @@ test('the AXML checker reports unknown handlers, names, tags and broken chains',
   expect(checkAxml(parseAxml('<view a:for="{{list}}" a:for-item="row">{{row.name}} {{index}} {{item}}</view>'), { names: ['list'], methods: [], components: [] })).toEqual([
     'text {{item}} reads "item", not a prop, data field or loop variable',
   ]);
+});
+
+test('the checkers catch what Alipay’s parser refuses, attribute selectors and undocumented ARIA', () => {
+  expect(() => compileAxml('<view a:if="{{a ===}}" />')).toThrow(SyntaxError);
+  expect(() => compileAxml('<view class="{{a ? b}}" />')).toThrow(SyntaxError);
+  expect(attributeSelectors('.a[disabled] { opacity: 0.5 } @media (prefers-color-scheme: dark) { .b[data-x="1"] { color: red } }')).toEqual(['[disabled]', '[data-x="1"]']);
+  expect(attributeSelectors('.a.b--disabled, .c .d::after { opacity: 0.5 }')).toEqual([]);
+  expect(ariaProblems(parseAxml('<view aria-live="polite" role="status"><text aria-busy="true" /><widget role="dialog" /></view>'))).toEqual([
+    '<view> aria-live is not an attribute Alipay documents',
+    '<text> aria-busy is not an attribute Alipay documents',
+    '<widget> takes no ARIA attributes (role)',
+  ]);
+});
+
+/** The `--_mak-*` colours of the shared styles: `light` at the top, `dark` under prefers-color-scheme. */
+function colourSets(): { light: Record<string, string>; dark: Record<string, string> } {
+  const acss = readFileSync(join(DIST, 'shared', 'base.acss'), 'utf8');
+  const darkStart = acss.indexOf('@media (prefers-color-scheme: dark)');
+  expect(darkStart).toBeGreaterThan(0);
+  const read = (text: string) => Object.fromEntries([...text.matchAll(/(--_mak-[\w-]+):\s*([^;]+);/g)].map((m) => [m[1] as string, m[2] as string]));
+  return { light: read(acss.slice(0, darkStart)), dark: read(acss.slice(darkStart)) };
+}
+
+/** WCAG contrast of two #rrggbb colours (a `var(--mak-x, #rrggbb)` is read as its fallback). */
+function contrast(a: string, b: string): number {
+  const luminance = (value: string) => {
+    const hex = /#([0-9a-f]{6})/i.exec(value)?.[1];
+    if (!hex) throw new Error(`not a #rrggbb colour: ${value}`);
+    const [r, g, bl] = [0, 2, 4].map((i) => {
+      const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test('dark mode: the shared styles carry a dark set of their colour variables, each still following the page’s --mak-* value', () => {
+  const { light, dark } = colourSets();
+  expect(Object.keys(dark).length).toBeGreaterThan(8);
+  for (const name of Object.keys(dark)) {
+    expect(light[name]).toBeDefined();
+    expect(dark[name]).not.toBe(light[name]);
+    // A public variable the page sets wins in both sets.
+    const publicName = /^var\((--mak-[\w-]+),/.exec(light[name] as string)?.[1];
+    if (publicName) expect(dark[name]).toMatch(new RegExp(`^var\\(${publicName},`));
+  }
+  // Text stays readable (WCAG AA, 4.5:1) on what it sits on, in both sets.
+  for (const set of [light, { ...light, ...dark }]) {
+    for (const [text, ground] of [
+      ['--_mak-text', '--_mak-surface'],
+      ['--_mak-text-secondary', '--_mak-surface'],
+      ['--_mak-on-accent', '--_mak-accent'],
+      ['--_mak-success', '--_mak-success-soft'],
+    ] as const) {
+      expect([text, ground, contrast(set[text] as string, set[ground] as string) >= 4.5]).toEqual([text, ground, true]);
+    }
+  }
 });

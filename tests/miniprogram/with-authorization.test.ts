@@ -140,3 +140,48 @@ test('providing another authorizer moves the mounted components over to it', asy
   await mp.settle();
   expect(cb.data.state).toBe('idle');
 });
+
+test('the user actions of the page’s events object engage: a tab bar tap (before and after it switches), the back button', async () => {
+  for (const [event, fire] of [
+    ['beforeTabItemTap', (mp: any, page: any) => mp.runtime.pageEvent(page, 'beforeTabItemTap', { index: 1 })],
+    ['onTabItemTap', (mp: any, page: any) => mp.runtime.pageEvent(page, 'onTabItemTap', { index: 1 })],
+    ['onBack', (mp: any) => mp.navigateBack()],
+  ] as const) {
+    const { mp, authorizer } = setup();
+    const handled: string[] = [];
+    const page = await mp.openTestPage('<view>Cart</view>', mp.kit.withAuthorization({ events: { [event]: () => handled.push(`${event}, engaged ${authorizer.engaged}`) } }));
+    expect(authorizer.engaged).toBe(false);
+    await fire(mp, page);
+    expect(handled).toEqual([`${event}, engaged true`]);
+  }
+});
+
+test('events that are not the user’s own (a resize, the keyboard) do not engage; the events object is a copy', async () => {
+  const { mp, authorizer } = setup();
+  const onResize = () => undefined;
+  const events = { onResize, onKeyboardHeight() {} };
+  const options = mp.kit.withAuthorization({ events });
+  const page = await mp.openTestPage('<view>Cart</view>', options);
+  mp.runtime.pageEvent(page, 'onResize', { size: { windowWidth: 320 } });
+  mp.runtime.pageEvent(page, 'onKeyboardHeight', { height: 200 });
+  expect(authorizer.engaged).toBe(false);
+  expect(options.events).not.toBe(events);
+  expect(events.onResize).toBe(onResize);
+});
+
+test('methods and events that come from the page’s mixins engage as the page’s own do', async () => {
+  const { mp, authorizer } = setup();
+  const seen: boolean[] = [];
+  const onAdd = () => seen.push(authorizer.engaged);
+  const cartMixin = { onAdd, events: { onBack: () => undefined } };
+  const page = await mp.openTestPage('<button onTap="onAdd">Add</button>', mp.kit.withAuthorization({ mixins: [cartMixin] }));
+  mp.tap(button(mp.tree(page), 'Add'));
+  expect(seen).toEqual([true]);
+
+  const second = setup();
+  await second.mp.openTestPage('<view>Shop</view>', second.mp.kit.withAuthorization({ mixins: [cartMixin] }));
+  await second.mp.navigateBack();
+  expect(second.authorizer.engaged).toBe(true);
+  // The mixin itself, shared by other pages, is left as it was.
+  expect(cartMixin.onAdd).toBe(onAdd);
+});

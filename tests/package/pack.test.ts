@@ -4,9 +4,10 @@
  * type-checked as a consumer would, and the IIFE is run in a bare context.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 
 const root = resolve(__dirname, '../..');
@@ -34,12 +35,17 @@ afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
-test('the tarball ships dist and the README, not sources or tests', () => {
+test('the tarball ships dist, the README and the licence, not sources or tests', () => {
   const pkgDir = join(project, 'node_modules/miniapp-auth-kit');
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   expect(pkg.dependencies ?? {}).toEqual({});
   expect(existsSync(join(pkgDir, 'dist/miniapp-auth-kit.iife.js'))).toBe(true);
   expect(existsSync(join(pkgDir, 'README.md'))).toBe(true);
+  // The licence the package declares, as a file, and where its source and issues are.
+  expect(pkg.license).toBe('MIT');
+  expect(readFileSync(join(pkgDir, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} .+\n\nPermission is hereby granted, free of charge/);
+  expect(pkg.repository).toEqual({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/) });
+  expect(pkg.homepage).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+#readme$/);
   expect(existsSync(join(pkgDir, 'utils'))).toBe(false);
   expect(existsSync(join(pkgDir, 'tests'))).toBe(false);
 });
@@ -129,6 +135,98 @@ test('the type declarations type-check a consumer in ESM and CommonJS resolution
     export { p, code, continueInArabic };
   `;
   typeChecksBothWays('consumer', consumer, 'p, code, continueInArabic');
+});
+
+/** Every subpath of `exports` that declares types (no patterns, not the IIFE or package.json), as a consumer imports it. */
+function typedSubpaths(): string[] {
+  const pkg = JSON.parse(readFileSync(join(project, 'node_modules/miniapp-auth-kit/package.json'), 'utf8')) as { exports: Record<string, unknown> };
+  const hasTypes = (target: unknown): boolean =>
+    typeof target === 'object' && target !== null && Object.entries(target).some(([key, value]) => key === 'types' || hasTypes(value));
+  return Object.entries(pkg.exports)
+    .filter(([subpath, target]) => !subpath.includes('*') && hasTypes(target))
+    .map(([subpath]) => `miniapp-auth-kit${subpath.slice(1)}`);
+}
+
+test('moduleResolution "node" (no exports support) finds the declarations of every typed entry', () => {
+  // Read from the package's exports: an entry added later (./server, ./server/node…) is checked too.
+  const entries = typedSubpaths();
+  expect(entries).toEqual(expect.arrayContaining(['miniapp-auth-kit', 'miniapp-auth-kit/components', 'miniapp-auth-kit/testing', 'miniapp-auth-kit/miniprogram', 'miniapp-auth-kit/components/locales/ar', 'miniapp-auth-kit/dist/miniprogram/index']));
+  const consumer = entries.map((entry, i) => `import * as entry${i} from '${entry}';\nexport const keys${i}: string[] = Object.keys(entry${i});`).join('\n');
+  writeFileSync(join(project, 'node10.ts'), `${consumer}\n`);
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  const resolved = run('node', [tsc, '--noEmit', '--strict', '--module', 'commonjs', '--moduleResolution', 'node', '--target', 'es2022', '--lib', 'es2022,dom', '--traceResolution', 'node10.ts'], project);
+  // Each entry resolves to the same declaration file its "exports" names (not to an `any` module).
+  for (const entry of entries) expect(resolved).toMatch(new RegExp(`Module name '${entry}' was successfully resolved to '[^']*/miniapp-auth-kit/dist/[^']+\\.d\\.ts'`));
+});
+
+/**
+ * The README's TypeScript snippets (```ts blocks), each a file of a consumer project named by its
+ * first-line comment (`// auth.ts`) or its place, compiled together under strict against the
+ * packed package's declarations, as a reader who copies them would.
+ */
+function readmeSnippets(): Array<{ name: string; code: string }> {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match, i) => {
+    const code = match[1] as string;
+    const named = /^\/\/ ([\w.-]+\.ts)(?: |\n)/.exec(code)?.[1];
+    return { name: named ?? `readme-${i + 1}.ts`, code };
+  });
+}
+
+test('every TypeScript snippet of the README compiles under strict against the package’s types', () => {
+  const snippets = readmeSnippets();
+  expect(snippets.length).toBeGreaterThanOrEqual(6);
+  const names = snippets.map((s) => s.name);
+  expect(new Set(names).size).toBe(names.length);
+  const dir = join(project, 'readme');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  // Each file is a module (as a bundler treats it), whether or not it imports anything.
+  for (const { name, code } of snippets) writeFileSync(join(dir, name), `${code}\nexport {};\n`);
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        target: 'es2022',
+        lib: ['es2022', 'dom'],
+        // A snippet that is a test file is a jest test.
+        // A backend snippet runs on Node.
+        types: ['jest', 'node'],
+        typeRoots: [join(root, 'node_modules/@types')],
+        // The frameworks the Backend examples wire come from the repository's dev dependencies; the
+        // kit itself only from the packed package.
+        paths: { hono: [join(root, 'node_modules/hono')], 'hono/*': [join(root, 'node_modules/hono/*')], express: [join(root, 'node_modules/@types/express')] },
+      },
+      include: ['*.ts'],
+    }),
+  );
+  run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], dir);
+});
+
+test('the README’s DSL getting-started type-checks as written: its jsconfig.json, @mini-types/alipay and the kit’s declarations', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const jsconfig = [...readme.matchAll(/^```json\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string).find((json) => json.includes('@mini-types/alipay'));
+  const files = [...readme.matchAll(/^```js\n\/\/ ([\w./-]+\.js)\n([\s\S]*?)^```$/gm)].map((m) => ({ name: m[1] as string, code: `// ${m[1]}\n${m[2]}` }));
+  expect(jsconfig).toBeDefined();
+  expect(files.map((f) => f.name)).toEqual(['lib/auth.js', 'app.js', 'pages/shop/index.js']);
+  const dir = join(project, 'dsl-app');
+  rmSync(dir, { recursive: true, force: true });
+  for (const { name, code } of files) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), code);
+  }
+  // The README's settings as they are; the typings package is the repository's (the project has none).
+  const config = JSON.parse(jsconfig as string) as { compilerOptions: Record<string, unknown> };
+  config.compilerOptions.typeRoots = [join(root, 'node_modules')];
+  writeFileSync(join(dir, 'jsconfig.json'), JSON.stringify(config));
+  run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'jsconfig.json')], dir);
+  // And the check is real: a wrong call is an error.
+  writeFileSync(join(dir, 'wrong.js'), "import { provideAuthorizer } from 'miniapp-auth-kit/dist/miniprogram/index';\nprovideAuthorizer('not an authorizer');\n");
+  expect(() => run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'jsconfig.json')], dir)).toThrow(/wrong\.js.*TS2345/);
 });
 
 test('the DSL kit ships every component as index.axml, index.acss, index.js and index.json', () => {
@@ -233,16 +331,104 @@ test('the IIFE sets globalThis.MiniappAuthKit in a page without a bundler', asyn
   expect((error as { code: string }).code).toBe('NOT_IN_MINIAPP');
 });
 
-// The auth server's entries (issue 17): every one both ways, a real exchange through the in-memory
-// store, a store entry that loads without its driver installed (an optional peer) and says so on use.
+test('the DSL folder declares no module type of its own, and keeps each component’s script and styles as side effects', () => {
+  const folder = JSON.parse(readFileSync(join(project, 'node_modules/miniapp-auth-kit/dist/miniprogram/package.json'), 'utf8'));
+  expect(folder.type).toBeUndefined();
+  expect(folder.sideEffects).toEqual(expect.arrayContaining(['./*/index.js', './**/*.acss']));
+});
+
+test('Node reads the DSL folder’s ES module files both ways (module syntax detection, require of ES modules)', () => {
+  writeFileSync(join(project, 'folder.cjs'), `
+    const viaRequire = require('miniapp-auth-kit/dist/miniprogram/index');
+    import('miniapp-auth-kit/dist/miniprogram/index').then((viaImport) => {
+      console.log(JSON.stringify({ required: typeof viaRequire.withAuthorization, imported: typeof viaImport.withAuthorization, same: viaRequire.withAuthorization === viaImport.withAuthorization }));
+    });`);
+  expect(JSON.parse(run('node', ['folder.cjs'], project))).toEqual({ required: 'function', imported: 'function', same: true });
+});
+
+/**
+ * A bundler-based DSL toolchain, as MorJS compiles an Alipay mini program to a web app: webpack 5
+ * in production mode, each component's script compiled with what such a compiler injects (its
+ * template through a CommonJS `require`), each template importing its styles and the components it
+ * uses (extensionless), the styles a module that applies them when imported.
+ */
+test('webpack 5 builds the DSL components as a DSL toolchain injects into them, keeping their styles', () => {
+  const loaders = join(project, 'dsl-loaders');
+  mkdirSync(loaders, { recursive: true });
+  writeFileSync(join(loaders, 'component.cjs'), `module.exports = function (source) {
+    return "const $template = require('./index.axml');\\n" + source + "\\nglobalThis.templates.push($template.default);";
+  };`);
+  writeFileSync(join(loaders, 'axml.cjs'), `const { readFileSync } = require('node:fs');
+  module.exports = function (source) {
+    const json = JSON.parse(readFileSync(this.resourcePath.replace(/axml$/, 'json'), 'utf8'));
+    const used = Object.values(json.usingComponents || {}).map((spec) => "import '" + spec + "';");
+    return ["import './index.acss';", ...used, 'export default ' + JSON.stringify(source) + ';'].join('\\n');
+  };`);
+  writeFileSync(join(loaders, 'acss.cjs'), `module.exports = function (source) {
+    return 'globalThis.appliedStyles.push(' + JSON.stringify(source) + ');';
+  };`);
+  writeFileSync(join(project, 'app.js'), `
+    import { createAuthorizer, provideAuthorizer, withAuthorization } from 'miniapp-auth-kit/miniprogram';
+    import 'miniapp-auth-kit/dist/miniprogram/consent-button/index';
+    import 'miniapp-auth-kit/dist/miniprogram/consent-prompt/index';
+    import 'miniapp-auth-kit/dist/miniprogram/auth-gate/index';
+    globalThis.app = { createAuthorizer, provideAuthorizer, withAuthorization };`);
+  const webpack = join(root, 'node_modules/webpack');
+  writeFileSync(join(project, 'pack-dsl.cjs'), `
+    const webpack = require(${JSON.stringify(webpack)});
+    const loader = (name) => require('node:path').join(__dirname, 'dsl-loaders', name + '.cjs');
+    webpack({
+      mode: 'production',
+      context: __dirname,
+      entry: './app.js',
+      output: { path: require('node:path').join(__dirname, 'dsl-out'), filename: 'app.js' },
+      optimization: { minimize: false },
+      module: {
+        rules: [
+          { test: /miniprogram[\\\\/][\\w-]+[\\\\/]index\\.js$/, use: [loader('component')] },
+          { test: /\\.axml$/, type: 'javascript/auto', use: [loader('axml')] },
+          { test: /\\.acss$/, type: 'javascript/auto', use: [loader('acss')] },
+        ],
+      },
+    }, (error, stats) => {
+      if (error) throw error;
+      const info = stats.toJson({ all: false, errors: true, modules: true });
+      console.log(JSON.stringify({ errors: info.errors.map((e) => e.message.split('\\n')[0]), modules: info.modules.map((m) => m.name) }));
+    });`);
+  const built = JSON.parse(run('node', ['pack-dsl.cjs'], project)) as { errors: string[]; modules: string[] };
+  expect(built.errors).toEqual([]);
+  // One copy of the kit: the entry resolved to the folder's files, the components' own.
+  expect(built.modules.filter((name) => /miniprogram\.cjs/.test(name))).toEqual([]);
+
+  const registered: Array<Record<string, unknown>> = [];
+  const sandbox: Record<string, unknown> = { appliedStyles: [], templates: [], my: {}, Component: (options: Record<string, unknown>) => registered.push(options), setTimeout, clearTimeout, Promise, console };
+  sandbox.globalThis = sandbox;
+  runInNewContext(readFileSync(join(project, 'dsl-out/app.js'), 'utf8'), sandbox);
+  expect(registered).toHaveLength(3);
+  expect((sandbox.templates as string[]).filter((t) => t.includes('<button'))).toHaveLength(2);
+  for (const options of registered) expect(typeof (options.methods as Record<string, unknown>)).toBe('object');
+  const styles = (sandbox.appliedStyles as string[]).join('\n');
+  for (const rule of ['.mak-consent {', '.mak-prompt {', '.mak-gate {']) expect(styles).toContain(rule);
+  expect(typeof (sandbox.app as Record<string, unknown>).withAuthorization).toBe('function');
+});
+
+/**
+ * The server entries both ways: a simulator with fresh keys, the client on its fetch, a grant and a
+ * refused code; an auth server on that client through the in-memory store (a real exchange), a store
+ * entry that loads without its driver installed (an optional peer) and says so on use.
+ */
 const serverFlow = `
-  const wallet = { clientId: 'C', profile: 'superqi', async applyToken() { return { accessToken: 'a'.repeat(20), accessTokenExpiresAt: null, refreshToken: null, refreshTokenExpiresAt: null, customerId: 'cust' }; }, async inquiryUserInfo() { return { userId: 'cust' }; }, async cancelToken() {}, async call() { return { payload: {}, responseTime: 0 }; }, async checkKeys() { return { ok: true, problems: [] }; } };
+  const { simulator, clientOptions } = await testing.createTestWallet();
+  const wallet = server.createWalletClient(clientOptions);
+  const { authCode } = simulator.issueCode({ customerId: 'C1' });
+  const grant = await wallet.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode });
+  const refused = await wallet.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode }).catch((e) => e);
   const auth = server.createAuthServer({ wallet, store: server.memoryStore(), tokenKeys: { current: 'k', keys: { k: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64') } }, logger: null });
-  const answer = await auth.handler(new Request('http://localhost/api/auth/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ authCode: 'code', scopes: ['auth_base'] }) }), { clientAddress: '127.0.0.1' });
+  const answer = await auth.handler(new Request('http://localhost/api/auth/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ authCode: simulator.issueCode({ customerId: 'C2' }).authCode, scopes: ['auth_base'] }) }), { clientAddress: '127.0.0.1' });
   const driverless = await sqlite.sqliteStore({ filename: 'never.sqlite' }).init().catch((e) => e);
   out = {
-    status: answer.status,
-    customerId: (await answer.json()).customerId,
+    customerId: grant.customerId, isWalletError: refused instanceof server.WalletError, action: refused.action, keys: (await wallet.checkKeys()).ok,
+    session: [answer.status, (await answer.json()).customerId],
     node: [typeof node.toNodeHandler, typeof node.toFastifyPlugin, typeof node.toKoaMiddleware, typeof node.listen, typeof server.toNextJsHandler],
     postgres: typeof postgres.postgresStore,
     conformance: typeof testing.runStoreConformance,
@@ -251,28 +437,35 @@ const serverFlow = `
   await auth.close();
 `;
 
-test('miniapp-auth-kit/server and its Node entries import as ESM and CommonJS; a store loads without its driver', () => {
-  const check = (out: any) => {
-    expect(out).toEqual({ status: 200, customerId: 'cust', node: Array(5).fill('function'), postgres: 'function', conformance: 'function', driverless: [true, 'DRIVER_MISSING'] });
-  };
+test('miniapp-auth-kit/server and its other entries import as ESM and CommonJS: a signed exchange, an auth server session, a store without its driver', () => {
   writeFileSync(join(project, 'server.mjs'), `
     const [server, node, sqlite, postgres, testing] = await Promise.all(['', '/node', '/sqlite', '/postgres', '/testing'].map((p) => import('miniapp-auth-kit/server' + p)));
     let out; ${serverFlow} console.log(JSON.stringify(out));`);
-  check(JSON.parse(run('node', ['server.mjs'], project)));
   writeFileSync(join(project, 'server.cjs'), `
     const [server, node, sqlite, postgres, testing] = ['', '/node', '/sqlite', '/postgres', '/testing'].map((p) => require('miniapp-auth-kit/server' + p));
     (async () => { let out; ${serverFlow} console.log(JSON.stringify(out)); })();`);
-  check(JSON.parse(run('node', ['server.cjs'], project)));
+  for (const file of ['server.mjs', 'server.cjs']) {
+    expect(JSON.parse(run('node', [file], project))).toEqual({
+      customerId: 'C1', isWalletError: true, action: 'NEW_AUTH_CODE', keys: true,
+      session: [200, 'C2'],
+      node: Array(5).fill('function'), postgres: 'function', conformance: 'function', driverless: [true, 'DRIVER_MISSING'],
+    });
+  }
   expect(existsSync(join(project, 'never.sqlite'))).toBe(false);
 });
 
-test('the server declarations type-check a consumer in ESM and CommonJS resolution, with Node\'s types and no framework\'s', () => {
+test("the server declarations type-check a consumer in ESM and CommonJS resolution, with Node's types and no framework's", () => {
   const consumer = `
-    import { createAuthServer, memoryStore, toNextJsHandler, type AuthServer, type AuthStore } from 'miniapp-auth-kit/server';
+    import { createWalletClient, createAuthServer, memoryStore, toNextJsHandler, WalletError, type AuthServer, type AuthStore, type TokenGrant, type WalletErrorAction } from 'miniapp-auth-kit/server';
     import { toNodeHandler, listen } from 'miniapp-auth-kit/server/node';
     import { sqliteStore } from 'miniapp-auth-kit/server/sqlite';
     import { postgresStore } from 'miniapp-auth-kit/server/postgres';
-    import { runStoreConformance } from 'miniapp-auth-kit/server/testing';
+    import { createTestWallet, runStoreConformance, type SimulatorFault } from 'miniapp-auth-kit/server/testing';
+    const fault: SimulatorFault = { type: 'DROP_AFTER', api: 'applyToken', times: 1 };
+    const grant: Promise<TokenGrant> = createTestWallet().then(({ clientOptions }) => createWalletClient(clientOptions).applyToken({ grantType: 'REFRESH_TOKEN', refreshToken: 'r' }));
+    const action: WalletErrorAction = new WalletError({ kind: 'timeout', action: 'RETRY_LATER', api: 'applyToken' }).action;
+    // @ts-expect-error the grant type decides the field
+    createWalletClient({ baseUrl: 'https://x', clientId: 'c', privateKey: '', walletPublicKey: '' }).applyToken({ grantType: 'AUTHORIZATION_CODE', refreshToken: 'r' });
     declare const wallet: Parameters<typeof createAuthServer>[0]['wallet'];
     const store: AuthStore = sqliteStore({ filename: 'x.sqlite' });
     const auth: AuthServer = createAuthServer({ wallet, store, tokenKeys: { current: 'k', keys: { k: 'base64' } }, attemptLimit: { perClient: 10 } });
@@ -283,8 +476,18 @@ test('the server declarations type-check a consumer in ESM and CommonJS resoluti
     runStoreConformance({ createStore: () => memoryStore(), test: (_name: string, _fn: () => Promise<void>) => undefined });
     // @ts-expect-error trustProxy is false, a number or { header, hops? }
     toNodeHandler(auth.handler, { trustProxy: 'yes' });
-    export { node, next, served, pg };
+    export { fault, grant, action, node, next, served, pg };
   `;
   // A TypeScript user of the Node entries has Node's types (@types/node); none of Express, Fastify, Koa or pg's.
-  typeChecksBothWays('server-consumer', consumer, 'node, next, served, pg', ['--typeRoots', join(root, 'node_modules/@types'), '--types', 'node']);
+  typeChecksBothWays('server-consumer', consumer, 'fault, grant, action, node, next, served, pg', ['--typeRoots', join(root, 'node_modules/@types'), '--types', 'node']);
+});
+
+test('npx miniapp-auth-kit check-keys runs from the installed package', () => {
+  const pem = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } });
+  const [merchant, wallet] = [pem(), pem()];
+  writeFileSync(join(project, 'merchant.pem'), merchant.privateKey);
+  writeFileSync(join(project, 'wallet.pem'), wallet.publicKey);
+  expect(run('npx', ['--no-install', 'miniapp-auth-kit', 'check-keys', '--private-key', 'merchant.pem', '--wallet-public-key', 'wallet.pem'], project)).toMatch(/OK: the keys are sound/);
+  writeFileSync(join(project, 'own.pem'), merchant.publicKey);
+  expect(() => run('npx', ['--no-install', 'miniapp-auth-kit', 'check-keys', '--private-key', 'merchant.pem', '--wallet-public-key', 'own.pem'], project)).toThrow(/is your own public key/);
 });

@@ -1,9 +1,11 @@
 /**
  * Property-based tests (fast-check): random sequences of user and system events – taps,
- * navigation, allow/deny/dismiss/partial answers, every wallet error, submit failures (network,
- * 5xx, 429, 4xx, refused code, slow), abort, sign-out, reload from storage, clock jumps and timer
- * flushes – driven through an authorizer and the simulated wallet. The model, the events and the
- * invariants (checked after every step) are in ./driver.ts.
+ * navigation, allow/deny/dismiss/partial answers, every wallet error (a page that never answers
+ * too), submit failures (network, 5xx, 429, 4xx, refused code, slow), abort, sign-out, reload from
+ * storage, clock jumps and timer flushes, consent sheets answered "Continue" or "Not now" – driven
+ * through one authorizer, or two on one page over one host, over synchronous or asynchronous
+ * storage, and the simulated wallet. The model, the events and the invariants (checked after every
+ * step) are in ./driver.ts.
  *
  * This file: 25 000 sequences of up to 25 events. ./authorizer.long-sequences.test.ts adds 6 000
  * sequences of up to 60 events.

@@ -3,21 +3,27 @@
  *
  * One "world" = one simulated wallet (`createWalletSimulator({ user: 'manual' })`), one shared
  * in-memory storage, one clock (jest's modern fake clock: `Date.now`, advanced by `flush` steps and
- * moved without running timers by `clock` steps) and the authorizer instance that is "live" (the
- * page). `reload` kills the live instance (its host, storage and submit wrappers go dead, the wallet
- * page it had open closes, its callers are no longer tracked) and creates a new one over the same
- * storage and wallet.
+ * moved without running timers by `clock` steps) and the page that is "live": one authorizer, or
+ * two (`pages: 2`) over one host, one storage adapter and one page target, as when two parts of a
+ * page each create one. With `sheet`, each has a consent presenter (the `<consent-prompt>` hook)
+ * whose sheets the `sheet` events answer ("Continue" is a tap). `reload` kills the live page (its
+ * host, storage and submit wrappers go dead, the wallet page it had open closes, its callers are no
+ * longer tracked) and creates a new one over the same storage and wallet.
  *
  * Every wallet call and every submission goes through instrumented wrappers that record, at call
  * time, what the invariants need; `checkStep()` runs after every event and `drain()` at the end.
  *
  * Invariants (a violation throws with the step log; see checkProperty for seeds):
  *  - no consent prompt before engagement without a gesture: a wallet call that would open the
- *    consent page (a consent scope the wallet has not granted) is made only when the authorizer is
- *    engaged, inside a synchronous tap, or for scopes a tap entitled (its own, and those of the
- *    requests under way that it joins/absorbs: later calls of a multi-call plan);
- *  - never two wallet prompts at once: no prompting call while a page is open, and
- *    `sim.maxOpenPrompts` ≤ 1;
+ *    consent page (a consent scope the wallet has not granted) is made only when an authorizer of
+ *    the page that has the scopes under way is engaged, inside a synchronous tap (a sheet's
+ *    "Continue" too), or for scopes a tap entitled (its own, and those of the requests under way
+ *    that it joins/absorbs: later calls of a multi-call plan);
+ *  - never two wallet prompts at once, across the page's authorizers: no prompting call while a
+ *    page is open (unless made inside a tap while every open page is past its TIMEOUT: a tap on
+ *    the page shows that no wallet page covers it), and otherwise `sim.maxOpenPrompts` ≤ 1;
+ *  - never two consent sheets at once, no sheet over a wallet page within its TIMEOUT, and no
+ *    wallet prompt while a sheet is open;
  *  - each code submitted at most once, only codes the wallet delivered, and never more than
  *    codeMaxAgeMs after the wallet delivered it;
  *  - no denied scope (consentState 'denied') re-prompted without a gesture/entitlement; a
@@ -33,7 +39,7 @@
  */
 import fc from 'fast-check';
 import { AuthError, AUTH_ERROR_CODES, createAuthorizer, isScopeName, isSilentScope, SCOPES } from '../../utils';
-import type { Authorizer, GetAuthCodeCall, RawAuthCodeResult, Session, StorageAdapter, SubmitContext } from '../../utils';
+import type { AuthCodeHost, Authorizer, GetAuthCodeCall, PendingConsent, RawAuthCodeResult, Session, StorageAdapter, SubmitContext } from '../../utils';
 import { createWalletSimulator } from '../../utils/testing';
 import type { ConsentRequest, WalletFault, WalletSimulator } from '../../utils/testing';
 import { fakeTarget, type FakeTarget } from '../core/helpers';
@@ -54,15 +60,16 @@ export type SlowOutcome = 'ok' | 'network' | '5xx' | 'refused';
 export type ClockJump = 'small' | 'pastCodeMaxAge' | 'pastSessionTtl' | 'pastCodeTtl' | 'back';
 
 export type Event =
-  | { t: 'authorize'; scopes: string[]; defer: boolean; signal: boolean }
-  | { t: 'tap'; scopes: string[]; trusted: boolean; signal: boolean }
-  | { t: 'engage'; how: 'markEngaged' | 'click' | 'keydown' | 'popstate' | 'hashchange' | 'untrusted-click' | 'untrusted-popstate' }
+  | { t: 'authorize'; scopes: string[]; defer: boolean; signal: boolean; page?: number }
+  | { t: 'tap'; scopes: string[]; trusted: boolean; signal: boolean; page?: number }
+  | { t: 'engage'; how: 'markEngaged' | 'click' | 'keydown' | 'popstate' | 'hashchange' | 'untrusted-click' | 'untrusted-popstate'; page?: number }
+  | { t: 'sheet'; answer: 'continue' | 'dismiss'; which: number }
   | { t: 'answer'; answer: 'allow' | 'deny' | 'dismiss' | 'partial'; which: number; mask: number }
   | { t: 'fault'; fault: WalletFault; times: number }
   | { t: 'submitNext'; kind: SubmitKind }
   | { t: 'releaseSlow'; which: number; outcome: SlowOutcome }
   | { t: 'abort'; which: number }
-  | { t: 'signOut' }
+  | { t: 'signOut'; page?: number }
   | { t: 'reload' }
   | { t: 'clock'; jump: ClockJump }
   | { t: 'flush'; ms: number };
@@ -74,6 +81,10 @@ export interface WorldConfig {
   codeMaxAgeMs: number;
   sessionTtlMs: number | undefined;
   asyncStorage: boolean;
+  /** Authorizers on the page, over one host and one storage. */
+  pages?: number;
+  /** A consent presenter (the sheet) on each. */
+  sheet?: boolean;
 }
 
 /** A few scopes come up often (so requests overlap, join and hit the consent record); any can. */
@@ -97,8 +108,8 @@ const faultArb: fc.Arbitrary<WalletFault> = fc.oneof(
 );
 
 export const eventArb: fc.Arbitrary<Event> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ t: fc.constant('authorize' as const), scopes: scopesArb, defer: fc.boolean(), signal: fc.boolean() }) },
-  { weight: 5, arbitrary: fc.record({ t: fc.constant('tap' as const), scopes: scopesArb, trusted: fc.boolean(), signal: fc.boolean() }) },
+  { weight: 5, arbitrary: fc.record({ t: fc.constant('authorize' as const), scopes: scopesArb, defer: fc.boolean(), signal: fc.boolean(), page: fc.nat(1) }) },
+  { weight: 5, arbitrary: fc.record({ t: fc.constant('tap' as const), scopes: scopesArb, trusted: fc.boolean(), signal: fc.boolean(), page: fc.nat(1) }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -106,7 +117,12 @@ export const eventArb: fc.Arbitrary<Event> = fc.oneof(
       how: fc.constantFrom('markEngaged', 'click', 'keydown', 'popstate', 'hashchange', 'untrusted-click', 'untrusted-popstate') as fc.Arbitrary<
         Extract<Event, { t: 'engage' }>['how']
       >,
+      page: fc.nat(1),
     }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant('sheet' as const), answer: fc.constantFrom('continue', 'continue', 'dismiss') as fc.Arbitrary<'continue' | 'dismiss'>, which: fc.nat(3) }),
   },
   {
     weight: 6,
@@ -134,7 +150,7 @@ export const eventArb: fc.Arbitrary<Event> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('abort' as const), which: fc.nat(7) }) },
-  { weight: 1, arbitrary: fc.constant({ t: 'signOut' as const }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('signOut' as const), page: fc.nat(1) }) },
   { weight: 1, arbitrary: fc.constant({ t: 'reload' as const }) },
   {
     weight: 2,
@@ -153,6 +169,8 @@ export const configArb: fc.Arbitrary<WorldConfig> = fc.record({
   codeMaxAgeMs: fc.constantFrom(2_000, 60_000, 5 * 60_000),
   sessionTtlMs: fc.constantFrom<number | undefined>(undefined, 20_000, 10 * 60_000),
   asyncStorage: fc.boolean(),
+  pages: fc.constantFrom(1, 1, 2),
+  sheet: fc.boolean(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -229,7 +247,10 @@ export class World {
   readonly map = new Map<string, string>();
   readonly violations: string[] = [];
   readonly log: string[] = [];
-  inst!: Instance;
+  /** The live page's authorizers (one, or two over one host). */
+  pages: Instance[] = [];
+  /** Every sheet the presenters were given. */
+  readonly sheets: Array<{ inst: Instance; pending: PendingConsent }> = [];
   private nextInstance = 1;
   private nextCaller = 1;
   readonly callers: Caller[] = [];
@@ -245,9 +266,32 @@ export class World {
   /** Callers whose signal the last step aborted: they must have rejected ABORTED by its end. */
   private justAborted: Caller[] = [];
 
+  /** Fake time the timers have run (`flush` steps and the drain): clock jumps run no timer. */
+  timerNow = 0;
+  /** When each wallet page opened, in timer time. */
+  readonly openedAt = new Map<number, number>();
+  /** Pages past their TIMEOUT when a tap opened another prompt: left by the user (the tap shows it). */
+  readonly abandoned = new Set<number>();
+
   constructor(readonly config: WorldConfig) {
     this.sim = createWalletSimulator({ user: 'manual', now: () => Date.now(), customerId: '10000011193988040001' });
-    this.inst = this.createInstance();
+    this.sim.onPrompt((p) => void this.openedAt.set(p.id, this.timerNow));
+    this.pages = this.createPage();
+  }
+
+  /** The authorizer an event is for. */
+  private page(n = 0): Instance {
+    return this.pages[n % this.pages.length] as Instance;
+  }
+
+  /** Sheets open now on the live page. */
+  openSheets(): Array<{ inst: Instance; pending: PendingConsent }> {
+    return this.sheets.filter((s) => !s.inst.dead && !s.pending.signal.aborted);
+  }
+
+  /** A wallet page whose call has timed out: a tap may take its turn. */
+  pastTimeout(p: ConsentRequest): boolean {
+    return this.timerNow - (this.openedAt.get(p.id) as number) >= this.config.timeoutMs;
   }
 
   private violate(message: string): void {
@@ -255,65 +299,56 @@ export class World {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Instrumented wrappers (one set per authorizer instance)
+  // Instrumented wrappers (one set per page, shared by its authorizers)
 
-  private createInstance(): Instance {
-    const id = this.nextInstance++;
-    const target = fakeTarget();
-    const inst: Instance = { id, auth: undefined as unknown as Authorizer, target, dead: false, loaded: false, engagedModel: false, entitled: new Set(), preloadTap: false };
+  /** Whether some authorizer of the page may open a consent page for `prompting` now. */
+  private checkPrompting(pages: Instance[], prompting: string[]): void {
+    const verdicts = pages.map((inst) => {
+      const pendingNow = new Set(inst.auth.snapshot().pendingScopes);
+      const entitled = this.gestureOf === inst || prompting.every((s) => inst.entitled.has(s) || (inst.preloadTap && pendingNow.has(s)));
+      // The call is this authorizer's only if it has the scopes under way.
+      const mine = prompting.every((s) => pendingNow.has(s));
+      return { mine, engaged: inst.auth.engaged || entitled, undenied: entitled || !prompting.some((s) => inst.auth.consentState(s) === 'denied') };
+    });
+    const ids = pages.map((i) => i.id).join(',');
+    if (!verdicts.some((v) => v.mine && v.engaged)) this.violate(`consent prompt for [${prompting}] before engagement without a gesture (instance ${ids})`);
+    else if (!verdicts.some((v) => v.mine && v.engaged && v.undenied)) this.violate(`denied scope(s) in [${prompting}] re-prompted without a gesture (instance ${ids})`);
+  }
+
+  /** The wallet behind the page's `my`: every call checked, every code it hands out recorded. */
+  private hostFor(pages: Instance[]): AuthCodeHost {
     const world = this;
-    const map = this.map;
-    const asyncStorage = this.config.asyncStorage;
-
-    const storage: StorageAdapter = asyncStorage
-      ? {
-          get: (key) => Promise.resolve().then(() => map.get(key) ?? null),
-          set: (key, value) =>
-            Promise.resolve().then(() => {
-              if (!inst.dead) map.set(key, value);
-            }),
-          remove: (key) =>
-            Promise.resolve().then(() => {
-              if (!inst.dead) map.delete(key);
-            }),
-        }
-      : {
-          get: (key) => map.get(key) ?? null,
-          set: (key, value) => {
-            if (!inst.dead) map.set(key, value);
-          },
-          remove: (key) => {
-            if (!inst.dead) map.delete(key);
-          },
-        };
-
-    const host = {
+    const dead = () => pages[0]!.dead;
+    return {
       getAuthCode(call: Partial<GetAuthCodeCall> & { scopes?: unknown }) {
         // A dead page's bridge never answers.
-        if (inst.dead) return;
+        if (dead()) return;
         const scopes = readScopes(call.scopes);
         const faulted = world.pendingFaults > 0;
         if (faulted) world.pendingFaults--;
         // Consent scopes the wallet would open its consent page for.
         const prompting = scopes.filter((s) => !isSilentScope(s) && !world.sim.grants.has(s));
+        const inGesture = pages.some((p) => world.gestureOf === p);
+        // A call for consent scopes inside a tap takes the turn of a page past its TIMEOUT: for the
+        // model that page is gone from the screen (the tap shows it; its late answer may still come).
+        if (inGesture && scopes.some((s) => !isSilentScope(s))) {
+          for (const p of world.onScreen()) if (world.pastTimeout(p)) world.abandoned.add(p.id);
+        }
         if (prompting.length > 0) {
-          const inGesture = world.gestureOf === inst;
-          const pendingNow = inst.preloadTap ? new Set(inst.auth.snapshot().pendingScopes) : null;
-          const entitled = inGesture || prompting.every((s) => inst.entitled.has(s) || !!pendingNow?.has(s));
-          if (!inst.auth.engaged && !entitled) {
-            world.violate(`consent prompt for [${prompting}] before engagement without a gesture (instance ${inst.id})`);
+          world.checkPrompting(pages, prompting);
+          // A prompt still open counts as open until it answers or, past its TIMEOUT, a tap comes
+          // (a tap on the page shows that no wallet page covers it).
+          const live = world.onScreen();
+          if (!faulted && live.length > 0) {
+            world.violate(`second wallet prompt for [${prompting}] while [${live.map((p) => p.consentScopes.join(','))}] is open`);
           }
-          const denied = prompting.filter((s) => inst.auth.consentState(s) === 'denied');
-          if (denied.length > 0 && !entitled) world.violate(`denied scope(s) [${denied}] re-prompted without a gesture (instance ${inst.id})`);
-          if (!faulted && world.sim.prompts.length > 0) {
-            world.violate(`second wallet prompt for [${prompting}] while [${world.sim.prompts.map((p) => p.consentScopes.join(','))}] is open`);
-          }
+          if (world.openSheets().length > 0) world.violate(`wallet prompt for [${prompting}] while a sheet is open`);
         }
         world.log.push(`    wallet call [${scopes}]${prompting.length ? ` prompting [${prompting}]` : ''}${faulted ? ' (fault)' : ''}`);
         const wrap = (cb: ((r: RawAuthCodeResult) => void) | undefined) =>
           typeof cb === 'function'
             ? (r: RawAuthCodeResult) => {
-                if (inst.dead) return;
+                if (dead()) return;
                 if (r && typeof r === 'object') {
                   for (const k of ['authCode', 'authcode'] as const) {
                     const code = r[k];
@@ -341,9 +376,29 @@ export class World {
         } as Partial<GetAuthCodeCall>);
       },
     };
+  }
 
-    const submit = (code: string, ctx: SubmitContext): Promise<unknown> => {
-      if (inst.dead) return new Promise(() => undefined);
+  private storageFor(pages: Instance[]): StorageAdapter {
+    const map = this.map;
+    const dead = () => pages[0]!.dead;
+    if (this.config.asyncStorage) {
+      return {
+        get: (key) => Promise.resolve().then(() => map.get(key) ?? null),
+        set: (key, value) => Promise.resolve().then(() => void (dead() || map.set(key, value))),
+        remove: (key) => Promise.resolve().then(() => void (dead() || map.delete(key))),
+      };
+    }
+    return {
+      get: (key) => map.get(key) ?? null,
+      set: (key, value) => void (dead() || map.set(key, value)),
+      remove: (key) => void (dead() || map.delete(key)),
+    };
+  }
+
+  private submitFor(pages: Instance[]): (code: string, ctx: SubmitContext) => Promise<unknown> {
+    const world = this;
+    return (code, ctx) => {
+      if (pages[0]!.dead) return new Promise(() => undefined);
       const at = Date.now();
       if (world.submitted.has(code)) world.violate(`code submitted twice (attempt ${ctx.attempt}, scopes [${ctx.scopes}])`);
       world.submitted.add(code);
@@ -368,26 +423,50 @@ export class World {
         case 'refused':
           return Promise.reject(refusal('USED_CODE'));
         case 'slow':
-          return new Promise((resolve, reject) => world.slow.push({ code, inst, resolve, reject, done: false }));
+          return new Promise((resolve, reject) => world.slow.push({ code, inst: pages[0]!, resolve, reject, done: false }));
       }
     };
+  }
 
-    inst.auth = createAuthorizer({
-      submit,
-      host,
-      storage,
-      now: () => Date.now(),
-      engagementTarget: target,
-      timeoutMs: this.config.timeoutMs,
-      retryDelayMs: this.config.retryDelayMs,
-      maxRetries: this.config.maxRetries,
-      codeMaxAgeMs: this.config.codeMaxAgeMs,
-      ...(this.config.sessionTtlMs !== undefined ? { sessionTtlMs: this.config.sessionTtlMs } : {}),
-    });
-    void inst.auth.ready().then(() => {
-      inst.loaded = true;
-    });
-    return inst;
+  /** A sheet the presenter shows: never two, never over a wallet page within its TIMEOUT. */
+  private present(inst: Instance, pending: PendingConsent): void {
+    // A page that reloaded is gone, with what it would still show.
+    if (inst.dead) return;
+    if (this.openSheets().length > 0) this.violate(`sheet for [${pending.scopes}] while another sheet is open`);
+    const live = this.onScreen().filter((p) => !this.pastTimeout(p));
+    if (live.length > 0) this.violate(`sheet for [${pending.scopes}] over the open wallet page [${live.map((p) => p.consentScopes.join(','))}]`);
+    this.sheets.push({ inst, pending });
+    this.log.push(`    sheet [${pending.scopes}] (instance ${inst.id})`);
+  }
+
+  /** A live page: its authorizers over one host, one storage and one page target. */
+  private createPage(): Instance[] {
+    const target = fakeTarget();
+    const pages: Instance[] = [];
+    const host = this.hostFor(pages);
+    const storage = this.storageFor(pages);
+    const submit = this.submitFor(pages);
+    for (let n = 0; n < (this.config.pages ?? 1); n++) {
+      const inst: Instance = { id: this.nextInstance++, auth: undefined as unknown as Authorizer, target, dead: false, loaded: false, engagedModel: false, entitled: new Set(), preloadTap: false };
+      inst.auth = createAuthorizer({
+        submit,
+        host,
+        storage,
+        now: () => Date.now(),
+        engagementTarget: target,
+        timeoutMs: this.config.timeoutMs,
+        retryDelayMs: this.config.retryDelayMs,
+        maxRetries: this.config.maxRetries,
+        codeMaxAgeMs: this.config.codeMaxAgeMs,
+        ...(this.config.sessionTtlMs !== undefined ? { sessionTtlMs: this.config.sessionTtlMs } : {}),
+      });
+      if (this.config.sheet) inst.auth.setConsentPresenter((pending) => this.present(inst, pending));
+      void inst.auth.ready().then(() => {
+        inst.loaded = true;
+      });
+      pages.push(inst);
+    }
+    return pages;
   }
 
   /** The merchant backend: the wallet OpenAPI's single-use, expiring codes. */
@@ -463,7 +542,9 @@ export class World {
 
   async run(event: Event): Promise<void> {
     this.log.push(`${JSON.stringify(event)}`);
-    const inst = this.inst;
+    const inst = this.page('page' in event ? event.page : 0);
+    // Trusted events reach the page, and so every authorizer of it.
+    const engageAll = () => this.pages.forEach((p) => (p.engagedModel = true));
     switch (event.t) {
       case 'authorize':
         this.call(inst, event.scopes, false, event.defer, event.signal);
@@ -473,7 +554,7 @@ export class World {
         // untrusted one models a DSL page or a scripted click on the consent button.
         if (event.trusted) {
           inst.target.fire('pointerdown', true);
-          inst.engagedModel = true;
+          engageAll();
         }
         this.call(inst, event.scopes, true, true, event.signal);
         break;
@@ -487,13 +568,13 @@ export class World {
           case 'keydown':
           case 'popstate':
             inst.target.fire(event.how, true);
-            inst.engagedModel = true;
+            engageAll();
             break;
           case 'hashchange':
             // A trusted hashchange may or may not count: the core ignores it on purpose (a router
             // setting the hash at launch fires a trusted one). Either way is accepted here.
             inst.target.fire(event.how, true);
-            inst.engagedModel = inst.engagedModel || inst.auth.engaged;
+            for (const p of this.pages) p.engagedModel = p.engagedModel || p.auth.engaged;
             break;
           case 'untrusted-click':
             inst.target.fire('click', false);
@@ -538,6 +619,24 @@ export class World {
       case 'signOut':
         void inst.auth.signOut();
         break;
+      case 'sheet': {
+        const open = this.openSheets();
+        const sheet = open[event.which % Math.max(1, open.length)];
+        if (!sheet) break;
+        if (event.answer === 'dismiss') {
+          sheet.pending.dismiss();
+          break;
+        }
+        // "Continue" is a tap: it entitles the sheet's scopes and the requests under way.
+        for (const s of [...sheet.pending.scopes, ...sheet.inst.auth.snapshot().pendingScopes]) sheet.inst.entitled.add(s);
+        this.gestureOf = sheet.inst;
+        try {
+          sheet.pending.proceed();
+        } finally {
+          this.gestureOf = null;
+        }
+        break;
+      }
       case 'reload':
         this.reload();
         break;
@@ -558,13 +657,24 @@ export class World {
         break;
       }
       case 'flush':
-        await jest.advanceTimersByTimeAsync(event.ms);
+        await this.advance(event.ms);
         break;
     }
     // Events are tasks: every microtask the step queued runs before the next one (as in a page),
     // but no timer runs unless the step was a flush.
     await realTurn();
     this.checkStep();
+  }
+
+  /** The wallet pages open and not left by the user. */
+  onScreen(): ConsentRequest[] {
+    return this.sim.prompts.filter((p) => !this.abandoned.has(p.id));
+  }
+
+  /** Runs the timers `ms` ahead. */
+  private async advance(ms: number): Promise<void> {
+    this.timerNow += ms;
+    await jest.advanceTimersByTimeAsync(ms);
   }
 
   private release(s: Slow, outcome: SlowOutcome): void {
@@ -589,12 +699,11 @@ export class World {
     }
   }
 
-  /** The page reloads: the old instance is gone (its wallet page closes with it). */
+  /** The page reloads: its authorizers are gone (its wallet page closes with it). */
   private reload(): void {
-    const old = this.inst;
-    old.dead = true;
+    for (const old of this.pages) old.dead = true;
     for (const p of this.sim.prompts) p.dismiss();
-    this.inst = this.createInstance();
+    this.pages = this.createPage();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -602,18 +711,32 @@ export class World {
 
   /** After every step. Throws a Violation with the step log. */
   checkStep(): void {
-    const inst = this.inst;
     // Never two wallet prompts at once.
-    if (this.sim.prompts.length > 1 || this.sim.maxOpenPrompts > 1) {
-      this.violate(`${this.sim.prompts.length} wallet prompts open at once (max ever ${this.sim.maxOpenPrompts})`);
+    if (this.onScreen().length > 1 || (this.abandoned.size === 0 && this.sim.maxOpenPrompts > 1)) {
+      this.violate(`${this.onScreen().length} wallet prompts open at once (max ever ${this.sim.maxOpenPrompts})`);
     }
-    // Engagement: only trusted interactions, navigations and markEngaged() engage.
-    if (inst.auth.engaged !== inst.engagedModel) {
-      this.violate(`engaged is ${inst.auth.engaged}, expected ${inst.engagedModel} (untrusted events must not engage)`);
-    }
+    if (this.openSheets().length > 1) this.violate(`${this.openSheets().length} sheets open at once`);
     // The stored session and consent record always parse (and never hold a code).
     const raw = this.map.get(STORAGE_KEY);
     if (raw !== undefined) this.checkStored(raw);
+    for (const inst of this.pages) this.checkPage(inst, raw);
+    // A caller's abort settles its promise at once, with ABORTED.
+    for (const c of this.justAborted.splice(0)) {
+      if (c.inst.dead) continue;
+      if (!c.settled) this.violate(`authorize#${c.id}([${c.scopes}]) did not settle when its signal aborted`);
+      else if (!(c.error instanceof AuthError) || c.error.code !== 'ABORTED') {
+        this.violate(`authorize#${c.id}([${c.scopes}]) settled ${c.error instanceof AuthError ? c.error.code : 'resolved'} after its signal aborted, expected ABORTED`);
+      }
+    }
+    this.throwIfViolated();
+  }
+
+  /** One authorizer of the live page after a step. */
+  private checkPage(inst: Instance, raw: string | undefined): void {
+    // Engagement: only trusted interactions, navigations and markEngaged() engage.
+    if (inst.auth.engaged !== inst.engagedModel) {
+      this.violate(`engaged is ${inst.auth.engaged}, expected ${inst.engagedModel} (untrusted events must not engage; instance ${inst.id})`);
+    }
     // With synchronous storage, the stored consent record is the live one.
     if (!this.config.asyncStorage && inst.loaded) {
       let stored: Record<string, string> = {};
@@ -625,15 +748,7 @@ export class World {
       for (const s of ALL_SCOPES) {
         const expected = isSilentScope(s) ? 'granted' : (stored[s] ?? 'unknown');
         const actual = inst.auth.consentState(s);
-        if (actual !== expected) this.violate(`consentState(${s}) is ${actual} but storage says ${expected}`);
-      }
-    }
-    // A caller's abort settles its promise at once, with ABORTED.
-    for (const c of this.justAborted.splice(0)) {
-      if (c.inst.dead) continue;
-      if (!c.settled) this.violate(`authorize#${c.id}([${c.scopes}]) did not settle when its signal aborted`);
-      else if (!(c.error instanceof AuthError) || c.error.code !== 'ABORTED') {
-        this.violate(`authorize#${c.id}([${c.scopes}]) settled ${c.error instanceof AuthError ? c.error.code : 'resolved'} after its signal aborted, expected ABORTED`);
+        if (actual !== expected) this.violate(`consentState(${s}) is ${actual} but storage says ${expected} (instance ${inst.id})`);
       }
     }
     // Entitlement lasts as long as the requests it covers.
@@ -643,7 +758,6 @@ export class World {
       inst.preloadTap = false;
     }
     for (const s of [...inst.entitled]) if (!pending.has(s)) inst.entitled.delete(s);
-    this.throwIfViolated();
   }
 
   private checkStored(raw: string): void {
@@ -701,17 +815,20 @@ export class World {
     this.sim.onPrompt((p) => queueMicrotask(() => p.dismiss()));
     for (let round = 0; round < 30; round++) {
       const live = this.callers.filter((c) => !c.inst.dead);
-      const busy = live.some((c) => !c.settled) || this.sim.prompts.length > 0 || this.slow.some((s) => !s.done && !s.inst.dead);
+      const busy = live.some((c) => !c.settled) || this.sim.prompts.length > 0 || this.openSheets().length > 0 || this.slow.some((s) => !s.done && !s.inst.dead);
       if (!busy && round > 0) break;
-      if (!this.inst.auth.engaged) {
-        this.inst.auth.markEngaged();
-        this.inst.engagedModel = true;
+      for (const inst of this.pages) {
+        if (!inst.auth.engaged) {
+          inst.auth.markEngaged();
+          inst.engagedModel = true;
+        }
       }
       for (const p of this.sim.prompts) p.dismiss();
+      for (const sheet of this.openSheets()) sheet.pending.dismiss();
       for (const s of this.slow) if (!s.done) this.release(s, 'ok');
-      await jest.advanceTimersByTimeAsync(0);
+      await this.advance(0);
       this.checkStep();
-      await jest.advanceTimersByTimeAsync(this.config.timeoutMs + 1_000 + this.config.retryDelayMs * 8);
+      await this.advance(this.config.timeoutMs + 1_000 + this.config.retryDelayMs * 8);
       this.checkStep();
     }
     const unsettled = this.callers.filter((c) => !c.inst.dead && !c.settled);

@@ -1,109 +1,140 @@
 /**
- * What the store keeps: no auth code, session id, idempotency key or token in plain text, in a real
- * SQLite file (0600); tokens sealed under a key id per row (old keys still open old rows, rows move to
- * the current key as they change) and bound to their row's client and customer.
+ * Nothing secret anywhere: across every scenario of the other server tests (each fault on each API,
+ * each result code, signed and unsigned, bad keys, timeouts, aborts, dropped connections), no auth
+ * code, access or refresh token, piece of key material or user data from an answer's body appears in
+ * an error (message, stack, every field, its causes), an onCall event, a checkKeys report, or
+ * anything written to the console.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { sqliteStore } from '../../server/store/sqlite';
-import { createAuthServer } from '../../server/auth/server';
-import { testAuth } from './support/auth';
-import { createFakeWallet, newTokenKey } from './support/fake-wallet';
+import { createWalletClient, WalletError } from '../../server';
+import type { WalletCallEvent, WalletFetch } from '../../server';
+import { FAULT_TYPES, createWalletOpenApiSimulator, simulatedUser } from '../../server/testing';
+import { CLIENT_ID, keys } from './helpers';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mak-secrets-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const seen: unknown[] = [];
+const events: WalletCallEvent[] = [];
+const secrets = new Set<string>();
+const consoleLines: string[] = [];
 
-it('a copy of the database yields no code, key, session id or token: only hashes and sealed values; the files are 0600', async () => {
-  const filename = join(dir, 'auth.sqlite');
-  const wallet = createFakeWallet();
-  const issued: string[] = [];
-  const applyToken = wallet.client.applyToken.bind(wallet.client);
-  wallet.client.applyToken = async (request, options) => {
-    const grant = await applyToken(request, options);
-    issued.push(grant.accessToken, grant.refreshToken as string);
-    return grant;
+/** Every string reachable from a value: own properties (enumerable or not), message, stack, causes. */
+function strings(value: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > 6 || value === null || value === undefined) return out;
+  if (typeof value === 'string') out.push(value);
+  else if (typeof value === 'object' || typeof value === 'function') {
+    for (const name of Object.getOwnPropertyNames(value)) {
+      try {
+        strings((value as Record<string, unknown>)[name], out, depth + 1);
+      } catch {
+        // A getter that throws holds nothing to leak.
+      }
+    }
+  } else out.push(String(value));
+  return out;
+}
+
+/** Key material: every 16-character piece of each key's base64 body. */
+function keyPieces(): string[] {
+  const { merchant, wallet, stranger } = keys();
+  return [merchant.privatePem, merchant.privatePkcs1, merchant.publicPem, wallet.privatePem, wallet.publicPem, stranger.privatePem].flatMap((pem) => {
+    const body = pem.replace(/-----[^-]+-----|\s/g, '');
+    return Array.from({ length: Math.floor(body.length / 16) }, (_, i) => body.slice(i * 16, i * 16 + 16));
+  });
+}
+
+/** A simulator whose traffic is watched for tokens and codes, and a client that reports every event. */
+function watchedWorld(clientOptions: Record<string, unknown> = {}) {
+  const { merchant, wallet } = keys();
+  const sim = createWalletOpenApiSimulator({ clientId: CLIENT_ID, merchantPublicKey: merchant.publicPem, walletPrivateKey: wallet.privatePem });
+  const fetch: WalletFetch = async (url, init) => {
+    for (const m of init.body.matchAll(/"(?:authCode|accessToken|refreshToken)":"([^"]+)"/g)) secrets.add(m[1] as string);
+    const answer = await sim.fetch(url, init);
+    const text = await answer.clone().text();
+    for (const m of text.matchAll(/"(?:accessToken|refreshToken)":"([^"]+)"/g)) secrets.add(m[1] as string);
+    return answer;
   };
-  const t = testAuth({ store: sqliteStore({ filename }) }, wallet);
-  const code = wallet.issueCode('customer-42');
-  const key = 'idem-key-visible-0123456789';
-  const { sessionId } = (await t.post(code, key)).body;
-  wallet.expireAccessTokens();
-  expect((await t.me(sessionId)).status).toBe(200); // a refresh: the rotated tokens are stored too
-  await t.auth.close();
-  const bytes = Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f)))).toString('latin1');
-  for (const secret of [code, key, sessionId, ...issued]) expect(bytes.includes(secret)).toBe(false);
-  expect(issued).toHaveLength(4);
-  for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+  const client = createWalletClient({ baseUrl: 'https://wallet.test', clientId: CLIENT_ID, privateKey: merchant.privatePem, walletPublicKey: wallet.publicPem, fetch, onCall: (e) => void events.push(e), ...clientOptions });
+  return { sim, client };
+}
+
+/** Keeps the failure (a success holds tokens by design: it is what the caller asked for). */
+const keep = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => void seen.push(error));
+
+let consoleSpies: jest.SpyInstance[];
+beforeAll(() => {
+  consoleSpies = (['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((level) =>
+    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void consoleLines.push(args.map(String).join(' '))),
+  );
+});
+afterAll(() => consoleSpies.forEach((spy) => spy.mockRestore()));
+
+test('every fault on every API, every result code, signed or not', async () => {
+  for (const api of ['applyToken', 'inquiryUserInfo', 'cancelToken'] as const) {
+    for (const type of FAULT_TYPES) {
+      const { sim, client } = watchedWorld({ timeoutMs: 400 });
+      const grant = await client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: sim.issueCode({ scopes: ['USER_NAME', 'USER_CONTACTINFO'] }).authCode });
+      sim.setFault({ type, api, ...(type === 'SLOW' ? { delayMs: 600 } : {}) });
+      await keep(client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: sim.issueCode().authCode }));
+      await keep(client.applyToken({ grantType: 'REFRESH_TOKEN', refreshToken: grant.refreshToken as string }));
+      await keep(client.inquiryUserInfo(grant.accessToken));
+      await keep(client.cancelToken(grant.accessToken));
+      await keep(client.call('/v1/payments/inquiryPayment', { paymentId: grant.accessToken }));
+    }
+  }
+  for (const resultCode of ['INVALID_CODE', 'USED_REFRESH_TOKEN', 'EXPIRED_ACCESS_TOKEN', 'UNKNOWN_EXCEPTION', 'ACCESS_DENIED', 'PARAM_ILLEGAL', 'NEW_CODE']) {
+    for (const unsigned of [false, true]) {
+      const { sim, client } = watchedWorld();
+      const grant = await client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: sim.issueCode().authCode });
+      sim.setFault({ resultCode, unsigned });
+      await keep(client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: sim.issueCode().authCode }));
+      await keep(client.inquiryUserInfo(grant.accessToken));
+    }
+  }
+  expect(seen.filter((e) => e instanceof WalletError).length).toBeGreaterThan(120);
+  expect(secrets.size).toBeGreaterThan(100);
+}, 60_000);
+
+test('an unsigned answer that echoes a token in its message, aborts, and bad keys', async () => {
+  const echo = 'SECRET-TOKEN-ECHOED-0123456789';
+  secrets.add(echo);
+  const { merchant, wallet } = keys();
+  const base = { baseUrl: 'https://wallet.test', clientId: CLIENT_ID, privateKey: merchant.privatePem, walletPublicKey: wallet.publicPem, onCall: (e: WalletCallEvent) => void events.push(e) };
+  const echoing: WalletFetch = async () => new Response(JSON.stringify({ result: { resultStatus: 'F', resultCode: 'INVALID_ACCESS_TOKEN', resultMessage: `token ${echo} is invalid` } }));
+  await keep(createWalletClient({ ...base, fetch: echoing }).inquiryUserInfo(echo));
+  const notJson: WalletFetch = async () => new Response(`{"accessToken":"${echo}"`, { headers: { Signature: 'algorithm=RSA256, signature=AAAA', 'Client-Id': CLIENT_ID, 'Response-Time': new Date().toISOString() } });
+  await keep(createWalletClient({ ...base, fetch: notJson }).applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: echo }));
+  const controller = new AbortController();
+  // A fetch that never answers and ignores its signal: the deadline and the abort still end the call.
+  const hanging: WalletFetch = () => new Promise(() => undefined);
+  const aborted = createWalletClient({ ...base, fetch: hanging }).applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: echo }, { signal: controller.signal });
+  controller.abort();
+  await keep(aborted);
+  await keep(createWalletClient({ ...base, fetch: hanging, timeoutMs: 20 }).applyToken({ grantType: 'REFRESH_TOKEN', refreshToken: echo }));
+  await keep(createWalletClient({ ...base, baseUrl: 'http://127.0.0.1:1' }).applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: echo }));
+  for (const privateKey of [merchant.privatePem.slice(0, 300), merchant.publicPem, merchant.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'x' }), `${merchant.privatePem}\n${merchant.privatePem}`]) {
+    try {
+      createWalletClient({ ...base, privateKey: privateKey as string });
+    } catch (error) {
+      seen.push(error);
+    }
+  }
+  for (const walletPublicKey of [merchant.publicPem, [wallet.publicPem, merchant.privatePem]]) {
+    try {
+      seen.push(await createWalletClient({ ...base, walletPublicKey: walletPublicKey as string }).checkKeys());
+    } catch (error) {
+      seen.push(error);
+    }
+  }
+  expect(seen.filter((e) => e instanceof TypeError).length).toBeGreaterThanOrEqual(4);
 });
 
-it('key rotation: rows sealed under an old key still open; a change reseals them under the current key; a key that is gone fails clearly', async () => {
-  const filename = join(dir, 'auth.sqlite');
-  const [k1, k2] = [newTokenKey(), newTokenKey()];
-  const wallet = createFakeWallet();
-  const errors: string[] = [];
-  const serverWith = (keys: { current: string; keys: Record<string, string> }) =>
-    testAuth({ store: sqliteStore({ filename }), tokenKeys: keys, logger: { warn() {}, error: (m) => errors.push(m) } }, wallet);
-  const first = serverWith({ current: 'k1', keys: { k1 } });
-  const { sessionId } = (await first.post(wallet.issueCode(), 'a')).body;
-  await first.auth.close();
-  const keyIds = () => new Database(filename, { readonly: true }).prepare('SELECT key_id, access_token FROM mak_grants').all() as { key_id: string; access_token: string }[];
-  expect(keyIds().map((r) => [r.key_id, r.access_token.split('.')[0]])).toEqual([['k1', 'k1']]);
-
-  const rotated = serverWith({ current: 'k2', keys: { k1, k2 } });
-  expect((await rotated.me(sessionId)).status).toBe(200);
-  wallet.expireAccessTokens();
-  expect((await rotated.me(sessionId)).status).toBe(200);
-  await rotated.auth.close();
-  expect(keyIds().map((r) => r.key_id)).toEqual(['k2']);
-
-  const withoutK2 = serverWith({ current: 'k1', keys: { k1 } });
-  expect((await withoutK2.me(sessionId)).body.error.code).toBe('BACKEND_ERROR');
-  expect(errors.join('\n')).toMatch(/key id "k2" is not in tokenKeys/);
-  await withoutK2.auth.close();
-});
-
-it('a token moved to another customer\'s row does not open', async () => {
-  const filename = join(dir, 'auth.sqlite');
-  const t = testAuth({ store: sqliteStore({ filename }) });
-  const alice = (await t.post(t.wallet.issueCode('alice'), 'a')).body.sessionId;
-  await t.post(t.wallet.issueCode('bob'), 'b');
-  const db = new Database(filename);
-  const bob = db.prepare(`SELECT access_token FROM mak_grants WHERE customer_id = 'bob'`).get() as { access_token: string };
-  db.prepare(`UPDATE mak_grants SET access_token = ? WHERE customer_id = 'alice'`).run(bob.access_token);
-  db.close();
-  expect((await t.me(alice)).status).toBe(500);
-  expect(t.wallet.count('inquiryUserInfo')).toBe(0);
-  await t.auth.close();
-});
-
-describe('options are checked, bounded both ways, with errors that name them', () => {
-  const wallet = createFakeWallet().client;
-  const tokenKeys = { current: 'k1', keys: { k1: newTokenKey() } };
-  it.each([
-    [{ walletTimeoutMs: 3e9 }, /walletTimeoutMs must be a number from 100 to 120000/],
-    [{ walletTimeoutMs: 0 }, /walletTimeoutMs/],
-    [{ sessionTtlMs: 1000 }, /sessionTtlMs must be a number from 60000/],
-    [{ replayWindowMs: Infinity }, /replayWindowMs/],
-    [{ attemptLimit: { perClient: 0 } }, /attemptLimit.perClient must be an integer from 1/],
-    [{ basePath: '/api/auth/' }, /basePath/],
-    [{ tokenKeys: { current: 'k1', keys: { k1: Buffer.alloc(32).toString('base64') } } }, /tokenKeys.keys.k1 is not random/],
-    [{ tokenKeys: { current: 'k1', keys: { k1: 'c2hvcnQ=' } } }, /tokenKeys.keys.k1 must be 32 bytes/],
-    [{ tokenKeys: { current: 'k9', keys: { k1: newTokenKey() } } }, /tokenKeys.current must name one of tokenKeys.keys/],
-    [{ wallet: {} }, /wallet must be a WalletClient/],
-    [{ store: { init() {} } }, /store must be an AuthStore/],
-    [{ trustProxy: 'yes' }, /trustProxy must be/],
-    [{ logger: {} }, /logger must have warn\(\) and error\(\)/],
-  ])('%j', (bad, message) => {
-    expect(() => createAuthServer({ wallet, tokenKeys, logger: null, ...(bad as object) })).toThrow(TypeError);
-    expect(() => createAuthServer({ wallet, tokenKeys, logger: null, ...(bad as object) })).toThrow(message);
-  });
-  it('a key never appears in an error', () => {
-    const key = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
-    expect(() => createAuthServer({ wallet, tokenKeys: { current: 'k1', keys: { k1: key } } })).toThrow(expect.objectContaining({ message: expect.not.stringContaining(key) }));
-  });
+test('…and none of it holds a code, a token, key material or user data', () => {
+  const user = simulatedUser('x');
+  expect(user.fullName).toBeTruthy();
+  const texts = [...seen.flatMap((value) => strings(value)), ...events.map((e) => JSON.stringify(e)), ...consoleLines];
+  const needles = [...secrets, ...keyPieces()];
+  const leaks = texts.flatMap((text) => needles.filter((needle) => text.includes(needle)).map((needle) => `${needle.slice(0, 8)}… in ${text.slice(0, 80)}`));
+  expect(leaks).toEqual([]);
+  // User data from answers (names, masked numbers) never lands in errors or events either.
+  expect(texts.filter((text) => /Al-[A-Z][a-z]+|\+964|•••/.test(text))).toEqual([]);
+  expect(consoleLines).toEqual([]);
+  expect(texts.length).toBeGreaterThan(1000);
 });

@@ -1,5 +1,5 @@
 /**
- * No function in utils/ or components/ is longer than 150 lines, nested functions included: a
+ * No function in utils/, components/ or server/ is longer than 150 lines, nested functions included: a
  * reader sees a whole function at once. Counted on the TypeScript syntax tree of every source.
  */
 import { readFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ function functionsOf(path: string): Array<{ where: string; lines: number }> {
   return found;
 }
 
-const files = ['utils', 'components'].flatMap((dir) => filesUnder(join(ROOT, dir))).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+const files = ['utils', 'components', 'server'].flatMap((dir) => filesUnder(join(ROOT, dir))).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
 const functions = files.flatMap(functionsOf);
 
 test('the sources are there to measure', () => {
@@ -34,7 +34,7 @@ test('the sources are there to measure', () => {
   expect(functions.length).toBeGreaterThan(200);
 });
 
-test(`no function in utils/ or components/ is over ${MAX_LINES} lines`, () => {
+test(`no function in utils/, components/ or server/ is over ${MAX_LINES} lines`, () => {
   const long = functions.filter((f) => f.lines > MAX_LINES);
   expect(long.map((f) => `${f.where} (${f.lines} lines)`)).toEqual([]);
 });

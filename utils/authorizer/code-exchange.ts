@@ -25,8 +25,8 @@ export interface CodeExchangeDeps {
   fetchCode: (flight: Flight, scopes: string[]) => Promise<CodeResult>;
 }
 
-/** The answer as it will be stored (a JSON copy), or the reason it cannot be. */
-function storable(data: unknown, code: string, scopes: string[]): unknown {
+/** The answer as it will be stored (a JSON copy), or the reason it cannot be (it carries a code of the exchange). */
+function storable(data: unknown, codes: string[], scopes: string[]): unknown {
   const refuse = (detail: string) => new AuthError('BACKEND_ERROR', { scopes, retryable: false, detail });
   let copy: unknown = null;
   try {
@@ -35,12 +35,13 @@ function storable(data: unknown, code: string, scopes: string[]): unknown {
   } catch {
     throw refuse('answer not serialisable');
   }
-  if (mentionsCode(copy, code)) throw refuse('answer echoes the code');
+  if (mentionsCode(copy, codes)) throw refuse('answer echoes the code');
   return copy;
 }
 
 export function createCodeExchange({ submit, now, codeMaxAgeMs, setStatus, fetchCode }: CodeExchangeDeps): CodeExchange {
-  async function submitOnce(flight: Flight, scopes: string[], result: CodeResult, attempt: number): Promise<unknown> {
+  /** Submits `result`'s code; `codes`: every code of the exchange, which no answer or error may carry. */
+  async function submitOnce(flight: Flight, scopes: string[], result: CodeResult, codes: string[]): Promise<unknown> {
     const signal = flight.controller.signal;
     if (signal.aborted) throw aborted(scopes);
     // A code past its age is never submitted: treated as refused (one fresh code follows).
@@ -48,19 +49,19 @@ export function createCodeExchange({ submit, now, codeMaxAgeMs, setStatus, fetch
     setStatus(flight, 'submitting');
     let data: unknown;
     try {
-      data = await submit(result.authCode, { scopes: [...scopes], attempt, signal });
+      data = await submit(result.authCode, { scopes: [...scopes], attempt: codes.length, signal });
     } catch (error) {
-      throw signal.aborted ? aborted(scopes) : submitError(error, scopes, result.authCode);
+      throw signal.aborted ? aborted(scopes) : submitError(error, scopes, codes);
     }
     if (signal.aborted) throw aborted(scopes);
-    return storable(data, result.authCode, scopes);
+    return storable(data, codes, scopes);
   }
 
   const refused = (error: unknown): error is AuthError => error instanceof AuthError && error.code === 'CODE_REJECTED';
 
   return async (flight, scopes, first) => {
     try {
-      return { data: await submitOnce(flight, scopes, first, 1), scopes };
+      return { data: await submitOnce(flight, scopes, first, [first.authCode]), scopes };
     } catch (error) {
       if (!refused(error)) throw error;
     }
@@ -69,7 +70,8 @@ export function createCodeExchange({ submit, now, codeMaxAgeMs, setStatus, fetch
     const freshScopes = scopes.filter((s) => fresh.grantedScopes.includes(s));
     if (freshScopes.length === 0) throw new AuthError('CODE_REJECTED', { scopes });
     try {
-      return { data: await submitOnce(flight, freshScopes, fresh, 2), scopes: freshScopes };
+      // An answer carrying the refused code is refused too.
+      return { data: await submitOnce(flight, freshScopes, fresh, [first.authCode, fresh.authCode]), scopes: freshScopes };
     } catch (error) {
       throw refused(error) ? new AuthError('CODE_REJECTED', { scopes, platformCode: error.platformCode }) : error;
     }

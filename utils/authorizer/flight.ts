@@ -8,6 +8,8 @@ export interface Flight {
   readonly epoch: number;
   readonly controller: AbortController;
   status: AuthorizerStatus;
+  /** True while the flight runs synchronously inside the caller's tap (`gesture: true`). */
+  tap?: boolean;
   /** The callers waiting for it; when the last one leaves, the flight is aborted. */
   readonly waiters: Set<Waiter>;
   promise: Promise<void>;

@@ -6,8 +6,6 @@
 import { abortable } from '../abort';
 import { createEmitter } from '../emitter';
 import { createEngagementSensor } from '../engagement';
-import type { AuthError } from '../errors';
-import { createPromptLock } from '../prompt-lock';
 import { normalizeScopes } from '../scope-names';
 import { isSilentScope } from '../scopes';
 import type { Authorizer, AuthorizerEvent, AuthorizerOptions, AuthorizerSnapshot, ConsentPresenter, Session } from '../types';
@@ -27,7 +25,6 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const events = createEmitter<[AuthorizerEvent, AuthorizerSnapshot]>('subscribe');
   // The snapshot is built only for listeners: the tap-to-wallet path stays short without them.
   const emit = (event: AuthorizerEvent) => events.size > 0 && events.emit(event, snapshot());
-  const dismissals = new WeakSet<AuthError>();
   let presenter: ConsentPresenter | null = null;
 
   const sensor = createEngagementSensor(opts.engagementTarget, () => emit({ type: 'engaged' }));
@@ -36,9 +33,9 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const setStatus = (flight: Flight, next: Flight['status']) => {
     if (flight.status !== next) (flight.status = next), statusOf(flight);
   };
-  const wallet = createWalletCalls({ opts, lock: createPromptLock(), sensor, presenter: () => presenter, setStatus, isSilent, dismissals });
+  const wallet = createWalletCalls({ opts, sensor, presenter: () => presenter, setStatus, isSilent, state });
   const exchange = createCodeExchange({ ...opts, setStatus, fetchCode: wallet.fetchCode });
-  const flights = createFlights(createFlightRunner({ catalogue, state, wallet, exchange, dismissals }), statusOf);
+  const flights = createFlights(createFlightRunner({ catalogue, state, wallet, exchange }), statusOf);
   const request = createRequest({ state, flights, sensor, isSilent, emit });
 
   let loaded = state.ready === null;

@@ -28,8 +28,8 @@ function narrow(error: unknown, scopes: readonly string[], session: Session | nu
   const mine = own.length > 0 ? own : scopes.filter((s) => !session?.scopes.includes(s));
   const listed = ` [${error.scopes.join(' ')}]`;
   const message = error.message.endsWith(listed) ? error.message.slice(0, -listed.length) + (mine.length > 0 ? ` [${mine.join(' ')}]` : '') : error.message;
-  const { retryable, platformCode, status } = error;
-  return new AuthError(error.code, { message, retryable, platformCode, status, scopes: mine });
+  const { retryable, platformCode, status, dismissed } = error;
+  return new AuthError(error.code, { message, retryable, platformCode, status, dismissed, scopes: mine });
 }
 
 export function createRequest({ state, flights, sensor, isSilent, emit }: RequestDeps): Request {
@@ -70,9 +70,9 @@ export function createRequest({ state, flights, sensor, isSilent, emit }: Reques
         if (state.epoch !== started) throw aborted(scopes);
         // The session that covers the scopes, also one the backend made expire at once (a skewed
         // clock). None: a joined flight covered other scopes too and ended before ours were stored:
-        // ask again without the old gesture (a prompt now would not come from the user's tap).
+        // ask again, once, without the old gesture (a prompt now would not come from the user's tap).
         const session = [state.current(), state.stored()].find((s) => covers(s, scopes));
-        return session ? copySession(session) : again();
+        return session ? copySession(session) : retryOwn ? again() : Promise.reject(new AuthError('UNKNOWN', { scopes }));
       },
       (error) => {
         const current = state.epoch === started && !signal?.aborted;

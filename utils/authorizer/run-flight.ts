@@ -1,9 +1,9 @@
 /**
  * One flight from plan to session: the wallet calls its plan needs, in order, each code exchanged
- * and the session stored, the consent record kept up to date with every answer.
+ * and the session stored (the wallet calls keep the consent record up to date with every answer).
  */
 import { AuthError } from '../errors';
-import { isDenial, scopeFailure } from '../normalize';
+import { scopeFailure } from '../normalize';
 import { planCalls, type ScopeCatalogue } from '../scopes';
 import type { CodeExchange } from './code-exchange';
 import { aborted, covers, type CodeResult, type Flight } from './flight';
@@ -15,31 +15,13 @@ export interface FlightRunnerDeps {
   state: SessionState;
   wallet: WalletCalls;
   exchange: CodeExchange;
-  dismissals: WeakSet<AuthError>;
 }
 
-export function createFlightRunner({ catalogue, state, wallet, exchange, dismissals }: FlightRunnerDeps): (flight: Flight, gesture: boolean) => Promise<void> {
-  /** A code for one call of the plan; a refusal in the wallet is recorded ("Not now" is not). */
-  async function codeFor(flight: Flight, scopes: string[], consent: boolean, gesture: boolean): Promise<CodeResult> {
-    try {
-      return consent ? await wallet.consentCode(flight, scopes, gesture) : await wallet.fetchCode(flight, scopes);
-    } catch (error) {
-      if (error instanceof AuthError && error.code === 'USER_CANCELLED' && !dismissals.has(error)) {
-        const refused = error.scopes.filter((s) => scopes.includes(s));
-        state.record(flight.epoch, refused.length > 0 ? refused : scopes, 'denied');
-      }
-      throw error;
-    }
-  }
-
+export function createFlightRunner({ catalogue, state, wallet, exchange }: FlightRunnerDeps): (flight: Flight, gesture: boolean) => Promise<void> {
   /** One wallet call of the plan, its code exchanged; rejects for the scopes that were not granted. */
   async function runCall(flight: Flight, scopes: string[], consent: boolean, gesture: boolean): Promise<void> {
-    const result = await codeFor(flight, scopes, consent, gesture);
-    state.record(flight.epoch, result.grantedScopes, 'granted');
+    const result: CodeResult = await (consent ? wallet.consentCode(flight, scopes, gesture) : wallet.fetchCode(flight, scopes));
     const failed = Object.keys(result.failedScopes).filter((s) => scopes.includes(s));
-    // Only a refusal is recorded as denied; another per-scope error (e.g. "1002") is not sticky.
-    const denied = failed.filter((s) => isDenial(result.failedScopes[s] as string));
-    state.record(flight.epoch, denied, 'denied');
     const granted = scopes.filter((s) => result.grantedScopes.includes(s));
     let lost: string[] = [];
     if (granted.length > 0) {
@@ -53,16 +35,29 @@ export function createFlightRunner({ catalogue, state, wallet, exchange, dismiss
     if (lost.length > 0) throw new AuthError('USER_CANCELLED', { scopes: lost });
   }
 
+  /**
+   * A later call of the plan asks without a new gesture, so never for a scope the user refused
+   * since the flight began (on another page or tab too): what is stored now is read first.
+   */
+  async function refuseNewDenials(scopes: string[], before: readonly string[]): Promise<void> {
+    await state.reread();
+    const denied = scopes.filter((s) => state.consent(s) === 'denied' && !before.includes(s));
+    if (denied.length > 0) throw new AuthError('DENIED', { scopes: denied });
+  }
+
   return async (flight, gesture) => {
-    let entitled = gesture;
+    // A tap may ask again for what the user refused before it; the plan's later calls may not.
+    const deniedBefore = flight.scopes.filter((s) => state.consent(s) === 'denied');
+    let later = false;
     for (const call of planCalls(flight.scopes, catalogue)) {
       const scopes = call.filter((s) => !covers(state.current(), [s]));
       if (scopes.length === 0) continue;
       if (flight.controller.signal.aborted) throw aborted(flight.scopes);
+      if (later) await refuseNewDenials(scopes, deniedBefore);
       const consent = scopes.some((s) => state.consent(s) !== 'granted');
-      await runCall(flight, scopes, consent, entitled);
       // Later calls of the plan follow without a new gesture.
-      if (consent) entitled = true;
+      await runCall(flight, scopes, consent, gesture || later);
+      if (consent) later = true;
     }
   };
 }

@@ -15,6 +15,8 @@ export interface SessionState {
   readonly ready: Promise<void> | null;
   /** Takes up what other instances stored (before every decision). */
   refresh(): void;
+  /** The same from a fresh read (asynchronous adapters too): before a deferred prompt opens. */
+  reread(): Promise<unknown>;
   /** The stored session when unexpired. */
   current(): Session | null;
   /** The stored session, expired or not. */
@@ -23,7 +25,7 @@ export interface SessionState {
   consentRecord(): Record<string, 'granted' | 'denied'>;
   record(epoch: number, scopes: readonly string[], value: 'granted' | 'denied'): void;
   storeSession(epoch: number, scopes: readonly string[], data: unknown): void;
-  signOut(): Promise<void>;
+  signOut(): Promise<unknown>;
 }
 
 /** Reads an expiry from the backend's answer: epoch ms or an ISO date in `expiresAt`. */
@@ -73,6 +75,7 @@ export function createSessionState(
     },
     ready: store.ready,
     refresh: store.refresh,
+    reread: store.reread,
     current: () => live(store.state.session),
     stored: () => store.state.session,
     consent: (scope) => (isSilent(scope) ? 'granted' : (store.state.consent[scope] ?? 'unknown')),

@@ -75,6 +75,11 @@ export interface WalletSimulatorOptions {
   issueCode?: (scopes: string[], customerId: string) => string | Promise<string>;
   /** Initial content of the simulated `my` storage. */
   storage?: Record<string, string>;
+  /**
+   * Scopes the wallet remembers as granted from the start (a wallet keeps its grants across
+   * launches: pass what `grants` held before a reload).
+   */
+  grants?: readonly string[];
   /** The wallet's scopes (e.g. `CLARO_SCOPES`), laid over `SCOPES`: which ones it grants silently. */
   catalogue?: ScopeCatalogue;
 }
@@ -105,6 +110,8 @@ export interface WalletSimulator {
   exchange(code: string): ExchangeResult;
   /** Forget grants (all, or these scopes), as when the user revokes in the wallet's settings. */
   revoke(scopes?: readonly string[]): void;
+  /** Remember these scopes as granted, as when the user allowed them elsewhere (another tab). */
+  grant(scopes: readonly string[]): void;
   /** The simulated storage (what `my.setStorageSync` wrote). */
   readonly storage: ReadonlyMap<string, string>;
 }

@@ -5,6 +5,7 @@
  * single use and expire; every failure shape of the platform can be injected.
  */
 import { randomHex } from '../random';
+import { isScopeName } from '../scope-names';
 import { isSilentScope, readCatalogue } from '../scopes';
 import type { AlipayBridgeHost } from '../types';
 import { checkUser, openConsentPage, type ConsentPageHost } from './consent-page';
@@ -66,6 +67,12 @@ function outcomeOf(answer: UserAnswer, scopes: string[], consentScopes: string[]
   return { allowed, granted: [], refused, outcome: 'denied', failure: { error: 1001, errorMessage: 'user cancel', authErrorScopes } };
 }
 
+/** A list of scope names, or a TypeError that names `where`. */
+function scopeList(value: unknown, where: string): string[] {
+  if (!Array.isArray(value) || !value.every(isScopeName)) throw new TypeError(`createWalletSimulator: ${where} must be an array of scope names.`);
+  return [...value];
+}
+
 export function createWalletSimulator(options: WalletSimulatorOptions = {}): WalletSimulator {
   if (typeof options !== 'object' || options === null) throw new TypeError('createWalletSimulator(options): options must be an object.');
   const now = options.now ?? Date.now;
@@ -78,7 +85,7 @@ export function createWalletSimulator(options: WalletSimulatorOptions = {}): Wal
   let ids = 1;
   const faults: WalletFault[] = [];
   const calls: WalletCall[] = [];
-  const grants = new Set<string>();
+  const grants = new Set<string>(options.grants === undefined ? [] : scopeList(options.grants, 'options.grants'));
   const codes = new Map<string, IssuedCode>();
   const storage = new Map<string, string>(Object.entries(options.storage ?? {}));
   const later = (fn: () => void) => void (latencyMs > 0 ? setTimeout(fn, latencyMs) : Promise.resolve().then(fn));
@@ -191,6 +198,9 @@ export function createWalletSimulator(options: WalletSimulatorOptions = {}): Wal
     revoke(scopes) {
       if (!scopes) grants.clear();
       else for (const s of scopes) grants.delete(s);
+    },
+    grant(scopes) {
+      for (const s of scopeList(scopes, 'grant(scopes)')) grants.add(s);
     },
   };
 }

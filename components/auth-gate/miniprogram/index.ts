@@ -1,4 +1,3 @@
-/// <reference types="@mini-types/alipay" />
 /**
  * `<auth-gate scopes="…">` for DSL mini programs: its default slot when the session covers the
  * scopes, else `slot="fallback"` (a consent button for the scopes when the page gives none). What
@@ -7,6 +6,7 @@
  */
 import type { Session } from '../../../utils';
 import { followAuthorizer, type Follower } from '../../miniprogram/follow';
+import { defineComponent } from '../../miniprogram/lifecycle';
 import { directionOf } from '../../miniprogram/locales';
 import { notify } from '../../miniprogram/notify';
 import { currentProblem, problemReporter, reportProblem, type ProblemReporter } from '../../miniprogram/problems';
@@ -25,6 +25,7 @@ interface GateProps {
   buttonLabel: string;
   locale: string;
   className: string;
+  style: string;
   /** The gate opened: the scopes became authorized while it was mounted (by any button, on any page). */
   onAuthorized?: (detail: { session: Session }) => void;
   onDenied?: (detail: ConsentDeniedDetail) => void;
@@ -62,10 +63,10 @@ function render(gate: GateThis, props: Readonly<GateProps> = gate.props): void {
   // The gate opened (a grant by its own button or the page's, on any page): tell the page once.
   if (diff?.authorized !== true || !gate.mounted) return;
   const session = gate.follower.current()?.session();
-  if (session) notify(props.onAuthorized, { session });
+  if (session) notify(props, 'onAuthorized', { session });
 }
 
-Component<
+defineComponent<
   GateData,
   GateProps,
   {
@@ -80,6 +81,7 @@ Component<
     buttonLabel: '',
     locale: '',
     className: '',
+    style: '',
   },
   data: {
     authorized: false,
@@ -115,13 +117,13 @@ Component<
   // The built-in button's refusals and errors, passed on as the gate's own (its grant opens the gate).
   methods: {
     onButtonDenied(detail) {
-      notify(this.props.onDenied, detail);
+      notify(this.props, 'onDenied', detail);
     },
     onButtonError(detail) {
       const gate = this;
       // The gate reports its own bad scopes or missing authorizer once; the button's copy is dropped.
       if (currentProblem(TAG, gate)) return;
-      notify(gate.props.onError, detail);
+      notify(gate.props, 'onError', detail);
     },
   },
 });

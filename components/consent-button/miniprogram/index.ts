@@ -1,4 +1,3 @@
-/// <reference types="@mini-types/alipay" />
 /**
  * `<consent-button>` for DSL mini programs: one `<button>` whose tap asks the wallet for consent.
  * The tap handler calls `authorize(scopes, { gesture: true })` before anything else, so the core
@@ -8,6 +7,7 @@
 import type { AuthError, Session } from '../../../utils';
 import { reportError } from '../../../utils/emitter';
 import { followAuthorizer, type Follower } from '../../miniprogram/follow';
+import { defineComponent } from '../../miniprogram/lifecycle';
 import { directionOf, messagesFor } from '../../miniprogram/locales';
 import { notify } from '../../miniprogram/notify';
 import { problemOf, problemReporter, reportProblem, type ProblemReporter } from '../../miniprogram/problems';
@@ -28,6 +28,8 @@ interface ButtonProps {
   disabled: boolean;
   /** Extra classes on the root, for the page's styles. */
   className: string;
+  /** Inline style of the root. */
+  style: string;
   /** The label when the page gives no content of its own. */
   label: string;
   onAuthorized?: (detail: { session: Session }) => void;
@@ -91,7 +93,7 @@ function settle(button: ButtonThis, tap: number, session: Session | null, error:
   if (session) {
     render(button);
     // Delivered even when the button is gone (an auth-gate opened by this very tap removes it).
-    notify(button.props.onAuthorized, { session });
+    notify(button.props, 'onAuthorized', { session });
     return;
   }
   const failure = classifyFailure(error);
@@ -102,9 +104,9 @@ function settle(button: ButtonThis, tap: number, session: Session | null, error:
   }
   render(button);
   if (failure === 'denied') {
-    notify(button.props.onDenied, { scopes: deniedScopes(error as AuthError, readScopes(button.props.scopes).scopes), error: error as AuthError });
+    notify(button.props, 'onDenied', { scopes: deniedScopes(error as AuthError, readScopes(button.props.scopes).scopes), error: error as AuthError });
   } else if (failure === 'error') {
-    notify(button.props.onError, { error: error as Error });
+    notify(button.props, 'onError', { error: error as Error });
   }
 }
 
@@ -135,13 +137,14 @@ function request(button: ButtonThis): void {
     .then(undefined, reportError);
 }
 
-Component<ButtonData, ButtonProps, { onTap(): void }, ButtonThis>({
+defineComponent<ButtonData, ButtonProps, { onTap(): void }, ButtonThis>({
   props: {
     scopes: '',
     rationale: '',
     locale: '',
     disabled: false,
     className: '',
+    style: '',
     label: '',
   },
   data: {

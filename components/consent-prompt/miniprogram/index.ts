@@ -1,4 +1,3 @@
-/// <reference types="@mini-types/alipay" />
 /**
  * `<consent-prompt>` for DSL mini programs: the deferred consent sheet. While it is mounted, a
  * consent prompt that comes due without a tap is shown here with its rationale; the tap on
@@ -7,6 +6,7 @@
  * was. The sheet closes when the request no longer needs it (`pending.signal` aborts).
  */
 import { followAuthorizer, type Follower } from '../../miniprogram/follow';
+import { defineComponent } from '../../miniprogram/lifecycle';
 import { directionOf, messagesFor } from '../../miniprogram/locales';
 import { notify } from '../../miniprogram/notify';
 import { addSheet, type Sheet } from '../../miniprogram/prompt-hub';
@@ -26,6 +26,7 @@ interface PromptProps {
   dismissLabel: string;
   locale: string;
   className: string;
+  style: string;
   onOpen?: (detail: ConsentPromptOpenDetail) => void;
   onClose?: (detail: ConsentPromptCloseDetail) => void;
 }
@@ -33,6 +34,8 @@ interface PromptProps {
 interface PromptData {
   open: boolean;
   dirClass: string;
+  /** The heading's id, which names the dialog (`aria-labelledby`): unique in the app. */
+  titleId: string;
   title: string;
   paragraphs: string[];
   note: string;
@@ -50,7 +53,10 @@ interface PromptThis {
   release: (() => void) | null;
   prompts: PromptQueue;
   unmounted: boolean;
+  titleId: string;
 }
+
+let sheets = 0;
 
 function viewOf(prompt: PromptThis, props: Readonly<PromptProps>): PromptData {
   const locale = readLocale(props.locale);
@@ -61,6 +67,7 @@ function viewOf(prompt: PromptThis, props: Readonly<PromptProps>): PromptData {
   return {
     open: current !== null,
     dirClass: directionClass(directionOf(locale)),
+    titleId: prompt.titleId,
     title: sheetTitle(current ? current.scopes : [], readText(props.heading) || null, t, catalogue),
     paragraphs: current ? sheetRationale(current.scopes, readText(props.rationale) || null, t, catalogue) : [],
     note: t.sheetNote,
@@ -87,14 +94,14 @@ function sheetView(prompt: PromptThis): SheetView {
     canShow: () => !prompt.unmounted,
     opened(pending) {
       render(prompt);
-      notify(prompt.props.onOpen, { scopes: pending.scopes.slice() });
+      notify(prompt.props, 'onOpen', { scopes: pending.scopes.slice() });
     },
     hidden: () => render(prompt),
-    closed: (pending, reason) => notify(prompt.props.onClose, { scopes: pending.scopes.slice(), reason }),
+    closed: (pending, reason) => notify(prompt.props, 'onClose', { scopes: pending.scopes.slice(), reason }),
   };
 }
 
-Component<PromptData, PromptProps, { onContinue(): void; onDismiss(): void }, PromptThis>({
+defineComponent<PromptData, PromptProps, { onContinue(): void; onDismiss(): void }, PromptThis>({
   props: {
     rationale: '',
     heading: '',
@@ -102,10 +109,12 @@ Component<PromptData, PromptProps, { onContinue(): void; onDismiss(): void }, Pr
     dismissLabel: '',
     locale: '',
     className: '',
+    style: '',
   },
   data: {
     open: false,
     dirClass: 'mak-ltr',
+    titleId: '',
     title: '',
     paragraphs: [],
     note: '',
@@ -117,8 +126,15 @@ Component<PromptData, PromptProps, { onContinue(): void; onDismiss(): void }, Pr
     prompt.prompts = createPromptQueue(sheetView(prompt));
     prompt.release = null;
     prompt.unmounted = false;
+    prompt.titleId = `mak-sheet-title-${++sheets}`;
     // The prompt hub hands over what the authorizer gave it: shown now, or after the one shown.
-    prompt.sheet = { present: (pending) => prompt.prompts.present(pending), page: prompt.$page };
+    prompt.sheet = {
+      present: (pending) => prompt.prompts.present(pending),
+      // Read when a prompt comes due: an engine may hand `$page` over after onInit.
+      get page() {
+        return prompt.$page;
+      },
+    };
     prompt.follower = followAuthorizer((change) => {
       if (change === 'provided') attach(prompt);
       render(prompt);

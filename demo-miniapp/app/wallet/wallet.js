@@ -8,7 +8,10 @@
  * - codes are real: the simulator asks the demo's wallet OpenAPI (`POST /sim/codes`) for each one, and
  *   the merchant backend later exchanges it there with a signed applyToken;
  * - `my.getStorageSync`/`setStorageSync`: the wallet's storage for this miniapp, kept in localStorage
- *   so that a relaunch finds it (as a real wallet keeps it);
+ *   so that a relaunch finds it (as a real wallet keeps it), and shared with the miniapp's other
+ *   tabs (one wallet, one storage);
+ * - what the user allowed, kept in localStorage too: a relaunch (or another tab) finds the wallet's
+ *   grants as the page shows them;
  * - a developer panel: answer consent pages automatically, make the next call fail in any of the
  *   platform's ways, spoil the next code on the backend side, watch every wallet call.
  */
@@ -16,6 +19,7 @@ import { createWalletSimulator } from '/kit/testing.js';
 
 const MINIPROGRAM = { name: { en: 'Tigris Market', ar: 'سوق دجلة' }, logo: '/img/logo.svg' };
 const STORAGE_KEY = 'superqi-sim:storage';
+const GRANTS_KEY = 'superqi-sim:grants';
 const CUSTOMER_KEY = 'superqi-sim:customer-id';
 
 // ---------------------------------------------------------------------------------------------
@@ -62,15 +66,41 @@ async function issueCode(scopes, customerId) {
   return body.authCode;
 }
 
-const storedStorage = readJson(STORAGE_KEY) ?? {};
-const initialStorage = Object.fromEntries(Object.entries(storedStorage).filter(([, v]) => typeof v === 'string'));
+/** What the wallet's storage held (string values only). */
+function storedStorage() {
+  return Object.fromEntries(Object.entries(readJson(STORAGE_KEY) ?? {}).filter(([, v]) => typeof v === 'string'));
+}
+
+/** The scopes the wallet remembers as granted (well-formed names only). */
+function storedGrants() {
+  try {
+    const list = JSON.parse(localStorage.getItem(GRANTS_KEY) ?? '[]');
+    return Array.isArray(list) ? list.filter((s) => typeof s === 'string' && /^\w{1,64}$/.test(s) && s !== '__proto__') : [];
+  } catch {
+    return [];
+  }
+}
 
 export const sim = createWalletSimulator({
   user: 'manual',
   customerId: walletCustomerId(),
   issueCode,
-  storage: initialStorage,
+  storage: storedStorage(),
+  grants: storedGrants(),
 });
+
+/** Keeps the grants where a relaunch and the other tabs find them (when they changed). */
+let savedGrants = JSON.stringify([...sim.grants].sort());
+function persistGrants() {
+  const now = JSON.stringify([...sim.grants].sort());
+  if (now === savedGrants) return;
+  savedGrants = now;
+  try {
+    localStorage.setItem(GRANTS_KEY, now);
+  } catch {
+    // private mode: the grants last for this page only
+  }
+}
 
 const my = sim.my;
 
@@ -146,7 +176,28 @@ globalThis.my = my;
 /** Demo sign-out: the wallet forgets what the user allowed (a real one keeps it until revoked). */
 export function forgetGrants() {
   sim.revoke();
+  persistGrants();
   renderPanel();
+}
+
+// One wallet for every tab of the miniapp: what another tab stored or was granted is taken up here.
+const otherTabListeners = new Set();
+window.addEventListener('storage', (event) => {
+  if (event.key !== STORAGE_KEY && event.key !== GRANTS_KEY && event.key !== null) return;
+  const stored = storedStorage();
+  for (const key of [...sim.storage.keys()]) if (!(key in stored)) removeStorage({ key });
+  for (const [key, data] of Object.entries(stored)) if (sim.storage.get(key) !== data) setStorage({ key, data });
+  sim.revoke();
+  sim.grant(storedGrants());
+  savedGrants = JSON.stringify([...sim.grants].sort());
+  renderPanel();
+  for (const listener of [...otherTabListeners]) listener();
+});
+
+/** `listener()` after another tab changed the wallet's storage or grants (already taken up here). */
+export function onOtherTab(listener) {
+  otherTabListeners.add(listener);
+  return () => otherTabListeners.delete(listener);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,7 +243,8 @@ const SCOPE_WORDS = {
     USER_GENDER: 'Get your gender',
     USER_BIRTHDAY: 'Get your date of birth',
     USER_NATIONALITY: 'Get your nationality',
-    USER_CONTACTINFO: 'Get your contact information (phone number and email)',
+    // What this wallet's inquiryUserInfo gives for the scope (the demo's OpenAPI: the mobile number).
+    USER_CONTACTINFO: 'Get your mobile phone number',
     NOTIFICATION_INBOX: 'Send messages to your wallet inbox',
     AGREEMENT_PAY: 'Take payments automatically from your balance or card',
     CARD_LIST: 'See your linked cards',
@@ -208,7 +260,7 @@ const SCOPE_WORDS = {
     USER_GENDER: 'الحصول على جنسك',
     USER_BIRTHDAY: 'الحصول على تاريخ ميلادك',
     USER_NATIONALITY: 'الحصول على جنسيتك',
-    USER_CONTACTINFO: 'الحصول على بيانات التواصل (رقم الهاتف والبريد الإلكتروني)',
+    USER_CONTACTINFO: 'الحصول على رقم هاتفك المحمول',
     NOTIFICATION_INBOX: 'إرسال رسائل إلى صندوق رسائل محفظتك',
     AGREEMENT_PAY: 'خصم المدفوعات تلقائيًا من رصيدك أو بطاقتك',
     CARD_LIST: 'الاطلاع على بطاقاتك المرتبطة',
@@ -403,6 +455,8 @@ const OUTCOME_WORDS = {
 };
 
 function renderPanel() {
+  // Every wallet call that changed the grants ends here: keep them for a relaunch.
+  persistGrants();
   const log = document.getElementById('wallet-log');
   if (!log) return;
   const items = sim.calls.map((call, i) =>

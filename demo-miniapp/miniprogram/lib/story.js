@@ -28,6 +28,22 @@ export function parseCart(text) {
   return cart;
 }
 
+/**
+ * What a failed sign-in at launch says (a key of the texts below) and what its button offers
+ * (`retry`, `signIn`, or nothing when a tap cannot help), by the side that failed: the wallet, the
+ * network, the miniapp's own server, or something the user must do in the wallet first (2001).
+ * `error` is the kit's AuthError (read by its fields).
+ */
+export function signinFailure(error) {
+  const code = error && error.code;
+  if (code === 'NOT_IN_MINIAPP') return { key: 'status.failedNoWallet', action: null };
+  if (code === 'BACKEND_ERROR' || code === 'CODE_REJECTED') return { key: 'status.failedBackend', action: 'retry' };
+  if (code === 'PENDING_AGREEMENT') return { key: 'status.failedAgreement', action: 'signIn' };
+  if (code === 'SERVICE_ERROR' && String(error.platformCode) === '12') return { key: 'status.failedOffline', action: 'retry' };
+  if (error && error.retryable) return { key: 'status.failedRetry', action: 'retry' };
+  return { key: 'status.failedUnavailable', action: null };
+}
+
 /** The texts both demos' pages say the same way; each demo adds its own around them. */
 export const STORY_TEXTS = {
   en: {
@@ -38,8 +54,12 @@ export const STORY_TEXTS = {
     'status.failedRetry': 'Your wallet didn’t answer. Try again in a moment.',
     'status.failedUnavailable': 'Signing in with your wallet isn’t available right now.',
     'status.failedNoWallet': 'Open Tigris Market from your wallet app to sign in.',
+    'status.failedBackend': 'Your wallet answered, but Tigris Market’s server didn’t. Try again in a moment.',
+    'status.failedAgreement': 'Your wallet asks you to accept its user agreement first. Accept it in your wallet app, then sign in.',
+    'status.failedOffline': 'No internet connection. Check it, then try again.',
     'status.signedOut': 'Signed out',
     'status.retry': 'Try again',
+    'status.signIn': 'Sign in',
     'shop.title': 'Today’s picks',
     'shop.subtitle': 'Browse freely: nothing here asks for your data.',
     'shop.add': 'Add',
@@ -94,9 +114,13 @@ export const STORY_TEXTS = {
     'status.failedRetry': 'لم تستجب محفظتك. حاول مرة أخرى بعد قليل.',
     'status.failedUnavailable': 'تسجيل الدخول بمحفظتك غير متاح الآن.',
     'status.failedNoWallet': 'افتح سوق دجلة من تطبيق محفظتك لتسجيل الدخول.',
+    'status.failedBackend': 'استجابت محفظتك، لكن خادم سوق دجلة لم يستجب. حاول مرة أخرى بعد قليل.',
+    'status.failedAgreement': 'تطلب منك محفظتك أولًا الموافقة على اتفاقية المستخدم. وافق عليها في تطبيق المحفظة، ثم سجّل الدخول.',
+    'status.failedOffline': 'لا يوجد اتصال بالإنترنت. تحقّق منه، ثم حاول مرة أخرى.',
     'status.failed': 'تعذّر تسجيل الدخول',
     'status.signedOut': 'تم تسجيل الخروج',
     'status.retry': 'حاول مرة أخرى',
+    'status.signIn': 'تسجيل الدخول',
     'shop.title': 'مختارات اليوم',
     'shop.subtitle': 'تصفّح بحرية: لا شيء هنا يطلب بياناتك.',
     'shop.add': 'أضف',

@@ -4,6 +4,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { parseAxml } from './axml';
+import { defaultEngine, type Engine } from './engine';
 import { bundle, DIST, ROOT, run, type Entry } from './load';
 import { dispatch, type Root } from './queries';
 import type { VComponent, VElement, VNode } from './render';
@@ -11,6 +12,7 @@ import { MiniRuntime, type Instance } from './runtime';
 
 export * from './queries';
 export { DIST, ROOT } from './load';
+export { ENGINES, type Engine } from './engine';
 export type { Instance } from './runtime';
 export type { VComponent, VElement, VNode } from './render';
 
@@ -39,6 +41,8 @@ export interface LoadOptions {
   project?: ProjectSpec;
   /** More modules of the project to reach from the test (name → file), from the same bundle. */
   modules?: Record<string, string>;
+  /** How the engine behaves (default: the jest project's, see engine.ts). */
+  engine?: Engine;
 }
 
 /** Component files a set of definitions uses, followed through their `usingComponents`. */
@@ -65,7 +69,8 @@ export class MiniProgram {
 
   constructor(options: LoadOptions) {
     const projectRoot = options.project?.root ?? DIST;
-    const rt = new MiniRuntime(resolver(projectRoot));
+    const engine = options.engine ?? defaultEngine();
+    const rt = new MiniRuntime(resolver(projectRoot), engine);
     this.runtime = rt;
     const entries: Entry[] = [];
     const pagePaths = (options.project?.pages ?? []).map((route) => join(projectRoot, route));
@@ -80,7 +85,7 @@ export class MiniProgram {
         rt.appOptions = o;
       },
     };
-    const loaded = run(bundle(entries, options.modules), entries, registrar, { my: options.my, ...rt.globals() });
+    const loaded = run(bundle(entries, options.modules, engine), entries, registrar, { my: options.my, ...rt.globals() });
     this.kit = loaded.kit;
     this.modules = loaded.modules;
     this.logs = loaded.logs;
@@ -154,15 +159,22 @@ export class MiniProgram {
       rt.stack.splice(0);
       page = this.load(route, {});
     }
-    if (tapped) rt.callPage(page, 'onTabItemTap', { from: 'tap', pagePath: route, text: route, index: 0 });
+    if (tapped) {
+      const item = { from: 'tap', pagePath: route, text: route, index: 0 };
+      rt.callPage(page, 'onTabItemTap', item);
+      rt.pageEvent(page, 'onTabItemTap', item);
+    }
     await this.settle();
     return page;
   }
 
+  /** The back button: the page's `events.onBack`, then it unloads and the one below shows. */
   async navigateBack(): Promise<void> {
     const rt = this.runtime;
-    const page = rt.stack.pop();
+    const page = rt.stack[rt.stack.length - 1];
     if (!page) return;
+    rt.pageEvent(page, 'onBack');
+    rt.stack.pop();
     rt.callPage(page, 'onUnload');
     rt.alive.splice(rt.alive.indexOf(page), 1);
     const top = this.top;
@@ -183,14 +195,14 @@ export class MiniProgram {
     return this.runtime.stack[this.runtime.stack.length - 1];
   }
 
-  /** A page of the test's own: AXML text, page options (host realm), tags → kit components. */
-  async openTestPage(axml: string, options: Record<string, unknown> = {}, using: Record<string, KitComponent> = {}): Promise<Instance> {
+  /** A page of the test's own: AXML text, page options (host realm), tags → kit components; a route of its own unless given. */
+  async openTestPage(axml: string, options: Record<string, unknown> = {}, using: Record<string, KitComponent> = {}, route = `test/host${++this.hosts}`): Promise<Instance> {
     const rt = this.runtime;
     const own = {
       template: parseAxml(axml),
       using: Object.fromEntries(Object.entries(using).map(([tag, name]) => [tag, join(DIST, name, 'index')])),
     };
-    const page = rt.createPage(`test/host${++this.hosts}`, options, join(DIST, '__host__'), own);
+    const page = rt.createPage(route, options, join(DIST, '__host__'), own);
     this.hide(this.top);
     this.open(page, {});
     await this.settle();

@@ -6,11 +6,13 @@
  * `globalThis`, `global`, `window`, `self` and `document` are undefined inside.
  */
 import { buildSync } from 'esbuild';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
+import { babelledDist } from './babel';
+import type { Engine } from './engine';
+import { DIST, ROOT } from './paths';
 
-export const ROOT = resolve(__dirname, '../../..');
-export const DIST = resolve(ROOT, 'dist/miniprogram');
+export { DIST, ROOT } from './paths';
 
 export interface Entry {
   kind: 'component' | 'page' | 'app';
@@ -22,12 +24,18 @@ export interface Entry {
 
 export type Registrar = Record<Entry['kind'], (options: Record<string, unknown>, entry: Entry) => void>;
 
-/** One bundle: the kit entry and `modules` as exports, then every entry file in order. */
-export function bundle(entries: Entry[], modules: Record<string, string> = {}): string {
+/**
+ * One bundle: the kit entry and `modules` as exports, then every entry file in order. With the
+ * engine's `babel`, the kit's scripts are read from their babel-transformed copy (a project's
+ * imports of `miniapp-auth-kit/dist/miniprogram/…` too).
+ */
+export function bundle(entries: Entry[], modules: Record<string, string> = {}, engine?: Pick<Engine, 'babel'>): string {
+  const kitDir = engine?.babel ? babelledDist() : DIST;
+  const kitFile = (file: string) => (resolve(file).startsWith(DIST + sep) ? resolve(kitDir, relative(DIST, resolve(file))) : resolve(file));
   const exported = { kit: resolve(DIST, 'index.js'), ...modules };
   const lines = [
-    ...Object.entries(exported).map(([name, file]) => `export * as ${name} from ${JSON.stringify(resolve(file))};`),
-    ...entries.map((e) => `import ${JSON.stringify(resolve(e.file))};`),
+    ...Object.entries(exported).map(([name, file]) => `export * as ${name} from ${JSON.stringify(kitFile(file))};`),
+    ...entries.map((e) => `import ${JSON.stringify(kitFile(e.file))};`),
   ];
   const out = buildSync({
     stdin: { contents: lines.join('\n'), resolveDir: ROOT, loader: 'js' },
@@ -40,7 +48,7 @@ export function bundle(entries: Entry[], modules: Record<string, string> = {}): 
     // The engine loads each component file itself: the package's `sideEffects: false` must not drop them.
     ignoreAnnotations: true,
     // A project's `import … from 'miniapp-auth-kit/…'` reads this repository's files.
-    alias: { 'miniapp-auth-kit': ROOT },
+    alias: { 'miniapp-auth-kit/dist/miniprogram': kitDir, 'miniapp-auth-kit': ROOT },
   });
   return (out.outputFiles[0] as { text: string }).text;
 }

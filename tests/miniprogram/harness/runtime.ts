@@ -1,14 +1,17 @@
 /**
  * A small DSL runtime for the shipped files: `App()`, `Page()` and `Component()` shims with the
  * component2 lifecycle (onInit → deriveDataFromProps → didMount; setData and new props →
- * deriveDataFromProps → didUpdate; didUnmount), `setData` with path keys, props with their
- * defaults and the parent's handlers as `onXxx` props, a page stack for `getCurrentPages()`, and
- * a render of every live page's AXML in which custom components mount where they appear.
+ * deriveDataFromProps → didUpdate; didUnmount) or, without component2, the one before it
+ * (didMount, didUpdate, didUnmount), `setData` with path keys, props with their defaults and the
+ * parent's handlers as `onXxx` props, pages with `mixins` and an `events` object, a page stack for
+ * `getCurrentPages()`, and a render of every live page's AXML in which custom components mount
+ * where they appear. A component's `$page` is the page, or a wrapper of it (see engine.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { TemplateNode } from './axml';
 import { readAxml } from './axml';
 import { applyPatch, initialData, shallowEqual } from './data';
+import type { Engine } from './engine';
 import { renderNodes, type VComponent, type VNode, type VParent } from './render';
 
 type Options = Record<string, any>;
@@ -36,7 +39,7 @@ export interface Instance {
 
 export type ComponentResolver = (fromPath: string, spec: string) => string;
 
-const LIFECYCLE = new Set(['onInit', 'deriveDataFromProps', 'didMount', 'didUpdate', 'didUnmount', 'props', 'data', 'methods', 'mixins']);
+const LIFECYCLE = new Set(['onInit', 'deriveDataFromProps', 'didMount', 'didUpdate', 'didUnmount', 'props', 'data', 'methods', 'mixins', 'events']);
 
 export class MiniRuntime {
   readonly components = new Map<string, Options>();
@@ -54,7 +57,10 @@ export class MiniRuntime {
   private uid = 1;
   private depth = 0;
 
-  constructor(readonly resolve: ComponentResolver) {}
+  constructor(
+    readonly resolve: ComponentResolver,
+    readonly engine: Engine,
+  ) {}
 
   call(inst: Instance, name: string, ...args: unknown[]): unknown {
     const fn = inst.options[name];
@@ -108,16 +114,22 @@ export class MiniRuntime {
     if (callback) callback.call(inst.api);
   }
 
-  /** An update: deriveDataFromProps (its setData merges into this update), then didUpdate. */
+  /** component2's deriveDataFromProps: its setData merges into the update under way. */
+  private derive(inst: Instance, nextProps: Options): void {
+    if (!this.engine.component2) return;
+    inst.updating = true;
+    try {
+      this.call(inst, 'deriveDataFromProps', nextProps);
+    } finally {
+      inst.updating = false;
+    }
+  }
+
+  /** An update: deriveDataFromProps (component2), then didUpdate. */
   update(inst: Instance, nextProps: Options, prevData: Options): void {
     if (++this.depth > 50) throw new Error(`update loop in ${inst.path}`);
     try {
-      inst.updating = true;
-      try {
-        this.call(inst, 'deriveDataFromProps', nextProps);
-      } finally {
-        inst.updating = false;
-      }
+      this.derive(inst, nextProps);
       const prevProps = inst.api.props;
       inst.api.props = nextProps;
       this.dirty = true;
@@ -133,7 +145,7 @@ export class MiniRuntime {
     const api: Api = {
       is: inst.path,
       $id: inst.uid,
-      $page: inst.page ? inst.page.api : undefined,
+      $page: inst.page ? this.pageAsSeen(inst.page) : undefined,
       props: { ...(options.props ?? {}), ...props },
       data: initialData(options.data),
       setData: (patch: Record<string, unknown>, cb?: () => void) => this.setData(inst, patch, cb),
@@ -149,13 +161,8 @@ export class MiniRuntime {
     const inst = this.newInstance('component', path, options, desc.key, page);
     inst.api = this.componentApi(inst, desc.props);
     this.live.set(desc.key, inst);
-    this.call(inst, 'onInit');
-    inst.updating = true;
-    try {
-      this.call(inst, 'deriveDataFromProps', inst.api.props);
-    } finally {
-      inst.updating = false;
-    }
+    if (this.engine.component2) this.call(inst, 'onInit');
+    this.derive(inst, inst.api.props);
     return inst;
   }
 
@@ -226,20 +233,42 @@ export class MiniRuntime {
   // ------------------------------------------------------------------------------------------
   // Pages
 
+  /**
+   * A page: its options' fields and methods on `this`, after those of its `mixins` (the page's own
+   * win). `$viewId` tells pages apart, as on Alipay.
+   */
   createPage(route: string, options: Options, path: string, own?: Pick<Instance, 'template' | 'using'>): Instance {
     const inst = this.newInstance('page', path, options, route, null, own);
-    const api: Api = { route, data: initialData(options.data) };
-    for (const [key, value] of Object.entries(options)) if (key !== 'data' && !LIFECYCLE.has(key)) api[key] = value;
+    const api: Api = { route, $viewId: String(inst.uid), data: initialData(options.data) };
+    for (const source of [...mixinsOf(options), options]) {
+      for (const [key, value] of Object.entries(source)) if (key !== 'data' && !LIFECYCLE.has(key)) api[key] = value;
+    }
     api.setData = (patch: Record<string, unknown>, cb?: () => void) => this.setData(inst, patch, cb);
     inst.api = api;
     inst.page = inst;
     return inst;
   }
 
-  /** The `this` of page code calls its lifecycle through the page's own (maybe wrapped) methods. */
-  callPage(page: Instance, name: string, ...args: unknown[]): unknown {
-    const fn = page.api[name];
-    return typeof fn === 'function' ? fn.apply(page.api, args) : undefined;
+  /** A page lifecycle (`onLoad`, `onShow`…): each mixin's, then the page's own, on the page's `this`. */
+  callPage(page: Instance, name: string, ...args: unknown[]): void {
+    this.eachSource(page, (source) => source[name], args);
+  }
+
+  /** An entry of the page's `events` object (`onBack`, `onTabItemTap`, `beforeTabItemTap`…): each mixin's, then the page's. */
+  pageEvent(page: Instance, name: string, ...args: unknown[]): void {
+    this.eachSource(page, (source) => (source.events as Options | undefined)?.[name], args);
+  }
+
+  private eachSource(page: Instance, pick: (source: Options) => unknown, args: unknown[]): void {
+    for (const source of [...mixinsOf(page.options), page.options]) {
+      const fn = pick(source);
+      if (typeof fn === 'function') fn.apply(page.api, args);
+    }
+  }
+
+  /** What a component on `page` gets as `this.$page`: the page, or (as MorJS does) a wrapper of its own. */
+  private pageAsSeen(page: Instance): Api {
+    return this.engine.pageWrapper ? new Proxy(page.api, {}) : page.api;
   }
 
   globals(): Record<string, unknown> {
@@ -248,4 +277,9 @@ export class MiniRuntime {
       getApp: () => this.app,
     };
   }
+}
+
+/** A page's `mixins` (objects whose lifecycles and methods join the page's). */
+function mixinsOf(options: Options): Options[] {
+  return Array.isArray(options.mixins) ? options.mixins : [];
 }

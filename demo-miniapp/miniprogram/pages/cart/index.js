@@ -2,7 +2,8 @@
  * Cart: the contact step (`USER_CONTACTINFO`, its own wallet request) and order updates
  * (`NOTIFICATION_INBOX`), each an <auth-gate> whose fallback is a <consent-button>.
  */
-import { livePage } from '../../lib/live-page';
+import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
+import { liveView } from '../../lib/live-page';
 import { cartItems, clearCart, removeFromCart } from '../../lib/cart';
 import { state } from '../../lib/store';
 import { formatPrice, t } from '../../lib/texts';
@@ -28,8 +29,9 @@ const TEXTS = {
   updatesDone: 'updates.done',
 };
 
+// withAuthorization: the page's taps (and its load on top of another page) mark the user engaged.
 Page(
-  livePage(TEXTS, {
+  withAuthorization(liveView(TEXTS, {
     data: { lines: [], totalText: '' },
 
     view(lang) {
@@ -50,5 +52,5 @@ Page(
       this.render();
       my.showToast({ content: t(state.lang, 'cart.placed'), type: 'success' });
     },
-  }),
+  })),
 );

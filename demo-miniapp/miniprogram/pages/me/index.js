@@ -3,7 +3,8 @@
  * profile read from the backend (`GET /api/me`, with the backend's own session id, never a
  * wallet token), the consent record, the language switch and sign-out.
  */
-import { livePage } from '../../lib/live-page';
+import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
+import { liveView } from '../../lib/live-page';
 import { config } from '../../config';
 import { request } from '../../lib/request';
 import { state, update } from '../../lib/store';
@@ -46,8 +47,9 @@ function avatarUrl(value) {
   return value.charAt(0) === '/' && value.charAt(1) !== '/' ? config.backendUrl + value : '';
 }
 
+// withAuthorization: the page's taps (and its load on top of another page) mark the user engaged.
 Page(
-  livePage(TEXTS, {
+  withAuthorization(liveView(TEXTS, {
     data: {
       profile: { name: '', initials: '', avatar: '', customerId: '', status: '' },
       permissions: [],
@@ -116,5 +118,5 @@ Page(
         my.showToast({ content: t(state.lang, 'me.signedOut'), type: 'none' });
       });
     },
-  }),
+  })),
 );

@@ -3,7 +3,8 @@
  * is a tap (withAuthorization marks the user engaged), and the order-updates request it starts
  * goes through this page's <consent-prompt>.
  */
-import { livePage } from '../../lib/live-page';
+import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
+import { liveView } from '../../lib/live-page';
 import { addToCart, cartItems } from '../../lib/cart';
 import { PRODUCTS } from '../../lib/story';
 import { askForOrderUpdates } from '../../lib/order-updates';
@@ -26,8 +27,9 @@ function signinView(lang, signin, session) {
 
 const TEXTS = { title: 'shop.title', subtitle: 'shop.subtitle', add: 'shop.add', retry: 'status.retry', updatesRationale: 'updates.rationale', updatesTitle: 'updates.sheetTitle' };
 
+// withAuthorization: the page's taps (and its load on top of another page) mark the user engaged.
 Page(
-  livePage(TEXTS, {
+  withAuthorization(liveView(TEXTS, {
     data: {
       signin: { state: 'pending', title: '', detail: '', retry: false },
       products: [],
@@ -59,5 +61,5 @@ Page(
     onRetry() {
       getApp().signIn();
     },
-  }),
+  })),
 );
