@@ -3,19 +3,16 @@
  * and in fetch runtimes alike, so `miniapp-auth-kit/server` imports no `node:` module.
  */
 
+import { toBase64 } from '../openapi/bytes';
 import { sha256Hex } from './primitives';
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
+export { utf8 } from '../openapi/bytes';
 
-export const utf8 = (text: string): Uint8Array => encoder.encode(text);
+const decoder = new TextDecoder('utf-8', { fatal: true });
+/** @throws on malformed UTF-8 */
 export const fromUtf8 = (bytes: Uint8Array): string => decoder.decode(bytes);
 
-export function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+export const toBase64Url = (bytes: Uint8Array): string => toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 /** Standard or URL-safe base64, padded or not; null when it is not base64. */
 export function fromBase64(text: string): Uint8Array | null {

@@ -6,24 +6,29 @@
  * `node:` imports for edge bundlers.
  */
 
-type NodeCrypto = typeof import('node:crypto');
+import { nodeBuiltin } from '../openapi/crypto-engine';
+import { concatBytes, toHex } from '../openapi/bytes';
 
-const nodeCrypto: NodeCrypto | null = (() => {
-  try {
-    const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    return (p?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined) ?? null;
-  } catch {
-    return null;
-  }
-})();
+/** What the auth server uses of Node's `crypto`, typed here so that no `node:` type is needed to build it. */
+interface NodeCrypto {
+  createHash(algorithm: 'sha256'): { update(data: string, encoding: 'utf8'): { digest(): Uint8Array; digest(encoding: 'hex'): string } };
+  createCipheriv(algorithm: 'aes-256-gcm', key: Uint8Array, iv: Uint8Array): GcmCipher & { getAuthTag(): Uint8Array };
+  createDecipheriv(algorithm: 'aes-256-gcm', key: Uint8Array, iv: Uint8Array): GcmCipher & { setAuthTag(tag: Uint8Array): void };
+}
+interface GcmCipher {
+  setAAD(aad: Uint8Array): void;
+  update(data: Uint8Array): Uint8Array;
+  final(): Uint8Array;
+}
+
+const nodeCrypto = nodeBuiltin<NodeCrypto>('node:crypto');
 
 const encoder = new TextEncoder();
-const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** SHA-256 of `text` (UTF-8), hex. */
 export async function sha256Hex(text: string): Promise<string> {
   if (nodeCrypto) return nodeCrypto.createHash('sha256').update(text, 'utf8').digest('hex');
-  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text) as BufferSource)));
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text) as BufferSource)));
 }
 
 /** SHA-256 of `text` (UTF-8), the raw 32 bytes (a derived key). */
@@ -47,8 +52,7 @@ export async function gcmEncrypt(key: AesKey, iv: Uint8Array, plaintext: Uint8Ar
   if (!key.web && nodeCrypto) {
     const cipher = nodeCrypto.createCipheriv('aes-256-gcm', key.raw, iv);
     cipher.setAAD(aad);
-    const out = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
-    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+    return concatBytes(cipher.update(plaintext), cipher.final(), cipher.getAuthTag());
   }
   return new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv as BufferSource, additionalData: aad as BufferSource }, await (key.web as Promise<CryptoKey>), plaintext as BufferSource));
 }
@@ -60,8 +64,7 @@ export async function gcmDecrypt(key: AesKey, iv: Uint8Array, sealed: Uint8Array
     const decipher = nodeCrypto.createDecipheriv('aes-256-gcm', key.raw, iv);
     decipher.setAAD(aad);
     decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-    const out = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()]);
-    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+    return concatBytes(decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final());
   }
   return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: iv as BufferSource, additionalData: aad as BufferSource }, await (key.web as Promise<CryptoKey>), sealed as BufferSource));
 }

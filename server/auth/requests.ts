@@ -3,7 +3,7 @@
  * connection to be closed), declared JSON (415), the exchange's fields, the Idempotency-Key, the
  * bearer session id (the scheme in any case, as RFC 9110 says).
  */
-import { isScopeName } from '../../utils/scope-names';
+import { isScopeName } from '../../utils/scope-name';
 import { AuthServerError } from './answers';
 
 export const MAX_BODY_BYTES = 64 * 1024;
