@@ -4,7 +4,8 @@
  * no timer can hold (`3e9`) or one that would make every request fail is refused here, not found out
  * in production.
  */
-import type { WalletClient } from '../openapi/types';
+import type { WalletClient, WalletClientOptions } from '../openapi/types';
+import { createWalletClient } from '../openapi/client';
 import type { AuthStore } from '../store/types';
 import { memoryStore } from '../store/memory';
 import { checkTokenKeys } from './seal';
@@ -35,8 +36,8 @@ export interface ClientAddressContext {
 }
 
 export interface AuthServerOptions {
-  /** The signed wallet OpenAPI client (`createWalletClient`). */
-  wallet: WalletClient;
+  /** The signed wallet OpenAPI client (`createWalletClient(...)`), or its options (the server then makes it, and closes it on `close()`). */
+  wallet: WalletClient | WalletClientOptions;
   /** Default: `memoryStore()` (one process). */
   store?: AuthStore;
   tokenKeys: import('./seal').TokenKeys;
@@ -59,6 +60,8 @@ export interface AuthServerOptions {
 
 export interface ResolvedOptions {
   wallet: WalletClient;
+  /** The server made the client from its options: `close()` ends its kept-alive connections. */
+  ownsWallet: boolean;
   clientId: string;
   store: AuthStore;
   tokenKeys: ReturnType<typeof checkTokenKeys>;
@@ -96,12 +99,14 @@ const hasMethods = (v: unknown, names: readonly string[]) => typeof v === 'objec
 
 const STORE_METHODS = ['init', 'claimCode', 'readCode', 'takeOverCode', 'refuseCode', 'releaseCode', 'completeExchange', 'findSession', 'deleteSession', 'readGrant', 'leaseRefresh', 'commitRefresh', 'releaseRefresh', 'markReauth', 'hit', 'sweep', 'close'] as const;
 
-function walletOf(value: unknown): WalletClient {
-  // A WalletClient (createWalletClient's, or any object with its methods).
-  if (!hasMethods(value, ['applyToken', 'inquiryUserInfo']) || typeof (value as WalletClient).clientId !== 'string' || !(value as WalletClient).clientId) {
-    throw new TypeError(`${where}: wallet must be a WalletClient (createWalletClient(...)) with a clientId.`);
+/** A WalletClient (createWalletClient's, or any object with its methods), or the options to make one. */
+function walletOf(value: unknown): { wallet: WalletClient; ownsWallet: boolean } {
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${where}: wallet must be a WalletClient (createWalletClient(...)) or its options ({ baseUrl, clientId, privateKey, walletPublicKey }).`);
+  if (!hasMethods(value, ['applyToken'])) return { wallet: createWalletClient(value as WalletClientOptions), ownsWallet: true };
+  if (!hasMethods(value, ['inquiryUserInfo']) || typeof (value as WalletClient).clientId !== 'string' || !(value as WalletClient).clientId) {
+    throw new TypeError(`${where}: wallet must be a WalletClient (createWalletClient(...)) with a clientId, or its options.`);
   }
-  return value as WalletClient;
+  return { wallet: value as WalletClient, ownsWallet: false };
 }
 
 function basePathOf(value: unknown): string {
@@ -131,16 +136,12 @@ function attemptLimitOf(value: unknown): Required<AttemptLimit> | null {
 export function resolveOptions(options: unknown): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object.`);
   const o = options as AuthServerOptions;
-  const wallet = walletOf(o.wallet);
   if (o.store !== undefined && !hasMethods(o.store, STORE_METHODS)) throw new TypeError(`${where}: store must be an AuthStore (memoryStore(), sqliteStore(), postgresStore()).`);
   if (o.clientAddress !== undefined && !isFn(o.clientAddress)) throw new TypeError(`${where}: clientAddress must be a function (request, ctx) → string.`);
   const walletTimeoutMs = bounded('walletTimeoutMs', o.walletTimeoutMs, 10 * SECOND, 100, 2 * MINUTE);
   const replayWindowMs = bounded('replayWindowMs', o.replayWindowMs, 10 * MINUTE, SECOND, DAY);
-  return {
-    wallet,
-    clientId: wallet.clientId,
+  const rest = {
     tokenKeys: checkTokenKeys(o.tokenKeys),
-    store: o.store ?? memoryStore(),
     basePath: basePathOf(o.basePath),
     sessionTtlMs: bounded('sessionTtlMs', o.sessionTtlMs, 7 * DAY, MINUTE, 400 * DAY),
     attemptLimit: attemptLimitOf(o.attemptLimit),
@@ -154,4 +155,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     codeRetentionMs: Math.max(DAY, replayWindowMs),
     logger: loggerOf(o.logger),
   };
+  // Last: every other option is sound before a client (and its connection pool) is made.
+  const { wallet, ownsWallet } = walletOf(o.wallet);
+  return { ...rest, wallet, ownsWallet, clientId: wallet.clientId, store: o.store ?? memoryStore() };
 }

@@ -69,6 +69,7 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       closing ??= (async () => {
         clearInterval(sweeper);
         await Promise.all(core.pending());
+        if (o.ownsWallet) o.wallet.close?.();
         await o.store.close();
       })();
       return closing;
