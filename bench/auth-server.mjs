@@ -3,11 +3,10 @@
 // the RSA work it cannot avoid (one RSA-2048 sign + verify pair: it signs applyToken and verifies the
 // wallet's answer), measured side by side in one run.
 //
-// - The auth server (listen(), the store, the signed wallet client) runs in this process; the wallet
-//   OpenAPI simulator runs in a process of its own and the load comes from another (bench/load-client.mjs),
-//   so this process's CPU time is the auth server's alone.
-// - TEMPORARY until issue 16: the wallet client is the demo's, wrapped as a WalletClient
-//   (tests/server/fixtures/demo-wallet-client.mjs), and the simulator is the demo's (run-wallet.mjs).
+// - The auth server (listen(), the store, createWalletClient made from its options) runs in this
+//   process; the kit's wallet OpenAPI simulator runs in a process of its own
+//   (tests/server/fixtures/run-wallet.mjs) and the load comes from another (bench/load-client.mjs), so
+//   this process's CPU time is the auth server's alone.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,13 +16,13 @@ import { fileURLToPath } from 'node:url';
 import { rsaPairs, runLoad, cpuMs } from './backend.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const { loadDemoConfig } = await import('../demo-miniapp/server/keys.mjs');
-const { demoWalletClient } = await import('../tests/server/fixtures/demo-wallet-client.mjs');
+const { writeWalletKeys } = await import('../tests/server/fixtures/wallet-keys.mjs');
+const { generateKeyPair } = await import('../dist/server/testing.js');
 const { createAuthServer, memoryStore } = await import('../dist/server.js');
 const { listen } = await import('../dist/server/node.js');
 
 function startWallet(dataDir) {
-  const child = spawn(process.execPath, [here('../tests/load/fixtures/run-wallet.mjs'), dataDir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [here('../tests/server/fixtures/run-wallet.mjs'), dataDir], { stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -100,14 +99,15 @@ async function ownCost(store, ms, clients) {
  */
 export async function measureAuthServer({ stores, ms = 3000, concurrency = 32, rounds = 2 }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'mak-bench-auth-'));
-  const config = loadDemoConfig({ dataDir, env: {} });
+  const [merchant, walletKeys] = await Promise.all([generateKeyPair(), generateKeyPair()]);
+  writeWalletKeys(dataDir, { clientId: 'BENCH_CLIENT', merchant, wallet: walletKeys });
   const wallet = await startWallet(dataDir);
   const results = [];
   try {
     const rsa = best(await Promise.all([rsaPairs(1500, concurrency)]));
     for (const { name, make } of stores) {
-      const client = demoWalletClient({ baseUrl: wallet.url, clientId: config.clientId, merchantPrivateKeyPem: config.merchantPrivateKeyPem, walletPublicKeyPem: config.walletPublicKeyPem });
-      const auth = createAuthServer({ wallet: client, store: await make(dataDir), tokenKeys: { current: 'k1', keys: { k1: randomBytes(32).toString('base64') } }, attemptLimit: null, logger: null });
+      const walletOptions = { baseUrl: wallet.url, clientId: 'BENCH_CLIENT', privateKey: merchant.privateKeyPem, walletPublicKey: walletKeys.publicKeyPem };
+      const auth = createAuthServer({ wallet: walletOptions, store: await make(dataDir), tokenKeys: { current: 'k1', keys: { k1: randomBytes(32).toString('base64') } }, attemptLimit: null, logger: null });
       const served = await listen(auth, { logger: null });
       try {
         // Warm-up (JIT, connections, the store's pages); its rate sizes the batches of codes.
@@ -125,7 +125,6 @@ export async function measureAuthServer({ stores, ms = 3000, concurrency = 32, r
         results.push({ name, perSecond: loop.perSecond, done: loop.done, failed: runs.reduce((n, x) => n + x.failed, 0), cpuMs: Math.min(...runs.map((x) => x.cpuMs)), rsaCpuMs: pair, own });
       } finally {
         await served.close();
-        client.close();
       }
     }
   } finally {

@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { kill9, startChild, stopAll, stopCleanly } from './children';
+import { kill9, startChild, stopAll, stopCleanly } from '../server/support/children';
 import { mintCode, postSession, readDb, removeDir, sha256, startConfigWallet, tempDir } from './load-helpers';
 import { waitUntil } from '../support/wait-until';
 

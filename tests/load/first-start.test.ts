@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { lineOf, spawnChild, startChild, stopAll, stopCleanly } from './children';
+import { lineOf, spawnChild, startChild, stopAll, stopCleanly } from '../server/support/children';
 import { mintCode, postSession, removeDir, tempDir } from './load-helpers';
 
 jest.setTimeout(60_000);

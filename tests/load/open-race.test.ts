@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { FIXTURES } from './children';
+import { FIXTURES } from '../server/support/children';
 import { removeDir, tempDir } from './load-helpers';
 
 jest.setTimeout(60_000);

@@ -12,8 +12,8 @@
  * What must survive a kill is every session the backend answered 2xx for.
  */
 import * as path from 'node:path';
-import { kill9, startChild, stopAll, stopCleanly } from './children';
-import type { Child } from './children';
+import { kill9, startChild, stopAll, stopCleanly } from '../server/support/children';
+import type { Child } from '../server/support/children';
 import {
   authorizeWithRetry, me, miniappSession, percentile, pool, readDb, readTokenKey, removeDir, report, sha256, sleep, startConfigWallet, tempDir, tokenRowReader,
 } from './load-helpers';

@@ -7,8 +7,8 @@
  */
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startChild, stopAll, stopCleanly } from './children';
-import type { Child } from './children';
+import { startChild, stopAll, stopCleanly } from '../server/support/children';
+import type { Child } from '../server/support/children';
 import { loadServerModule, mintCode, postSession, readDb, readTokenKey, removeDir, report, sha256, tempDir, tokenRowReader } from './load-helpers';
 
 jest.setTimeout(90_000);

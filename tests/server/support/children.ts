@@ -1,14 +1,19 @@
 /**
- * Child processes for the multi-process tests: a fixture script (tests/load/fixtures/) started with
+ * Child processes for the multi-process tests: a fixture script (tests/server/fixtures/) started with
  * `node`, ready once it prints `READY <url>`, stopped cleanly (SIGTERM) or killed (SIGKILL). Their
  * stderr is kept (shown only when a start fails), never passed through: the tests stay quiet.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
-import { assertLoopback } from './load-helpers';
 
-export const FIXTURES = path.resolve(__dirname, 'fixtures');
+export const FIXTURES = path.resolve(__dirname, '../fixtures');
+
+/** The children serve 127.0.0.1 only. */
+function assertLoopback(url: string): void {
+  const { hostname } = new URL(url);
+  if (hostname !== '127.0.0.1') throw new Error(`fixtures listen on 127.0.0.1 only, not ${hostname}`);
+}
 
 export interface Child {
   proc: ChildProcessWithoutNullStreams;

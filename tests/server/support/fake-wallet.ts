@@ -1,8 +1,10 @@
 /**
- * An in-process wallet behind the `WalletClient` interface, for the auth server's tests until the real
- * client and its simulator (issue 16) land: single-use expiring codes, rotating refresh tokens,
- * expiring access tokens, user info by scope, failures on demand, and a log of every call.
- * TEMPORARY: replaced by `createWalletClient` against the `server/testing` simulator when issue 16 is merged.
+ * An in-process wallet behind the `WalletClient` interface, for the handler-level tests that need a
+ * failure at one exact call (a hang, a refusal, a transient error) or a count of calls by kind:
+ * single-use expiring codes, rotating refresh tokens, expiring access tokens, user info by scope,
+ * failures on demand, and a log of every call. The signed path (createWalletClient against the kit's
+ * simulator, in process and over HTTP) is covered by wallet-client.test.ts, the multi-process tests
+ * and the demo's.
  */
 import { randomBytes } from 'node:crypto';
 import { WalletError } from '../../../server/openapi/errors';

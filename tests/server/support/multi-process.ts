@@ -1,21 +1,24 @@
 /**
  * Several auth server processes (tests/server/fixtures/run-auth.mjs, built from dist/) on one store,
- * in front of the demo's wallet OpenAPI simulator in this process, reached through a proxy that can
- * hold a request (a wallet call that never arrives: the owner dies while it waits). 127.0.0.1 only.
+ * in front of the kit's wallet OpenAPI simulator in this process (over real HTTP, with real
+ * signatures), reached through a proxy that can hold a request (a wallet call that never arrives: the
+ * owner dies while it waits). 127.0.0.1 only.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { spawnChild, stopAll, kill9, type Child } from '../../load/children';
-import { loadServerModule, startConfigWallet, tempDir, removeDir } from '../../load/load-helpers';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnChild, stopAll, kill9, type Child } from './children';
 import { createAuthServer, type AuthServer } from '../../../server/auth/server';
 import type { AuthStore } from '../../../server/store/types';
-import { createFakeWallet } from './fake-wallet';
+import { createTestWallet, type WalletOpenApiSimulator } from '../../../server/testing';
 
-const RUN_AUTH = '../../server/fixtures/run-auth.mjs';
+const RUN_AUTH = 'run-auth.mjs';
 
 export interface Cluster {
-  wallet: any;
+  wallet: WalletOpenApiSimulator;
   /** A local view of the same store, for reading it back. */
   local: AuthServer;
   children: Child[];
@@ -67,10 +70,12 @@ function startProxy(target: string) {
 }
 
 export async function startCluster(storeSpec: string, localStore: () => AuthStore, { processes = 4, walletTimeoutMs = 1000 } = {}): Promise<Cluster> {
-  const dataDir = tempDir('mak-cluster-');
-  const config = (await loadServerModule('keys.mjs')).loadDemoConfig({ dataDir, env: {} });
+  const dataDir = mkdtempSync(join(tmpdir(), 'mak-cluster-'));
   // Access tokens of 30 s: inside the refresh margin, so every use of one is due for a refresh.
-  const { wallet, url: walletUrl } = await startConfigWallet(dataDir, { accessTokenTtlMs: 30_000 });
+  const { simulator: wallet, clientOptions, merchantKeys, walletKeys } = await createTestWallet({ clientId: 'CLUSTER_CLIENT', accessTokenTtlMs: 30_000 });
+  // The children's keys (fixtures/wallet-keys.mjs), private to this run.
+  writeFileSync(join(dataDir, 'wallet-keys.json'), JSON.stringify({ clientId: wallet.clientId, merchant: merchantKeys, wallet: walletKeys }), { mode: 0o600 });
+  const { url: walletUrl } = await wallet.listen({ host: '127.0.0.1' });
   const proxy = startProxy(walletUrl);
   const proxyUrl = await proxy.listen();
   const tokenKey = randomBytes(32).toString('base64');
@@ -81,7 +86,8 @@ export async function startCluster(storeSpec: string, localStore: () => AuthStor
     return s.ready;
   };
   const children = await Promise.all(Array.from({ length: processes }, spawn));
-  const local = createAuthServer({ wallet: { ...createFakeWallet().client, clientId: config.clientId }, store: localStore(), tokenKeys: { current: 'k1', keys: { k1: tokenKey } }, logger: null });
+  // A local view of the same store, on the simulator's in-process fetch.
+  const local = createAuthServer({ wallet: clientOptions, store: localStore(), tokenKeys: { current: 'k1', keys: { k1: tokenKey } }, logger: null });
   const json = async (r: Response) => ({ status: r.status, body: r.status === 204 ? null : await r.json() });
   return {
     wallet,
@@ -101,7 +107,7 @@ export async function startCluster(storeSpec: string, localStore: () => AuthStor
       await local.close();
       await proxy.close();
       await wallet.close();
-      removeDir(dataDir);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
