@@ -154,7 +154,9 @@ test('moduleResolution "node" (no exports support) finds the declarations of eve
   const consumer = entries.map((entry, i) => `import * as entry${i} from '${entry}';\nexport const keys${i}: string[] = Object.keys(entry${i});`).join('\n');
   writeFileSync(join(project, 'node10.ts'), `${consumer}\n`);
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  const resolved = run('node', [tsc, '--noEmit', '--strict', '--module', 'commonjs', '--moduleResolution', 'node', '--target', 'es2022', '--lib', 'es2022,dom', '--traceResolution', 'node10.ts'], project);
+  // Node's types, as a user of the Node entries (miniapp-auth-kit/server/node) has them.
+  const nodeTypes = ['--typeRoots', join(root, 'node_modules/@types'), '--types', 'node'];
+  const resolved = run('node', [tsc, '--noEmit', '--strict', '--module', 'commonjs', '--moduleResolution', 'node', '--target', 'es2022', '--lib', 'es2022,dom', ...nodeTypes, '--traceResolution', 'node10.ts'], project);
   // Each entry resolves to the same declaration file its "exports" names (not to an `any` module).
   for (const entry of entries) expect(resolved).toMatch(new RegExp(`Module name '${entry}' was successfully resolved to '[^']*/miniapp-auth-kit/dist/[^']+\\.d\\.ts'`));
 });
