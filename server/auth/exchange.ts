@@ -30,6 +30,11 @@ export interface ExchangeRequest {
   authCode: string;
   scopes: string[];
   idempotencyKey?: string;
+  /**
+   * A live session of the same customer this exchange adds to (incremental authorization): the new
+   * session covers its scopes too. Ignored when it is not live or not the same customer's.
+   */
+  sessionId?: string;
 }
 
 const view = (sessionId: string, s: SessionRecord): SessionView => ({ sessionId, customerId: s.customerId, scopes: s.scopes, expiresAt: s.expiresAt });
@@ -105,12 +110,20 @@ export function createExchanger(o: ResolvedOptions, sealer: Sealer) {
     }
   }
 
+  /** The session's scopes: the code's, and those of the earlier session it adds to when that one is the same customer's. */
+  async function sessionScopes(request: ExchangeRequest, customerId: string): Promise<string[]> {
+    if (request.sessionId === undefined) return request.scopes;
+    const earlier = await store.findSession({ clientId, idHash: await digest('session-id', request.sessionId) }).catch(() => null);
+    return earlier && earlier.customerId === customerId ? [...new Set([...earlier.scopes, ...request.scopes])] : request.scopes;
+  }
+
   async function complete(request: ExchangeRequest, key: CodeKey, attempt: number, grant: TokenGrant): Promise<SessionView> {
     const sessionId = randomId();
-    const [idHash, tokens, sealedSessionId] = await Promise.all([
+    const [idHash, tokens, sealedSessionId, scopes] = await Promise.all([
       digest('session-id', sessionId),
       sealTokens(sealer, clientId, grant.customerId, grant),
       request.idempotencyKey === undefined ? null : replaySealer(clientId, request.authCode, request.idempotencyKey).then((s) => s.seal(sessionId, replayAad(key))),
+      sessionScopes(request, grant.customerId),
     ]);
     // The wallet has spent the code: the store gets the whole lease to take the result.
     const done = await whileBusy(Date.now() + o.leaseMs, () =>
@@ -118,7 +131,7 @@ export function createExchanger(o: ResolvedOptions, sealer: Sealer) {
         ...key,
         attempt,
         grant: { ...tokens, customerId: grant.customerId, scopes: request.scopes },
-        session: { idHash, scopes: request.scopes, ttlMs: o.sessionTtlMs },
+        session: { idHash, scopes, ttlMs: o.sessionTtlMs },
         replay: sealedSessionId === null ? null : { sealedSessionId, windowMs: o.replayWindowMs },
       }),
     );

@@ -1,6 +1,7 @@
 /**
  * The routes over `Request → Response`, under `basePath`:
- * - `POST /session` `{ authCode, scopes }` + `Idempotency-Key` → `{ sessionId, customerId, scopes, expiresAt }`
+ * - `POST /session` `{ authCode, scopes }` + `Idempotency-Key` (+ the bearer of the session it adds to)
+ *   → `{ sessionId, customerId, scopes, expiresAt }`
  * - `GET /me` with the bearer → `{ customerId, scopes, user }` (the wallet's user info, narrowed)
  * - `POST /logout` with the bearer → 204
  */
@@ -51,7 +52,9 @@ export function createHandler(o: ResolvedOptions, core: AuthCore): FetchHandler 
       async run(request, ctx) {
         checkBodyType(request, true);
         const { authCode, scopes } = await readJsonObject(request);
-        const fields = exchangeFields({ authCode, scopes, idempotencyKey: idempotencyKeyOf(request) });
+        // A bearer of a live session of the same customer: the new session adds to its scopes.
+        const sessionId = bearerOf(request) ?? undefined;
+        const fields = exchangeFields({ authCode, scopes, idempotencyKey: idempotencyKeyOf(request), sessionId });
         await core.limits.exchange(addressOf(request, ctx));
         return jsonAnswer(200, await core.exchangeCode(fields));
       },

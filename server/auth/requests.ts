@@ -81,15 +81,17 @@ export async function readJsonObject(request: AuthRequest): Promise<Record<strin
 
 /**
  * An exchange's fields, checked (the route's body and `exchangeCode`'s argument alike): a code, scope
- * names (de-duplicated; none is fine), an optional Idempotency-Key of visible ASCII. 400 otherwise.
+ * names (de-duplicated; none is fine), an optional Idempotency-Key of visible ASCII, an optional
+ * session id the new session adds to. 400 otherwise.
  */
-export function exchangeFields(input: unknown): { authCode: string; scopes: string[]; idempotencyKey?: string } {
+export function exchangeFields(input: unknown): { authCode: string; scopes: string[]; idempotencyKey?: string; sessionId?: string } {
   if (typeof input !== 'object' || input === null) throw badRequest('send { authCode, scopes }');
-  const { authCode, scopes = [], idempotencyKey } = input as Record<string, unknown>;
+  const { authCode, scopes = [], idempotencyKey, sessionId } = input as Record<string, unknown>;
   if (typeof authCode !== 'string' || authCode.length === 0 || authCode.length > 512) throw badRequest('authCode must be a non-empty string');
   if (!Array.isArray(scopes) || scopes.length > 64 || !scopes.every(isScopeName)) throw badRequest('scopes must be an array of scope names');
   if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey))) throw badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters');
-  return { authCode, scopes: [...new Set(scopes as string[])], ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
+  if (sessionId !== undefined && !isSessionId(sessionId)) throw badRequest('sessionId must be a session id (as an exchange answered it)');
+  return { authCode, scopes: [...new Set(scopes as string[])], ...(idempotencyKey === undefined ? {} : { idempotencyKey }), ...(sessionId === undefined ? {} : { sessionId }) };
 }
 
 /** The request's Idempotency-Key header (checked with the other fields by exchangeFields). */

@@ -148,3 +148,26 @@ it('logout ends the session everywhere', async () => {
   expect(await t.auth.getSession(session)).toBeNull();
   await t.auth.close();
 });
+
+it('a code sent with the bearer of a live session of the same customer opens a session that covers both (incremental authorization); any other bearer adds nothing', async () => {
+  const t = testAuth();
+  const named = (await t.post(t.wallet.issueCode('c7'), 'a', ['auth_base', 'USER_NAME'])).body.sessionId;
+  const both = await t.post(t.wallet.issueCode('c7'), 'b', ['USER_CONTACTINFO'], undefined, named);
+  expect(both.body.scopes).toEqual(['auth_base', 'USER_NAME', 'USER_CONTACTINFO']);
+  expect((await t.me(both.body.sessionId)).body.user).toEqual({ userId: 'c7', nickName: 'Zainab', userName: { fullName: 'Zainab Al-Hashimi' }, contactInfos: [{ contactType: 'MOBILE_PHONE', contactNo: '+964 770 000 1234' }] });
+  // The earlier session is the caller's to end; a replay of the request gets the same widened session.
+  expect((await t.me(named)).status).toBe(200);
+  expect((await t.post(t.wallet.issueCode('c7'), 'c', ['auth_base'], undefined, 'not a session id')).body.scopes).toEqual(['auth_base']);
+
+  // Another customer's session, a signed-out one, or a made-up id: the code's scopes only.
+  const other = (await t.post(t.wallet.issueCode('c8'), 'd', ['USER_AVATAR'])).body.sessionId;
+  expect((await t.post(t.wallet.issueCode('c7'), 'e', ['auth_base'], undefined, other)).body.scopes).toEqual(['auth_base']);
+  await t.auth.logout(named);
+  expect((await t.post(t.wallet.issueCode('c7'), 'f', ['auth_base'], undefined, named)).body.scopes).toEqual(['auth_base']);
+  expect((await t.post(t.wallet.issueCode('c7'), 'g', ['auth_base'], undefined, 'x'.repeat(43))).body.scopes).toEqual(['auth_base']);
+  // exchangeCode takes it too, and checks it.
+  const direct = await t.auth.exchangeCode({ authCode: t.wallet.issueCode('c7'), scopes: ['USER_AVATAR'], sessionId: both.body.sessionId });
+  expect(direct.scopes).toEqual(['auth_base', 'USER_NAME', 'USER_CONTACTINFO', 'USER_AVATAR']);
+  await expect(t.auth.exchangeCode({ authCode: t.wallet.issueCode('c7'), scopes: [], sessionId: 'bad id' })).rejects.toMatchObject({ status: 400 });
+  await t.auth.close();
+});

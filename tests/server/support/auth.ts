@@ -7,7 +7,8 @@ import { createFakeWallet, newTokenKey, type FakeWallet } from './fake-wallet';
 export interface TestAuth {
   auth: AuthServer;
   wallet: FakeWallet;
-  post(code: string, key?: string, scopes?: string[], address?: string): Promise<{ status: number; body: any; headers: Headers }>;
+  /** `bearer`: the session this exchange adds to. */
+  post(code: string, key?: string, scopes?: string[], address?: string, bearer?: string): Promise<{ status: number; body: any; headers: Headers }>;
   me(sessionId: string, scheme?: string): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
@@ -19,10 +20,10 @@ export function testAuth(options: Partial<AuthServerOptions> = {}, wallet: FakeW
   return {
     auth,
     wallet,
-    post: async (code, key, scopes = ['auth_base'], address = '198.51.100.7') =>
+    post: async (code, key, scopes = ['auth_base'], address = '198.51.100.7', bearer) =>
       read(await auth.handler(new Request('http://localhost/api/auth/session', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { 'idempotency-key': key }) },
+        headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { 'idempotency-key': key }), ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }) },
         body: JSON.stringify({ authCode: code, scopes }),
       }), { clientAddress: address })),
     me: async (sessionId, scheme = 'Bearer') => read(await auth.handler(new Request('http://localhost/api/auth/me', { headers: { authorization: `${scheme} ${sessionId}` } }))),
