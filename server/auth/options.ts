@@ -101,10 +101,10 @@ const STORE_METHODS = ['init', 'claimCode', 'readCode', 'takeOverCode', 'refuseC
 
 /** A WalletClient (createWalletClient's, or any object with its methods), or the options to make one. */
 function walletOf(value: unknown): { wallet: WalletClient; ownsWallet: boolean } {
-  if (typeof value !== 'object' || value === null) throw new TypeError(`${where}: wallet must be a WalletClient (createWalletClient(...)) or its options ({ baseUrl, clientId, privateKey, walletPublicKey }).`);
-  if (!hasMethods(value, ['applyToken'])) return { wallet: createWalletClient(value as WalletClientOptions), ownsWallet: true };
-  if (!hasMethods(value, ['inquiryUserInfo']) || typeof (value as WalletClient).clientId !== 'string' || !(value as WalletClient).clientId) {
-    throw new TypeError(`${where}: wallet must be a WalletClient (createWalletClient(...)) with a clientId, or its options.`);
+  const isOptions = typeof value === 'object' && value !== null && !hasMethods(value, ['applyToken']) && 'baseUrl' in value;
+  if (isOptions) return { wallet: createWalletClient(value as WalletClientOptions), ownsWallet: true };
+  if (!hasMethods(value, ['applyToken', 'inquiryUserInfo']) || typeof (value as WalletClient).clientId !== 'string' || !(value as WalletClient).clientId) {
+    throw new TypeError(`${where}: wallet must be a WalletClient (createWalletClient(...)) with a clientId, or its options ({ baseUrl, clientId, privateKey, walletPublicKey }).`);
   }
   return { wallet: value as WalletClient, ownsWallet: false };
 }
