@@ -3,11 +3,15 @@
  * server then makes the client, and closes it with itself). Every exchange here is signed and verified
  * against the kit's wallet OpenAPI simulator, in process and over real HTTP.
  */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createAuthServer } from '../../server/auth/server';
 import { createWalletClient } from '../../server/openapi/client';
 import { createTestWallet, type TestWallet } from '../../server/testing';
+import { sqliteStore } from '../../server/store/sqlite';
 import { tokenKeys } from './support/auth';
 import { waitUntil } from '../support/wait-until';
 
@@ -41,6 +45,44 @@ it('options a client refuses are a TypeError naming the option, before anything 
   expect(() => createAuthServer({ wallet: 'https://wallet.example', tokenKeys: tokenKeys(), logger: null })).toThrow(/wallet must be a WalletClient .* or its options/);
   // A client is not made when another option is wrong (no connection pool left behind).
   expect(() => createAuthServer({ wallet: tw.clientOptions, tokenKeys: { current: 'k', keys: {} }, logger: null })).toThrow(/tokenKeys/);
+});
+
+it('on the signed path, the wallet\'s tokens reach no answer, no log line and no byte of the SQLite files', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mak-signed-secrets-'));
+  // Access tokens of 30 s, inside the refresh margin: every use refreshes, so refresh tokens are issued and stored too.
+  const short = await createTestWallet({ accessTokenTtlMs: 30_000, merchantKeys: tw.merchantKeys, walletKeys: tw.walletKeys });
+  const tokens: string[] = [];
+  const lines: string[] = [];
+  // The client's fetch, recording every token the wallet hands out (only the test sees them).
+  const recording = async (url: string, init: Parameters<typeof short.simulator.fetch>[1]) => {
+    const answer = await short.simulator.fetch(url, init);
+    const text = await answer.clone().text();
+    for (const [, token] of text.matchAll(/"(?:accessToken|refreshToken)":"([^"]+)"/g)) tokens.push(token as string);
+    return answer;
+  };
+  const auth = createAuthServer({
+    wallet: { ...short.clientOptions, fetch: recording },
+    store: sqliteStore({ filename: join(dir, 'auth.sqlite') }),
+    tokenKeys: tokenKeys(),
+    logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) },
+  });
+  const answers: string[] = [];
+  try {
+    for (const scopes of [['auth_base'], ['auth_base', 'USER_NAME', 'USER_AVATAR']]) {
+      const opened = await session(auth, short.simulator.issueCode({ scopes }).authCode, scopes);
+      const { sessionId } = JSON.parse(await opened.clone().text());
+      answers.push(await opened.text(), await (await me(auth, sessionId)).text(), await (await me(auth, sessionId)).text());
+    }
+  } finally {
+    await auth.close();
+  }
+  expect(tokens.length).toBeGreaterThanOrEqual(8);
+  const files = readdirSync(dir).map((f) => readFileSync(join(dir, f)));
+  for (const token of tokens) {
+    for (const text of [...answers, ...lines]) expect(text).not.toContain(token);
+    for (const bytes of files) expect(bytes.includes(Buffer.from(token))).toBe(false);
+  }
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('over HTTP', () => {
