@@ -36,11 +36,11 @@ export interface Spawned {
 const running = new Set<ChildProcessWithoutNullStreams>();
 
 /**
- * Spawns `node fixtures/<script> ...args`. With `waitForGo` the child loads its modules, prints
+ * Spawns `node fixtures/<script> ...args` (tests/server/fixtures/, or `script` itself when absolute). With `waitForGo` the child loads its modules, prints
  * `WAITING` and starts its servers only on `go()`, so that several children can start at one moment.
  */
 export function spawnChild(script: string, args: string[], { waitForGo = false } = {}): Spawned {
-  const proc = spawn(process.execPath, [path.join(FIXTURES, script), ...args], {
+  const proc = spawn(process.execPath, [path.isAbsolute(script) ? script : path.join(FIXTURES, script), ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, WAIT_FOR_GO: waitForGo ? '1' : '' },
   });
