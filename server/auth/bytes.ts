@@ -3,7 +3,7 @@
  * and in fetch runtimes alike, so `miniapp-auth-kit/server` imports no `node:` module.
  */
 
-import { toBase64 } from '../openapi/bytes';
+import { decodeBase64, encodeBase64 } from '../openapi/bytes';
 import { sha256Hex } from './primitives';
 
 export { utf8 } from '../openapi/bytes';
@@ -12,20 +12,14 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 /** @throws on malformed UTF-8 */
 export const fromUtf8 = (bytes: Uint8Array): string => decoder.decode(bytes);
 
-export const toBase64Url = (bytes: Uint8Array): string => toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+export const toBase64Url = (bytes: Uint8Array): string => encodeBase64(bytes, 'base64url');
 
 /** Standard or URL-safe base64, padded or not; null when it is not base64. */
 export function fromBase64(text: string): Uint8Array | null {
-  const normal = text.replace(/-/g, '+').replace(/_/g, '/').replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(normal)) return null;
-  try {
-    const binary = atob(normal);
-    const out = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-    return out;
-  } catch {
-    return null;
-  }
+  const compact = text.replace(/\s+/g, '');
+  const bare = compact.replace(/=+$/, '');
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact) || bare.length % 4 === 1 || (bare !== compact && compact.length % 4 !== 0)) return null;
+  return decodeBase64(compact);
 }
 
 export function randomBytes(length: number): Uint8Array {

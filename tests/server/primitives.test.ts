@@ -1,6 +1,7 @@
 /**
- * The auth server in a runtime without node:crypto (Workers, Deno, browsers): WebCrypto alone, and
- * what it seals opens with node:crypto and the other way round (one store, instances on both).
+ * The auth server in a runtime without node:crypto and Buffer (Workers, Deno, browsers): WebCrypto and
+ * btoa/atob alone, and what it seals opens with node:crypto and Buffer and the other way round (one
+ * store, instances on both).
  */
 import { createFakeWallet, newTokenKey } from './support/fake-wallet';
 import { memoryStore } from '../../server/store/memory';
@@ -9,8 +10,13 @@ type Server = typeof import('../../server/auth/server');
 
 function loadWithout(nodeCrypto: boolean): Server {
   const p = process as unknown as { getBuiltinModule?: unknown };
+  const g = globalThis as { Buffer?: unknown };
   const saved = p.getBuiltinModule;
-  if (!nodeCrypto) p.getBuiltinModule = undefined;
+  const savedBuffer = g.Buffer;
+  if (!nodeCrypto) {
+    p.getBuiltinModule = undefined;
+    g.Buffer = undefined;
+  }
   try {
     let mod!: Server;
     jest.isolateModules(() => {
@@ -20,10 +26,11 @@ function loadWithout(nodeCrypto: boolean): Server {
     return mod;
   } finally {
     p.getBuiltinModule = saved;
+    g.Buffer = savedBuffer;
   }
 }
 
-it('WebCrypto alone: an exchange, /me and a replay; sealed values open across both implementations', async () => {
+it('WebCrypto and btoa alone: an exchange, /me and a replay; sealed values open across both implementations', async () => {
   const web = loadWithout(false);
   const node = loadWithout(true);
   const store = memoryStore();
@@ -35,9 +42,12 @@ it('WebCrypto alone: an exchange, /me and a replay; sealed values open across bo
   const subtle = jest.spyOn(crypto.subtle, 'encrypt');
   await onNode.exchangeCode({ authCode: wallet.issueCode('c0'), scopes: ['auth_base'] });
   expect(subtle).not.toHaveBeenCalled();
+  const btoa = jest.spyOn(globalThis, 'btoa');
   const first = await onWeb.exchangeCode({ authCode: code, scopes: ['USER_NAME'], idempotencyKey: 'key' });
   expect(subtle).toHaveBeenCalledTimes(3);
+  expect(btoa).toHaveBeenCalled();
   subtle.mockRestore();
+  btoa.mockRestore();
   // The replay copy sealed by WebCrypto opens with node:crypto, and the tokens too.
   expect((await onNode.exchangeCode({ authCode: code, scopes: ['USER_NAME'], idempotencyKey: 'key' })).sessionId).toBe(first.sessionId);
   expect(await onNode.withAccessToken(first.sessionId, async (token) => token.length)).toBe(40);
