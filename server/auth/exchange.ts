@@ -17,7 +17,7 @@ import { digest, randomId, sameText } from './bytes';
 import { derivedSealer, type Sealer } from './seal';
 import { sealTokens } from './grant-seal';
 import { codeRefusal, refusedCode, toApiError } from './wallet-failures';
-import { pollDelay, sleep, whileBusy } from './timing';
+import { pollDelay, sleep, whileBusy, withDeadline } from './timing';
 
 export interface SessionView {
   sessionId: string;
@@ -94,7 +94,7 @@ export function createExchanger(o: ResolvedOptions, sealer: Sealer) {
   async function callWallet(request: ExchangeRequest, key: CodeKey, attempt: number): Promise<SessionView> {
     let grant: TokenGrant;
     try {
-      grant = await o.wallet.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: request.authCode }, { timeoutMs: o.walletTimeoutMs, signal: AbortSignal.timeout(o.walletTimeoutMs) });
+      grant = await withDeadline(o.walletTimeoutMs, 'applyToken', (signal) => o.wallet.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: request.authCode }, { timeoutMs: o.walletTimeoutMs, signal }));
     } catch (error) {
       const refused = refusedCode(error);
       // A refusal settles the code for good (made-up codes cost one signed call each, not one per try);

@@ -12,7 +12,7 @@ import { AuthServerError, backendBusy } from './answers';
 import { openToken, sealTokens } from './grant-seal';
 import type { Sealer } from './seal';
 import { toApiError } from './wallet-failures';
-import { pollDelay, sleep, whileBusy } from './timing';
+import { pollDelay, sleep, whileBusy, withDeadline } from './timing';
 
 export const reauthRequired = () => new AuthServerError(401, 'REAUTH_REQUIRED', 'the wallet authorization has ended; authorize again');
 export const sessionExpired = () => new AuthServerError(401, 'SESSION_EXPIRED', 'no live session; sign in again');
@@ -64,7 +64,7 @@ export function createGrantKeeper(o: ResolvedOptions, sealer: Sealer) {
     let fresh;
     try {
       const refreshToken = await openToken(sealer, grant, 'refresh_token');
-      fresh = await o.wallet.applyToken({ grantType: 'REFRESH_TOKEN', refreshToken }, { timeoutMs: o.walletTimeoutMs, signal: AbortSignal.timeout(o.walletTimeoutMs) });
+      fresh = await withDeadline(o.walletTimeoutMs, 'applyToken', (signal) => o.wallet.applyToken({ grantType: 'REFRESH_TOKEN', refreshToken }, { timeoutMs: o.walletTimeoutMs, signal }));
     } catch (error) {
       if (error instanceof WalletError && error.action === 'REAUTHORIZE') {
         // USED_REFRESH_TOKEN: perhaps another instance rotated it (one whose lease this one outlived).

@@ -171,3 +171,18 @@ it('a code sent with the bearer of a live session of the same customer opens a s
   await expect(t.auth.exchangeCode({ authCode: t.wallet.issueCode('c7'), scopes: [], sessionId: 'bad id' })).rejects.toMatchObject({ status: 400 });
   await t.auth.close();
 });
+
+it('a wallet client that ignores timeoutMs is still cut off at walletTimeoutMs (the abort signal): a retryable 503, the claim released', async () => {
+  const wallet = createFakeWallet();
+  const slow = {
+    ...wallet.client,
+    // Ignores timeoutMs; only the signal ends the call.
+    applyToken: (_request: unknown, options?: { signal?: AbortSignal }) =>
+      new Promise<never>((_, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true })),
+  };
+  const t = testAuth({ walletTimeoutMs: 200 }, { ...wallet, client: slow });
+  const t0 = Date.now();
+  expect(await t.post(wallet.issueCode(), 'k')).toMatchObject({ status: 503, body: { error: { code: 'BACKEND_ERROR', retryable: true } } });
+  expect(Date.now() - t0).toBeLessThan(5000);
+  await t.auth.close();
+});
