@@ -77,6 +77,7 @@ export function postgresStore(options: PostgresStoreOptions): AuthStore {
   }
 
   const runner: SqlRunner = {
+    completeInOne: true,
     init() {
       readiness ??= createSchema().catch((error) => {
         readiness = null;

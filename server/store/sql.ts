@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS mak_limits (
 INSERT INTO mak_meta (key, value) VALUES ('schema', '1') ON CONFLICT (key) DO NOTHING;
 `;
 
+/** What a grant row becomes when the customer's grant is there already: scopes added up, tokens replaced, version moved. */
+const GRANT_CONFLICT = `ON CONFLICT (client_id, customer_id) DO UPDATE SET scopes = {mergeScopes}, access_token = excluded.access_token, access_expires_at = excluded.access_expires_at,
+      refresh_token = excluded.refresh_token, refresh_expires_at = excluded.refresh_expires_at, key_id = excluded.key_id, version = mak_grants.version + 1,
+      reauth = 0, refresh_lease_until = NULL, updated_at = excluded.updated_at`;
+
 const T = {
   claim: `INSERT INTO mak_codes (client_id, code_hash, idem_hash, state, attempt, lease_until, expires_at)
     VALUES (@clientId, @codeHash, @idemHash, 'pending', 1, {now} + @leaseMs, {now} + @retainMs)
@@ -58,13 +63,30 @@ const T = {
       replay_until = {now} + @windowMs
     WHERE client_id = @clientId AND code_hash = @codeHash AND state = 'pending' AND attempt = @attempt RETURNING attempt`,
   upsertGrant: `INSERT INTO mak_grants (client_id, customer_id, scopes, access_token, access_expires_at, refresh_token, refresh_expires_at, key_id, version, reauth, refresh_attempt, updated_at)
-    VALUES (@clientId, @customerId, @scopes, @accessToken, @accessTokenExpiresAt, @refreshToken, @refreshTokenExpiresAt, @keyId, 1, 0, 0, {now})
-    ON CONFLICT (client_id, customer_id) DO UPDATE SET scopes = {mergeScopes}, access_token = excluded.access_token, access_expires_at = excluded.access_expires_at,
-      refresh_token = excluded.refresh_token, refresh_expires_at = excluded.refresh_expires_at, key_id = excluded.key_id, version = mak_grants.version + 1,
-      reauth = 0, refresh_lease_until = NULL, updated_at = excluded.updated_at
-    RETURNING id`,
+    VALUES (@clientId, @customerId, @grantScopes, @accessToken, @accessTokenExpiresAt, @refreshToken, @refreshTokenExpiresAt, @keyId, 1, 0, 0, {now})
+    ${GRANT_CONFLICT}
+    RETURNING *`,
   insertSession: `INSERT INTO mak_sessions (client_id, id_hash, grant_id, scopes, created_at, expires_at)
-    VALUES (@clientId, @idHash, @grantId, @scopes, {now}, {now} + @ttlMs) RETURNING expires_at`,
+    VALUES (@clientId, @idHash, @grantId, @sessionScopes, {now}, {now} + @ttlMs) RETURNING expires_at AS session_expires_at, scopes AS session_scopes`,
+  /**
+   * The whole completion as one statement, for a database whose CTEs may write (PostgreSQL): the code
+   * done, the grant upserted, the session inserted, or nothing at all when the attempt is no longer
+   * the code's (no row from fin, so none from the rest). One round trip instead of a transaction's six.
+   */
+  complete: `WITH fin AS (
+      UPDATE mak_codes SET state = 'done', lease_until = NULL, session_hash = @idHash, sealed_session = @sealedSessionId, replay_until = {now} + @windowMs
+      WHERE client_id = @clientId AND code_hash = @codeHash AND state = 'pending' AND attempt = @attempt RETURNING attempt),
+    g AS (
+      INSERT INTO mak_grants (client_id, customer_id, scopes, access_token, access_expires_at, refresh_token, refresh_expires_at, key_id, version, reauth, refresh_attempt, updated_at)
+      SELECT CAST(@clientId AS text), CAST(@customerId AS text), CAST(@grantScopes AS text), CAST(@accessToken AS text), CAST(@accessTokenExpiresAt AS bigint),
+        CAST(@refreshToken AS text), CAST(@refreshTokenExpiresAt AS bigint), CAST(@keyId AS text), 1, 0, 0, {now} FROM fin
+      ${GRANT_CONFLICT}
+      RETURNING *),
+    s AS (
+      INSERT INTO mak_sessions (client_id, id_hash, grant_id, scopes, created_at, expires_at)
+      SELECT CAST(@clientId AS text), CAST(@idHash AS text), g.id, CAST(@sessionScopes AS text), {now}, {now} + CAST(@ttlMs AS bigint) FROM g
+      RETURNING expires_at AS session_expires_at, scopes AS session_scopes)
+    SELECT s.session_expires_at, s.session_scopes, g.* FROM s, g`,
   findSession: `SELECT s.scopes AS session_scopes, s.expires_at AS session_expires_at, g.*
     FROM mak_sessions s JOIN mak_grants g ON g.id = s.grant_id
     WHERE s.client_id = @clientId AND s.id_hash = @idHash AND s.expires_at > {now}`,
@@ -124,6 +146,8 @@ export function compileStatements(dialect: Dialect, positional: boolean): Record
 export interface SqlRunner {
   init(): Promise<void>;
   run(name: StatementName, params: Params): Promise<Row[]>;
+  /** The database runs the `complete` statement (a CTE that writes): the completion is one round trip. */
+  completeInOne?: boolean;
   /** Runs `body` in one write transaction; a body that returns `rollback: true` writes nothing. */
   transaction<T>(body: (run: (name: StatementName, params: Params) => Promise<Row[]>) => Promise<{ value: T; rollback?: boolean }>): Promise<T>;
   close(): Promise<void>;
@@ -169,19 +193,28 @@ export function sqlStore(runner: SqlRunner): AuthStore {
   const first = async (name: StatementName, params: Params) => (await run(name, params))[0];
 
   type Completion = { ok: true; session: SessionRecord } | { ok: false };
+  const completionParams = (input: ExchangeCompletion) => {
+    const g = input.grant;
+    return {
+      clientId: input.clientId, codeHash: input.codeHash, attempt: input.attempt, idHash: input.session.idHash,
+      sealedSessionId: input.replay?.sealedSessionId ?? null, windowMs: input.replay?.windowMs ?? 0,
+      customerId: g.customerId, grantScopes: JSON.stringify([...new Set(g.scopes)].sort()), accessToken: g.accessToken, accessTokenExpiresAt: g.accessTokenExpiresAt,
+      refreshToken: g.refreshToken, refreshTokenExpiresAt: g.refreshTokenExpiresAt, keyId: g.keyId,
+      sessionScopes: JSON.stringify(input.session.scopes), ttlMs: input.session.ttlMs,
+    };
+  };
   async function complete(input: ExchangeCompletion): Promise<Completion> {
+    const params = completionParams(input);
+    if (runner.completeInOne) {
+      const [row] = await run('complete', params);
+      return row ? { ok: true, session: sessionOf(input.clientId, input.session.idHash, row) } : { ok: false };
+    }
     return runner.transaction<Completion>(async (tx) => {
-      const key = { clientId: input.clientId, codeHash: input.codeHash, attempt: input.attempt };
-      const finished = await tx('finishCode', { ...key, idHash: input.session.idHash, sealedSessionId: input.replay?.sealedSessionId ?? null, windowMs: input.replay?.windowMs ?? 0 });
+      const finished = await tx('finishCode', params);
       if (finished.length === 0) return { value: { ok: false }, rollback: true };
-      const g = input.grant;
-      const [grantRow] = await tx('upsertGrant', {
-        clientId: input.clientId, customerId: g.customerId, scopes: JSON.stringify([...new Set(g.scopes)].sort()), accessToken: g.accessToken,
-        accessTokenExpiresAt: g.accessTokenExpiresAt, refreshToken: g.refreshToken, refreshTokenExpiresAt: g.refreshTokenExpiresAt, keyId: g.keyId,
-      });
-      await tx('insertSession', { clientId: input.clientId, idHash: input.session.idHash, grantId: (grantRow as Row).id, scopes: JSON.stringify(input.session.scopes), ttlMs: input.session.ttlMs });
-      const [row] = await tx('findSession', { clientId: input.clientId, idHash: input.session.idHash });
-      return { value: { ok: true, session: sessionOf(input.clientId, input.session.idHash, row as Row) } };
+      const [grantRow] = await tx('upsertGrant', params);
+      const [sessionRow] = await tx('insertSession', { ...params, grantId: (grantRow as Row).id });
+      return { value: { ok: true, session: sessionOf(input.clientId, input.session.idHash, { ...grantRow, ...sessionRow }) } };
     });
   }
 
