@@ -5,13 +5,12 @@
  * tokens by compare-and-set on the grant's version; the others wait for the version to move and use
  * what it stored. A refresh token the wallet no longer honours marks the grant for a new authorization.
  */
-import { WalletError } from '../openapi/errors';
 import type { GrantRecord, SessionRecord } from '../store/types';
 import type { ResolvedOptions } from './options';
 import { AuthServerError, backendBusy } from './answers';
 import { openToken, sealTokens } from './grant-seal';
 import type { Sealer } from './seal';
-import { toApiError } from './wallet-failures';
+import { toApiError, walletSaid } from './wallet-failures';
 import { pollDelay, sleep, whileBusy, withDeadline } from './timing';
 
 export const reauthRequired = () => new AuthServerError(401, 'REAUTH_REQUIRED', 'the wallet authorization has ended; authorize again');
@@ -66,7 +65,7 @@ export function createGrantKeeper(o: ResolvedOptions, sealer: Sealer) {
       const refreshToken = await openToken(sealer, grant, 'refresh_token');
       fresh = await withDeadline(o.walletTimeoutMs, 'applyToken', (signal) => o.wallet.applyToken({ grantType: 'REFRESH_TOKEN', refreshToken }, { timeoutMs: o.walletTimeoutMs, signal }));
     } catch (error) {
-      if (error instanceof WalletError && error.action === 'REAUTHORIZE') {
+      if (walletSaid(error, 'REAUTHORIZE')) {
         // USED_REFRESH_TOKEN: perhaps another instance rotated it (one whose lease this one outlived).
         const now = await store.readGrant(ref);
         if (now && now.version !== grant.version) return usable(now);
@@ -87,7 +86,8 @@ export function createGrantKeeper(o: ResolvedOptions, sealer: Sealer) {
 
   /**
    * Calls `fn` with the session's access token (refreshed first when due); when `fn` rejects with a
-   * WalletError whose action is REFRESH, refreshes once and calls it again.
+   * verified WalletError whose action is REFRESH (the wallet's own word, not an unsigned answer),
+   * refreshes once and calls it again.
    */
   async function withAccessToken<T>(session: SessionRecord, fn: (accessToken: string) => Promise<T>): Promise<T> {
     let grant = usable(session.grant);
@@ -95,7 +95,7 @@ export function createGrantKeeper(o: ResolvedOptions, sealer: Sealer) {
     try {
       return await fn(await openToken(sealer, grant, 'access_token'));
     } catch (error) {
-      if (!(error instanceof WalletError) || error.action !== 'REFRESH') throw error;
+      if (!walletSaid(error, 'REFRESH')) throw error;
       grant = await rotate(grant);
       return fn(await openToken(sealer, grant, 'access_token'));
     }

@@ -24,7 +24,7 @@ export interface AuthServer {
   exchangeCode(request: ExchangeRequest): Promise<SessionView>;
   /** The live session, or null. */
   getSession(sessionId: string): Promise<SessionInfo | null>;
-  /** Calls `fn(accessToken)`; refreshes the grant once and calls it again when it rejects with a WalletError whose action is REFRESH. */
+  /** Calls `fn(accessToken)`; refreshes the grant once and calls it again when it rejects with a verified WalletError whose action is REFRESH (an answer the client could not verify changes nothing). */
   withAccessToken<T>(sessionId: string, fn: (accessToken: string) => Promise<T>): Promise<T>;
   /** Ends the session everywhere; false when there was none. */
   logout(sessionId: string): Promise<boolean>;

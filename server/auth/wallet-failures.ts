@@ -16,9 +16,17 @@ export function codeRefusal(resultCode: string): AuthServerError {
   return status ? new AuthServerError(status, resultCode, 'the wallet refused this code; get a new one') : new AuthServerError(502, 'BACKEND_ERROR', `the wallet refused the exchange (${resultCode})`, { retryable: false });
 }
 
+/**
+ * Whether the wallet itself said `action`: a signed answer the client verified. Only the wallet's word
+ * may settle a code or refresh, end or drop a grant; an unsigned `F` (or one seen before) could come
+ * from anyone on the path to the wallet.
+ */
+export const walletSaid = (error: unknown, action: WalletError['action']): error is WalletError =>
+  error instanceof WalletError && error.verified && error.action === action;
+
 /** The result code to remember for this failure, when it settles the code for good. */
 export function refusedCode(error: unknown): string | null {
-  return error instanceof WalletError && error.kind === 'refused' && error.action === 'NEW_AUTH_CODE' && error.resultCode ? error.resultCode : null;
+  return walletSaid(error, 'NEW_AUTH_CODE') && error.kind === 'refused' && error.resultCode ? error.resultCode : null;
 }
 
 export interface FailureLogger {
@@ -32,6 +40,11 @@ export function toApiError(error: unknown, during: string, logger: FailureLogger
   if (error instanceof StoreBusyError) return new AuthServerError(503, 'BACKEND_ERROR', 'the store is busy; try again');
   if (error instanceof WalletError) {
     if (error.retryable) return new AuthServerError(503, 'BACKEND_ERROR', 'the wallet is not answering now; try again');
+    if (!error.verified) {
+      // Not the wallet's word (a wrong key, a gateway's unsigned error, or someone on the path): nothing was changed for it.
+      logger.error(`${during}: ${error.message}; the answer could not be verified, so it changed nothing`);
+      return new AuthServerError(502, 'BACKEND_ERROR', 'the wallet exchange failed', { retryable: false });
+    }
     if (error.action === 'NEW_AUTH_CODE' && error.resultCode) return codeRefusal(error.resultCode);
     if (error.action === 'REAUTHORIZE') return new AuthServerError(401, 'REAUTH_REQUIRED', 'the wallet authorization has ended; authorize again');
     logger.error(`${during}: ${error.message}`);
