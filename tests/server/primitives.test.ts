@@ -5,6 +5,7 @@
  */
 import { createFakeWallet, newTokenKey } from './support/fake-wallet';
 import { memoryStore } from '../../server/store/memory';
+import { randomBytes, randomId } from '../../server/auth/bytes';
 
 type Server = typeof import('../../server/auth/server');
 
@@ -56,4 +57,19 @@ it('WebCrypto and btoa alone: an exchange, /me and a replay; sealed values open 
   const me = await onWeb.handler(new Request('http://x/api/auth/me', { headers: { authorization: `Bearer ${first.sessionId}` } }));
   expect(await me.json()).toEqual({ customerId: 'c1', scopes: ['USER_NAME'], user: { userId: 'c1', nickName: 'Zainab', userName: { fullName: 'Zainab Al-Hashimi' } } });
   await Promise.all([onWeb.close(), onNode.close()]);
+});
+
+it('random bytes come from a pool: each byte handed out once (no id or IV twice across refills), one CSPRNG call per 4 KiB', () => {
+  const getRandomValues = jest.spyOn(crypto, 'getRandomValues');
+  const ids = Array.from({ length: 1000 }, () => randomId());
+  const ivs = Array.from({ length: 1000 }, () => randomBytes(12));
+  expect(ids.every((id) => /^[A-Za-z0-9_-]{43}$/.test(id))).toBe(true);
+  expect(new Set(ids).size).toBe(1000);
+  expect(new Set(ivs.map((iv) => Buffer.from(iv).toString('hex'))).size).toBe(1000);
+  expect(ivs.every((iv) => iv.length === 12)).toBe(true);
+  // 44 000 bytes: 11 pools (one more when the test starts on a partly used pool).
+  expect(getRandomValues.mock.calls.length).toBeLessThanOrEqual(12);
+  // More than a pool holds: straight from the CSPRNG.
+  expect(randomBytes(10_000)).toHaveLength(10_000);
+  getRandomValues.mockRestore();
 });
