@@ -1,7 +1,8 @@
-// The backend section of `npm run bench`: code exchanges per second through the reference backend
-// (demo-miniapp/server/), set against the RSA work they cannot avoid, measured side by side in one run.
+// The demo's backend section of `npm run bench`: code exchanges per second through demo-miniapp/server/
+// (createAuthServer on sqliteStore, with the wallet OpenAPI simulator in the same process), set against
+// the RSA work they cannot avoid, measured side by side in one run.
 //
-// - The servers (simulated wallet OpenAPI + merchant backend, start-servers.mjs) run in this process;
+// - The servers (simulated wallet OpenAPI + auth server, start-servers.mjs) run in this process;
 //   the load comes from another process (bench/load-client.mjs), so that it takes no CPU time from the
 //   servers' thread. An exchange: `POST /api/auth/session` with a code the wallet simulator minted
 //   beforehand, the signed applyToken call, the wallet's checks and signed answer, its verification,
@@ -104,7 +105,7 @@ export async function measureBackend({ ms = 4000, concurrency = 64, rsaMs = 2000
   const dataDir = mkdtempSync(join(tmpdir(), 'mak-bench-backend-'));
   try {
     // One client address (127.0.0.1) for all the load: the per-address attempt limit is off here.
-    const servers = await startServers({ port: 0, dataDir, env: {}, logger: null, backendOptions: { attemptLimit: null } });
+    const servers = await startServers({ port: 0, dataDir, env: {}, logger: null, authOptions: { attemptLimit: null } });
     try {
       // Warm-up (JIT, connections, SQLite pages); its rate sizes the batches of codes.
       const warm = await loopRun(servers, Math.min(500, ms), concurrency, 2000);

@@ -224,9 +224,9 @@ log(`| 1 000 concurrent calls for the same consent scopes, best of 5 | ${fmt(con
 if (backend) {
   const ms = (n) => `${fmt(n, 2)} ms`;
   log();
-  log('## Reference backend (`demo-miniapp/server/`), against the RSA bounds of this machine');
+  log('## The demo\'s backend (`demo-miniapp/server/`: createAuthServer on sqliteStore), against the RSA bounds of this machine');
   log();
-  log(`An exchange: \`POST /api/auth/session\` (with an \`Idempotency-Key\`) carrying a code the wallet simulator minted beforehand, the signed \`applyToken\` call, the wallet's checks and signed answer, its verification, the encrypted SQLite write, the answer. The servers (wallet simulator + backend) run in the benchmark's process; the load comes from another process (${backend.concurrency} clients, kept-alive connections). RSA runs as the servers run it: asynchronously, on libuv's thread pool, over all ${cpus().length} cores. Best of ${backend.rounds} alternating runs of each side.`);
+  log(`An exchange: \`POST /api/auth/session\` (with an \`Idempotency-Key\`) carrying a code the wallet simulator minted beforehand, the signed \`applyToken\` call, the wallet's checks and signed answer, its verification, the encrypted SQLite write, the answer. The servers (wallet simulator + auth server) run in the benchmark's process; the load comes from another process (${backend.concurrency} clients, kept-alive connections). RSA runs as the servers run it: asynchronously, on libuv's thread pool, over all ${cpus().length} cores. Best of ${backend.rounds} alternating runs of each side.`);
   log();
   log('| figure | value |');
   log('| --- | ---: |');
@@ -243,7 +243,7 @@ if (authServer) {
   log();
   log('## The auth server (`createAuthServer`), per store, against its RSA cost');
   log();
-  log(`An exchange: \`POST /api/auth/session\` through \`listen()\` (the Node adapter), the claim in the store, the signed \`applyToken\` call to the wallet OpenAPI simulator and the verification of its answer, the tokens sealed (AES-256-GCM), the completion transaction, the answer. The auth server runs in the benchmark's process; the simulator and the load (${authServer.concurrency} clients, kept-alive connections) run in processes of their own, so the CPU time below is the auth server's alone. Its RSA cost: one RSA-2048 sign + verify pair per exchange (it signs the request, verifies the answer), on libuv's thread pool as it runs it. Best of ${authServer.rounds} runs per store. (Until issue 16's client lands, the wallet client is the demo's.)`);
+  log(`An exchange: \`POST /api/auth/session\` through \`listen()\` (the Node adapter), the claim in the store, the signed \`applyToken\` call to the wallet OpenAPI simulator and the verification of its answer, the tokens sealed (AES-256-GCM), the completion transaction, the answer. The auth server runs in the benchmark's process; the simulator and the load (${authServer.concurrency} clients, kept-alive connections) run in processes of their own, so the CPU time below is the auth server's alone. Its RSA cost: one RSA-2048 sign + verify pair per exchange (it signs the request, verifies the answer), on libuv's thread pool as it runs it. Best of ${authServer.rounds} runs per store. The wallet client is the kit's \`createWalletClient\`, made by the auth server from its options.`);
   log();
   log('| store | exchanges per second | CPU per exchange | of which RSA (one pair) | everything but RSA | **everything but RSA / RSA** | the auth server\'s own share (instant wallet) | **own share / RSA** |');
   log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
