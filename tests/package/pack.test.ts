@@ -201,7 +201,17 @@ test('every TypeScript snippet of the README compiles under strict against the p
         typeRoots: [join(root, 'node_modules/@types')],
         // The frameworks the Backend examples wire come from the repository's dev dependencies; the
         // kit itself only from the packed package.
-        paths: { hono: [join(root, 'node_modules/hono')], 'hono/*': [join(root, 'node_modules/hono/*')], express: [join(root, 'node_modules/@types/express')] },
+        // Next.js's `@/lib/auth` is the README's own `auth.ts` snippet.
+        paths: {
+          hono: [join(root, 'node_modules/hono')],
+          'hono/*': [join(root, 'node_modules/hono/*')],
+          express: [join(root, 'node_modules/@types/express')],
+          fastify: [join(root, 'node_modules/fastify')],
+          koa: [join(root, 'node_modules/@types/koa')],
+          // content-disposition 1 ships types @types/koa does not read; Koa's own types expect the @types package.
+          'content-disposition': [join(root, 'node_modules/@types/content-disposition')],
+          '@/lib/*': ['./*'],
+        },
       },
       include: ['*.ts'],
     }),
