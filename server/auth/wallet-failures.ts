@@ -5,6 +5,7 @@
  * fix (502, logged).
  */
 import { WalletError } from '../openapi/errors';
+import { SIGNED_REPEATS } from '../openapi/answer';
 import { AuthServerError } from './answers';
 import { StoreBusyError } from '../store/types';
 
@@ -17,12 +18,15 @@ export function codeRefusal(resultCode: string): AuthServerError {
 }
 
 /**
- * Whether the wallet itself said `action`: a signed answer the client verified. Only the wallet's word
- * may settle a code or refresh, end or drop a grant; an unsigned `F` (or one seen before) could come
+ * Whether the wallet signed this outcome: a verified answer, or a signed refusal seen before (the same
+ * verdict twice in one second; its signature checked, see SIGNED_REPEATS). An unsigned `F` could come
  * from anyone on the path to the wallet.
  */
+const walletSigned = (error: WalletError): boolean => error.verified || SIGNED_REPEATS.has(error);
+
+/** Whether the wallet itself said `action`: only its word may settle a code or refresh, end or drop a grant. */
 export const walletSaid = (error: unknown, action: WalletError['action']): error is WalletError =>
-  error instanceof WalletError && error.verified && error.action === action;
+  error instanceof WalletError && walletSigned(error) && error.action === action;
 
 /** The result code to remember for this failure, when it settles the code for good. */
 export function refusedCode(error: unknown): string | null {
@@ -40,12 +44,15 @@ export function toApiError(error: unknown, during: string, logger: FailureLogger
   if (error instanceof StoreBusyError) return new AuthServerError(503, 'BACKEND_ERROR', 'the store is busy; try again');
   if (error instanceof WalletError) {
     if (error.retryable) return new AuthServerError(503, 'BACKEND_ERROR', 'the wallet is not answering now; try again');
-    if (!error.verified) {
-      // Not the wallet's word (a wrong key, a gateway's unsigned error, or someone on the path): nothing was changed for it.
-      logger.error(`${during}: ${error.message}; the answer could not be verified, so it changed nothing`);
-      return new AuthServerError(502, 'BACKEND_ERROR', 'the wallet exchange failed', { retryable: false });
-    }
+    // Verified or not, a refused code only makes the kit get a fresh one (harmless); only a verified
+    // refusal is remembered (refusedCode).
     if (error.action === 'NEW_AUTH_CODE' && error.resultCode) return codeRefusal(error.resultCode);
+    if (!walletSigned(error) && error.kind === 'refused') {
+      // Not the wallet's word (unsigned: a gateway's error, or someone on the path): the grant stays as
+      // it is; a retry asks again.
+      logger.warn(`${during}: ${error.message}; the answer could not be verified, so the grant was left as it is`);
+      return new AuthServerError(503, 'BACKEND_ERROR', 'the wallet answer could not be verified; try again');
+    }
     if (error.action === 'REAUTHORIZE') return new AuthServerError(401, 'REAUTH_REQUIRED', 'the wallet authorization has ended; authorize again');
     logger.error(`${during}: ${error.message}`);
     return new AuthServerError(502, 'BACKEND_ERROR', 'the wallet exchange failed', { retryable: false });
