@@ -1,12 +1,16 @@
 // The DSL mini program build (dist/miniprogram/): the entry and one folder per component
 // (index.axml/acss/js/json), ES2015 syntax with ES module imports and no generators, comments
-// stripped. The entry and every component import one shared chunk, so `provideAuthorizer` in
-// app.js reaches the components. `utils/globals.ts` is swapped for `utils/globals.mini.ts`:
-// nothing shipped here names globalThis, global, window, self or document.
+// stripped (pure annotations kept, for the bundlers of DSL toolchains). The entry and every
+// component import one shared chunk, `shared/kit.js`, so `provideAuthorizer` in app.js reaches the
+// components; what only components use and the texts in three languages are in `shared/ui.js`,
+// which only components import (a page that imports the entry carries none of it).
+// `utils/globals.ts` is swapped for `utils/globals.mini.ts`: nothing shipped here names
+// globalThis, global, window, self or document.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { transformAsync } from '@babel/core';
 import terser from '@rollup/plugin-terser';
+import { minify as minifyCss } from 'csso';
 import { compileKit, declarations } from './scripts/rollup-parts.mjs';
 
 const MINIPROGRAM_COMPONENTS = ['consent-button', 'consent-prompt', 'auth-gate'];
@@ -28,10 +32,17 @@ function miniGlobals() {
   };
 }
 
-const strip = {
-  axml: (text) => text.replace(/<!--[\s\S]*?-->\s*/g, ''),
-  acss: (text) => text.replace(/\/\*[\s\S]*?\*\/\s*/g, ''),
-  json: (text) => `${JSON.stringify(JSON.parse(text), null, 2)}\n`,
+/**
+ * What ships of the templates, styles and JSON: minified (a mini program's package is counted in
+ * bytes, and the IDE uploads these files as they are). AXML: comments, and the line breaks and
+ * indentation between and inside tags (whitespace with a line break is layout of the source, never
+ * text the engine renders); ACSS: csso without restructuring (every fallback declaration before
+ * its `var()` stays, in order); JSON: compact.
+ */
+const minify = {
+  axml: (text) => text.replace(/<!--[\s\S]*?-->/g, '').replace(/>\s*\n\s*</g, '><').replace(/\s*\n\s*/g, ' ').trim(),
+  acss: (text) => minifyCss(text, { restructure: false }).css,
+  json: (text) => JSON.stringify(JSON.parse(text)),
 };
 
 /**
@@ -39,9 +50,10 @@ const strip = {
  * under MorJS, say) then compiles these scripts as it finds them ("javascript/auto"), with the
  * extensionless imports and `require`s it injects, instead of as the strict ES modules the kit's
  * `"type": "module"` would make them; Node reads them by their syntax. Its `sideEffects` keep
- * what works by being imported: each component's script and styles.
+ * what works by being imported: each component's script and styles, and the components' chunk
+ * (it registers the Arabic and Kurdish texts).
  */
-const FOLDER_PACKAGE = { sideEffects: ['./*/index.js', './**/*.acss'] };
+const FOLDER_PACKAGE = { sideEffects: ['./*/index.js', './shared/ui.js', './**/*.acss'] };
 
 /** Copies each component's template, styles and JSON beside its compiled index.js, and the styles they share. */
 function miniTemplates() {
@@ -58,9 +70,9 @@ function miniTemplates() {
     },
     generateBundle() {
       for (const file of files) {
-        this.emitFile({ type: 'asset', fileName: file.target, source: strip[file.ext](readFileSync(file.source, 'utf8')) });
+        this.emitFile({ type: 'asset', fileName: file.target, source: minify[file.ext](readFileSync(file.source, 'utf8')) });
       }
-      this.emitFile({ type: 'asset', fileName: 'package.json', source: strip.json(JSON.stringify(FOLDER_PACKAGE)) });
+      this.emitFile({ type: 'asset', fileName: 'package.json', source: JSON.stringify(FOLDER_PACKAGE) });
     },
   };
 }
@@ -88,18 +100,47 @@ function asyncToPromises() {
   };
 }
 
-/** Readable output without comments (tslib's helpers bring a licence comment that names globals). */
-const noComments = () => terser({ compress: false, mangle: false, ecma: 2015, module: true, format: { comments: false, beautify: true, indent_level: 2 } });
+/**
+ * Readable output without comments (tslib's helpers bring a licence comment that names globals),
+ * but with the sources' pure annotations: a DSL toolchain's bundler then drops the tables a page
+ * does not use.
+ */
+const noComments = () => terser({ compress: false, mangle: false, ecma: 2015, module: true, format: { comments: false, preserve_annotations: true, beautify: true, indent_level: 2 } });
 
 // What the DSL engines run without a transpiler: no `?.`, `??`, object spread, class fields; async
 // functions and `**` are left to asyncToPromises (the static checks parse every shipped file as
 // ES2015). The server is no part of a mini program: kept out of its compile.
-const tsMini = () => compileKit({ target: 'ES2017', removeComments: true, importHelpers: true }, ['utils/testing/**', 'server/**']);
+const tsMini = () => compileKit({ target: 'ES2017', importHelpers: true }, ['utils/testing/**', 'server/**']);
+
+/**
+ * The shared chunk of a module: `ui` when the entry does not import it (directly or not) and it
+ * imports the texts (`texts`), else `kit`. Nothing in `kit` then imports `ui`: a page or app.js
+ * that imports the entry loads no text, and the locale registrations stay out of its bundle.
+ */
+function sharedChunk(entry, texts) {
+  const closures = new Map();
+  const closure = (id, getModuleInfo) => {
+    let found = closures.get(id);
+    if (!found) {
+      found = new Set();
+      const visit = (next) => {
+        if (found.has(next)) return;
+        found.add(next);
+        for (const child of getModuleInfo(next)?.importedIds ?? []) visit(child);
+      };
+      visit(id);
+      closures.set(id, found);
+    }
+    return found;
+  };
+  return (id, { getModuleInfo }) => (!closure(entry, getModuleInfo).has(id) && closure(id, getModuleInfo).has(texts) ? 'ui' : 'kit');
+}
 
 export function miniprogramBuild() {
   const input = { index: ENTRY };
   for (const name of MINIPROGRAM_COMPONENTS) input[`${name}/index`] = `components/${name}/miniprogram/index.ts`;
   const entryIds = new Set(Object.values(input).map((file) => resolve(file)));
+  const chunkOf = sharedChunk(resolve(ENTRY), resolve('components/shared/i18n.ts'));
   return [
     {
       input,
@@ -109,8 +150,8 @@ export function miniprogramBuild() {
         format: 'es',
         entryFileNames: '[name].js',
         chunkFileNames: 'shared/[name].js',
-        // One shared chunk: one module instance of the core and the provider for the whole app.
-        manualChunks: (id) => (entryIds.has(id) ? undefined : 'kit'),
+        // Two shared chunks, one module instance of each for the whole app (see sharedChunk).
+        manualChunks: (id, meta) => (entryIds.has(id) ? undefined : chunkOf(id, meta)),
       },
     },
     // For Node and bundlers that want CommonJS (e.g. a DSL app's own unit tests).

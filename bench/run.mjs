@@ -38,10 +38,10 @@ function publishedBundle(spec, file) {
 
 // Each use case as a page's bundler sees it (bench/sizes.mjs: the same measure as the size check
 // of `npm test`), the DSL folder as a mini program ships it, and two other auth clients' bundles.
-const { BUDGETS, TARGETS, USE_CASES, attributeCore, gzip, measureAll, measureFolder } = await import('./sizes.mjs');
+const { BUDGETS, DSL_BUDGETS, DSL_USE_CASES, TARGETS, USE_CASES, attributeCore, gzip, measureAll, measureDsl } = await import('./sizes.mjs');
 const kitSizes = await measureAll();
 const coreParts = await attributeCore();
-const dslFolder = existsSync('dist/miniprogram') ? await measureFolder() : null;
+const dslSizes = existsSync('dist/miniprogram') ? await measureDsl() : null;
 const iife = readFileSync('dist/miniapp-auth-kit.iife.js');
 const oidc = publishedBundle('oidc-client-ts@3', 'dist/browser/oidc-client-ts.min.js');
 const auth0 = publishedBundle('@auth0/auth0-spa-js@2', 'dist/auth0-spa-js.production.js');
@@ -201,7 +201,10 @@ for (const useCase of USE_CASES) {
 }
 const iifeGzip = gzip(iife);
 log(`| the IIFE (core + elements, three languages, no bundler) | ${kb(iife.length)} | **${kb(iifeGzip)}** | ${ratio(iifeGzip, oidc)} | ${ratio(iifeGzip, auth0)} | | |`);
-if (dslFolder) log(`| DSL mini program folder (\`dist/miniprogram/\`: JS minified, each file gzipped alone) | ${kb(dslFolder.min)} | **${kb(dslFolder.gzip)}** | ${ratio(dslFolder.gzip, oidc)} | ${ratio(dslFolder.gzip, auth0)} | | |`);
+for (const useCase of dslSizes ? DSL_USE_CASES : []) {
+  const s = dslSizes[useCase.id];
+  log(`| ${useCase.label} | ${kb(s.min)} | **${kb(s.gzip)}** | ${ratio(s.gzip, oidc)} | ${ratio(s.gzip, auth0)} | ${limit(DSL_BUDGETS[useCase.id])} | |`);
+}
 for (const [name, other] of [[`oidc-client-ts ${oidc.version ?? ''} (dist/browser/oidc-client-ts.min.js)`, oidc], [`@auth0/auth0-spa-js ${auth0.version ?? ''} (dist/auth0-spa-js.production.js)`, auth0]]) {
   log(other.error ? `| ${name} | – | – | | | | not measured: ${other.error} |` : `| ${name} | ${kb(other.min)} | **${kb(other.gzip)}** | | | | |`);
 }

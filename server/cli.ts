@@ -31,6 +31,12 @@ const OPTIONS: Record<string, 'privateKey' | 'walletPublicKey' | 'merchantPublic
 
 type Sources = { privateKey: string[]; walletPublicKey: string[]; merchantPublicKey: string[] };
 
+/**
+ * Whether a source is the key itself rather than where to read it (`--private-key "$KEY"`): a PEM,
+ * a `\n`-escaped one, or a long run of base64. Sources are printed; such a value must never be.
+ */
+const isKeyMaterial = (source: string): boolean => /-----|[\r\n]/.test(source) || /^[A-Za-z0-9+/=_-]{100,}$/.test(source.replace(/\\[nr]|\s+/g, ''));
+
 function parseArgs(args: string[]): Sources | string {
   const sources: Sources = { privateKey: [], walletPublicKey: [], merchantPublicKey: [] };
   for (let i = 0; i < args.length; i++) {
@@ -41,6 +47,7 @@ function parseArgs(args: string[]): Sources | string {
     if (!option) return `unknown argument ${JSON.stringify(flag.slice(0, 40))}`;
     const value = inline ?? args[++i];
     if (!value) return `${flag} needs a file path or env:NAME`;
+    if (isKeyMaterial(value)) return `${flag} was given a key itself, not where to read it: pass a file path or env:NAME (the value is not printed)`;
     sources[option].push(value);
   }
   if (sources.privateKey.length !== 1) return 'give --private-key once';

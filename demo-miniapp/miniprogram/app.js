@@ -49,10 +49,11 @@ App({
   },
 
   signIn() {
-    update({ signin: { state: 'pending', code: '', retryable: false } });
+    update({ signin: { state: 'pending', error: null } });
     return this.authorizer.authorize('auth_base').then(
-      () => update({ signin: { state: 'signed-in', code: '', retryable: false } }),
-      (error) => update({ signin: { state: 'failed', code: (error && error.code) || '', retryable: !!(error && error.retryable) } }),
+      () => update({ signin: { state: 'signed-in', error: null } }),
+      // The page says which side failed from the AuthError (story.js signinFailure).
+      (error) => update({ signin: { state: 'failed', error } }),
     );
   },
 });

@@ -35,6 +35,8 @@ export interface AnswerCheck {
   replay: ReplayGuard;
   /** A digest of the request (path and body): an answer seen before is accepted again only for the same request. */
   requestDigest: string;
+  /** The auth code or tokens the request carried: a result code that echoes one is not reported. */
+  secrets: readonly string[];
 }
 
 /** Successes refused as seen before: retried (when the call is safe to repeat) in the next second, whose answer differs. */
@@ -57,6 +59,17 @@ type Failure = Omit<WalletErrorInit, 'api' | 'httpStatus'>;
 
 function failure(answer: RawAnswer, check: AnswerCheck, init: Failure): WalletError {
   return new WalletError({ api: check.api, httpStatus: answer.status, ...init });
+}
+
+/** Shorter overlaps are chance (a code `X` in `EXPIRED_CODE`), not an echo. */
+const ECHO_MIN = 8;
+
+/** The answer's result code, when it is a plain code and holds no secret of the request (a gateway echoing what it was sent). */
+function codeOf(value: unknown, check: AnswerCheck): string | null {
+  const code = cleanCode(value);
+  if (code === null) return null;
+  const echoes = (secret: string) => (secret.length >= ECHO_MIN && code.includes(secret)) || (code.length >= ECHO_MIN && secret.includes(code));
+  return check.secrets.some(echoes) ? null : code;
 }
 
 const untrusted = (answer: RawAnswer, check: AnswerCheck, detail: string) => failure(answer, check, { kind: 'untrusted', action: 'FIX_CONFIG', detail, verified: false });
@@ -95,7 +108,7 @@ function onlyMatch(text: string, re: RegExp): string | null {
 function untrustedOutcome(answer: RawAnswer, check: AnswerCheck, replayed: boolean): never {
   const text = decodeUtf8(answer.body) ?? '';
   const status = onlyMatch(text, /"resultStatus"\s*:\s*"([A-Za-z])"/g);
-  const code = cleanCode(onlyMatch(text, /"resultCode"\s*:\s*"([^"]{1,64})"/g));
+  const code = codeOf(onlyMatch(text, /"resultCode"\s*:\s*"([^"]{1,64})"/g), check);
   if (status === 'F' || status === 'U') {
     const meaning = meaningOf(status, code);
     const error = failure(answer, check, { kind: meaning.kind, action: meaning.action, resultStatus: status, resultCode: meaning.resultCode, walletResultCode: code, verified: false, detail: replayed ? 'seen before' : 'unsigned' });
@@ -132,7 +145,7 @@ function outcome(answer: RawAnswer, check: AnswerCheck, payload: Record<string, 
   const result = payload.result as { resultStatus?: unknown; resultCode?: unknown } | null | undefined;
   if (!result || typeof result !== 'object') throw untrusted(answer, check, 'a signed answer without a result');
   const status = result.resultStatus;
-  const code = cleanCode(result.resultCode);
+  const code = codeOf(result.resultCode, check);
   if (status === 'S') {
     if (answer.status < 200 || answer.status >= 300) throw untrusted(answer, check, 'a success with an HTTP error status');
     return { payload, responseTime, resultCode: code ?? 'SUCCESS' };

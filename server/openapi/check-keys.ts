@@ -87,11 +87,16 @@ function sizeProblems(entries: Entry[]): string[] {
 
 /** Checks keys given in any supported form (the CLI's check). */
 export async function checkKeys(input: CheckKeysInput): Promise<KeyCheck> {
-  const engine = cryptoEngine(input.cryptoEngine ?? 'auto');
+  if (input === null || typeof input !== 'object') throw new TypeError('checkKeys: pass { privateKey, walletPublicKey, merchantPublicKey?, cryptoEngine? }.');
+  const choice = input.cryptoEngine ?? 'auto';
+  if (choice !== 'auto' && choice !== 'node' && choice !== 'webcrypto') throw new TypeError("checkKeys: cryptoEngine must be 'auto', 'node' or 'webcrypto'.");
+  const engine = cryptoEngine(choice);
   if (!engine) throw new TypeError('checkKeys: this runtime has neither Node crypto nor WebCrypto.');
   const problems: string[] = [];
   const privateEntry = entryOf('privateKey', input.privateKey, 'private', problems);
   const list = Array.isArray(input.walletPublicKey) ? (input.walletPublicKey as unknown[]) : [input.walletPublicKey];
+  // An empty list checks nothing: "ok" would send a merchant live with no wallet key at all.
+  if (list.length === 0) problems.push('walletPublicKey must be a key or a non-empty array of keys (the wallet\'s public key, from its developer portal).');
   const walletEntries = list.map((key, i) => entryOf(list.length > 1 ? `walletPublicKey[${i}]` : 'walletPublicKey', key, 'public', problems));
   const merchantEntry = input.merchantPublicKey === undefined ? null : entryOf('merchantPublicKey', input.merchantPublicKey, 'public', problems);
   return checkEntries(engine, privateEntry, walletEntries, merchantEntry, problems);

@@ -28,8 +28,14 @@ interface Attempt {
   path: string;
   body: string;
   digest: string;
+  /** The auth code or tokens the body carries. */
+  secrets: string[];
   signal: AbortSignal;
 }
+
+/** The secrets a request body may carry (CONTRACT.md: auth codes and tokens), at its top level. */
+const SECRET_FIELDS = ['authCode', 'accessToken', 'refreshToken'];
+const secretsOf = (payload: Record<string, unknown>): string[] => SECRET_FIELDS.map((name) => payload[name]).filter((v): v is string => typeof v === 'string' && v.length > 0);
 
 const RETRY_BASE_MS = 100;
 const elapsed = (since: number) => Math.round((performance.now() - since) * 1000) / 1000;
@@ -63,17 +69,23 @@ export function createWalletClient(options: WalletClientOptions): WalletClient &
   async function attemptOnce(a: Attempt, event: WalletCallEvent): Promise<TrustedAnswer> {
     const time = formatRequestTime(o.now());
     const sentAt = parseIsoTime(time) as number;
-    let t = performance.now();
-    const signature = await sign(o.engine, o.privateKey, { method: 'POST', path: a.path, clientId: o.clientId, time, body: a.body });
-    event.timings.signMs = elapsed(t);
-    const headers = {
-      'Content-Type': 'application/json; charset=UTF-8',
-      'Client-Id': o.clientId,
-      'Request-Time': time,
-      Signature: formatSignatureHeader(signature, o.keyVersion, o.profile.headerStyle),
-    };
+    // Registered before the first await: from its Request-Time on, the guard keeps every answer this request could accept.
     const end = replay.begin(sentAt);
     try {
+      let t = performance.now();
+      const signature = await sign(o.engine, o.privateKey, { method: 'POST', path: a.path, clientId: o.clientId, time, body: a.body }).catch(() => {
+        // A key that reads but cannot sign (damaged): nothing left, nothing to retry; no cause (it would describe the key).
+        throw new WalletError({ kind: 'config', action: 'FIX_CONFIG', api: a.api, detail: 'privateKey cannot sign: run checkKeys()' });
+      });
+      event.timings.signMs = elapsed(t);
+      const headers = {
+        'Content-Type': 'application/json; charset=UTF-8',
+        'Client-Id': o.clientId,
+        'Request-Time': time,
+        Signature: formatSignatureHeader(signature, o.keyVersion, o.profile.headerStyle),
+      };
+      // Over (the caller left, or the deadline passed) while it was being signed: it must not leave at all.
+      if (a.signal.aborted) throw a.signal.reason;
       t = performance.now();
       // The deadline holds even against a fetch that ignores its signal.
       const reason = () => a.signal.reason;
@@ -83,7 +95,7 @@ export function createWalletClient(options: WalletClientOptions): WalletClient &
       event.httpStatus = answer.status;
       t = performance.now();
       try {
-        return await checkAnswer({ status: answer.status, headers: answer.headers, body }, { api: a.api, path: a.path, clientId: o.clientId, sentAt, now: o.now, maxClockSkewMs: o.maxClockSkewMs, walletKeys: o.walletKeys, engine: o.engine, replay, requestDigest: a.digest });
+        return await checkAnswer({ status: answer.status, headers: answer.headers, body }, { api: a.api, path: a.path, clientId: o.clientId, sentAt, now: o.now, maxClockSkewMs: o.maxClockSkewMs, walletKeys: o.walletKeys, engine: o.engine, replay, requestDigest: a.digest, secrets: a.secrets });
       } finally {
         event.timings.verifyMs = elapsed(t);
       }
@@ -115,7 +127,7 @@ export function createWalletClient(options: WalletClientOptions): WalletClient &
     const url = `${o.baseUrl}${apiPath}`;
     const path = new URL(url).pathname;
     const body = JSON.stringify(payload);
-    const a = { api, url, path, body, digest: toHex(await o.engine.sha256(utf8(`${path}\n${body}`))) };
+    const a = { api, url, path, body, secrets: secretsOf(payload), digest: toHex(await o.engine.sha256(utf8(`${path}\n${body}`))) };
     const timeoutMs = callOptions.timeoutMs === undefined ? o.timeoutMs : checkedTimeout(callOptions.timeoutMs);
     const limit = deadline(timeoutMs, callOptions.signal);
     try {

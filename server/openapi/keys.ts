@@ -37,12 +37,29 @@ const fail = (reason: string): never => {
   throw new KeyReadError(reason);
 };
 
+/** Under this a modulus can be factored (768 bits was in 2009); checkKeys still asks for 2048. */
+export const MIN_RSA_BITS = 1024;
+
+/**
+ * Refuses RSA numbers no answer should be trusted with: a small modulus can be factored, and with
+ * an exponent of 1 the signature is the padded digest itself (anyone can write it, and OpenSSL and
+ * WebCrypto verify it); an even exponent is no RSA key at all. Returns the modulus size.
+ */
+function soundBits(bits: number, exponent: Uint8Array): number {
+  if (bits < MIN_RSA_BITS) fail(`is a ${bits}-bit RSA key: keys under ${MIN_RSA_BITS} bits can be factored (use 2048 bits or more)`);
+  const e = exponent.subarray(Math.max(0, exponent.findIndex((b) => b !== 0)));
+  const last = e[e.length - 1] ?? 0;
+  if ((last & 1) === 0 || (e.length === 1 && last < 3)) fail('has an RSA public exponent that is even or below 3: no signature checked with it can be trusted');
+  return bits;
+}
+
 /** RSAPrivateKey (PKCS#1): version, n, e, d, p, q, dp, dq, qi. */
 function rsaPrivate(pkcs1: Uint8Array, form: string): RsaKey {
   const ints = sequence(pkcs1);
   if (!ints || ints.length < 9 || ints.some((n) => n.tag !== TAG.INTEGER)) return fail('holds no readable RSA private key');
   const [, n, e] = ints as [Node, Node, Node];
-  return { type: 'private', form, der: pkcs8Of(pkcs1), publicSpki: spkiOf(unsigned(n), unsigned(e)), bits: bitLength(unsigned(n)), keyObject: null, cryptoKey: null };
+  const bits = soundBits(bitLength(unsigned(n)), unsigned(e));
+  return { type: 'private', form, der: pkcs8Of(pkcs1), publicSpki: spkiOf(unsigned(n), unsigned(e)), bits, keyObject: null, cryptoKey: null };
 }
 
 /** RSAPublicKey (PKCS#1): n, e. */
@@ -50,8 +67,9 @@ function rsaPublic(pkcs1: Uint8Array, form: string): RsaKey {
   const ints = sequence(pkcs1);
   if (!ints || ints.length !== 2 || ints.some((n) => n.tag !== TAG.INTEGER)) return fail('holds no readable RSA public key');
   const [n, e] = ints as [Node, Node];
+  const bits = soundBits(bitLength(unsigned(n)), unsigned(e));
   const spki = spkiOf(unsigned(n), unsigned(e));
-  return { type: 'public', form, der: spki, publicSpki: spki, bits: bitLength(unsigned(n)), keyObject: null, cryptoKey: null };
+  return { type: 'public', form, der: spki, publicSpki: spki, bits, keyObject: null, cryptoKey: null };
 }
 
 /** The algorithm OID of an AlgorithmIdentifier, refused unless it is rsaEncryption. */
@@ -164,7 +182,8 @@ function fromCryptoKey(key: CryptoKey): RsaKey {
   const usage = key.type === 'private' ? 'sign' : 'verify';
   if (!key.usages.includes(usage)) return fail(`is a CryptoKey without the "${usage}" usage`);
   if (key.type !== 'private' && key.type !== 'public') return fail('is not an RSA key pair half');
-  return { type: key.type, form: `${key.type} CryptoKey`, der: null, publicSpki: null, bits: algorithm.modulusLength ?? null, keyObject: null, cryptoKey: key };
+  const bits = soundBits(algorithm.modulusLength, algorithm.publicExponent);
+  return { type: key.type, form: `${key.type} CryptoKey`, der: null, publicSpki: null, bits, keyObject: null, cryptoKey: key };
 }
 
 /** Bytes: PEM text when they read as such, else DER. */

@@ -27,6 +27,8 @@ export interface ResolvedOptions {
 }
 
 const WHO = 'createWalletClient';
+/** The widest `maxClockSkewMs` a client may allow (an hour). */
+export const MAX_CLOCK_SKEW_MS = 3_600_000;
 const KNOWN = new Set([
   'baseUrl', 'clientId', 'privateKey', 'walletPublicKey', 'keyVersion', 'profile', 'fetch', 'timeoutMs', 'maxClockSkewMs',
   'appId', 'authClientId', 'customerBelongsTo', 'onCall', 'retries', 'merchantPublicKey', 'cryptoEngine', 'now',
@@ -116,7 +118,7 @@ export function resolveOptions(options: WalletClientOptions): ResolvedOptions {
     ...profileOf(options, clientId),
     fetch: fn<WalletFetch>('fetch', options.fetch),
     timeoutMs: number('timeoutMs', options.timeoutMs, 10_000, 1, 600_000),
-    maxClockSkewMs: number('maxClockSkewMs', options.maxClockSkewMs, 300_000, 1_000, 3_600_000),
+    maxClockSkewMs: number('maxClockSkewMs', options.maxClockSkewMs, 300_000, 1_000, MAX_CLOCK_SKEW_MS),
     retries: number('retries', options.retries, 2, 0, 5, true),
     onCall: fn('onCall', options.onCall),
     engine: engineOf(options.cryptoEngine),

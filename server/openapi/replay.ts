@@ -6,7 +6,9 @@
  * accepted (it answers the same question); the same answer for a different request is not trusted
  * (answer.ts: a refusal is still classified by its code, a success is refused).
  * An entry is kept while some request could still accept its `Response-Time`: until the earliest
- * request under way, and every later one, was sent after it; at most the skew window.
+ * request under way, and every later one, was sent after it; at most the skew window. So an answer
+ * grown older than the window by the time it is recorded counts as seen: its time check may have
+ * passed just before the window moved on, and another answer's sweep forgot its entry meanwhile.
  */
 import { secondOf } from './time';
 
@@ -15,7 +17,8 @@ export interface ReplayGuard {
   begin(sentAt: number): () => void;
   /**
    * Whether `signature` was accepted before as the answer to another request (`request`: a digest
-   * of what was asked); records it with its `Response-Time` when not.
+   * of what was asked), or its `Response-Time` is now older than the window; records it with its
+   * `Response-Time` when not.
    */
   seenBefore(signature: string, request: string, responseTime: number, now: number): boolean;
   /** Entries held (for tests and metrics). */
@@ -48,6 +51,7 @@ export function createReplayGuard(windowMs: number): ReplayGuard {
       };
     },
     seenBefore(signature, request, responseTime, now) {
+      if (now - responseTime > windowMs) return true;
       const entry = seen.get(signature);
       if (entry) return entry.request !== request;
       seen.set(signature, { request, time: responseTime });

@@ -38,8 +38,9 @@ export function formatSignatureHeader(signature: string, keyVersion: number, sty
 }
 
 /**
- * A signature value as standard base64, or null. URL-decoded only when it holds `%`: form-decoding a
- * raw value would turn its `+` into spaces.
+ * A signature value as canonical standard base64, or null. URL-decoded only when it holds `%`:
+ * form-decoding a raw value would turn its `+` into spaces. Re-encoded from its bytes: base64 has
+ * spellings that differ only in ignored padding bits, and the replay guard must see one answer as one.
  */
 export function normalizeSignature(value: unknown): string | null {
   if (typeof value !== 'string' || value.length === 0 || value.length > 4096) return null;
@@ -51,7 +52,8 @@ export function normalizeSignature(value: unknown): string | null {
       return null;
     }
   }
-  return fromBase64(text) ? text : null;
+  const bytes = fromBase64(text);
+  return bytes ? toBase64(bytes) : null;
 }
 
 export interface ParsedSignatureHeader {

@@ -26,11 +26,25 @@ export class TransportError extends Error {
 }
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** The system calls that fail before a request exists on the wire: name lookup and connecting. */
+const BEFORE_SENDING = new Set(['connect', 'getaddrinfo']);
 
-/** Whether an error happened before a connection existed (Node's codes, on the error or its cause). */
+type SystemError = { code?: unknown; syscall?: unknown; errors?: unknown; cause?: unknown };
+
+/**
+ * Whether an error happened while connecting (Node's system errors carry the call that failed; the
+ * happy-eyeballs AggregateError carries one per address). The code alone does not tell: a kept-alive
+ * connection whose route dies after the request left reports EHOSTUNREACH on `read`.
+ */
+const failedConnecting = (e: SystemError): boolean =>
+  typeof e.code === 'string' &&
+  CONNECT_CODES.has(e.code) &&
+  (typeof e.syscall === 'string' ? BEFORE_SENDING.has(e.syscall) : Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((one: SystemError) => one && typeof one.syscall === 'string' && BEFORE_SENDING.has(one.syscall)));
+
+/** Whether an error happened before a connection existed (on the error or its cause). */
 export function neverSent(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && CONNECT_CODES.has(e.code)) return true;
+  for (let e = error as SystemError | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (failedConnecting(e)) return true;
   }
   return false;
 }

@@ -9,7 +9,7 @@
  *
  * After it is processed (the code is spent): `NO_SIGNATURE` (an unsigned answer: an unsigned S for a
  * success), `BAD_SIGNATURE` (a real signature over other content), `TAMPERED` (signed, then a byte of
- * the body changed), `STALE_TIME` (Response-Time older than the skew window, signed), `EARLY_TIME`
+ * the body changed), `STALE_TIME` (Response-Time older than any client's skew window, signed), `EARLY_TIME`
  * (Response-Time before the request was sent, signed), `EPOCH_MS_TIME` (a valid answer whose
  * Response-Time is epoch milliseconds), `OTHER_CLIENT_ID` (signed for another Client-Id), `NOT_JSON`
  * (a signed body that is not JSON), `REPLAY` (the API's previous answer again, byte for byte),

@@ -1,7 +1,8 @@
 /**
  * What the simulated wallet remembers: the codes it issued (single use, expiring), the tokens it
- * issued for them (access tokens expiring, refresh tokens rotating on use, both revoked by
- * cancelToken), and the scopes each customer granted this client so far (a token carries all of them).
+ * issued for them (access tokens expiring, refresh tokens rotating on use), each grant's tokens
+ * (cancelToken revokes the grant: every token issued from one code, across refreshes), and the
+ * scopes each customer granted this client so far (a token carries all of them).
  */
 import { toBase64, toHex } from '../openapi/bytes';
 import { formatRequestTime } from '../openapi/time';
@@ -11,14 +12,16 @@ export interface Grant {
   scopes: string[];
   expiresAt: number;
   usedAt: number | null;
+  /** The grant a refresh token belongs to (a code starts one). */
+  grantId?: number;
 }
 
 export interface AccessGrant {
   customerId: string;
   scopes: string[];
   expiresAt: number;
-  /** The refresh token issued with it (revoked with it). */
-  refreshToken: string;
+  /** The grant it belongs to: revoked with every other token of it. */
+  grantId: number;
 }
 
 export type Payload = Record<string, unknown>;
@@ -51,9 +54,12 @@ export function createGrantBook({ now, codeTtlMs, accessTokenTtlMs, refreshToken
   const refreshTokens = new Map<string, Grant>();
   const accessTokens = new Map<string, AccessGrant>();
   const granted = new Map<string, Set<string>>();
+  /** Each grant's tokens, access and refresh, for cancelToken. */
+  const grants = new Map<number, string[]>();
   /** Access tokens cancelled: cancelling one again still succeeds. */
   const revoked = new Set<string>();
   let writes = 0;
+  let grantIds = 0;
 
   /** Forgets long-expired entries now and then, so a load test does not grow memory without bound. */
   function sweep(): void {
@@ -62,6 +68,7 @@ export function createGrantBook({ now, codeTtlMs, accessTokenTtlMs, refreshToken
     for (const map of [codes, refreshTokens, accessTokens] as Array<Map<string, { expiresAt: number }>>) {
       for (const [key, value] of map) if (value.expiresAt < cutoff) map.delete(key);
     }
+    for (const [id, tokens] of grants) if (!tokens.some((token) => accessTokens.has(token) || refreshTokens.has(token))) grants.delete(id);
   }
 
   function issueCode({ scopes, customerId = defaultCustomerId, ttlMs = codeTtlMs }: { scopes: string[]; customerId?: string; ttlMs?: number }) {
@@ -73,15 +80,16 @@ export function createGrantBook({ now, codeTtlMs, accessTokenTtlMs, refreshToken
     return { authCode, customerId, expiresAt };
   }
 
-  function issueTokens({ customerId, scopes }: Grant): Payload {
+  function issueTokens({ customerId, scopes, grantId = ++grantIds }: Grant): Payload {
     const all = granted.get(customerId) ?? new Set<string>();
     for (const scope of scopes) all.add(scope);
     granted.set(customerId, all);
     const t = now();
     const accessToken = newToken();
     const refreshToken = newToken();
-    accessTokens.set(accessToken, { customerId, scopes: [...all], expiresAt: t + accessTokenTtlMs, refreshToken });
-    refreshTokens.set(refreshToken, { customerId, scopes: [...all], expiresAt: t + refreshTokenTtlMs, usedAt: null });
+    accessTokens.set(accessToken, { customerId, scopes: [...all], expiresAt: t + accessTokenTtlMs, grantId });
+    refreshTokens.set(refreshToken, { customerId, scopes: [...all], expiresAt: t + refreshTokenTtlMs, usedAt: null, grantId });
+    grants.set(grantId, [...(grants.get(grantId) ?? []), accessToken, refreshToken]);
     sweep();
     return {
       result: SUCCESS,
@@ -111,13 +119,15 @@ export function createGrantBook({ now, codeTtlMs, accessTokenTtlMs, refreshToken
     redeemRefreshToken: (token: string) => redeem(refreshTokens, token, { invalid: 'INVALID_REFRESH_TOKEN', used: 'USED_REFRESH_TOKEN', expired: 'EXPIRED_REFRESH_TOKEN' }),
     /** What an access token grants (also when expired), or undefined. */
     accessToken: (token: string) => accessTokens.get(token),
-    /** cancelToken: the access token and its refresh token stop working. Idempotent: false only for a token never issued. */
+    /** cancelToken: every token of the access token's grant stops working. Idempotent: false only for a token never issued. */
     revoke(token: string): boolean {
       const entry = accessTokens.get(token);
       if (!entry) return revoked.has(token);
-      accessTokens.delete(token);
-      refreshTokens.delete(entry.refreshToken);
-      revoked.add(token);
+      for (const issued of grants.get(entry.grantId) ?? []) {
+        if (accessTokens.delete(issued)) revoked.add(issued);
+        refreshTokens.delete(issued);
+      }
+      grants.delete(entry.grantId);
       return true;
     },
   };

@@ -11,6 +11,7 @@ import { delay } from '../../utils/backoff';
 import { abortable } from '../../utils/abort';
 import { cryptoEngine, type CryptoEngine } from '../openapi/crypto-engine';
 import { loadKey, type RsaKey } from '../openapi/keys';
+import { MAX_CLOCK_SKEW_MS } from '../openapi/options';
 import { PROFILES } from '../openapi/profiles';
 import { formatSignatureHeader, sign, type HeaderStyle } from '../openapi/signing';
 import { formatRequestTime, parseResponseTime } from '../openapi/time';
@@ -288,7 +289,8 @@ function createAnswerer(o: AnswererOptions) {
 
   function timeOf(call: IncomingCall, fault: SimulatorFault | null): string {
     let t = o.now();
-    if (fault?.type === 'STALE_TIME') t -= o.maxClockSkewMs + MINUTE;
+    // Stale for any client, whatever window it allows (not only this wallet's).
+    if (fault?.type === 'STALE_TIME') t -= Math.max(o.maxClockSkewMs, MAX_CLOCK_SKEW_MS) + MINUTE;
     if (fault?.type === 'EARLY_TIME') t = (parseResponseTime(call.headers.get('request-time')) ?? t) - 5_000;
     return fault?.type === 'EPOCH_MS_TIME' || o.responseTimeFormat === 'epoch-ms' ? String(t) : formatRequestTime(t);
   }

@@ -306,6 +306,31 @@ describe('one lock for every authorizer of the page over the same host', () => {
     expect(b.consentState('auth_user')).toBe('granted');
   });
 
+  it('a later call of a plan that waited for its turn does not re-ask a scope the user refused meanwhile', async () => {
+    const sim = createWalletSimulator({ user: 'manual' });
+    const storage = memoryStorage();
+    const a = kit(sim, { storage, timeoutMs: 60_000 });
+    const b = kit(sim, { storage, timeoutMs: 60_000 });
+    const plan = track(b.authorize(['USER_NAME', 'USER_CONTACTINFO']));
+    b.markEngaged();
+    await flush();
+    const contact = track(a.authorize('USER_CONTACTINFO'));
+    a.markEngaged();
+    await flush();
+    expect(sim.calls.map((c) => c.scopes)).toEqual([['USER_NAME']]);
+    // The plan's first answer: the other page's request had waited longer and takes the turn; the
+    // plan's later call waits behind it.
+    sim.prompts[0]!.allow();
+    await flush();
+    expect(sim.calls.map((c) => c.scopes)).toEqual([['USER_NAME'], ['USER_CONTACTINFO']]);
+    sim.prompts[0]!.deny();
+    await flush();
+    expect((await authErrorOf(contact.promise)).code).toBe('USER_CANCELLED');
+    expect(plan.error).toMatchObject({ code: 'DENIED', scopes: ['USER_CONTACTINFO'] });
+    expect(sim.calls).toHaveLength(2);
+    expect(b.consentState('USER_NAME')).toBe('granted');
+  });
+
   it('a prompt of one authorizer that hung: a tap on the other opens the wallet inside the tap', async () => {
     const sim = createWalletSimulator({ user: 'allow' });
     const a = kit(sim);

@@ -89,11 +89,11 @@ test('mounted before provideAuthorizer: closed, its button disabled, onError onc
   const { mp, sim, authorizer } = setup({ provide: false });
   const onFailed = callback();
   const page = await mp.openTestPage('<auth-gate scopes="USER_NAME" onError="onFailed"><view>Secret</view></auth-gate>', { onFailed }, USING);
-  expect(button(mp.tree(page), 'Allow access').attrs.disabled).toBe(true);
+  expect(button(mp.tree(page), 'Share my profile').attrs.disabled).toBe(true);
   expect(onFailed.payloads).toEqual([{ error: expect.objectContaining({ name: 'TypeError' }) }]);
   mp.kit.provideAuthorizer(authorizer);
   await mp.settle();
-  mp.tap(button(mp.tree(page), 'Allow access'));
+  mp.tap(button(mp.tree(page), 'Share my profile'));
   expect(sim.calls).toHaveLength(1);
   await mp.settle();
   expect(textOf(mp.tree(page))).toBe('Secret');
@@ -105,7 +105,7 @@ test('with a locale it sets the direction of what it shows; without one it leave
   const page = await mp.openTestPage('<auth-gate scopes="USER_NAME" locale="ar" /><auth-gate scopes="USER_NAME" />', {}, USING);
   const [arabic, plain] = components(mp.tree(page), 'auth-gate');
   expect(String((arabic!.children[0] as { attrs: Record<string, unknown> }).attrs.class)).toContain('mak-rtl');
-  expect(textOf(arabic!)).toBe('اسمح بالوصول');
+  expect(textOf(arabic!)).toBe('شارك ملفي الشخصي');
   expect(String((plain!.children[0] as { attrs: Record<string, unknown> }).attrs.class)).not.toMatch(/mak-(rtl|ltr)/);
 });
 
@@ -119,10 +119,10 @@ test('its data-* reach its callbacks as the dataset of their second argument (it
     USING,
   );
   expect((components(mp.tree(page), 'auth-gate')[0]!.children[0] as { attrs: Record<string, unknown> }).attrs.style).toBe('margin: 0 16px');
-  mp.tap(button(mp.tree(page), 'Allow access'));
+  mp.tap(button(mp.tree(page), 'Share my contact details'));
   await mp.settle();
   sim.setUser('allow');
-  mp.tap(button(mp.tree(page), 'Allow access'));
+  mp.tap(button(mp.tree(page), 'Share my contact details'));
   await mp.settle();
   const event = { currentTarget: { dataset: { step: 2 } }, target: { dataset: { step: 2 } } };
   expect(onDenied.events).toEqual([event]);

@@ -57,7 +57,9 @@ test('“Not now” closes the sheet without asking the wallet and leaves the co
   await mp.settle();
   expect(elements(sheet.view)).toHaveLength(0);
   expect(sim.calls).toHaveLength(0);
-  expect(outcome.error).toMatchObject({ code: 'USER_CANCELLED' });
+  // Told from a refusal by the error alone: "Not now" on the kit's sheet.
+  expect(outcome.error).toMatchObject({ code: 'USER_CANCELLED', dismissed: true });
+  expect(mp.kit.isConsentDismissed(outcome.error)).toBe(true);
   expect(authorizer.consentState('NOTIFICATION_INBOX')).toBe('unknown');
   expect(onClose.payloads).toEqual([{ scopes: ['NOTIFICATION_INBOX'], reason: 'dismiss' }]);
 });

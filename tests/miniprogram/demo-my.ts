@@ -21,6 +21,8 @@ export interface DemoMy {
   minted: string[][];
   /** Every URL requested. */
   requests: string[];
+  /** Paths (`/api/auth/session`) whose requests fail as a refused connection does (error 12), until removed. */
+  unreachable: Set<string>;
   readonly inflight: number;
   setUser(user: 'allow' | 'deny' | 'manual'): void;
 }
@@ -33,7 +35,7 @@ function parse(text: string): unknown {
   }
 }
 
-export function demoMy(storage = new Map<string, string>()): DemoMy {
+export function demoMy(storage = new Map<string, string>(), unreachable = new Set<string>()): DemoMy {
   const state = { inflight: 0, user: 'allow' as 'allow' | 'deny' | 'manual' };
   const toasts: string[] = [];
   const confirms: ConfirmPage[] = [];
@@ -69,6 +71,12 @@ export function demoMy(storage = new Map<string, string>()): DemoMy {
     request(options: { url: string; method: string; headers: Record<string, string>; data?: string; dataType?: string; success(r: unknown): void; fail(r: unknown): void }) {
       state.inflight++;
       requests.push(options.url);
+      if ([...unreachable].some((path) => new URL(options.url).pathname === path)) {
+        return void Promise.resolve().then(() => {
+          options.fail({ error: 12, errorMessage: 'network error' });
+          state.inflight--;
+        });
+      }
       if (options.url.endsWith('/sim/codes')) minted.push((JSON.parse(options.data as string) as { scopes: string[] }).scopes);
       fetch(options.url, { method: options.method, headers: options.headers, body: options.data })
         .then(async (response) => {
@@ -90,6 +98,7 @@ export function demoMy(storage = new Map<string, string>()): DemoMy {
     confirms,
     minted,
     requests,
+    unreachable,
     get inflight() {
       return state.inflight;
     },

@@ -21,10 +21,10 @@ test('no auth code in any setData, console output or callback payload, through g
   mp.tap(button(mp.tree(page), 'Name'));
   await mp.settle();
   sim.setUser('deny');
-  mp.tap(button(mp.tree(page), 'Allow access'));
+  mp.tap(button(mp.tree(page), 'Share my contact details'));
   await mp.settle();
   sim.failNext({ error: 1002 });
-  mp.tap(button(mp.tree(page), 'Allow access'));
+  mp.tap(button(mp.tree(page), 'Share my contact details'));
   await mp.settle();
   sim.setUser('allow');
   authorizer.markEngaged();

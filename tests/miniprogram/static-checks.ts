@@ -152,3 +152,22 @@ export function tapHandlers(tree: TemplateNode[]): Array<{ element: TemplateElem
     .filter((el) => el.attrs.onTap !== undefined || el.attrs.catchTap !== undefined)
     .map((element) => ({ element, method: (element.attrs.catchTap ?? element.attrs.onTap) as string }));
 }
+
+/** A keyframe's `from`/`to` as a minifier writes them. */
+const KEYFRAME_STOPS: Record<string, string> = { from: '0%', to: '100%' };
+
+/** Every rule of a stylesheet: its selector (or at-rule prelude) and its declarations' properties in order. */
+export function ruleOutline(acss: string): string[] {
+  const out: string[] = [];
+  syntax.walk(syntax.parse(acss), (node) => {
+    if (node.type === 'Atrule') out.push(`@${node.name} ${node.prelude ? syntax.generate(node.prelude) : ''}`);
+    if (node.type !== 'Rule' || !node.block || !node.prelude) return;
+    const properties: string[] = [];
+    syntax.walk(node.block, (child) => {
+      if (child.type === 'Declaration') properties.push(String(child.property));
+    });
+    const selector = syntax.generate(node.prelude);
+    out.push(`${KEYFRAME_STOPS[selector] ?? selector} { ${properties.join('; ')} }`);
+  });
+  return out;
+}

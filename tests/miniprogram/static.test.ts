@@ -9,9 +9,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createWalletSimulator } from '../../utils/testing';
-import { DIST, KIT_COMPONENTS, MiniProgram } from './harness';
-import { elementsOf, parseAxml, readAxml } from './harness/axml';
-import { ariaProblems, attributeSelectors, checkAxml, checkJs, compileAxml, tapHandlers } from './static-checks';
+import { DIST, KIT_COMPONENTS, MiniProgram, ROOT } from './harness';
+import { elementsOf, parseAxml, readAxml, type TemplateNode } from './harness/axml';
+import { ariaProblems, attributeSelectors, checkAxml, checkJs, compileAxml, ruleOutline, tapHandlers } from './static-checks';
 import { filesUnder } from '../support/files';
 
 const jsFiles = filesUnder(DIST).filter((f) => f.endsWith('.js'));
@@ -66,11 +66,17 @@ describe('JavaScript', () => {
     expect([...reached].sort()).toEqual([...jsFiles].sort());
   });
 
-  test('the entry and every component import the same one shared chunk (one provider for the whole app)', () => {
+  test('the entry and every component import the same one core chunk (one provider for the whole app); only components import the texts', () => {
     const chunksOf = (file: string) => checkJs(readFileSync(file, 'utf8')).imports.map((s) => resolve(dirname(file), s));
     const shared = chunksOf(join(DIST, 'index.js'));
-    expect(shared).toHaveLength(1);
-    for (const name of KIT_COMPONENTS) expect(chunksOf(join(DIST, name, 'index.js'))).toEqual(shared);
+    expect(shared).toEqual([join(DIST, 'shared', 'kit.js')]);
+    const ui = join(DIST, 'shared', 'ui.js');
+    for (const name of KIT_COMPONENTS) expect(chunksOf(join(DIST, name, 'index.js')).sort()).toEqual([...shared, ui].sort());
+    // The core chunk loads no text: a page or app.js that imports the entry carries none.
+    expect(chunksOf(shared[0] as string)).toEqual([]);
+    expect(chunksOf(ui)).toEqual(shared);
+    expect(readFileSync(ui, 'utf8')).toContain('registerLocale("ar"');
+    expect(readFileSync(shared[0] as string, 'utf8')).not.toMatch(/registerLocale|اسمح/);
   });
 });
 
@@ -133,14 +139,53 @@ describe.each(KIT_COMPONENTS)('<%s>', (name) => {
   });
 });
 
-test('<consent-button> holds exactly one <button>, and its tap handler is a method', () => {
+/** A template tree without the numbering of its elements (two parses number them apart). */
+const unnumbered = (nodes: TemplateNode[]): unknown[] => nodes.map((n) => (n.type === 'text' ? n : { tag: n.tag, attrs: n.attrs, children: unnumbered(n.children) }));
+
+describe('what ships of the templates, styles and JSON is their source minified, nothing lost', () => {
+  const sources = [
+    ...KIT_COMPONENTS.map((name) => ({ shipped: join(name, 'index'), source: join(ROOT, 'components', name, 'miniprogram', 'index') })),
+    { shipped: join('shared', 'base'), source: join(ROOT, 'components', 'miniprogram', 'base') },
+  ];
+  const read = (path: string) => readFileSync(path, 'utf8');
+
+  test.each(KIT_COMPONENTS.map((name) => [name]))('%s/index.axml: the same tree as its source, without comments or layout whitespace', (name) => {
+    const { shipped, source } = sources.find((s) => s.shipped === join(name, 'index'))!;
+    const text = read(join(DIST, `${shipped}.axml`));
+    expect(text).not.toMatch(/<!--|\n/);
+    expect(unnumbered(parseAxml(text))).toEqual(unnumbered(parseAxml(read(`${source}.axml`))));
+  });
+
+  test.each(sources.map((s) => [s.shipped]))('%s.acss: the same rules with the same declarations in the same order (every fallback before its var() kept)', (shipped) => {
+    const { source } = sources.find((s) => s.shipped === shipped)!;
+    const text = read(join(DIST, `${shipped}.acss`));
+    expect(text).not.toMatch(/\/\*|\n/);
+    const outline = ruleOutline(read(`${source}.acss`));
+    expect(outline.length).toBeGreaterThan(0);
+    expect(ruleOutline(text)).toEqual(outline);
+  });
+
+  test('the JSON files are compact and say what their sources say', () => {
+    for (const name of KIT_COMPONENTS) {
+      const text = read(join(DIST, name, 'index.json'));
+      expect(text).not.toMatch(/\s/);
+      expect(JSON.parse(text)).toEqual(JSON.parse(read(join(ROOT, 'components', name, 'miniprogram', 'index.json'))));
+    }
+    expect(read(join(DIST, 'package.json'))).not.toMatch(/\s/);
+  });
+});
+
+test('<consent-button> holds exactly one <button>; its tap handler and the status line’s are methods, the line outside the button', () => {
   const tree = readAxml(join(DIST, 'consent-button', 'index.axml'));
   const buttons = elementsOf(tree).filter((el) => el.tag === 'button');
   expect(buttons).toHaveLength(1);
   const taps = tapHandlers(tree);
-  expect(taps).toHaveLength(1);
+  expect(taps.map((t) => t.method)).toEqual(['onTap', 'onHintTap']);
   expect(taps[0]?.element).toBe(buttons[0]);
-  expect(typeof definition('consent-button').methods[taps[0]?.method as string]).toBe('function');
+  // The hint is a text of the status region, not inside the button (one button, one name).
+  expect(taps[1]?.element.tag).toBe('text');
+  expect(elementsOf(buttons[0]!.children)).not.toContain(taps[1]?.element);
+  for (const { method } of taps) expect(typeof definition('consent-button').methods[method]).toBe('function');
   // "Renders disabled": the button's `disabled` is a binding.
   expect(buttons[0]?.attrs.disabled).toMatch(/^\{\{\s*\w+\s*\}\}$/);
 });
@@ -173,9 +218,9 @@ test('the checkers catch what Alipay’s parser refuses, attribute selectors and
 /** The `--_mak-*` colours of the shared styles: `light` at the top, `dark` under prefers-color-scheme. */
 function colourSets(): { light: Record<string, string>; dark: Record<string, string> } {
   const acss = readFileSync(join(DIST, 'shared', 'base.acss'), 'utf8');
-  const darkStart = acss.indexOf('@media (prefers-color-scheme: dark)');
+  const darkStart = acss.search(/@media\s*\(prefers-color-scheme:\s*dark\)/);
   expect(darkStart).toBeGreaterThan(0);
-  const read = (text: string) => Object.fromEntries([...text.matchAll(/(--_mak-[\w-]+):\s*([^;]+);/g)].map((m) => [m[1] as string, m[2] as string]));
+  const read = (text: string) => Object.fromEntries([...text.matchAll(/(--_mak-[\w-]+):\s*([^;}]+)[;}]/g)].map((m) => [m[1] as string, m[2] as string]));
   return { light: read(acss.slice(0, darkStart)), dark: read(acss.slice(darkStart)) };
 }
 

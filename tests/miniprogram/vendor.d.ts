@@ -10,6 +10,14 @@ declare module '@alipay/axml-transverter' {
 declare module 'csso' {
   interface CssNode {
     type: string;
+    /** Atrule: its name (`media`, `keyframes`). */
+    name?: string;
+    /** Rule: its selector list; Atrule: its prelude, when it has one. */
+    prelude?: CssNode | null;
+    /** Rule: its declarations. */
+    block?: CssNode;
+    /** Declaration: its property. */
+    property?: string;
   }
   export const syntax: {
     parse(css: string): CssNode;

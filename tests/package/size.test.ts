@@ -44,3 +44,34 @@ test('a page that uses only requestAuthCode does not carry the catalogue or the 
   expect(alone.gzip).toBeLessThan(withCatalogue.gzip);
   expect(alone.gzip).toBeLessThanOrEqual(budgets.request as number);
 });
+
+// --- DSL mini programs (dist/miniprogram/): a page, app.js, and the folder as the IDE uploads it.
+
+interface DslSizesModule {
+  DSL_BUDGETS: Record<string, number>;
+  DSL_USE_CASES: Array<{ id: string }>;
+  measureDsl(): Promise<Sizes>;
+}
+
+describe('DSL mini programs', () => {
+  let dsl: Sizes;
+  let dslBudgets: Record<string, number>;
+
+  beforeAll(async () => {
+    const mod = (await loadRepoModule('bench/sizes.mjs')) as DslSizesModule;
+    dslBudgets = mod.DSL_BUDGETS;
+    dsl = await mod.measureDsl();
+    expect(Object.keys(dsl).sort()).toEqual(mod.DSL_USE_CASES.map((u) => u.id).sort());
+  }, 60_000);
+
+  test.each(['dsl-page', 'dsl-app', 'dsl-folder'])('%s stays within its budget (min + gzip)', (id) => {
+    const budget = dslBudgets[id] as number;
+    expect(budget).toBeGreaterThan(0);
+    expect(dsl[id]!.gzip).toBeLessThanOrEqual(budget);
+  });
+
+  test('a page that imports only withAuthorization carries neither the core nor the texts: less than a tenth of app.js', () => {
+    expect(dsl['dsl-page']!.gzip * 10).toBeLessThan(dsl['dsl-app']!.gzip);
+    expect(dsl['dsl-app']!.gzip).toBeLessThan(dsl['dsl-folder']!.gzip);
+  });
+});

@@ -54,6 +54,13 @@ describe('an S answer that cannot be trusted is refused, its body never parsed',
     expect(sim.calls.at(-1)).toMatchObject({ api: 'applyToken', fault: type });
   });
 
+  it('STALE_TIME is stale for every client, whatever maxClockSkewMs it allows (up to its hour)', async () => {
+    for (const maxClockSkewMs of [300_000, 600_000, 3_600_000]) {
+      const { exchange } = world({ fault: { type: 'STALE_TIME' } }, { maxClockSkewMs });
+      expect({ maxClockSkewMs, message: (await walletError(exchange())).message }).toEqual({ maxClockSkewMs, message: expect.stringMatching(/older than maxClockSkewMs/) });
+    }
+  });
+
   it('REPLAY: the answer to one request, sent again for another in the same second', async () => {
     const clock = makeClock();
     const { sim, exchange } = world({ now: clock.now }, { now: clock.now });

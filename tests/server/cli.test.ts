@@ -86,6 +86,25 @@ test('unreadable keys: encrypted, garbage, a missing file, an unset variable →
   }
 });
 
+test('a key given in place of its source (the PEM, its base64, inline with =) is a usage error that never prints it', () => {
+  const { merchant, wallet } = keys();
+  ssl.file('merchant.pem', merchant.privatePem);
+  ssl.file('wallet.pem', wallet.publicPem);
+  const base64 = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, '');
+  const cases: string[][] = [
+    ['--private-key', merchant.privatePem, '--wallet-public-key', 'wallet.pem'],
+    ['--private-key', merchant.privatePkcs1.trim().replace(/\n/g, '\\n'), '--wallet-public-key', 'wallet.pem'],
+    [`--private-key=${base64(merchant.privatePem)}`, '--wallet-public-key', 'wallet.pem'],
+    ['--private-key', 'merchant.pem', '--wallet-public-key', wallet.publicPem],
+    ['--private-key', 'merchant.pem', '--wallet-public-key', 'wallet.pem', '--public-key', base64(merchant.publicPem)],
+  ];
+  for (const args of cases) {
+    const { status, out } = run(['check-keys', ...args]);
+    expect({ status, out }).toEqual({ status: 2, out: expect.stringMatching(/--(private|wallet-public|public)-key was given a key itself, not where to read it: pass a file path or env:NAME/) });
+    expectNoKeyMaterial(out);
+  }
+});
+
 test('usage: help exits 0; no command, another command, a missing or unknown flag exit 2', () => {
   expect(run(['--help'])).toEqual({ status: 0, out: expect.stringMatching(/^Usage: miniapp-auth-kit check-keys/) });
   expect(run([]).status).toBe(2);

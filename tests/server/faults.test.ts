@@ -3,9 +3,11 @@
  * "Server"), with the aliases wallets use; retries: transient answers of calls safe to repeat are
  * retried with backoff inside the deadline, applyToken is sent again only when it provably never left.
  */
+import { createPrivateKey } from 'node:crypto';
 import * as http from 'node:http';
 import { createWalletClient, RESULT_CODES, RESULT_CODE_ALIASES } from '../../server';
-import type { WalletCallEvent } from '../../server';
+import type { WalletCallEvent, WalletFetch } from '../../server';
+import { cryptoEngine } from '../../server/openapi/crypto-engine';
 import { CLIENT_ID, keys, walletError, world } from './helpers';
 
 const TABLE: Array<[string[], string, string]> = [
@@ -138,6 +140,36 @@ describe('retries', () => {
     expect(sim.stats.refreshToken).toBe(1);
   });
 
+  it('a connection lost after the request left is not "never sent", whatever its code (EHOSTUNREACH on read)', async () => {
+    // What a kept-alive connection reports when its route dies mid-call: the wallet already has the request.
+    const systemError = (code: string, syscall: string) => Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
+    const fetchFailed = (cause: Error) => Object.defineProperty(new TypeError('fetch failed'), 'cause', { value: cause });
+    const lost = (code: string, syscall: string) => fetchFailed(systemError(code, syscall));
+    for (const [code, syscall] of [['EHOSTUNREACH', 'read'], ['ENETUNREACH', 'write'], ['ECONNREFUSED', 'read']] as const) {
+      const { sim } = world();
+      const { merchant, wallet } = keys();
+      const fetch = async (url: string, init: Parameters<typeof sim.fetch>[1]) => {
+        await (await sim.fetch(url, init)).arrayBuffer();
+        throw lost(code, syscall);
+      };
+      const client = createWalletClient({ baseUrl: 'https://wallet.test', clientId: CLIENT_ID, privateKey: merchant.privatePem, walletPublicKey: wallet.publicPem, fetch, retries: 3 });
+      expect(await walletError(client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: sim.issueCode().authCode }))).toMatchObject({ kind: 'network', action: 'RETRY_LATER' });
+      expect({ code, sent: sim.stats.applyToken }).toEqual({ code, sent: 1 });
+    }
+    // While connecting it is still "never sent": retried, and the retry lands (also Node's AggregateError of several addresses).
+    const aggregate = () => fetchFailed(Object.assign(new Error('connect ECONNREFUSED'), { name: 'AggregateError', code: 'ECONNREFUSED', errors: [systemError('ECONNREFUSED', 'connect'), systemError('EHOSTUNREACH', 'connect')] }));
+    for (const refusal of [() => lost('EHOSTUNREACH', 'connect'), () => lost('ENOTFOUND', 'getaddrinfo'), aggregate]) {
+      const { sim } = world();
+      let failures = 1;
+      const fetch = async (url: string, init: Parameters<typeof sim.fetch>[1]) => {
+        if (failures-- > 0) throw refusal();
+        return sim.fetch(url, init);
+      };
+      const client = createWalletClient({ baseUrl: 'https://wallet.test', clientId: CLIENT_ID, privateKey: keys().merchant.privatePem, walletPublicKey: keys().wallet.publicPem, fetch });
+      await expect(client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: sim.issueCode().authCode })).resolves.toMatchObject({ customerId: sim.defaultCustomerId });
+    }
+  });
+
   it('applyToken is sent again when the connection was refused (the request never left)', async () => {
     // A port that refuses, then a wallet there: the first attempt is refused, a later one lands.
     const { merchant, wallet } = keys();
@@ -162,6 +194,21 @@ describe('retries', () => {
   });
 });
 
+test('a private key that reads but cannot sign is a configuration to fix, not a network failure to retry', async () => {
+  const { merchant, wallet } = keys();
+  // A damaged key: well-formed DER of 2048 bits whose prime q is 0; OpenSSL and WebCrypto refuse to sign with it.
+  const damaged = createPrivateKey({ key: { ...merchant.privateKey.export({ format: 'jwk' }), q: 'AA' }, format: 'jwk' }).export({ type: 'pkcs1', format: 'pem' }) as string;
+  for (const cryptoEngine of ['node', 'webcrypto'] as const) {
+    const seen: WalletCallEvent[] = [];
+    const { sim } = world();
+    const client = createWalletClient({ baseUrl: 'https://wallet.test', clientId: CLIENT_ID, privateKey: damaged, walletPublicKey: wallet.publicPem, fetch: sim.fetch, cryptoEngine, onCall: (e) => void seen.push(e) });
+    expect(await walletError(client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: sim.issueCode().authCode }))).toMatchObject({ kind: 'config', action: 'FIX_CONFIG', retryable: false, message: expect.stringMatching(/privateKey cannot sign/) });
+    expect(await walletError(client.inquiryUserInfo('2810100TOKEN'))).toMatchObject({ kind: 'config', retryable: false });
+    expect(seen.map((e) => [e.api, e.attempt, e.errorKind])).toEqual([['applyToken', 1, 'config'], ['inquiryUserInfo', 1, 'config']]);
+    expect(sim.stats.applyToken + sim.stats.inquiryUserInfo).toBe(0);
+  }
+});
+
 test('the deadline holds even when the injected fetch ignores its signal and never answers', async () => {
   const { merchant, wallet } = keys();
   const never = () => new Promise<never>(() => undefined);
@@ -171,6 +218,30 @@ test('the deadline holds even when the injected fetch ignores its signal and nev
   const pending = client.inquiryUserInfo('T', { signal: controller.signal, timeoutMs: 60_000 });
   controller.abort(new Error('stop'));
   await expect(pending).rejects.toThrow('stop');
+});
+
+test('nothing is sent once the call is over: aborted by the caller or past its deadline while the request was being signed', async () => {
+  const { merchant, wallet } = keys();
+  let sent = 0;
+  // A fetch that ignores its signal (the client must not rely on it to stay silent).
+  const deaf: WalletFetch = async () => (sent++, new Response('{}', { status: 503 }));
+  const client = createWalletClient({ baseUrl: 'https://wallet.test', clientId: CLIENT_ID, privateKey: merchant.privatePem, walletPublicKey: wallet.publicPem, fetch: deaf });
+  // Signing that takes 50 ms (a busy thread pool).
+  const engine = cryptoEngine('node')!;
+  const original = engine.sign.bind(engine);
+  const slowSign = jest.spyOn(engine, 'sign').mockImplementation(async (key, data) => (await new Promise((resolve) => setTimeout(resolve, 50)), original(key, data)));
+  try {
+    const controller = new AbortController();
+    const pending = client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: '0000000001AbortedWhileSigning' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('the user left')), 10);
+    await expect(pending).rejects.toThrow('the user left');
+    expect(await walletError(client.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: '0000000001LateAfterSigning' }, { timeoutMs: 10 }))).toMatchObject({ kind: 'timeout' });
+    // Let both signings finish: a request the client would still send goes out now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    slowSign.mockRestore();
+  }
+  expect(sent).toBe(0);
 });
 
 test('call(): another API is retried only when told it is idempotent (a payment is never sent twice blindly)', async () => {

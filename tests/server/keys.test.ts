@@ -4,7 +4,7 @@
  * shows no key material; `checkKeys()` finds the damaged key, the mismatched pair, the swapped key and
  * the short key.
  */
-import { createHash, createSign, generateKeyPairSync, createSecretKey, webcrypto } from 'node:crypto';
+import { createHash, createPublicKey, createSign, generateKeyPairSync, createSecretKey, verify as cryptoVerify, webcrypto } from 'node:crypto';
 import { createWalletClient, checkKeys } from '../../server';
 import { TAG, encode, sequence } from '../../server/openapi/der';
 import { cryptoEngine } from '../../server/openapi/crypto-engine';
@@ -143,6 +143,31 @@ describe('keys that cannot be used: a TypeError naming the option, never the key
   });
 });
 
+test('degenerate RSA keys are refused at creation: an exponent of 1 (any signature verifies) or even, a modulus under 1024 bits', async () => {
+  const { merchant, wallet } = keys();
+  const base = { baseUrl: 'https://wallet.test', clientId: CLIENT_ID, privateKey: merchant.privatePem, walletPublicKey: wallet.publicPem };
+  const jwk = wallet.publicKey.export({ format: 'jwk' });
+  const withExponent = (e: string) => createPublicKey({ key: { ...jwk, e }, format: 'jwk' });
+  const exponentOne = withExponent('AQ');
+  // Why it matters: with e = 1 the signature is the padded digest itself, which anyone can write.
+  const content = Buffer.from('POST /v1/authorizations/applyToken\nTEST_CLIENT_ID.2024-01-01T12:00:00+00:00.{"result":{"resultStatus":"S"}}');
+  const digestInfo = Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'), createHash('sha256').update(content).digest()]);
+  const forged = Buffer.concat([Buffer.from([0, 1]), Buffer.alloc(256 - 3 - digestInfo.length, 0xff), Buffer.from([0]), digestInfo]);
+  expect(cryptoVerify('sha256', content, exponentOne, forged)).toBe(true);
+  const spki = exponentOne.export({ type: 'spki', format: 'der' });
+  const small = generateKeyPairSync('rsa', { modulusLength: 512 });
+  const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['e = 1, SPKI PEM', { walletPublicKey: exponentOne.export({ type: 'spki', format: 'pem' }) as string }, /^createWalletClient: walletPublicKey has an RSA public exponent that is even or below 3/],
+    ['e = 1, RSA PUBLIC KEY PEM', { walletPublicKey: exponentOne.export({ type: 'pkcs1', format: 'pem' }) as string }, /walletPublicKey has an RSA public exponent/],
+    ['e = 1, KeyObject', { walletPublicKey: exponentOne }, /walletPublicKey has an RSA public exponent/],
+    ['e = 1, CryptoKey', { walletPublicKey: await webcrypto.subtle.importKey('spki', spki, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['verify']) }, /walletPublicKey has an RSA public exponent/],
+    ['e = 65536 (even)', { walletPublicKey: withExponent('AQAA') }, /walletPublicKey has an RSA public exponent/],
+    ['a 512-bit wallet key', { walletPublicKey: small.publicKey.export({ type: 'spki', format: 'pem' }) as string }, /^createWalletClient: walletPublicKey is a 512-bit RSA key: keys under 1024 bits can be factored/],
+    ['a 512-bit private key', { privateKey: small.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string }, /^createWalletClient: privateKey is a 512-bit RSA key/],
+  ];
+  for (const [name, options, message] of cases) expect({ name, error: (() => { try { createWalletClient({ ...base, ...options } as never); return null; } catch (e) { return (e as Error).message; } })() }).toEqual({ name, error: expect.stringMatching(message) });
+});
+
 describe('checkKeys', () => {
   const fingerprint = (pair: Pair) => createHash('sha256').update(pair.publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
   const client = (privateKey: unknown, walletPublicKey: unknown, more: object = {}) =>
@@ -189,6 +214,14 @@ describe('checkKeys', () => {
       const result = await client(Buffer.from(damaged).toString('base64'), wallet.publicPem, { cryptoEngine }).checkKeys();
       expect(result.problems).toEqual([expect.stringMatching(/^privateKey does not match its own public half/)]);
     }
+  });
+
+  it('the standalone check: no wallet key at all is a problem, never "ok"; input that is not options is a TypeError', async () => {
+    const { merchant } = keys();
+    const none = await checkKeys({ privateKey: merchant.privatePem, walletPublicKey: [] });
+    expect(none).toMatchObject({ ok: false, problems: [expect.stringMatching(/^walletPublicKey must be a key or a non-empty array of keys/)] });
+    await expect(checkKeys(null as never)).rejects.toThrow(/^checkKeys: pass \{ privateKey, walletPublicKey/);
+    await expect(checkKeys({ privateKey: merchant.privatePem, walletPublicKey: keys().wallet.publicPem, cryptoEngine: 'openssl' as never })).rejects.toThrow(/^checkKeys: cryptoEngine must be 'auto', 'node' or 'webcrypto'/);
   });
 
   it('keys under 2048 bits, and the standalone check that reports unreadable keys instead of throwing', async () => {

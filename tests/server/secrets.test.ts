@@ -5,9 +5,14 @@
  * an error (message, stack, every field, its causes), an onCall event, a checkKeys report, or
  * anything written to the console.
  */
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { createWalletClient, WalletError } from '../../server';
 import type { WalletCallEvent, WalletFetch } from '../../server';
 import { FAULT_TYPES, createWalletOpenApiSimulator, simulatedUser } from '../../server/testing';
+import { cryptoEngine } from '../../server/openapi/crypto-engine';
+import { loadKey } from '../../server/openapi/keys';
+import { formatSignatureHeader, sign } from '../../server/openapi/signing';
+import { formatRequestTime } from '../../server/openapi/time';
 import { CLIENT_ID, keys } from './helpers';
 
 const seen: unknown[] = [];
@@ -116,7 +121,12 @@ test('an unsigned answer that echoes a token in its message, aborts, and bad key
       seen.push(error);
     }
   }
-  for (const walletPublicKey of [merchant.publicPem, [wallet.publicPem, merchant.privatePem]]) {
+  // A key that reads but cannot sign (q = 0): most of its text is the merchant's key.
+  const damaged = createPrivateKey({ key: { ...merchant.privateKey.export({ format: 'jwk' }), q: 'AA' }, format: 'jwk' }).export({ type: 'pkcs1', format: 'pem' }) as string;
+  for (const cryptoEngine of ['node', 'webcrypto'] as const) await keep(createWalletClient({ ...base, privateKey: damaged, cryptoEngine, fetch: echoing }).applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: echo }));
+  // The wallet's modulus with exponent 1 (refused: anyone could forge for it).
+  const exponentOne = createPublicKey({ key: { ...wallet.publicKey.export({ format: 'jwk' }), e: 'AQ' }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
+  for (const walletPublicKey of [merchant.publicPem, [wallet.publicPem, merchant.privatePem], exponentOne]) {
     try {
       seen.push(await createWalletClient({ ...base, walletPublicKey: walletPublicKey as string }).checkKeys());
     } catch (error) {
@@ -124,6 +134,39 @@ test('an unsigned answer that echoes a token in its message, aborts, and bad key
     }
   }
   expect(seen.filter((e) => e instanceof TypeError).length).toBeGreaterThanOrEqual(4);
+});
+
+test('an answer whose resultCode echoes the auth code or token sent (whole or cut), signed or not: the code is not reported', async () => {
+  const { merchant, wallet } = keys();
+  const walletKey = loadKey(wallet.privatePem, 'private', 'walletPrivateKey');
+  const authCode = '0000000001EchoedBackAsTheResult_Code';
+  const accessToken = `2810100${'AB12'.repeat(20)}`;
+  secrets.add(authCode);
+  secrets.add(accessToken.slice(0, 40));
+  const answering = (resultStatus: 'F' | 'U', resultCode: string, signed: boolean, path: string): WalletFetch => async () => {
+    const body = JSON.stringify({ result: { resultStatus, resultCode, resultMessage: 'x' } });
+    const time = formatRequestTime(Date.now());
+    const signature = await sign(cryptoEngine()!, walletKey, { method: 'POST', path, clientId: CLIENT_ID, time, body });
+    return new Response(body, { headers: signed ? { 'Client-Id': CLIENT_ID, 'Response-Time': time, Signature: formatSignatureHeader(signature, 1) } : {} });
+  };
+  const own: WalletCallEvent[] = [];
+  const client = (fetch: WalletFetch) => createWalletClient({ baseUrl: 'https://wallet.test', clientId: CLIENT_ID, privateKey: merchant.privatePem, walletPublicKey: wallet.publicPem, fetch, retries: 0, onCall: (e) => void own.push(e) });
+  const errors: unknown[] = [];
+  for (const signed of [false, true]) {
+    for (const status of ['F', 'U'] as const) {
+      await client(answering(status, authCode, signed, '/v1/authorizations/applyToken')).applyToken({ grantType: 'AUTHORIZATION_CODE', authCode }).catch((e: unknown) => void errors.push(e));
+      await client(answering(status, accessToken.slice(0, 40), signed, '/v1/users/inquiryUserInfo')).inquiryUserInfo(accessToken).catch((e: unknown) => void errors.push(e));
+    }
+  }
+  expect(errors).toHaveLength(8);
+  for (const error of errors) expect(error).toMatchObject({ name: 'WalletError', resultCode: 'UNKNOWN', walletResultCode: 'UNKNOWN' });
+  const texts = [...errors.flatMap((e) => strings(e)), ...own.map((e) => JSON.stringify(e))];
+  expect(texts.filter((text) => text.includes(authCode) || text.includes(accessToken.slice(0, 40)))).toEqual([]);
+  seen.push(...errors);
+  events.push(...own);
+  // A short code or token that happens to be in a real result code is no echo: the code stands.
+  const short = await client(answering('F', 'EXPIRED_CODE', true, '/v1/authorizations/applyToken')).applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: 'X' }).catch((e: unknown) => e);
+  expect(short).toMatchObject({ resultCode: 'EXPIRED_CODE', action: 'NEW_AUTH_CODE' });
 });
 
 test('…and none of it holds a code, a token, key material or user data', () => {

@@ -84,12 +84,14 @@ test('verify tries every wallet key (rotation) and never throws on garbage', asy
 });
 
 test('the Signature header of each dialect', () => {
-  const sig = 'ab+c/d==';
-  expect(formatSignatureHeader(sig, 1, PROFILES.superqi.headerStyle)).toBe('algorithm=RSA256, keyVersion=1, signature=ab+c/d==');
-  expect(formatSignatureHeader(sig, 2, PROFILES.alipayplus.headerStyle)).toBe('algorithm=RSA256,keyVersion=2,signature=ab%2Bc%2Fd%3D%3D');
+  const sig = 'ab+c/Q==';
+  expect(formatSignatureHeader(sig, 1, PROFILES.superqi.headerStyle)).toBe('algorithm=RSA256, keyVersion=1, signature=ab+c/Q==');
+  expect(formatSignatureHeader(sig, 2, PROFILES.alipayplus.headerStyle)).toBe('algorithm=RSA256,keyVersion=2,signature=ab%2Bc%2FQ%3D%3D');
   const expected = { algorithm: 'RSA256', keyVersion: 2, signature: sig };
   expect(parseSignatureHeader(formatSignatureHeader(sig, 2, PROFILES.superqi.headerStyle))).toEqual(expected);
   expect(parseSignatureHeader(formatSignatureHeader(sig, 2, PROFILES.alipayplus.headerStyle))).toEqual(expected);
+  // Other spellings of the same bytes (ignored padding bits) read as the one canonical value.
+  expect(parseSignatureHeader('algorithm=RSA256, keyVersion=2, signature=ab+c/d==')).toEqual(expected);
 });
 
 describe('times', () => {

@@ -76,6 +76,25 @@ describe('as the wallet behaves', () => {
     expect(await walletError(client.cancelToken('2810100NEVERISSUED'))).toMatchObject({ resultCode: 'INVALID_ACCESS_TOKEN' });
   });
 
+  it('cancelToken revokes the grant: every token of it, across refreshes, whichever access token is given', async () => {
+    const { client, exchange, sim } = world();
+    for (const cancel of ['latest', 'first'] as const) {
+      const first = await exchange();
+      const second = await client.applyToken({ grantType: 'REFRESH_TOKEN', refreshToken: first.refreshToken! });
+      const other = await exchange();
+      await client.cancelToken(cancel === 'latest' ? second.accessToken : first.accessToken);
+      for (const token of [first.accessToken, second.accessToken]) {
+        expect({ cancel, token: token === first.accessToken ? 'first' : 'second', inspected: sim.inspectAccessToken(token) }).toEqual({ cancel, token: token === first.accessToken ? 'first' : 'second', inspected: null });
+        expect(await walletError(client.inquiryUserInfo(token))).toMatchObject({ resultCode: 'INVALID_ACCESS_TOKEN' });
+        // Idempotent on any token of the revoked grant.
+        await expect(client.cancelToken(token)).resolves.toBeUndefined();
+      }
+      expect(await walletError(client.applyToken({ grantType: 'REFRESH_TOKEN', refreshToken: second.refreshToken! }))).toMatchObject({ resultCode: 'INVALID_REFRESH_TOKEN' });
+      // Another grant (another code) is untouched.
+      await expect(client.inquiryUserInfo(other.accessToken)).resolves.toMatchObject({ userId: other.customerId });
+    }
+  });
+
   it('v2: appId required, authClientId checked, code refusals in the v2 spelling', async () => {
     const { exchange, sim } = world({ authClientId: 'AUTH_CLIENT_9' }, { profile: 'alipayplus', appId: 'APP', authClientId: 'AUTH_CLIENT_9' });
     await expect(exchange()).resolves.toMatchObject({ customerId: sim.defaultCustomerId });

@@ -137,3 +137,36 @@ test('onCall: one event per attempt with timings and codes; a throwing hook chan
   const throwing = world({}, { onCall: () => { throw new Error('metrics down'); } });
   await expect(throwing.exchange()).resolves.toMatchObject({ accessToken: expect.any(String) });
 });
+
+test('a hostile server, on the default transport and on the global fetch: a redirect is not followed, an endless body is cut at 1 MiB, a trickling body ends at the deadline', async () => {
+  let elsewhere = 0;
+  const other = http.createServer((_, res) => void (elsewhere++, res.end('{}')));
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const timers = new Set<NodeJS.Timeout>();
+  const hostile = http.createServer((req, res) => {
+    if (req.url?.startsWith('/redirect')) return void res.writeHead(307, { Location: `http://127.0.0.1:${(other.address() as { port: number }).port}/v1/authorizations/applyToken` }).end();
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const big = req.url?.startsWith('/big');
+    const timer = setInterval(() => res.write(big ? Buffer.alloc(64 * 1024, 32) : ' '), big ? 1 : 50);
+    timers.add(timer);
+    res.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+  const root = `http://127.0.0.1:${(hostile.address() as { port: number }).port}`;
+  try {
+    for (const fetch of [undefined, globalThis.fetch]) {
+      const client = (prefix: string) => createWalletClient({ ...base(), baseUrl: `${root}${prefix}`, timeoutMs: 400, ...(fetch ? { fetch } : {}) });
+      const applyToken = (prefix: string) => walletError(client(prefix).applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: 'X' }));
+      expect(await applyToken('/redirect')).toMatchObject({ retryable: fetch ? true : false, kind: fetch ? 'network' : 'config' });
+      expect(await applyToken('/big')).toMatchObject({ kind: 'untrusted', message: expect.stringMatching(/over 1 MiB/) });
+      expect(await applyToken('/slow')).toMatchObject({ kind: 'timeout' });
+    }
+    expect(elsewhere).toBe(0);
+  } finally {
+    timers.forEach(clearInterval);
+    for (const server of [hostile, other]) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+});

@@ -8,8 +8,15 @@ export interface Flight {
   readonly epoch: number;
   readonly controller: AbortController;
   status: AuthorizerStatus;
+  /**
+   * True while the flight runs synchronously inside the `authorize()` call that started it: its
+   * decision is fresh (what is stored was just read).
+   */
+  fresh?: boolean;
   /** True while the flight runs synchronously inside the caller's tap (`gesture: true`). */
   tap?: boolean;
+  /** The scopes the user had refused when it began: only its own tap asks for them again. */
+  refused?: readonly string[];
   /** The callers waiting for it; when the last one leaves, the flight is aborted. */
   readonly waiters: Set<Waiter>;
   promise: Promise<void>;

@@ -66,9 +66,10 @@ export function createFlights(run: (flight: Flight, gesture: boolean) => Promise
         onEnd(flight);
       };
       // `then(end, end)` rather than `finally`: DSL engines may predate ES2018 built-ins.
+      flight.fresh = true;
       flight.tap = gesture;
       flight.promise = run(flight, gesture).then(end, (error) => (end(), Promise.reject(error)));
-      flight.tap = false;
+      flight.fresh = flight.tap = false;
       // Errors reach callers through waitFor; never leave an unhandled rejection behind.
       flight.promise.catch(() => undefined);
     },

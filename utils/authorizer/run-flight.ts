@@ -35,25 +35,15 @@ export function createFlightRunner({ catalogue, state, wallet, exchange }: Fligh
     if (lost.length > 0) throw new AuthError('USER_CANCELLED', { scopes: lost });
   }
 
-  /**
-   * A later call of the plan asks without a new gesture, so never for a scope the user refused
-   * since the flight began (on another page or tab too): what is stored now is read first.
-   */
-  async function refuseNewDenials(scopes: string[], before: readonly string[]): Promise<void> {
-    await state.reread();
-    const denied = scopes.filter((s) => state.consent(s) === 'denied' && !before.includes(s));
-    if (denied.length > 0) throw new AuthError('DENIED', { scopes: denied });
-  }
-
   return async (flight, gesture) => {
-    // A tap may ask again for what the user refused before it; the plan's later calls may not.
-    const deniedBefore = flight.scopes.filter((s) => state.consent(s) === 'denied');
+    // What the user had refused when the request began: its tap may ask for that again, but no
+    // prompt outside the tap asks for what they refused since (see the wallet calls' turn).
+    flight.refused = flight.scopes.filter((s) => state.consent(s) === 'denied');
     let later = false;
     for (const call of planCalls(flight.scopes, catalogue)) {
       const scopes = call.filter((s) => !covers(state.current(), [s]));
       if (scopes.length === 0) continue;
       if (flight.controller.signal.aborted) throw aborted(flight.scopes);
-      if (later) await refuseNewDenials(scopes, deniedBefore);
       const consent = scopes.some((s) => state.consent(s) !== 'granted');
       // Later calls of the plan follow without a new gesture.
       await runCall(flight, scopes, consent, gesture || later);

@@ -77,16 +77,18 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
 
   /**
    * The prompt lock's turn for a wallet prompt or a sheet: now when the lock is free (or `tap` and
-   * its holder timed out), else in turn; waiting longer than `timeoutMs` fails TIMEOUT. With a
-   * gesture it starts at once (inside the tap). Without one, what is stored now is read first: a
-   * sign-out elsewhere aborts the request, and scopes the user refused meanwhile (another
-   * authorizer or tab) fail DENIED instead of a prompt.
+   * its holder timed out), else in turn; waiting longer than `timeoutMs` fails TIMEOUT. Inside the
+   * `authorize()` call that decided it (the user's tap, or scopes granted before) it starts at
+   * once. Anywhere else (a deferred request, a call that had to wait, a later call of a plan) what
+   * is stored now is read first: a sign-out elsewhere aborts the request, and a scope the user
+   * refused since it began (another authorizer or tab) fails DENIED instead of a prompt; a tap
+   * re-asks only what was refused before it.
    */
-  function turn(scopes: string[], gesture: boolean | undefined, tap: boolean | undefined, start: (hold: Hold) => void, fail: (error: AuthError) => void): void {
+  function turn(flight: Flight, scopes: string[], tap: boolean | undefined, start: (hold: Hold) => void, fail: (error: AuthError) => void): void {
     const task = (hold: Hold) => {
-      if (gesture) return start(hold);
+      if (flight.fresh) return start(hold);
       void state.reread().then(() => {
-        const denied = scopes.filter((s) => state.consent(s) === 'denied');
+        const denied = scopes.filter((s) => state.consent(s) === 'denied' && !flight.refused?.includes(s));
         if (denied.length === 0) return start(hold);
         hold();
         fail(new AuthError('DENIED', { scopes: denied }));
@@ -96,8 +98,8 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
   }
 
   /** A wallet call in the prompt lock's turn, held until the wallet answers. */
-  function promptCall(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching', gesture: boolean | undefined): Promise<CodeResult> {
-    return new Promise((resolve, reject) => turn(scopes, gesture, flight.tap, (hold) => void callWallet(flight, scopes, kind, hold).then(resolve, reject), reject));
+  function promptCall(flight: Flight, scopes: string[], kind: 'prompting' | 'fetching'): Promise<CodeResult> {
+    return new Promise((resolve, reject) => turn(flight, scopes, flight.tap, (hold) => void callWallet(flight, scopes, kind, hold).then(resolve, reject), reject));
   }
 
   async function fetchCode(flight: Flight, scopes: string[]): Promise<CodeResult> {
@@ -106,7 +108,7 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
       try {
         // Scopes granted before wait for any prompt still open (the wallet may ask again), and
         // are fetched at once when it is free, as silent ones are.
-        return await untilAborted(flight, silent ? callWallet(flight, scopes, 'fetching') : promptCall(flight, scopes, 'fetching', true), scopes);
+        return await untilAborted(flight, silent ? callWallet(flight, scopes, 'fetching') : promptCall(flight, scopes, 'fetching'), scopes);
       } catch (error) {
         if (!silent || !(error as AuthError).retryable || attempt >= opts.maxRetries) throw error;
         await delay(backoffDelay(attempt, opts.retryDelayMs), flight.controller.signal).catch(() => Promise.reject(aborted(scopes)));
@@ -120,7 +122,7 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
    * without a wallet call frees the lock at once (a tap in the same task can open the wallet);
    * "Continue" hands the lock to the wallet prompt, which holds it until the wallet answers.
    */
-  function present(show: ConsentPresenter, flight: Flight, scopes: string[], gesture: boolean, flow: ConsentFlow): void {
+  function present(show: ConsentPresenter, flight: Flight, scopes: string[], flow: ConsentFlow): void {
     const task = (hold: Hold) => {
       if (flow.done) return hold();
       const sheet = createAbortController();
@@ -150,11 +152,11 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
         pending.dismiss();
       }
     };
-    turn(scopes, gesture, true, task, (error) => flow.settle() && flow.follow(Promise.reject(error)));
+    turn(flight, scopes, true, task, (error) => flow.settle() && flow.follow(Promise.reject(error)));
   }
 
   function consentCode(flight: Flight, scopes: string[], gesture: boolean): Promise<CodeResult> {
-    if (gesture && lock().free(flight.tap)) return untilAborted(flight, promptCall(flight, scopes, 'prompting', true), scopes);
+    if (gesture && lock().free(flight.tap)) return untilAborted(flight, promptCall(flight, scopes, 'prompting'), scopes);
     return new Promise((resolve, reject) => {
       const signal = flight.controller.signal;
       let off = () => undefined as void;
@@ -179,8 +181,8 @@ export function createWalletCalls({ opts, sensor, presenter, setStatus, isSilent
       (gesture ? Promise.resolve() : sensor.whenEngaged(signal)).then(() => {
         if (flow.done) return;
         const show = presenter();
-        if (show) present(show, flight, scopes, gesture, flow);
-        else if (flow.settle()) flow.follow(untilAborted(flight, promptCall(flight, scopes, 'prompting', gesture), scopes));
+        if (show) present(show, flight, scopes, flow);
+        else if (flow.settle()) flow.follow(untilAborted(flight, promptCall(flight, scopes, 'prompting'), scopes));
       }, stop);
     });
   }

@@ -2,7 +2,10 @@
  * `<consent-button>` for DSL mini programs: one `<button>` whose tap asks the wallet for consent.
  * The tap handler calls `authorize(scopes, { gesture: true })` before anything else, so the core
  * calls `my.getAuthCode` inside the user's tap. Same states and rules as the H5 element: the
- * state rule, texts, scope parsing and failure classification are the shared ones.
+ * state rule, texts (the default label by data group, each failure told by the side that failed),
+ * when the line under the button invites a tap, scope parsing and failure classification are the
+ * shared ones. Once authorized it reads as done: a tap only confirms the session (no wallet, no
+ * spinner, no pressed look).
  */
 import type { AuthError, Session } from '../../../utils';
 import { reportError } from '../../../utils/emitter';
@@ -15,7 +18,7 @@ import { readFlag, readLocale, readScopes, readText } from '../../miniprogram/pr
 import { directionClass, update } from '../../miniprogram/view';
 import { classifyFailure, type ConsentDeniedDetail } from '../../shared/events';
 import { addRationaleSource } from '../../shared/registry';
-import { deniedScopes, deriveButtonState, rationaleFor, statusText, type ConsentButtonState } from '../state';
+import { defaultLabel, deniedScopes, deriveButtonState, rationaleFor, statusText, tapHelps, type ConsentButtonState } from '../state';
 
 const TAG = 'consent-button';
 
@@ -41,10 +44,14 @@ interface ButtonData {
   state: ConsentButtonState;
   /** The `<button>`'s `disabled`: the `disabled` prop, or nothing to ask with (no authorizer, bad scopes). */
   buttonDisabled: boolean;
+  /** `none` when a tap asks nothing (disabled, or done): no pressed look. */
+  hoverClass: string;
   dirClass: string;
-  /** The `label` prop, else the built-in label (shown when the page gives no content). */
+  /** The `label` prop, else the built-in label of the data asked for (shown when the page gives no content). */
   labelText: string;
   message: string;
+  /** The line under the button invites a tap ("Tap to allow access.", "Tap to try again."): a tap on it asks again. */
+  hintTap: boolean;
   rationaleText: string;
 }
 
@@ -69,17 +76,24 @@ function viewOf(button: ButtonThis, props: Readonly<ButtonProps>): ButtonData {
   const parsed = readScopes(props.scopes);
   const authorizer = button.follower.current();
   const problem = problemOf(TAG, authorizer, parsed);
-  const state: ConsentButtonState = problem
-    ? 'error'
-    : deriveButtonState({ pending: button.pendingTap !== 0, outcome: button.outcome, authorizer, scopes: parsed.scopes });
+  const state = stateOf(button, parsed.scopes, problem);
+  const buttonDisabled = readFlag(props.disabled) || problem !== null;
+  const error = problem || button.lastError;
   return {
     state,
-    buttonDisabled: readFlag(props.disabled) || problem !== null,
+    buttonDisabled,
+    hoverClass: buttonDisabled || state === 'authorized' ? 'none' : 'mak-btn--pressed',
     dirClass: directionClass(directionOf(locale)),
-    labelText: readText(props.label) || t.label,
-    message: statusText(state, problem || button.lastError, t),
+    labelText: readText(props.label) || defaultLabel(parsed.scopes, authorizer, t),
+    message: statusText(state, error, t),
+    hintTap: !buttonDisabled && tapHelps(state, error),
     rationaleText: state === 'denied' ? rationaleFor(readText(props.rationale), parsed.scopes, authorizer, t) : '',
   };
+}
+
+function stateOf(button: ButtonThis, scopes: string[], problem: Error | null): ConsentButtonState {
+  if (problem) return 'error';
+  return deriveButtonState({ pending: button.pendingTap !== 0, outcome: button.outcome, authorizer: button.follower.current(), scopes });
 }
 
 function render(button: ButtonThis, props: Readonly<ButtonProps> = button.props): void {
@@ -110,11 +124,16 @@ function settle(button: ButtonThis, tap: number, session: Session | null, error:
   }
 }
 
-/** The tap: the wallet is asked first, synchronously; the button's own state follows. */
+/**
+ * The tap: the wallet is asked first, synchronously; the button's own state follows. Done already,
+ * the session answers at once without the wallet: the button stays as it is (no spinner flashes
+ * by) and `onAuthorized` confirms it again, as the H5 element's event does.
+ */
 function request(button: ButtonThis): void {
   const authorizer = button.follower.current();
   const parsed = readScopes(button.props.scopes);
   if (!authorizer || parsed.error) return;
+  const done = stateOf(button, parsed.scopes, null) === 'authorized';
   let answer: Promise<Session>;
   try {
     answer = authorizer.authorize(parsed.scopes, { gesture: true });
@@ -125,10 +144,12 @@ function request(button: ButtonThis): void {
   // tap is in an H5 page.
   authorizer.markEngaged();
   const tap = ++button.taps;
-  button.pendingTap = tap;
-  button.outcome = null;
-  button.lastError = null;
-  render(button);
+  if (!done) {
+    button.pendingTap = tap;
+    button.outcome = null;
+    button.lastError = null;
+    render(button);
+  }
   answer
     .then(
       (session) => settle(button, tap, session, null),
@@ -137,7 +158,7 @@ function request(button: ButtonThis): void {
     .then(undefined, reportError);
 }
 
-defineComponent<ButtonData, ButtonProps, { onTap(): void }, ButtonThis>({
+defineComponent<ButtonData, ButtonProps, { onTap(): void; onHintTap(): void }, ButtonThis>({
   props: {
     scopes: '',
     rationale: '',
@@ -150,9 +171,11 @@ defineComponent<ButtonData, ButtonProps, { onTap(): void }, ButtonThis>({
   data: {
     state: 'idle',
     buttonDisabled: true,
+    hoverClass: 'none',
     dirClass: 'mak-ltr',
     labelText: '',
     message: '',
+    hintTap: false,
     rationaleText: '',
   },
   onInit() {
@@ -205,6 +228,12 @@ defineComponent<ButtonData, ButtonProps, { onTap(): void }, ButtonThis>({
     onTap() {
       const button = this;
       if (button.data.buttonDisabled) return;
+      request(button);
+    },
+    // The line under the button, when it invites a tap: the same request as the button's.
+    onHintTap() {
+      const button = this;
+      if (button.data.buttonDisabled || !button.data.hintTap) return;
       request(button);
     },
   },

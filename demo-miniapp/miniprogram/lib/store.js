@@ -6,8 +6,8 @@ const listeners = new Set();
 
 export const state = {
   lang: 'en',
-  /** `pending`, `signed-in`, `failed` or `signed-out`; `code` and `retryable` of a failure's AuthError. */
-  signin: { state: 'pending', code: '', retryable: false },
+  /** `pending`, `signed-in`, `failed` or `signed-out`; `error`: a failure's AuthError. */
+  signin: { state: 'pending', error: null },
 };
 
 export function update(patch) {

@@ -1,11 +1,13 @@
 /**
  * Me: name and photo behind a <consent-button> in an <auth-gate> (deny once, then tap again), the
  * profile read from the backend (`GET /api/auth/me`, with the backend's own session id, never a
- * wallet token), the consent record, the language switch and sign-out.
+ * wallet token), the consent record, the language switch and, while signed in, sign-out (never a
+ * sign-out that does nothing).
  */
 import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
 import { liveView } from '../../lib/live-page';
 import { config } from '../../config';
+import { forgetOrderUpdatesAnswer } from '../../lib/order-updates';
 import { request } from '../../lib/request';
 import { state, update } from '../../lib/store';
 import { t } from '../../lib/texts';
@@ -53,6 +55,7 @@ Page(
     data: {
       profile: { name: '', initials: '', avatar: '', customerId: '', status: '' },
       permissions: [],
+      signedIn: false,
     },
 
     onLoad() {
@@ -69,6 +72,7 @@ Page(
           const s = permissionState(authorizer, p.scopes);
           return { key: p.key, label: t(lang, p.key), state: s, stateText: t(lang, `perm.${s}`) };
         }),
+        signedIn: session !== null,
       };
     },
 
@@ -113,9 +117,10 @@ Page(
       if (sessionId) request(`${config.backendUrl}/api/auth/logout`, { method: 'POST', headers: { Authorization: `Bearer ${sessionId}` } }).catch(() => undefined);
       // Demo only: the stand-in wallet forgets what was allowed, so the walk-through starts over.
       if (app.wallet) app.wallet.forget();
+      forgetOrderUpdatesAnswer();
       this.me = { for: null, state: 'idle', body: null };
       return Promise.resolve(app.authorizer.signOut()).then(() => {
-        update({ signin: { state: 'signed-out', code: '' } });
+        update({ signin: { state: 'signed-out', error: null } });
         my.showToast({ content: t(state.lang, 'me.signedOut'), type: 'none' });
       });
     },

@@ -6,32 +6,38 @@
 import { withAuthorization } from 'miniapp-auth-kit/dist/miniprogram/index';
 import { liveView } from '../../lib/live-page';
 import { addToCart, cartItems } from '../../lib/cart';
-import { PRODUCTS } from '../../lib/story';
+import { PRODUCTS, signinFailure } from '../../lib/story';
 import { askForOrderUpdates } from '../../lib/order-updates';
 import { state } from '../../lib/store';
 import { formatPrice, t } from '../../lib/texts';
 
-/** A failed sign-in in plain words (the error's code is for developers, not for the page). */
-function failureText(signin) {
-  if (signin.code === 'NOT_IN_MINIAPP') return 'status.failedNoWallet';
-  return signin.retryable ? 'status.failedRetry' : 'status.failedUnavailable';
-}
+/** What a tap on the card's button does, in words: try again, sign in, or no button (''). */
+const ACTION_TEXTS = { retry: 'status.retry', signIn: 'status.signIn' };
+const actionText = (lang, action) => (action ? t(lang, ACTION_TEXTS[action]) : '');
 
+/**
+ * The sign-in card. A failure says which side failed (the wallet, the network, the shop's server,
+ * or what to do in the wallet first) and offers only a tap that can help: the demos' one rule,
+ * `signinFailure` in story.js. After a sign-out the button signs in again.
+ */
 function signinView(lang, signin, session) {
   const id = session && session.data && typeof session.data.customerId === 'string' ? session.data.customerId : '';
-  if (signin.state === 'signed-in') return { state: 'signed-in', title: t(lang, 'status.signedIn'), detail: t(lang, 'status.explain') + (id ? ` ···${id.slice(-4)}` : ''), retry: false };
-  if (signin.state === 'failed') return { state: 'failed', title: t(lang, 'status.failed'), detail: t(lang, failureText(signin)), retry: true };
-  if (signin.state === 'signed-out') return { state: 'signed-out', title: t(lang, 'status.signedOut'), detail: '', retry: true };
-  return { state: 'pending', title: t(lang, 'status.signingIn'), detail: '', retry: false };
+  if (signin.state === 'signed-in') return { state: 'signed-in', title: t(lang, 'status.signedIn'), detail: t(lang, 'status.explain') + (id ? ` ···${id.slice(-4)}` : ''), action: '' };
+  if (signin.state === 'failed') {
+    const failure = signinFailure(signin.error);
+    return { state: 'failed', title: t(lang, 'status.failed'), detail: t(lang, failure.key), action: actionText(lang, failure.action) };
+  }
+  if (signin.state === 'signed-out') return { state: 'signed-out', title: t(lang, 'status.signedOut'), detail: '', action: actionText(lang, 'signIn') };
+  return { state: 'pending', title: t(lang, 'status.signingIn'), detail: '', action: '' };
 }
 
-const TEXTS = { title: 'shop.title', subtitle: 'shop.subtitle', add: 'shop.add', retry: 'status.retry', updatesRationale: 'updates.rationale', updatesTitle: 'updates.sheetTitle' };
+const TEXTS = { title: 'shop.title', subtitle: 'shop.subtitle', add: 'shop.add', updatesRationale: 'updates.rationale', updatesTitle: 'updates.sheetTitle' };
 
 // withAuthorization: the page's taps (and its load on top of another page) mark the user engaged.
 Page(
   withAuthorization(liveView(TEXTS, {
     data: {
-      signin: { state: 'pending', title: '', detail: '', retry: false },
+      signin: { state: 'pending', title: '', detail: '', action: '' },
       products: [],
       cartCount: 0,
       cartText: '',
