@@ -153,6 +153,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): AuthStore {
       return row !== undefined && row.expiresAt > now();
     },
 
+    ...grantMethods(now, grantOf, grantCopy),
+    ...counterMethods(now, codes, sessions, counters),
+
+    async close() {},
+  };
+}
+
+/** The grant's refresh lease and compare-and-set, over the rows memoryStore keeps. */
+function grantMethods(now: () => number, grantOf: (clientId: string, grantId: string) => GrantRow | undefined, grantCopy: (row: GrantRow) => GrantRecord): Pick<AuthStore, 'readGrant' | 'leaseRefresh' | 'commitRefresh' | 'releaseRefresh' | 'markReauth'> {
+  return {
     async readGrant({ clientId, grantId }) {
       const row = grantOf(clientId, grantId);
       return row ? grantCopy(row) : null;
@@ -184,7 +194,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): AuthStore {
       const row = grantOf(input.clientId, input.grantId);
       if (row && row.version === input.version) Object.assign(row, { reauthRequired: true, refreshLeaseUntil: 0 });
     },
+  };
+}
 
+/** Attempt counters, and the sweep of what has expired. */
+function counterMethods(now: () => number, codes: Map<string, CodeRow>, sessions: Map<string, SessionRow>, counters: Map<string, { windowStart: number; count: number; expiresAt: number }>): Pick<AuthStore, 'hit' | 'sweep'> {
+  return {
     async hit({ clientId, key: name, windowMs, limit }) {
       const t = now();
       const windowStart = Math.floor(t / windowMs) * windowMs;
@@ -202,7 +217,5 @@ export function memoryStore(options: MemoryStoreOptions = {}): AuthStore {
       for (const [k, row] of sessions) if (row.expiresAt <= t) sessions.delete(k);
       for (const [k, row] of counters) if (row.expiresAt <= t) counters.delete(k);
     },
-
-    async close() {},
   };
 }

@@ -160,6 +160,22 @@ export function storeConformanceCases(createStore: () => AuthStore | Promise<Aut
       same(await store.readCode({ clientId, codeHash: done }), { kind: 'done', idemHash: null, replay: null }, 'done after a sweep');
     }),
 
+    ...laterCases(withStore, claim, grantOf),
+  ];
+}
+
+/** Registers every case with `test(name, fn)` (jest's or vitest's `it`, node:test's `test`). */
+export function runStoreConformance(options: { createStore: () => AuthStore | Promise<AuthStore>; test: (name: string, fn: () => Promise<void>) => unknown; prefix?: string }): void {
+  for (const c of storeConformanceCases(options.createStore)) options.test(`${options.prefix ?? 'store conformance'}: ${c.name}`, () => c.run());
+}
+
+type WithStore = (name: string, body: (store: AuthStore, clientId: string) => Promise<void>) => ConformanceCase;
+type Claim = (store: AuthStore, clientId: string, codeHash: string, idemHash: string | null, leaseMs?: number, retainMs?: number) => ReturnType<AuthStore['claimCode']>;
+type GrantOf = (store: AuthStore, clientId: string) => Promise<{ clientId: string; grantId: string }>;
+
+/** Sessions, client separation, refresh leases and hit counters. */
+function laterCases(withStore: WithStore, claim: Claim, grantOf: GrantOf): ConformanceCase[] {
+  return [
     withStore('sessions: live until their ttl, deleted once, each client its own', async (store, clientId) => {
       const [a, b] = [hash(), hash()];
       await claim(store, clientId, a, null);
@@ -223,9 +239,4 @@ export function storeConformanceCases(createStore: () => AuthStore | Promise<Aut
       same((await store.hit({ clientId: `${clientId}-b`, key: 'exchange:203.0.113.9', windowMs: MIN, limit: 3 })).allowed, true, 'another client');
     }),
   ];
-}
-
-/** Registers every case with `test(name, fn)` (jest's or vitest's `it`, node:test's `test`). */
-export function runStoreConformance(options: { createStore: () => AuthStore | Promise<AuthStore>; test: (name: string, fn: () => Promise<void>) => unknown; prefix?: string }): void {
-  for (const c of storeConformanceCases(options.createStore)) options.test(`${options.prefix ?? 'store conformance'}: ${c.name}`, () => c.run());
 }
