@@ -51,6 +51,21 @@ function checkHeader(file: string): boolean {
   return true;
 }
 
+/**
+ * Creates the file, 0600, unless another process just did (two first starts at one instant): false
+ * then, and that file is read as any file that was there (it is not this process's to remove).
+ */
+function createPrivate(file: string): boolean {
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    checkHeader(file);
+    return false;
+  }
+}
+
 const unreadable = (file: string, cause?: unknown) =>
   new StoreError('STORE_UNREADABLE', `sqliteStore: ${file} is not a SQLite database, or it is damaged. Nothing was written to it; restore it from a backup or point filename at a new file.`, cause === undefined ? undefined : { cause });
 
@@ -99,8 +114,8 @@ export function sqliteStore(options: SqliteStoreOptions): AuthStore {
 
   async function open(): Promise<Database> {
     const Driver = await loadDriver();
-    const existed = file !== ':memory:' && checkHeader(file);
-    if (file !== ':memory:' && !existed) closeSync(openSync(file, 'wx', 0o600));
+    let existed = file !== ':memory:' && checkHeader(file);
+    if (file !== ':memory:' && !existed) existed = !createPrivate(file);
     let handle: Database | null = null;
     try {
       handle = new Driver(file);

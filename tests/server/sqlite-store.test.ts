@@ -94,3 +94,22 @@ it('a damaged database (a valid header, broken pages): refused the same way', as
   expect(error).toMatchObject({ name: 'StoreError', code: 'STORE_UNREADABLE' });
   expect(readFileSync(filename)).toEqual(bytes);
 });
+
+it('a file another process creates between the check and the create (two first starts at one instant) is opened, not refused with EEXIST', async () => {
+  const filename = join(dir, 'race.sqlite');
+  const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+  // The other process: it creates the file right after this one found none.
+  const exists = jest.spyOn(fs, 'existsSync').mockImplementationOnce((path) => {
+    if (path === filename) fs.writeFileSync(filename, '', { mode: 0o600 });
+    return false;
+  });
+  const store = sqliteStore({ filename });
+  try {
+    await store.init();
+    expect(exists).toHaveBeenCalledWith(filename);
+    expect(readFileSync(filename).subarray(0, 15).toString('latin1')).toBe('SQLite format 3');
+  } finally {
+    exists.mockRestore();
+    await store.close();
+  }
+});
