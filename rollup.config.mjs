@@ -15,9 +15,12 @@ const entries = {
   // Languages a page imports when it needs them (English is built in).
   'components/locales/ar': 'components/locales/ar.ts',
   'components/locales/ku': 'components/locales/ku.ts',
-  // The merchant's backend. `server` bundles for any runtime (no node: import); an entry that needs
-  // Node or a driver is added here the same way (and its module ids to `external`).
+  // The merchant's backend. `server` bundles for any runtime (no node: import, nor a driver); the
+  // others run in Node and import what they need.
   server: 'server/index.ts',
+  'server/node': 'server/node.ts',
+  'server/sqlite': 'server/sqlite.ts',
+  'server/postgres': 'server/postgres.ts',
   'server/testing': 'server/testing/index.ts',
 };
 /**
@@ -33,8 +36,8 @@ const elementEntries = {
 };
 /** The package's command (`bin`): one self-contained ESM file, run by node. */
 const command = { input: 'server/cli.ts', file: 'dist/cli.js' };
-/** Never bundled: Node's built-ins (the server reaches them at run time, never by import). */
-const external = (id) => id.startsWith('node:');
+/** Never bundled: Node's built-ins and the stores' drivers (optional peers). */
+const external = (id) => id.startsWith('node:') || id === 'better-sqlite3' || id === 'pg';
 /** The IIFE carries core + components in all three languages: `globalThis.MiniappAuthKit`. */
 const iifeEntry = 'components/global.ts';
 
@@ -81,6 +84,6 @@ export default [
     output: { file: command.file, format: 'es', banner: '#!/usr/bin/env node' },
   },
   // One declaration build per entry, written for both module formats.
-  ...Object.entries(entries).map(([name, input]) => declarations(name, input)),
+  ...Object.entries(entries).map(([name, input]) => declarations(name, input, external)),
   ...miniprogramBuild(),
 ];

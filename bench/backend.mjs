@@ -1,7 +1,8 @@
-// The backend section of `npm run bench`: code exchanges per second through the reference backend
-// (demo-miniapp/server/), set against the RSA work they cannot avoid, measured side by side in one run.
+// The demo's backend section of `npm run bench`: code exchanges per second through demo-miniapp/server/
+// (createAuthServer on sqliteStore, with the wallet OpenAPI simulator in the same process), set against
+// the RSA work they cannot avoid, measured side by side in one run.
 //
-// - The servers (simulated wallet OpenAPI + merchant backend, start-servers.mjs) run in this process;
+// - The servers (simulated wallet OpenAPI + auth server, start-servers.mjs) run in this process;
 //   the load comes from another process (bench/load-client.mjs), so that it takes no CPU time from the
 //   servers' thread. An exchange: `POST /api/auth/session` with a code the wallet simulator minted
 //   beforehand, the signed applyToken call, the wallet's checks and signed answer, its verification,
@@ -11,7 +12,7 @@
 //   the merchant one pair (it signs applyToken and verifies the answer): the merchant's own bound; the
 //   simulated wallet does the same again (verifies, signs its answer): the whole loop's bound is half.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,7 @@ const server = (name) => import(new URL(`../demo-miniapp/server/${name}`, import
  * RSA-2048 sign + verify pairs per second, `inFlight` at a time, asynchronously (as the servers sign),
  * and the CPU time one pair takes.
  */
-async function rsaPairs(ms, inFlight) {
+export async function rsaPairs(ms, inFlight) {
   // The raw cost: node:crypto on the thread pool (the callback forms), nothing of the kit around it.
   const signAsync = (content, key) => promisify(sign)('sha256', Buffer.from(content), key);
   const verifyAsync = (content, signature, key) => promisify(verify)('sha256', Buffer.from(content), key, signature);
@@ -48,13 +49,21 @@ async function rsaPairs(ms, inFlight) {
 }
 
 /** @param {NodeJS.CpuUsage} usage */
-const cpuMs = (usage) => (usage.user + usage.system) / 1000;
+export const cpuMs = (usage) => (usage.user + usage.system) / 1000;
 
-/** Runs the load generator against `url` with `codes` to exchange; resolves with its JSON result. */
-function runLoad(url, ms, clients, codes) {
+/**
+ * Runs the load generator against `url` with `codes` to exchange; resolves with its JSON result. The
+ * codes go through a file (written before the run), not a pipe: the servers' process would otherwise
+ * spend CPU time inside the measured run writing megabytes of codes to the child.
+ */
+export function runLoad(url, ms, clients, codes) {
   const script = fileURLToPath(new URL('./load-client.mjs', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'mak-bench-codes-'));
+  const file = join(dir, 'codes.json');
+  writeFileSync(file, JSON.stringify(codes));
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [script, url, String(ms), String(clients)], { timeout: ms + 60_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [script, url, String(ms), String(clients), file], { timeout: ms + 60_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      rmSync(dir, { recursive: true, force: true });
       if (error) return reject(new Error(`load generator failed: ${stderr || error.message}`));
       try {
         resolve(JSON.parse(stdout));
@@ -62,7 +71,6 @@ function runLoad(url, ms, clients, codes) {
         reject(new Error(`load generator answered: ${stdout}`));
       }
     });
-    child.stdin?.end(JSON.stringify(codes));
   });
 }
 
@@ -97,7 +105,7 @@ export async function measureBackend({ ms = 4000, concurrency = 64, rsaMs = 2000
   const dataDir = mkdtempSync(join(tmpdir(), 'mak-bench-backend-'));
   try {
     // One client address (127.0.0.1) for all the load: the per-address attempt limit is off here.
-    const servers = await startServers({ port: 0, dataDir, env: {}, logger: null, backendOptions: { attemptLimit: null } });
+    const servers = await startServers({ port: 0, dataDir, env: {}, logger: null, authOptions: { attemptLimit: null } });
     try {
       // Warm-up (JIT, connections, SQLite pages); its rate sizes the batches of codes.
       const warm = await loopRun(servers, Math.min(500, ms), concurrency, 2000);

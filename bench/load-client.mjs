@@ -1,23 +1,25 @@
 // The load generator of the backend benchmark, run as a process of its own (bench/backend.mjs starts
-// it), so that it takes no CPU time from the servers: `node load-client.mjs <url> <ms> <clients>`, with
-// the auth codes to exchange as a JSON array on stdin (the wallet simulator minted them beforehand, as
+// it), so that it takes no CPU time from the servers: `node load-client.mjs <url> <ms> <clients> [file]`,
+// with the auth codes to exchange as a JSON array in the file (or on stdin) (the wallet simulator minted them beforehand, as
 // a wallet app hands a code to the miniapp). Each client exchanges codes in a loop
 // (`POST /api/auth/session` with an Idempotency-Key, as the kit's httpSubmitter sends it) until the
 // time is up or the codes run out. Prints one JSON line of results.
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
-const [url, msText, clientsText] = process.argv.slice(2);
+const [url, msText, clientsText, codesFile] = process.argv.slice(2);
 const ms = Number(msText);
 const clients = Number(clientsText);
 if (!url || new URL(url).hostname !== '127.0.0.1' || !(ms > 0) || !(clients > 0)) {
-  console.error('usage: node load-client.mjs <http://127.0.0.1:port> <ms> <clients>  (codes as a JSON array on stdin)');
+  console.error('usage: node load-client.mjs <http://127.0.0.1:port> <ms> <clients> [codes.json]  (codes as a JSON array in the file, or on stdin)');
   process.exit(2);
 }
 
 let input = '';
-for await (const chunk of process.stdin) input += chunk;
+if (codesFile) input = readFileSync(codesFile, 'utf8');
+else for await (const chunk of process.stdin) input += chunk;
 /** @type {string[]} */
 const codes = JSON.parse(input);
 

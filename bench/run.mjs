@@ -135,6 +135,45 @@ if (existsSync('demo-miniapp/server/start-servers.mjs')) {
   backend = await measureBackend({ rounds: 3 });
 }
 
+// --- The auth server (createAuthServer): exchanges per second per store, CPU beside RSA ------------
+
+/** PostgreSQL for the bench: MAK_PG_URL, else a throwaway cluster when the package is installed. */
+function benchPostgres() {
+  if (process.env.MAK_PG_URL) return { url: process.env.MAK_PG_URL, stop() {} };
+  try {
+    const env = execFileSync('bash', ['scripts/pg-cluster.sh', 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const url = /MAK_PG_URL=(\S+)/.exec(env)?.[1];
+    const dir = /MAK_PG_DIR=(\S+)/.exec(env)?.[1];
+    return url ? { url, stop: () => execFileSync('bash', ['scripts/pg-cluster.sh', 'stop', dir]) } : null;
+  } catch {
+    return null;
+  }
+}
+
+let authServer = null;
+let pgNote = '';
+{
+  const { measureAuthServer, memoryStore } = await import('./auth-server.mjs');
+  const { sqliteStore } = await import('../dist/server/sqlite.js');
+  const pg = benchPostgres();
+  const stores = [
+    { name: '`memoryStore()`', make: () => memoryStore() },
+    { name: '`sqliteStore()` (a file, WAL)', make: (dir, tag = '') => sqliteStore({ filename: join(dir, `bench${tag}.sqlite`) }) },
+  ];
+  let pool = null;
+  if (pg) {
+    const { Pool } = (await import('pg')).default;
+    pool = new Pool({ connectionString: pg.url, max: 16 });
+    stores.push({ name: '`postgresStore()` (PostgreSQL on this machine)', make: () => import('../dist/server/postgres.js').then((m) => m.postgresStore({ pool })) });
+  } else pgNote = 'PostgreSQL not measured: no MAK_PG_URL and no `postgresql` package to start one.';
+  try {
+    authServer = await measureAuthServer({ stores });
+  } finally {
+    await pool?.end();
+    pg?.stop();
+  }
+}
+
 // --- Wallet client: signatures per second of both engines, and a call beside the raw RSA cost ----
 
 const { measureWalletClient } = await import('./wallet-client.mjs');
@@ -190,9 +229,9 @@ log(`| 1 000 concurrent calls for the same consent scopes, best of 5 | ${fmt(con
 if (backend) {
   const ms = (n) => `${fmt(n, 2)} ms`;
   log();
-  log('## Reference backend (`demo-miniapp/server/`), against the RSA bounds of this machine');
+  log('## The demo\'s backend (`demo-miniapp/server/`: createAuthServer on sqliteStore), against the RSA bounds of this machine');
   log();
-  log(`An exchange: \`POST /api/auth/session\` (with an \`Idempotency-Key\`) carrying a code the wallet simulator minted beforehand, the signed \`applyToken\` call, the wallet's checks and signed answer, its verification, the encrypted SQLite write, the answer. The servers (wallet simulator + backend) run in the benchmark's process; the load comes from another process (${backend.concurrency} clients, kept-alive connections). RSA runs as the servers run it: asynchronously, on libuv's thread pool, over all ${cpus().length} cores. Best of ${backend.rounds} alternating runs of each side.`);
+  log(`An exchange: \`POST /api/auth/session\` (with an \`Idempotency-Key\`) carrying a code the wallet simulator minted beforehand, the signed \`applyToken\` call, the wallet's checks and signed answer, its verification, the encrypted SQLite write, the answer. The servers (wallet simulator + auth server) run in the benchmark's process; the load comes from another process (${backend.concurrency} clients, kept-alive connections). RSA runs as the servers run it: asynchronously, on libuv's thread pool, over all ${cpus().length} cores. Best of ${backend.rounds} alternating runs of each side.`);
   log();
   log('| figure | value |');
   log('| --- | ---: |');
@@ -203,6 +242,25 @@ if (backend) {
   log(`| ratio to the merchant's own bound | ${fmt(backend.perSecond / backend.bounds.merchant, 2)} |`);
   log(`| **ratio to the whole loop's bound** | **${fmt(backend.perSecond / backend.bounds.loop, 2)}** |`);
   log(`| CPU time per exchange: servers (of which RSA, two pairs) / load generator | ${ms(backend.cpuMsPerExchange.servers)} (${ms(2 * backend.rsaCpuMsPerPair)}) / ${ms(backend.cpuMsPerExchange.load)} |`);
+}
+if (authServer) {
+  const ms = (n) => `${fmt(n, 3)} ms`;
+  log();
+  log('## The auth server (`createAuthServer`), per store, against its RSA cost');
+  log();
+  log(`An exchange: \`POST /api/auth/session\` through \`listen()\` (the Node adapter), the claim in the store, the signed \`applyToken\` call to the wallet OpenAPI simulator and the verification of its answer, the tokens sealed (AES-256-GCM), the completion transaction, the answer. The auth server runs in the benchmark's process; the simulator and the load (${authServer.concurrency} clients, kept-alive connections) run in processes of their own, so the CPU time below is the auth server's alone. Its RSA cost: one RSA-2048 sign + verify pair per exchange (it signs the request, verifies the answer), on libuv's thread pool as it runs it. Best of ${authServer.rounds} runs per store. The wallet client is the kit's \`createWalletClient\`, made by the auth server from its options.`);
+  log();
+  log('| store | exchanges per second | CPU per exchange | of which RSA (one pair) | everything but RSA | **everything but RSA / RSA** | the auth server\'s own share (instant wallet) | **own share / RSA** |');
+  log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of authServer.results) {
+    const rest = Math.max(0, r.cpuMs - r.rsaCpuMs);
+    log(`| ${r.name} | ${fmt(r.perSecond)} /s (${r.done} done, ${r.failed} failed) | ${ms(r.cpuMs)} | ${ms(r.rsaCpuMs)} | ${ms(rest)} | **${fmt(rest / r.rsaCpuMs, 2)}** | ${ms(r.own.cpuMs)} (${fmt(r.own.perSecond)} /s) | **${fmt(r.own.cpuMs / r.rsaCpuMs, 2)}** |`);
+  }
+  log();
+  log('"Everything but RSA" is the whole process: the HTTP server, the handler, the store, the sealing, and the wallet client\'s HTTP request and answer checks. "Own share" is the same exchange with a wallet that answers at once in the process (no RSA, no wallet HTTP): what createAuthServer, its store and the Node adapter cost; the rest is the wallet client\'s.');
+  if (pgNote) log(`\n${pgNote}`);
+  log();
+  log('Goal: everything but RSA under half of RSA (a ratio below 0.5).');
 }
 {
   const { signatures: sig, rawPair, calls } = walletClient;

@@ -14,8 +14,8 @@
 import { loadDemoConfig } from './server/keys.mjs';
 import { createWalletClient } from 'miniapp-auth-kit/server';
 import { simCodeRequest } from './server/wallet-openapi.mjs';
-import { HttpError, readJsonObject, sendError, sendJson } from './server/http-util.mjs';
-import { bodyTypeAccepted, refuseBodyType } from './server/json-routes.mjs';
+import { HttpError, bodyTypeAccepted, readJsonObject, refuseBodyType, sendError, sendJson } from './server/http-util.mjs';
+
 
 /** Faults of the code handed to the page (the backend answers 410 / 409 / 400). */
 const CODE_FAULTS = ['EXPIRED_CODE', 'USED_CODE', 'INVALID_CODE'];

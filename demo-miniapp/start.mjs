@@ -6,8 +6,8 @@
  *   /wallet/…                      the simulated wallet that runs in the page (stands in for hylid-bridge)
  *   /kit/…                         the built kit (dist/, read only)
  *   /story.js                      what both demos share (demo-miniapp/miniprogram/lib/story.js)
- *   /api/…  /sim/codes             the reference merchant backend and the simulated wallet OpenAPI
- *                                  (demo-miniapp/server/start-servers.mjs, mounted here)
+ *   /api/auth/…  /sim/codes        the merchant backend (the kit's createAuthServer) and the simulated
+ *                                  wallet OpenAPI (demo-miniapp/server/start-servers.mjs, mounted here)
  *   /sim/faults                    demo-only switch: make the NEXT code or applyToken answer fail
  *
  * Every page is served with a strict Content-Security-Policy: no inline script or style anywhere, which
@@ -117,7 +117,8 @@ async function sendFile(req, res, file) {
  * server that mounts them. Everything listens on 127.0.0.1.
  * @param {{
  *   port?: number,             // 0 = a free port
- *   dataDir?: string,          // keys, token key and SQLite database (default demo-miniapp/data/)
+ *   dataDir?: string,          // keys, token key and SQLite database (default demo-miniapp/data/;
+ *                              // DATABASE_URL=postgres://… keeps sessions in PostgreSQL instead)
  *   quiet?: boolean,           // no backend log lines
  *   env?: Record<string, string | undefined>,
  * }} [options]

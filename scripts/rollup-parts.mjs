@@ -108,9 +108,10 @@ export function mangleInternals() {
 }
 
 /** One declaration build for `input`, written for both module formats: `dist/<name>.d.ts` and `.d.cts`. */
-export function declarations(name, input) {
+export function declarations(name, input, external) {
   return {
     input,
+    ...(external ? { external } : {}),
     plugins: [dts({ tsconfig: './tsconfig.json' })],
     output: [
       { file: `dist/${name}.d.ts`, format: 'es' },

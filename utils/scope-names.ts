@@ -1,16 +1,9 @@
 /** Scope names: what a well-formed one is, and a caller's scope input made into a clean list. */
 import { AuthError } from './errors';
 import type { ScopeInput } from './types';
+import { isScopeName } from './scope-name';
 
-const SCOPE_NAME = /^\w{1,64}$/;
-
-/**
- * True for a well-formed scope name (letters, digits, `_`; 1–64). Names of `Object.prototype`
- * members (`__proto__`, `constructor`…) are refused: scopes become keys of the consent record.
- */
-export function isScopeName(value: unknown): value is string {
-  return typeof value === 'string' && SCOPE_NAME.test(value) && !(value in Object.prototype);
-}
+export { isScopeName };
 
 /** The error for a bad scope: named when it is a short string, else described (never its content). */
 const invalid = (item: unknown, detail?: string) =>

@@ -19,14 +19,14 @@ import '/kit/components/locales/ar.js';
 import { sim, forgetGrants, onOtherTab } from '/wallet/wallet.js';
 import { applyLang, formatDate, formatDigits, formatPrice, getLang, LANGS, onLangChange, setLang, t, textIn } from '/i18n.js';
 import { clearToast, toast } from '/toast.js';
-import { currentGrant, PERMISSIONS, permissionState, sharedPermissions } from '/sharing.js';
+import { PERMISSIONS, permissionState, sharedPermissions } from '/sharing.js';
 import { devNote, watchKit } from '/dev-notes.js';
 
 // ---------------------------------------------------------------------------------------------
 // The kit
 
 const authorizer = createAuthorizer({
-  submit: httpSubmitter({ url: '/api/auth/session' }),
+  submit: (authCode, context) => submitterFor(sessionId())(authCode, context),
   // The demo's wallet can be told to hang: give up after 20 s rather than the default minute.
   timeoutMs: 20_000,
 });
@@ -55,10 +55,27 @@ const el = (tag, attrs = {}, children = []) => {
   return node;
 };
 
-/** The backend's own session id (never a wallet token): what `/api/me` wants. */
+/** The backend's own session id (never a wallet token): what `/api/auth/me` wants. */
 function sessionId() {
   const data = authorizer.session()?.data;
   return data && typeof data.sessionId === 'string' ? data.sessionId : null;
+}
+
+/**
+ * The kit's `httpSubmitter`, sending the backend session this grant adds to (`Authorization: Bearer`):
+ * the new session then covers the scopes of the earlier one too (the name and photo stay readable
+ * after the contact details are shared). One submitter per session, so that a code sent again keeps
+ * its Idempotency-Key.
+ */
+const submitters = new Map();
+function submitterFor(id) {
+  let submit = submitters.get(id);
+  if (!submit) {
+    submit = httpSubmitter({ url: '/api/auth/session', ...(id ? { headers: { Authorization: `Bearer ${id}` } } : {}) });
+    submitters.set(id, submit);
+    if (submitters.size > 4) submitters.delete(submitters.keys().next().value);
+  }
+  return submit;
 }
 
 function customerTail(session = authorizer.session()) {
@@ -264,16 +281,18 @@ function addToCart(id) {
 
 let profile = { state: 'idle', me: null, for: null };
 
-/** The profile from the backend, for the current grant only (`?scope=`): nothing allowed before a sign-out. */
+/**
+ * The profile from the backend, for this session: the wallet's user info narrowed to the session's
+ * scopes (a session after a sign-out covers only what was allowed since).
+ */
 async function loadProfile() {
   const id = sessionId();
-  const grant = currentGrant(authorizer).join(' ');
-  const key = `${id} ${grant}`;
+  const key = id;
   if (!id || profile.for === key) return;
   profile = { state: 'loading', me: null, for: key };
   renderProfile();
   try {
-    const response = await fetch(`/api/me?scope=${encodeURIComponent(grant)}`, { headers: { Authorization: `Bearer ${id}` }, cache: 'no-store' });
+    const response = await fetch('/api/auth/me', { headers: { Authorization: `Bearer ${id}` }, cache: 'no-store' });
     const body = await response.json().catch(() => null);
     if (profile.for !== key) return;
     if (!response.ok || !body || typeof body !== 'object') throw new Error(body?.error?.code ?? `HTTP ${response.status}`);
@@ -281,16 +300,19 @@ async function loadProfile() {
   } catch (error) {
     if (profile.for !== key) return;
     profile = { state: 'failed', me: null, for: key };
-    devNote(`GET /api/me failed: ${error.message}`);
+    devNote(`GET /api/auth/me failed: ${error.message}`);
   }
   renderProfile();
 }
 
-/** A name and avatar from the backend, in the shapes a user-info endpoint may answer. */
+/**
+ * A name and avatar from the backend's answer (`{ customerId, scopes, user }`, `user` the wallet's user
+ * info): shown as text, the avatar only when it is an image of this origin (the simulated wallet's).
+ */
 function profileOf(me) {
-  const p = (me && (me.profile ?? me.user ?? me.userInfo)) || {};
-  const name = [p.name, p.nickName, p.userName, me?.name].find((v) => typeof v === 'string' && v.trim());
-  const avatar = [p.avatar, p.avatarUrl, me?.avatar].find((v) => typeof v === 'string' && v.startsWith('/') && !v.startsWith('//'));
+  const user = (me && typeof me.user === 'object' && me.user) || {};
+  const name = [user.userName?.fullName, user.nickName].find((v) => typeof v === 'string' && v.trim());
+  const avatar = [user.avatar].find((v) => typeof v === 'string' && /^\/(?!\/)[\w./-]*$/.test(v) && !v.split('/').includes('..'));
   return { name: name?.trim() ?? null, avatar: avatar ?? null };
 }
 

@@ -26,8 +26,3 @@ export function permissionState(authorizer, scopes) {
 export function sharedPermissions(authorizer) {
   return PERMISSIONS.filter((p) => p.key !== 'perm.account' && permissionState(authorizer, p.scopes) === 'granted');
 }
-
-/** The scopes of the current grant, for `GET /api/me?scope=…`. */
-export function currentGrant(authorizer) {
-  return authorizer.session()?.scopes ?? [];
-}

@@ -8,6 +8,23 @@ import { config } from './config';
 import { createDevWallet } from './lib/dev-wallet';
 import { update } from './lib/store';
 
+/**
+ * The kit's httpSubmitter, sending the backend session a grant adds to (`Authorization: Bearer`), so
+ * that the new session covers the earlier one's scopes too. One submitter per session: a code sent
+ * again keeps its Idempotency-Key.
+ */
+const submitters = new Map();
+function submitterFor(sessionId) {
+  let submit = submitters.get(sessionId);
+  if (!submit) {
+    const headers = sessionId ? { Authorization: `Bearer ${sessionId}` } : {};
+    submit = httpSubmitter({ url: `${config.backendUrl}/api/auth/session`, headers });
+    submitters.set(sessionId, submit);
+    if (submitters.size > 4) submitters.delete(submitters.keys().next().value);
+  }
+  return submit;
+}
+
 App({
   authorizer: null,
   wallet: null,
@@ -15,7 +32,11 @@ App({
   onLaunch() {
     const options = {
       // The kit posts { authCode, scopes } with my.request; the page only ever gets the backend's session.
-      submit: httpSubmitter({ url: `${config.backendUrl}/api/auth/session` }),
+      submit: (authCode, context) => {
+        const session = this.authorizer.session();
+        const sessionId = session && session.data && typeof session.data.sessionId === 'string' ? session.data.sessionId : null;
+        return submitterFor(sessionId)(authCode, context);
+      },
       timeoutMs: 20000,
     };
     if (config.simulatedWallet) {

@@ -3,7 +3,7 @@
  * `npm run demo` (at the repository's root) serves the backend on http://127.0.0.1:4173.
  */
 export const config = {
-  /** The merchant backend: `POST /api/auth/session`, `GET /api/me`, `POST /api/auth/logout`. */
+  /** The merchant backend (the kit's auth server): `POST /api/auth/session`, `GET /api/auth/me`, `POST /api/auth/logout`. */
   backendUrl: 'http://127.0.0.1:4173',
   /**
    * The IDE's simulator has no wallet whose codes the demo backend accepts: with `true`, a small

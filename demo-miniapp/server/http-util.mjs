@@ -1,4 +1,4 @@
-/** Small `node:http` helpers shared by the wallet simulator and the merchant backend. */
+/** Small `node:http` helpers of the demo's servers: JSON answers, bodies within a limit, the Host guard, listen and close. */
 import { createServer } from 'node:http';
 
 /** @type {Record<number, Record<string, string>>} */
@@ -122,11 +122,6 @@ export function sendError(res, status, code, message, extra = {}, headers = {}) 
   sendJson(res, status, { error: { code, message, ...extra } }, headers);
 }
 
-/** @param {string | undefined} address a socket's remote address */
-export function isLoopback(address) {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || (typeof address === 'string' && address.startsWith('127.'));
-}
-
 /**
  * A loopback host name: `localhost`, `127.x.x.x`, `::1` (bare, as `listen` takes it, or `[::1]`, as
  * URLs and Host headers write it).
@@ -174,17 +169,20 @@ export function createApiServer(handler, hosts) {
   });
 }
 
-/** A request header's value, '' when absent. @param {import('node:http').IncomingMessage} req @param {string} name */
-export function header(req, name) {
-  const value = req.headers[name];
-  return typeof value === 'string' ? value : '';
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+
+/**
+ * A POST body must be declared JSON: a cross-site form cannot send that type without a CORS preflight.
+ * @param {import('node:http').IncomingMessage} req
+ */
+export function bodyTypeAccepted(req) {
+  return JSON_TYPE.test(req.headers['content-type'] ?? '');
 }
 
-/** The request path without query string. */
-export function pathOf(/** @type {import('node:http').IncomingMessage} */ req) {
-  const url = req.url || '/';
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
+/** The 415 answer to a POST whose body is not declared JSON. @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
+export function refuseBodyType(req, res) {
+  req.resume();
+  sendError(res, 415, 'BAD_REQUEST', 'send Content-Type: application/json', { retryable: false });
 }
 
 /** Per server: open sockets and how many requests each is serving, so closing can be quick and graceful. */
@@ -249,5 +247,3 @@ export function closeServer(server) {
   });
 }
 
-/** @param {number} ms */
-export const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,9 +1,9 @@
 /**
- * The backend's files on disk: private to their owner (files 0600, folders it creates 0700), and
+ * The demo's key files on disk: private to their owner (files 0600, folders it creates 0700), and
  * created exclusively, so that two processes starting at once on an empty folder end up with ONE key,
  * not each its own (the one that loses reads the winner's).
  */
-import { chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
 const FILE_MODE = 0o600;
@@ -62,19 +62,4 @@ export function readOrCreate(file, make) {
   const text = make();
   if (createExclusive(file, text)) return { text, created: true };
   return { text: /** @type {string} */ (readIfExists(file)), created: false };
-}
-
-/**
- * Makes `file` 0600, creating it empty when missing (SQLite then creates its -wal and -shm files with
- * the same mode). A file an earlier version left readable by others is tightened.
- * @param {string} file
- */
-export function ensurePrivateFile(file) {
-  closeSync(openSync(file, 'a', FILE_MODE));
-  tighten(file);
-}
-
-/** Tightens `file` to 0600 when it exists and is open to others. */
-export function tighten(/** @type {string} */ file) {
-  if (existsSync(file) && (statSync(file).mode & 0o777) !== FILE_MODE) chmodSync(file, FILE_MODE);
 }

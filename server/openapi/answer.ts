@@ -41,6 +41,13 @@ export interface AnswerCheck {
 
 /** Successes refused as seen before: retried (when the call is safe to repeat) in the next second, whose answer differs. */
 export const REPLAYED = new WeakSet<WalletError>();
+/**
+ * Refusals (F/U) whose answer was signed and its signature checked, but seen before: the wallet's own
+ * verdict, not bound to this request (`verified: false`). The same refusal twice in one second is
+ * byte for byte the same answer, so the auth server counts these as the wallet's word; an unsigned one
+ * it never does.
+ */
+export const SIGNED_REPEATS = new WeakSet<WalletError>();
 
 export interface TrustedAnswer {
   payload: Record<string, unknown>;
@@ -104,7 +111,9 @@ function untrustedOutcome(answer: RawAnswer, check: AnswerCheck, replayed: boole
   const code = codeOf(onlyMatch(text, /"resultCode"\s*:\s*"([^"]{1,64})"/g), check);
   if (status === 'F' || status === 'U') {
     const meaning = meaningOf(status, code);
-    throw failure(answer, check, { kind: meaning.kind, action: meaning.action, resultStatus: status, resultCode: meaning.resultCode, walletResultCode: code, verified: false, detail: replayed ? 'seen before' : 'unsigned' });
+    const error = failure(answer, check, { kind: meaning.kind, action: meaning.action, resultStatus: status, resultCode: meaning.resultCode, walletResultCode: code, verified: false, detail: replayed ? 'seen before' : 'unsigned' });
+    if (replayed) SIGNED_REPEATS.add(error);
+    throw error;
   }
   if (replayed) {
     // Maybe an attack, maybe one wallet answer fitting two requests in a second: asked again, it differs.

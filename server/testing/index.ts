@@ -1,6 +1,6 @@
 /**
- * `miniapp-auth-kit/server/testing`: the wallet OpenAPI simulator for your backend's tests, and a
- * one-call setup that pairs it with the client's options.
+ * `miniapp-auth-kit/server/testing`: the wallet OpenAPI simulator for your backend's tests, a one-call
+ * setup that pairs it with the client's options, and the conformance suite for a store of your own.
  */
 import type { WalletClientOptions, WalletProfile } from '../openapi/types';
 import { generateKeyPair, type TestKeyPair } from './keys';
@@ -14,6 +14,8 @@ export { generateKeyPair } from './keys';
 export type { TestKeyPair } from './keys';
 export { avatarSvg, simulatedUser } from './users';
 export type { SimulatedUser } from './users';
+export { runStoreConformance, storeConformanceCases } from './store-conformance';
+export type { ConformanceCase } from './store-conformance';
 
 export interface TestWalletOptions extends Partial<Omit<WalletOpenApiSimulatorOptions, 'merchantPublicKey' | 'walletPrivateKey'>> {
   /** The client's dialect (default `superqi`); `alipayplus` gets an `appId`. */

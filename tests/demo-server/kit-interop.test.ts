@@ -1,5 +1,5 @@
 /**
- * The kit's own submit hook and authorizer against the reference backend and the wallet OpenAPI
+ * The kit's own submit hook and authorizer against the demo's backend (createAuthServer) and the wallet OpenAPI
  * simulator: the contract's `{ authCode, scopes }` → session, and refused codes → one fresh code.
  */
 import { AuthError, createAuthorizer, httpSubmitter, memoryStorage } from '../../utils';
@@ -74,7 +74,7 @@ it('an authorizer signs in through the backend, retrying once with a fresh code 
   const data = session.data as { sessionId: string; expiresAt: number };
   expect(session.expiresAt).toBe(data.expiresAt);
   expect(demo.wallet.stats.authorizationCode - before).toBe(2); // the bogus code, then the fresh one
-  const profile = await fetch(`${demo.url}/api/me`, { headers: { Authorization: `Bearer ${data.sessionId}` } }).then((r) => r.json());
+  const profile = await fetch(`${demo.url}/api/auth/me`, { headers: { Authorization: `Bearer ${data.sessionId}` } }).then((r) => r.json());
   expect(profile.scopes).toEqual(['auth_base']);
   expect(JSON.stringify(session)).not.toMatch(/accessToken|refreshToken/);
 });

@@ -1,10 +1,11 @@
 /**
  * User info over real loopback servers: the wallet simulator's `POST /v1/users/inquiryUserInfo` (request
  * checks, signed answers, scope-dependent fields, deterministic fake users), its `/sim/avatars/<n>.svg`,
- * and the merchant backend's `profile` in `GET /api/me`.
+ * and the demo backend's `GET /api/auth/me` (the kit's auth server: the wallet's user info narrowed to
+ * the session's scopes).
  */
-import { filesContain, loadServerModule, makeClock, postJson, readAnswer, removeDir, signedApplyToken, signedInquiryUserInfo, tempDir, type RawAnswer } from './helpers';
-import { MINUTE, closeWorlds, makeWorld, serverModules, startWallet as startWalletServer } from './world';
+import { loadServerModule, makeClock, postJson, readAnswer, removeDir, signedApplyToken, signedInquiryUserInfo, tempDir, type RawAnswer } from './helpers';
+import { MINUTE, serverModules, startWallet as startWalletServer } from './world';
 
 const USER_INFO_PATH = '/v1/users/inquiryUserInfo';
 const NAME_RE = /^[A-Z][a-z]+ Al-[A-Z][a-z]+$/;
@@ -29,7 +30,6 @@ const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-afterEach(closeWorlds);
 
 /** The wallet's token lifetimes in these tests. */
 const TOKEN_TTLS = { accessTokenTtlMs: 60 * MINUTE, refreshTokenTtlMs: 120 * MINUTE };
@@ -212,127 +212,71 @@ describe('wallet GET /sim/avatars/<n>.svg', () => {
   });
 });
 
-describe('merchant GET /api/me profile', () => {
-  /** A world (wallet, backend over a temp database, recorded wallet calls and log lines) that keeps every answer of the backend. */
-  async function startWorld() {
-    const world = await makeWorld(TOKEN_TTLS);
-    const { url, wallet } = world;
-    const answers: RawAnswer[] = [];
-    const keep = (answer: RawAnswer) => {
-      answers.push(answer);
-      return answer;
-    };
-    return Object.assign(world, {
-      /** Every token the wallet issued so far (in the requests and answers of the backend's wallet calls). */
-      tokens: () => world.calls.flatMap((c) => [JSON.stringify(c.request), c.text]).flatMap((t) => [...t.matchAll(/"(?:accessToken|refreshToken)":"([^"]+)"/g)].map((m) => m[1] as string)),
-      answers,
-      async open(scopes: string[], customerId = 'C1') {
-        const { authCode } = wallet.issueCode({ scopes, customerId });
-        const opened = keep(await postJson(`${url}/api/auth/session`, { authCode, scopes }));
+describe('the demo backend\'s GET /api/auth/me', () => {
+  /** The demo's servers on a data directory of their own (wallet tokens of `TOKEN_TTLS`), closed after the test. */
+  async function startDemo() {
+    const dataDir = tempDir('user-info-demo-');
+    cleanups.push(() => removeDir(dataDir));
+    const demo = await runner.startServers({ dataDir, env: {}, logger: null, walletOptions: TOKEN_TTLS });
+    cleanups.push(() => demo.close());
+    return Object.assign(demo, {
+      async open(scopes: string[], customerId = 'C1', bearer?: string) {
+        const { authCode } = (await postJson(`${demo.url}/sim/codes`, { scopes, customerId })).json;
+        const opened = await postJson(`${demo.url}/api/auth/session`, { authCode, scopes }, bearer ? { Authorization: `Bearer ${bearer}` } : {});
         expect(opened.status).toBe(200);
         return opened.json.sessionId as string;
       },
-      me: async (sessionId: string) => keep(await fetch(`${url}/api/me`, { headers: { Authorization: `Bearer ${sessionId}` } }).then(readAnswer)),
+      me: (sessionId: string) => fetch(`${demo.url}/api/auth/me`, { headers: { Authorization: `Bearer ${sessionId}` } }).then(readAnswer),
     });
   }
 
-  it('answers name and avatar only once the session covers USER_NAME / USER_AVATAR, phone with USER_CONTACTINFO; never a token', async () => {
-    const world = await startWorld();
+  it('answers each field of the wallet\'s user info only when the session covers its scope: userId for any, name and avatar with USER_NAME / USER_AVATAR, the phone with USER_CONTACTINFO', async () => {
+    const demo = await startDemo();
     const user = walletModule.simulatedUser('C1');
+    const base = await demo.open(['auth_base']);
+    expect((await demo.me(base)).json).toEqual({ customerId: 'C1', scopes: ['auth_base'], user: { userId: 'C1' } });
 
-    const base = await world.open(['auth_base']);
-    const first = await world.me(base);
-    expect(first.status).toBe(200);
-    expect(first.json.profile).toEqual({});
-    expect(world.wallet.stats.inquiryUserInfo).toBe(0); // nothing to ask for
-
-    const named = await world.open(['USER_NAME', 'USER_AVATAR']);
-    const profile = await world.me(named);
+    const named = await demo.open(['USER_NAME', 'USER_AVATAR']);
+    const profile = await demo.me(named);
     expect(profile.status).toBe(200);
-    expect(profile.json).toEqual({
-      customerId: 'C1',
-      scopes: ['auth_base', 'USER_NAME', 'USER_AVATAR'],
-      expiresAt: expect.any(Number),
-      accessTokenExpiresAt: expect.any(Number),
-      refreshTokenExpiresAt: expect.any(Number),
-      refreshed: false,
-      profile: { name: user.fullName, avatar: user.avatar },
-    });
-    expect(profile.json.profile.name).toMatch(NAME_RE);
-    expect(profile.json.profile.avatar).toMatch(AVATAR_RE);
-    expect(world.wallet.stats.inquiryUserInfo).toBe(1); // signed, and the signed answer verified (else profile: null)
+    expect(profile.json).toEqual({ customerId: 'C1', scopes: ['USER_NAME', 'USER_AVATAR'], user: { userId: 'C1', userName: { fullName: user.fullName }, avatar: user.avatar } });
+    expect(profile.json.user.userName.fullName).toMatch(NAME_RE);
+    expect(profile.json.user.avatar).toMatch(AVATAR_RE);
     // The older session still covers auth_base only: it gets no more than before, although the token could.
-    expect((await world.me(base)).json.profile).toEqual({});
+    expect((await demo.me(base)).json.user).toEqual({ userId: 'C1' });
 
-    const full = await world.me(await world.open(['USER_CONTACTINFO']));
-    expect(full.json.profile).toEqual({ name: user.fullName, avatar: user.avatar, phone: expect.stringMatching(PHONE_RE) });
+    // A session for the contact details alone gets the phone alone; sent with the earlier session's
+    // bearer, the new session covers both (incremental authorization), as the demo's pages send it.
+    expect((await demo.me(await demo.open(['USER_CONTACTINFO']))).json.user).toEqual({ userId: 'C1', contactInfos: [{ contactType: 'MOBILE_PHONE', contactNo: expect.stringMatching(PHONE_RE) }] });
+    const both = await demo.me(await demo.open(['USER_CONTACTINFO'], 'C1', named));
+    expect(both.json).toEqual({ customerId: 'C1', scopes: ['USER_NAME', 'USER_AVATAR', 'USER_CONTACTINFO'], user: { userId: 'C1', userName: { fullName: user.fullName }, avatar: user.avatar, contactInfos: [{ contactType: 'MOBILE_PHONE', contactNo: expect.stringMatching(PHONE_RE) }] } });
 
-    // The avatar path is the wallet simulator's: an SVG.
-    const avatar = await fetch(`${world.walletUrl}${profile.json.profile.avatar}`);
+    // The avatar is the wallet simulator's, served on the same server: an SVG.
+    const avatar = await fetch(`${demo.url}${profile.json.user.avatar}`);
     expect(avatar.status).toBe(200);
     expect(avatar.headers.get('content-type')).toBe('image/svg+xml');
     expect(await avatar.text()).toMatch(/^<svg /);
-
-    // POST /api/auth/refresh answers the session without the profile.
-    const refreshed = await postJson(`${world.url}/api/auth/refresh`, {}, { Authorization: `Bearer ${named}` });
-    expect(refreshed.json.refreshed).toBe(true);
-    expect(refreshed.json).not.toHaveProperty('profile');
-    world.answers.push(refreshed, await world.me(named));
-
-    const tokens = world.tokens();
-    expect(tokens.length).toBeGreaterThanOrEqual(8);
-    for (const token of tokens) {
-      for (const answer of world.answers) expect(answer.text).not.toContain(token);
-      expect(world.logs.join('\n')).not.toContain(token);
-      expect(filesContain([world.dbPath, `${world.dbPath}-wal`], token)).toBe(false);
-    }
   });
 
-  it('answers profile: null, and the rest, when inquiryUserInfo fails or cannot be trusted', async () => {
-    const world = await startWorld();
-    const sessionId = await world.open(['auth_base', 'USER_NAME', 'USER_AVATAR']);
-    const fine = await world.me(sessionId);
-    expect(fine.json.profile).toEqual({ name: expect.stringMatching(NAME_RE), avatar: expect.stringMatching(AVATAR_RE) });
-    for (const type of ['BAD_SIGNATURE', 'NO_SIGNATURE', 'HTTP_500', 'UNKNOWN_EXCEPTION']) {
+  it('a user info the wallet fails or cannot be trusted: the error the kit reads (503 retryable, 502 not), the session kept; an access token the wallet refuses: one refresh, then the answer', async () => {
+    const demo = await startDemo();
+    const sessionId = await demo.open(['auth_base', 'USER_NAME', 'USER_AVATAR']);
+    expect((await demo.me(sessionId)).status).toBe(200);
+    for (const [type, status, retryable] of [['BAD_SIGNATURE', 502, false], ['NO_SIGNATURE', 502, false], ['HTTP_500', 503, true], ['UNKNOWN_EXCEPTION', 503, true]] as const) {
       // Until cleared: the kit's client retries a transient answer of inquiryUserInfo (safe to repeat).
-      world.wallet.setFault({ type, api: 'inquiryUserInfo' });
-      const answer = await world.me(sessionId);
-      world.wallet.setFault(null);
-      expect(answer.status).toBe(200);
-      expect(answer.json).toEqual({ ...fine.json, profile: null });
+      demo.wallet.setFault({ type, api: 'inquiryUserInfo' });
+      const answer = await demo.me(sessionId);
+      demo.wallet.setFault(null);
+      expect({ status: answer.status, error: answer.json.error }).toEqual({ status, error: { code: 'BACKEND_ERROR', message: expect.any(String), retryable } });
+      expect((await demo.me(sessionId)).status).toBe(200);
     }
-    expect(world.logs.filter((line) => /inquiryUserInfo failed/.test(line))).toHaveLength(4);
-
-    // A wallet that no longer knows the token (restarted on the same port): INVALID_ACCESS_TOKEN → null.
-    await world.wallet.close();
-    const port = Number(new URL(world.walletUrl).port);
-    const amnesiac = walletModule.createWalletOpenApi({ clientId: 'TEST_CLIENT', merchantPublicKeyPem: merchant.publicKeyPem, walletPrivateKeyPem: walletKeys.privateKeyPem, now: world.clock.now });
-    await amnesiac.listen(port);
-    cleanups.push(() => amnesiac.close());
-    const forgotten = await world.me(sessionId);
-    expect(forgotten.json).toEqual({ ...fine.json, profile: null });
-    expect(amnesiac.stats.inquiryUserInfo).toBe(1);
-    expect(world.logs.join('\n')).toMatch(/inquiryUserInfo failed.*INVALID_ACCESS_TOKEN/);
-
-    // The wallet unreachable.
-    await amnesiac.close();
-    const down = await world.me(sessionId);
-    expect(down.status).toBe(200);
-    expect(down.json).toEqual({ ...fine.json, profile: null });
-  });
-
-  it('the demo runner serves the avatar and the profile on one server', async () => {
-    const dataDir = tempDir('user-info-demo-');
-    cleanups.push(() => removeDir(dataDir));
-    const demo = await runner.startServers({ dataDir, env: {}, logger: null });
-    cleanups.push(() => demo.close());
-    const scopes = ['auth_base', 'USER_NAME', 'USER_AVATAR'];
-    const { authCode } = (await postJson(`${demo.url}/sim/codes`, { scopes })).json;
-    const { sessionId } = (await postJson(`${demo.url}/api/auth/session`, { authCode, scopes })).json;
-    const me = await fetch(`${demo.url}/api/me`, { headers: { Authorization: `Bearer ${sessionId}` } }).then(readAnswer);
-    expect(me.json.profile).toEqual(expect.objectContaining({ name: expect.stringMatching(NAME_RE), avatar: expect.stringMatching(AVATAR_RE) }));
-    const avatar = await fetch(`${demo.url}${me.json.profile.avatar}`);
-    expect(avatar.headers.get('content-type')).toBe('image/svg+xml');
-    expect(await avatar.text()).toContain('</svg>');
+    // The wallet refuses the access token once (EXPIRED_ACCESS_TOKEN): the grant is refreshed (one
+    // REFRESH_TOKEN call) and the call made again with the new token.
+    const before = demo.wallet.stats.refreshToken;
+    demo.wallet.setFault({ resultCode: 'EXPIRED_ACCESS_TOKEN', api: 'inquiryUserInfo', times: 1 });
+    const refreshed = await demo.me(sessionId);
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.json.user.userName.fullName).toMatch(NAME_RE);
+    expect(demo.wallet.stats.refreshToken - before).toBe(1);
   });
 });

@@ -185,18 +185,18 @@ describe('what the page says is shared is the current grant', () => {
     const backendSession = await page.evaluate(() => (window as any).__demo.authorizer.session().data.sessionId as string);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: PROFILE_BUTTON }).waitFor();
-    expect((await fetch(new URL('/api/me', url()), { headers: { Authorization: `Bearer ${backendSession}` } })).status).toBe(401);
+    expect((await fetch(new URL('/api/auth/me', url()), { headers: { Authorization: `Bearer ${backendSession}` } })).status).toBe(401);
 
-    const profileAnswer = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/me');
+    const profileAnswer = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/auth/me');
     await page.getByRole('button', { name: PROFILE_BUTTON }).click();
     await answerWallet(page, 'Allow', ['Get your name', 'Get your profile photo']);
     await page.locator('#profile-card').waitFor();
     await expectSharedIsTheRecord(page, ['Name and photo']);
-    // The backend was asked for the current grant: nothing allowed before the sign-out comes back.
-    const answer = (await (await profileAnswer).json()) as { scopes: string[]; profile: Record<string, unknown> | null };
+    // The session after the sign-out covers the new grant only: nothing allowed before it comes back.
+    const answer = (await (await profileAnswer).json()) as { scopes: string[]; user: Record<string, unknown> };
     expect(answer.scopes).not.toContain('USER_CONTACTINFO');
     expect(answer.scopes).not.toContain('NOTIFICATION_INBOX');
-    expect(answer.profile).toEqual({ name: expect.any(String), avatar: expect.any(String) });
+    expect(answer.user).toEqual({ userId: expect.any(String), userName: { fullName: expect.any(String) }, avatar: expect.stringMatching(/^\/sim\/avatars\//) });
 
     await page.getByRole('button', { name: 'Relaunch mini program' }).click();
     await page.locator('#signin[data-state="signed-in"]').waitFor({ state: 'attached' });
@@ -220,7 +220,7 @@ describe('sign-out', () => {
     await page.getByRole('button', { name: PROFILE_BUTTON }).waitFor();
     const sessions = [launch, ...(await Promise.all(opened))];
     expect(sessions.length).toBeGreaterThanOrEqual(2);
-    const statuses = await Promise.all(sessions.map((id) => fetch(new URL('/api/me', url()), { headers: { Authorization: `Bearer ${id}` } }).then((r) => r.status)));
+    const statuses = await Promise.all(sessions.map((id) => fetch(new URL('/api/auth/me', url()), { headers: { Authorization: `Bearer ${id}` } }).then((r) => r.status)));
     expect(statuses).toEqual(sessions.map(() => 401));
   });
 });

@@ -101,7 +101,7 @@ describe('the demo miniapp', () => {
     await card.waitFor();
     await card.getByText('Shared with Tigris Market').waitFor();
     await card.getByText('Name and photo', { exact: true }).waitFor();
-    // The backend's /api/me answered: the wallet customer id is shown.
+    // The backend's /api/auth/me answered: the wallet customer id is shown.
     await page.waitForFunction(() => /^\d{20}$/.test(document.getElementById('profile-customer')?.textContent ?? ''));
     // …and the name and photo the backend read from the wallet's user-info API with its token.
     await page.waitForFunction(() => /^[A-Z][a-z]+ Al-[A-Z][a-z]+$/.test(document.getElementById('profile-name')?.textContent ?? ''));
@@ -171,6 +171,11 @@ describe('the demo miniapp', () => {
     }
     expect(await page.evaluate(() => (window as any).__demo.sim.maxOpenPrompts)).toBe(1);
     expect(await sessionScopes(page)).toEqual(expect.arrayContaining(['USER_NAME', 'USER_AVATAR', 'USER_CONTACTINFO']));
+    // Me still shows the name: the contact step's backend session adds to the profile's.
+    const profileAnswer = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/auth/me');
+    await goTo(page, 'Me');
+    expect(((await (await profileAnswer).json()) as { scopes: string[] }).scopes).toEqual(expect.arrayContaining(['USER_NAME', 'USER_AVATAR', 'USER_CONTACTINFO']));
+    await page.waitForFunction(() => /^[A-Z][a-z]+ Al-[A-Z][a-z]+$/.test(document.getElementById('profile-name')?.textContent ?? ''));
     await expectNoCodeLeak(session);
     expectNoPageErrors(session);
   });

@@ -1,13 +1,14 @@
 /**
- * The reference backend under concurrent load, on 127.0.0.1: hundreds of miniapp sessions signing in at
- * once through the kit (wallet simulator → /sim/codes → authorizer → httpSubmitter → /api/auth/session →
- * signed applyToken against the wallet OpenAPI simulator → SQLite), and the same code sent many times at
- * once. Checked afterwards against the wallet's counters and the database itself.
+ * The demo's backend (createAuthServer on sqliteStore) under concurrent load, on 127.0.0.1: hundreds of
+ * miniapp sessions signing in at once through the kit (wallet simulator → /sim/codes → authorizer →
+ * httpSubmitter → /api/auth/session → signed applyToken against the wallet OpenAPI simulator → SQLite),
+ * and the same code sent many times at once. Checked afterwards against the wallet's counters, the
+ * database itself and the auth server's own reading of every stored token.
  */
 import { randomUUID } from 'node:crypto';
 import {
-  assertLoopback, authorizeWithRetry, errorTally, figures, loadServerModule, me, miniappSession, mintCode, pool, postSession, readDb, readTokenKey, removeDir, report, sha256,
-  tempDir, tokenRowReader,
+  assertLoopback, authorizeWithRetry, codeHash, errorTally, figures, loadServerModule, me, miniappSession, mintCode, pool, postSession, readDb, removeDir, report, sessionHash,
+  tempDir,
 } from './load-helpers';
 import type { Outcome, SessionData } from './load-helpers';
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
   dataDir = tempDir('load-concurrency-');
   const servers = await loadServerModule('start-servers.mjs');
   // Every client here is 127.0.0.1: the per-address attempt limit is not what this measures.
-  demo = await servers.startServers({ dataDir, env: {}, logger: null, backendOptions: { attemptLimit: null } });
+  demo = await servers.startServers({ dataDir, env: {}, logger: null, authOptions: { attemptLimit: null } });
   assertLoopback(demo.url);
 });
 
@@ -71,33 +72,34 @@ it(`${SESSIONS} concurrent miniapp sessions all complete the exchange, each once
   expect(demo.wallet.stats.refreshToken - before.refreshToken).toBe(0);
 
   // The database holds exactly these sessions, one done code record per code, no claim left pending,
-  // one token row per customer, every token decrypting.
-  const db = readDb(demo.dbPath, await tokenRowReader(readTokenKey(dataDir)));
+  // one grant row per customer; every stored access token opens (the auth server reads it back).
+  const db = readDb(demo.dbPath);
   const newSessions = [...db.sessions].filter((h) => !dbBefore.sessions.has(h));
-  expect(new Set(newSessions)).toEqual(new Set(ids.map(sha256)));
-  expect([...db.codesDone].filter((h) => !dbBefore.codesDone.has(h)).sort()).toEqual(codes.map(sha256).sort());
+  expect(new Set(newSessions)).toEqual(new Set(ids.map(sessionHash)));
+  expect([...db.codesDone].filter((h) => !dbBefore.codesDone.has(h)).sort()).toEqual(codes.map(codeHash).sort());
   expect(db.codesPending.size).toBe(0);
-  expect(db.customerRows).toBe(CUSTOMERS);
-  expect(db.decrypted).toBe(CUSTOMERS);
-  expect(db.decryptFailures).toBe(0);
-  // Both sessions of a customer point at the customer's one token row.
-  const tokenOf = new Map<string, number>();
+  expect(db.grantRows).toBe(CUSTOMERS);
+  const opened = await pool(ids, 32, (id) => demo.auth.withAccessToken(id, async (token: string) => token.length > 0));
+  expect(opened.every(Boolean)).toBe(true);
+  // Both sessions of a customer point at the customer's one grant row.
+  const grantOf = new Map<string, number>();
   for (const o of outcomes) {
-    const row = db.sessionsByHash.get(sha256((o.data as SessionData).sessionId));
+    const row = db.sessionsByHash.get(sessionHash((o.data as SessionData).sessionId));
     expect(row).toBeDefined();
-    const known = tokenOf.get(o.session.customerId);
-    if (known === undefined) tokenOf.set(o.session.customerId, (row as { tokenId: number }).tokenId);
-    else expect(row?.tokenId).toBe(known);
+    const known = grantOf.get(o.session.customerId);
+    if (known === undefined) grantOf.set(o.session.customerId, (row as { grantId: number }).grantId);
+    else expect(row?.grantId).toBe(known);
   }
 
-  // And each session works: GET /api/me answers with the right customer, without a refresh.
+  // And each session works: GET /api/auth/me answers with the right customer, without a refresh.
   const meStarted = performance.now();
   const profiles = await pool(outcomes, 64, (o) => me(demo.url, (o.data as SessionData).sessionId));
-  report(`[load] GET /api/me for ${profiles.length} sessions (64 at a time): ${(performance.now() - meStarted).toFixed(0)} ms`);
+  report(`[load] GET /api/auth/me for ${profiles.length} sessions (64 at a time): ${(performance.now() - meStarted).toFixed(0)} ms`);
   profiles.forEach((p, i) => {
     expect(p.status).toBe(200);
-    expect(p.body).toMatchObject({ customerId: (outcomes[i] as Outcome).session.customerId, refreshed: false });
+    expect(p.body).toMatchObject({ customerId: (outcomes[i] as Outcome).session.customerId });
   });
+  expect(demo.wallet.stats.refreshToken - before.refreshToken).toBe(0);
 });
 
 it('the same code sent twice at once, and 20 times at once, with its Idempotency-Key is exchanged once: every answer is the same session', async () => {
@@ -112,8 +114,8 @@ it('the same code sent twice at once, and 20 times at once, with its Idempotency
     for (const a of answers) expect(a.body).toEqual(answers[0]?.body);
     expect(demo.wallet.stats.authorizationCode - before).toBe(1);
     const db = readDb(demo.dbPath);
-    expect([...db.sessions].filter((h) => !dbBefore.sessions.has(h))).toEqual([sha256(answers[0]?.body.sessionId)]);
-    expect(db.codesDone.has(sha256(code))).toBe(true);
+    expect([...db.sessions].filter((h) => !dbBefore.sessions.has(h))).toEqual([sessionHash(answers[0]?.body.sessionId)]);
+    expect(db.codesDone.has(codeHash(code))).toBe(true);
     // Sent again later (within the replay window): still that session, still no second exchange.
     expect((await postSession(demo.url, code, key)).body).toEqual(answers[0]?.body);
     expect(demo.wallet.stats.authorizationCode - before).toBe(1);

@@ -1,16 +1,18 @@
 /**
- * The reference backend while the wallet OpenAPI simulator fails or is slow for a while and then
- * recovers, on 127.0.0.1. Miniapp sessions sign in through the kit; a session that gets a transient
+ * The demo's backend (createAuthServer on sqliteStore) while the wallet OpenAPI simulator fails or is
+ * slow for a while and then recovers, on 127.0.0.1. Miniapp sessions sign in through the kit; a session that gets a transient
  * error (BACKEND_ERROR, retryable, from the backend's 503) retries the way an application does, by
  * calling authorize again, which makes the kit get a fresh code. Afterwards: every session completed,
  * exactly once, and the database holds exactly those sessions.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { httpSubmitter } from '../../utils';
+import { createAuthServer } from '../../server/auth/server';
+import { sqliteStore } from '../../server/store/sqlite';
+import { listen } from '../../server/adapters/listen';
 import { randomUUID } from 'node:crypto';
 import {
-  assertLoopback, authorizeWithRetry, errorTally, figures, loadServerModule, miniappSession, postSession, readDb, removeDir, sha256, sleep, tempDir,
+  assertLoopback, authorizeWithRetry, codeHash, errorTally, figures, loadServerModule, miniappSession, postSession, readDb, removeDir, sessionHash, sleep, tempDir,
 } from './load-helpers';
 import type { MiniappSession, Outcome, SessionData } from './load-helpers';
 
@@ -24,7 +26,7 @@ beforeAll(async () => {
   dataDir = tempDir('load-faults-');
   const servers = await loadServerModule('start-servers.mjs');
   // Every client here is 127.0.0.1: the per-address attempt limit is not what this measures.
-  demo = await servers.startServers({ dataDir, env: {}, logger: null, backendOptions: { attemptLimit: null } });
+  demo = await servers.startServers({ dataDir, env: {}, logger: null, authOptions: { attemptLimit: null } });
   assertLoopback(demo.url);
 });
 
@@ -91,9 +93,9 @@ async function runAndCheck(label: string, count: number, spreadMs: number, durin
   // None duplicated: exactly these sessions were added, one per code exchanged, nothing left pending.
   const db = readDb(demo.dbPath);
   const added = [...db.sessions].filter((h) => !dbBefore.sessions.has(h));
-  expect(new Set(added)).toEqual(new Set(ids.map(sha256)));
+  expect(new Set(added)).toEqual(new Set(ids.map(sessionHash)));
   const doneAdded = [...db.codesDone].filter((h) => !dbBefore.codesDone.has(h)).sort();
-  expect(doneAdded).toEqual(sessions.map((s) => sha256(s.codes[s.codes.length - 1] as string)).sort());
+  expect(doneAdded).toEqual(sessions.map((s) => codeHash(s.codes[s.codes.length - 1] as string)).sort());
   expect(db.codesPending.size).toBe(0);
   return { outcomes, stats, retried };
 }
@@ -137,33 +139,30 @@ it('a code whose exchange met a transient fault is not consumed: sent again afte
   // Two at once (one key) while failing: both get the transient error (one shared exchange), no session.
   const failed = await Promise.all([postSession(demo.url, authCode, key), postSession(demo.url, authCode, key)]);
   for (const answer of failed) expect({ status: answer.status, code: answer.body.error?.code, retryable: answer.body.error?.retryable }).toEqual({ status: 503, code: 'BACKEND_ERROR', retryable: true });
-  expect(readDb(demo.dbPath).codesDone.has(sha256(authCode))).toBe(false);
+  expect(readDb(demo.dbPath).codesDone.has(codeHash(authCode))).toBe(false);
   const opened = await postSession(demo.url, authCode, key);
   expect(opened.status).toBe(200);
   expect(opened.body.customerId).toBe('fault-resend');
   expect(demo.wallet.stats.authorizationCode - before).toBe(1);
-  expect(readDb(demo.dbPath).codesDone.has(sha256(authCode))).toBe(true);
+  expect(readDb(demo.dbPath).codesDone.has(codeHash(authCode))).toBe(true);
 });
 
 it('a wallet slower than the backend timeout: the exchange fails transiently, the retry with a fresh code opens exactly one session', async () => {
-  // A second backend on the same wallet with a 300 ms applyToken timeout (startServers keeps 10 s).
-  const backendModule = await loadServerModule('merchant-backend.mjs');
+  // A second auth server on the same wallet with a 300 ms wallet timeout (startServers keeps 10 s).
   const keys = await loadServerModule('keys.mjs');
   const config = keys.loadDemoConfig({ dataDir, env: {} });
   const dbPath = path.join(dataDir, 'impatient.sqlite');
-  const impatient = backendModule.createMerchantBackend({
-    walletBaseUrl: demo.url,
-    clientId: config.clientId,
-    merchantPrivateKeyPem: config.merchantPrivateKeyPem,
-    walletPublicKeyPem: config.walletPublicKeyPem,
-    dbPath,
-    encryptionKey: fs.readFileSync(path.join(dataDir, 'merchant-token.key'), 'utf8'),
-    requestTimeoutMs: 300,
+  const impatient = createAuthServer({
+    wallet: { baseUrl: demo.url, clientId: config.clientId, privateKey: config.merchantPrivateKeyPem, walletPublicKey: config.walletPublicKeyPem },
+    store: sqliteStore({ filename: dbPath }),
+    tokenKeys: keys.tokenKeysOf(config.tokenKey),
+    walletTimeoutMs: 300,
     attemptLimit: null,
     logger: null,
   });
+  const served = await listen(impatient, { logger: null });
   try {
-    const { url } = await impatient.listen(0, '127.0.0.1');
+    const { url } = served;
     assertLoopback(url);
     const before = { ...demo.wallet.stats };
     demo.wallet.setLatency(600);
@@ -183,7 +182,7 @@ it('a wallet slower than the backend timeout: the exchange fails transiently, th
     // The wallet did process the timed-out codes (they are spent), but the backend opened no session for
     // them: the database holds one session per miniapp session.
     const db = readDb(dbPath);
-    expect(db.sessions).toEqual(new Set(ids.map(sha256)));
+    expect(db.sessions).toEqual(new Set(ids.map(sessionHash)));
     expect(db.codesDone.size).toBe(30);
     expect(db.codesPending.size).toBe(0);
     // Sent again, a timed-out code is refused by the wallet as used (the kit would get a fresh code).
@@ -192,6 +191,6 @@ it('a wallet slower than the backend timeout: the exchange fails transiently, th
     expect(again).toMatchObject({ code: 'CODE_REJECTED', platformCode: 'USED_CODE' });
   } finally {
     demo.wallet.setLatency(0);
-    await impatient.close();
+    await served.close();
   }
 });

@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { lineOf, spawnChild, startChild, stopAll, stopCleanly } from './children';
-import { mintCode, postSession, removeDir, tempDir } from './load-helpers';
+import { lineOf, spawnChild, startChild, stopAll, stopCleanly } from '../server/support/children';
+import { fixture, me, mintCode, postSession, removeDir, tempDir } from './load-helpers';
 
 jest.setTimeout(60_000);
 
@@ -32,7 +32,7 @@ function modes(dir: string): Record<string, string> {
 it('two processes starting at once on an empty data folder create one key of each kind, and both work on it', async () => {
   tempRoot = tempDir('load-first-start-');
   dataDir = path.join(tempRoot, 'data'); // does not exist yet
-  const spawned = [0, 1].map(() => spawnChild('run-servers.mjs', [dataDir], { waitForGo: true }));
+  const spawned = [0, 1].map(() => spawnChild(fixture('run-servers.mjs'), [dataDir], { waitForGo: true }));
   await Promise.all(spawned.map((s) => s.waiting));
   for (const s of spawned) s.go();
   const children = await Promise.all(spawned.map((s) => s.ready));
@@ -51,13 +51,14 @@ it('two processes starting at once on an empty data folder create one key of eac
   }
   for (const child of children) expect(await stopCleanly(child)).toBe(0);
 
-  const again = await startChild('run-servers.mjs', [dataDir]);
+  const again = await startChild(fixture('run-servers.mjs'), [dataDir]);
   expect(JSON.parse(lineOf(again, 'KEYS ') ?? 'null')).toEqual(keys[0]);
   for (const sessionId of sessions) {
-    // A forced refresh decrypts the stored refresh token; this new wallet simulator never issued it, so
-    // it refuses it (REAUTH_REQUIRED): proof the token decrypted (a token that does not gives a 500).
-    const answer = await fetch(`${again.url}/api/auth/refresh`, { method: 'POST', headers: { Authorization: `Bearer ${sessionId}` } });
-    expect({ status: answer.status, code: ((await answer.json()) as { error?: { code: string } }).error?.code }).toEqual({ status: 401, code: 'REAUTH_REQUIRED' });
+    // /me opens the stored access token, then the refresh token when this new wallet simulator refuses
+    // the first (it never issued either): REAUTH_REQUIRED is proof both opened (one that does not is a
+    // 500), SESSION_EXPIRED would be a session lost.
+    const answer = await me(again.url, sessionId);
+    expect({ status: answer.status, code: answer.body.error?.code }).toEqual({ status: 401, code: 'REAUTH_REQUIRED' });
   }
   expect(await stopCleanly(again)).toBe(0);
 
@@ -65,7 +66,7 @@ it('two processes starting at once on an empty data folder create one key of eac
   const expected = Object.fromEntries(Object.entries(found).map(([name]) => [name, fs.statSync(path.join(dataDir, name)).isDirectory() ? '700' : '600']));
   expect(found).toEqual(expected);
   expect(Object.keys(found).sort()).toEqual(
-    ['keys', 'keys/merchant-private.pem', 'keys/merchant-public.pem', 'keys/wallet-private.pem', 'keys/wallet-public.pem', 'merchant-token.key', 'merchant.sqlite'].sort(),
+    ['keys', 'keys/merchant-private.pem', 'keys/merchant-public.pem', 'keys/wallet-private.pem', 'keys/wallet-public.pem', 'merchant-token.key', 'auth.sqlite'].sort(),
   );
   expect((fs.statSync(dataDir).mode & 0o777).toString(8)).toBe('700');
 });

@@ -1,12 +1,11 @@
 /**
  * Shared pieces of the load tests: a miniapp session driven through the kit itself (createAuthorizer +
  * httpSubmitter + the wallet simulator minting its codes at the server's `/sim/codes`), a bounded worker
- * pool, latency figures, and a read-only look at the merchant backend's SQLite database.
+ * pool, latency figures, and a read-only look at the auth server's SQLite file.
  *
  * Everything talks to 127.0.0.1 only.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { AuthError, createAuthorizer, httpSubmitter, memoryStorage } from '../../utils';
@@ -17,6 +16,9 @@ import { report } from '../support/verbose';
 // The loader of the server's ES modules and the temp-dir helpers are the demo-server tests' own.
 import { loadServerModule } from '../demo-server/helpers';
 export { loadServerModule, removeDir, tempDir } from '../demo-server/helpers';
+
+/** The load tests' own child scripts (run-servers.mjs, run-backend.mjs, open-store.mjs). */
+export const fixture = (name: string): string => path.resolve(__dirname, 'fixtures', name);
 
 export const sha256 = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 
@@ -29,7 +31,7 @@ export function assertLoopback(url: string): void {
 
 /**
  * The wallet simulator in this process, on 127.0.0.1, with the keys of the data directory (created now
- * when missing; a backend child started on `dataDir` reads the same). `extra` goes to `createWalletOpenApi`.
+ * when missing; a demo child started on `dataDir` reads the same). `extra` goes to `createWalletOpenApi`.
  */
 export async function startConfigWallet(dataDir: string, extra: Record<string, unknown> = {}): Promise<{ wallet: any; url: string }> {
   const config = (await loadServerModule('keys.mjs')).loadDemoConfig({ dataDir, env: {} });
@@ -170,63 +172,41 @@ export function errorTally(outcomes: Outcome[]): Record<string, number> {
 }
 
 export interface DbSnapshot {
+  /** Session id hashes (`sessionHash`). */
   sessions: Set<string>;
-  sessionsByHash: Map<string, { tokenId: number; scopes: string[] }>;
+  /** Each session's grant row and scopes. */
+  sessionsByHash: Map<string, { grantId: number; scopes: string[] }>;
+  /**
+   * Code hashes (`codeHash`) of done exchanges, and of claims still held (pending under a live lease). A
+   * code whose exchange failed transiently is released (pending, its lease ended): free for a resend.
+   */
   codesDone: Set<string>;
   codesPending: Set<string>;
-  customerRows: number;
-  /** Rows of customer_tokens whose tokens decrypt (when a token row reader is given). */
-  decrypted: number;
-  decryptFailures: number;
+  /** One grant row per customer. */
+  grantRows: number;
 }
 
-/** A `customer_tokens` row as stored. */
-export interface TokenRow {
-  ref: string;
-  customer_id: string | null;
-  access_token: Buffer;
-  refresh_token: Buffer | null;
-}
+/** How the auth server stores a session id and a code: SHA-256 under a purpose label, hex. */
+export const sessionHash = (sessionId: string): string => sha256(`session-id\0${sessionId}`);
+export const codeHash = (authCode: string): string => sha256(`auth-code\0${authCode}`);
 
-/**
- * Decrypts a stored token row with the token key `keyText` and the store's own associated data
- * (merchant-store.mjs `tokenAad`); true when both tokens decrypt to non-empty values.
- */
-export async function tokenRowReader(keyText: string): Promise<(row: TokenRow) => boolean> {
-  const crypto = await loadServerModule('token-crypto.mjs');
-  const store = await loadServerModule('merchant-store.mjs');
-  const cipher = crypto.createTokenCipher(crypto.parseTokenKey(keyText));
-  return (row) => {
-    try {
-      const access: string = cipher.decrypt(row.access_token, store.tokenAad('access_token', row));
-      const refresh: string = row.refresh_token ? cipher.decrypt(row.refresh_token, store.tokenAad('refresh_token', row)) : 'none';
-      return access.length > 0 && refresh.length > 0;
-    } catch {
-      return false;
-    }
-  };
-}
-
-/**
- * Reads the merchant database read-only (WAL: a reader sees every committed transaction). With a token
- * row reader (`tokenRowReader`), also decrypts every stored access and refresh token.
- */
-export function readDb(dbPath: string, readTokens?: (row: TokenRow) => boolean): DbSnapshot {
+/** Reads the auth server's SQLite file read-only (WAL: a reader sees every committed transaction). */
+export function readDb(dbPath: string): DbSnapshot {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    const sessionsByHash = new Map<string, { tokenId: number; scopes: string[] }>();
-    for (const row of db.prepare('SELECT id_hash, token_id, scopes FROM sessions').all() as { id_hash: string; token_id: number; scopes: string }[]) {
-      sessionsByHash.set(row.id_hash, { tokenId: row.token_id, scopes: JSON.parse(row.scopes) });
+    const sessionsByHash = new Map<string, { grantId: number; scopes: string[] }>();
+    for (const row of db.prepare('SELECT id_hash, grant_id, scopes FROM mak_sessions').all() as { id_hash: string; grant_id: number; scopes: string }[]) {
+      sessionsByHash.set(row.id_hash, { grantId: row.grant_id, scopes: JSON.parse(row.scopes) });
     }
     const codesDone = new Set<string>();
     const codesPending = new Set<string>();
-    for (const row of db.prepare('SELECT code_hash, state FROM exchanged_codes').all() as { code_hash: string; state: string }[]) {
-      (row.state === 'done' ? codesDone : codesPending).add(row.code_hash);
+    const now = Date.now();
+    for (const row of db.prepare('SELECT code_hash, state, lease_until FROM mak_codes').all() as { code_hash: string; state: string; lease_until: number | null }[]) {
+      if (row.state === 'done') codesDone.add(row.code_hash);
+      else if (row.state === 'pending' && row.lease_until !== null && row.lease_until > now) codesPending.add(row.code_hash);
     }
-    const tokens = db.prepare('SELECT ref, customer_id, access_token, refresh_token FROM customer_tokens').all() as TokenRow[];
-    const decrypted = readTokens ? tokens.filter(readTokens).length : 0;
-    const decryptFailures = readTokens ? tokens.length - decrypted : 0;
-    return { sessions: new Set(sessionsByHash.keys()), sessionsByHash, codesDone, codesPending, customerRows: tokens.length, decrypted, decryptFailures };
+    const grantRows = (db.prepare('SELECT count(*) AS n FROM mak_grants').get() as { n: number }).n;
+    return { sessions: new Set(sessionsByHash.keys()), sessionsByHash, codesDone, codesPending, grantRows };
   } finally {
     db.close();
   }
@@ -253,9 +233,9 @@ export async function postSession(baseUrl: string, authCode: string, key?: strin
   return { status: response.status, body: await response.json() };
 }
 
-/** `GET /api/me` with the session id as bearer. */
+/** `GET /api/auth/me` with the session id as bearer. */
 export async function me(baseUrl: string, sessionId: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${baseUrl}/api/me`, { headers: { Authorization: `Bearer ${sessionId}` } });
+  const response = await fetch(`${baseUrl}/api/auth/me`, { headers: { Authorization: `Bearer ${sessionId}` } });
   const text = await response.text();
   let body: any;
   try {
@@ -279,12 +259,4 @@ export async function pool<T, R>(items: T[], limit: number, task: (item: T) => P
     }),
   );
   return results;
-}
-
-export function tokenKeyFile(dataDir: string): string {
-  return path.join(dataDir, 'merchant-token.key');
-}
-
-export function readTokenKey(dataDir: string): string {
-  return fs.readFileSync(tokenKeyFile(dataDir), 'utf8');
 }

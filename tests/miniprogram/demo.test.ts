@@ -175,7 +175,7 @@ test('Me: name and photo behind a tap; deny once, tap again, allow: the profile 
   const profile = textOf(byClass(mp.tree(), 'profile'));
   expect(profile).toMatch(/^\S.* Customer ID \d{20}$/);
   expect(profile.startsWith('···')).toBe(false);
-  expect(wallet.requests.some((u) => u.endsWith('/api/me'))).toBe(true);
+  expect(wallet.requests.some((u) => u.endsWith('/api/auth/me'))).toBe(true);
   expect(textOf(byClass(mp.tree(), 'permission'))).toContain('Name and photo Allowed');
 });
 
@@ -190,6 +190,26 @@ test('Cart: the contact details are their own wallet request, never with the pro
   await idle();
   expect(textOf(mp.tree())).toContain('Your wallet shared your contact details for this delivery.');
   expect(wallet.minted.slice(1)).toEqual([['USER_CONTACTINFO']]);
+});
+
+test('the name and photo stay on Me after the contact details are shared: the new backend session adds to the one before', async () => {
+  // An order in the cart (the cart offers its steps only then).
+  const { mp, wallet, idle } = await launch(withDates());
+  await mp.switchTab(ME);
+  wallet.setUser('allow');
+  mp.tap(button(mp.tree(), 'Show my name and photo'));
+  await idle();
+  const named = textOf(byClass(mp.tree(), 'profile'));
+  expect(named.startsWith('···')).toBe(false);
+  await mp.switchTab(CART);
+  mp.tap(button(mp.tree(), 'Use my wallet contact details'));
+  await idle();
+  expect(textOf(mp.tree())).toContain('Your wallet shared your contact details for this delivery.');
+  await mp.switchTab(ME);
+  await idle();
+  // The profile was read again with the newest session, which covers the name too.
+  expect(wallet.requests.filter((u) => u.endsWith('/api/auth/me'))).toHaveLength(2);
+  expect(textOf(byClass(mp.tree(), 'profile'))).toBe(named);
 });
 
 test('Cart: no steps without an order; "Place order" once step 1 is done, and the steps go with the order', async () => {

@@ -109,13 +109,13 @@ test('CommonJS: every entry requires and the core runs a flow against the simula
  * Type-checks `consumer` (which ends with `export { names };`) as `<name>.mts` and, with
  * `export = { names };`, as `<name>.cts`: the package's declarations under both resolutions.
  */
-function typeChecksBothWays(name: string, consumer: string, names: string): void {
+function typeChecksBothWays(name: string, consumer: string, names: string, extraArgs: string[] = []): void {
   expect(consumer).toContain(`export { ${names} };`);
   writeFileSync(join(project, `${name}.mts`), consumer);
   writeFileSync(join(project, `${name}.cts`), consumer.replace(`export { ${names} };`, `export = { ${names} };`));
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   for (const file of [`${name}.mts`, `${name}.cts`]) {
-    run('node', [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', file], project);
+    run('node', [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', ...extraArgs, file], project);
   }
 }
 
@@ -154,7 +154,9 @@ test('moduleResolution "node" (no exports support) finds the declarations of eve
   const consumer = entries.map((entry, i) => `import * as entry${i} from '${entry}';\nexport const keys${i}: string[] = Object.keys(entry${i});`).join('\n');
   writeFileSync(join(project, 'node10.ts'), `${consumer}\n`);
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  const resolved = run('node', [tsc, '--noEmit', '--strict', '--module', 'commonjs', '--moduleResolution', 'node', '--target', 'es2022', '--lib', 'es2022,dom', '--traceResolution', 'node10.ts'], project);
+  // Node's types, as a user of the Node entries (miniapp-auth-kit/server/node) has them.
+  const nodeTypes = ['--typeRoots', join(root, 'node_modules/@types'), '--types', 'node'];
+  const resolved = run('node', [tsc, '--noEmit', '--strict', '--module', 'commonjs', '--moduleResolution', 'node', '--target', 'es2022', '--lib', 'es2022,dom', ...nodeTypes, '--traceResolution', 'node10.ts'], project);
   // Each entry resolves to the same declaration file its "exports" names (not to an `any` module).
   for (const entry of entries) expect(resolved).toMatch(new RegExp(`Module name '${entry}' was successfully resolved to '[^']*/miniapp-auth-kit/dist/[^']+\\.d\\.ts'`));
 });
@@ -199,7 +201,17 @@ test('every TypeScript snippet of the README compiles under strict against the p
         typeRoots: [join(root, 'node_modules/@types')],
         // The frameworks the Backend examples wire come from the repository's dev dependencies; the
         // kit itself only from the packed package.
-        paths: { hono: [join(root, 'node_modules/hono')], 'hono/*': [join(root, 'node_modules/hono/*')], express: [join(root, 'node_modules/@types/express')] },
+        // Next.js's `@/lib/auth` is the README's own `auth.ts` snippet.
+        paths: {
+          hono: [join(root, 'node_modules/hono')],
+          'hono/*': [join(root, 'node_modules/hono/*')],
+          express: [join(root, 'node_modules/@types/express')],
+          fastify: [join(root, 'node_modules/fastify')],
+          koa: [join(root, 'node_modules/@types/koa')],
+          // content-disposition 1 ships types @types/koa does not read; Koa's own types expect the @types package.
+          'content-disposition': [join(root, 'node_modules/@types/content-disposition')],
+          '@/lib/*': ['./*'],
+        },
       },
       include: ['*.ts'],
     }),
@@ -413,42 +425,74 @@ test('webpack 5 builds the DSL components as a DSL toolchain injects into them, 
   expect(typeof (sandbox.app as Record<string, unknown>).withAuthorization).toBe('function');
 });
 
-/** The server flow both ways: a simulator with fresh keys, the client on its fetch, a grant, a refused code. */
+/**
+ * The server entries both ways: a simulator with fresh keys, the client on its fetch, a grant and a
+ * refused code; an auth server on that client through the in-memory store (a real exchange), a store
+ * entry that loads without its driver installed (an optional peer) and says so on use.
+ */
 const serverFlow = `
   const { simulator, clientOptions } = await testing.createTestWallet();
   const wallet = server.createWalletClient(clientOptions);
   const { authCode } = simulator.issueCode({ customerId: 'C1' });
   const grant = await wallet.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode });
   const refused = await wallet.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode }).catch((e) => e);
-  out = { customerId: grant.customerId, isWalletError: refused instanceof server.WalletError, action: refused.action, keys: (await wallet.checkKeys()).ok };
+  const auth = server.createAuthServer({ wallet, store: server.memoryStore(), tokenKeys: { current: 'k', keys: { k: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64') } }, logger: null });
+  const answer = await auth.handler(new Request('http://localhost/api/auth/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ authCode: simulator.issueCode({ customerId: 'C2' }).authCode, scopes: ['auth_base'] }) }), { clientAddress: '127.0.0.1' });
+  const driverless = await sqlite.sqliteStore({ filename: 'never.sqlite' }).init().catch((e) => e);
+  out = {
+    customerId: grant.customerId, isWalletError: refused instanceof server.WalletError, action: refused.action, keys: (await wallet.checkKeys()).ok,
+    session: [answer.status, (await answer.json()).customerId],
+    node: [typeof node.toNodeHandler, typeof node.toFastifyPlugin, typeof node.toKoaMiddleware, typeof node.listen, typeof server.toNextJsHandler],
+    postgres: typeof postgres.postgresStore,
+    conformance: typeof testing.runStoreConformance,
+    driverless: [driverless instanceof server.StoreError, driverless.code],
+  };
+  await auth.close();
 `;
 
-test('miniapp-auth-kit/server and /server/testing import as ESM and CommonJS and run a signed exchange', () => {
+test('miniapp-auth-kit/server and its other entries import as ESM and CommonJS: a signed exchange, an auth server session, a store without its driver', () => {
   writeFileSync(join(project, 'server.mjs'), `
-    import * as server from 'miniapp-auth-kit/server';
-    import * as testing from 'miniapp-auth-kit/server/testing';
+    const [server, node, sqlite, postgres, testing] = await Promise.all(['', '/node', '/sqlite', '/postgres', '/testing'].map((p) => import('miniapp-auth-kit/server' + p)));
     let out; ${serverFlow} console.log(JSON.stringify(out));`);
   writeFileSync(join(project, 'server.cjs'), `
-    const server = require('miniapp-auth-kit/server');
-    const testing = require('miniapp-auth-kit/server/testing');
+    const [server, node, sqlite, postgres, testing] = ['', '/node', '/sqlite', '/postgres', '/testing'].map((p) => require('miniapp-auth-kit/server' + p));
     (async () => { let out; ${serverFlow} console.log(JSON.stringify(out)); })();`);
   for (const file of ['server.mjs', 'server.cjs']) {
-    expect(JSON.parse(run('node', [file], project))).toEqual({ customerId: 'C1', isWalletError: true, action: 'NEW_AUTH_CODE', keys: true });
+    expect(JSON.parse(run('node', [file], project))).toEqual({
+      customerId: 'C1', isWalletError: true, action: 'NEW_AUTH_CODE', keys: true,
+      session: [200, 'C2'],
+      node: Array(5).fill('function'), postgres: 'function', conformance: 'function', driverless: [true, 'DRIVER_MISSING'],
+    });
   }
+  expect(existsSync(join(project, 'never.sqlite'))).toBe(false);
 });
 
-test('the server declarations type-check a consumer in ESM and CommonJS resolution', () => {
+test("the server declarations type-check a consumer in ESM and CommonJS resolution, with Node's types and no framework's", () => {
   const consumer = `
-    import { createWalletClient, WalletError, type TokenGrant, type WalletErrorAction } from 'miniapp-auth-kit/server';
-    import { createTestWallet, type SimulatorFault } from 'miniapp-auth-kit/server/testing';
+    import { createWalletClient, createAuthServer, memoryStore, toNextJsHandler, WalletError, type AuthServer, type AuthStore, type TokenGrant, type WalletErrorAction } from 'miniapp-auth-kit/server';
+    import { toNodeHandler, listen } from 'miniapp-auth-kit/server/node';
+    import { sqliteStore } from 'miniapp-auth-kit/server/sqlite';
+    import { postgresStore } from 'miniapp-auth-kit/server/postgres';
+    import { createTestWallet, runStoreConformance, type SimulatorFault } from 'miniapp-auth-kit/server/testing';
     const fault: SimulatorFault = { type: 'DROP_AFTER', api: 'applyToken', times: 1 };
     const grant: Promise<TokenGrant> = createTestWallet().then(({ clientOptions }) => createWalletClient(clientOptions).applyToken({ grantType: 'REFRESH_TOKEN', refreshToken: 'r' }));
     const action: WalletErrorAction = new WalletError({ kind: 'timeout', action: 'RETRY_LATER', api: 'applyToken' }).action;
     // @ts-expect-error the grant type decides the field
     createWalletClient({ baseUrl: 'https://x', clientId: 'c', privateKey: '', walletPublicKey: '' }).applyToken({ grantType: 'AUTHORIZATION_CODE', refreshToken: 'r' });
-    export { fault, grant, action };
+    declare const wallet: Parameters<typeof createAuthServer>[0]['wallet'];
+    const store: AuthStore = sqliteStore({ filename: 'x.sqlite' });
+    const auth: AuthServer = createAuthServer({ wallet, store, tokenKeys: { current: 'k', keys: { k: 'base64' } }, attemptLimit: { perClient: 10 } });
+    const node = toNodeHandler(auth.handler, { trustProxy: 1 });
+    const next = toNextJsHandler(auth.handler);
+    const served = listen(auth, { port: 0 });
+    const pg = postgresStore({ pool: { query: async () => ({ rows: [] }), connect: async () => ({ query: async () => ({ rows: [] }), release() {} }) } });
+    runStoreConformance({ createStore: () => memoryStore(), test: (_name: string, _fn: () => Promise<void>) => undefined });
+    // @ts-expect-error trustProxy is false, a number or { header, hops? }
+    toNodeHandler(auth.handler, { trustProxy: 'yes' });
+    export { fault, grant, action, node, next, served, pg };
   `;
-  typeChecksBothWays('server-consumer', consumer, 'fault, grant, action');
+  // A TypeScript user of the Node entries has Node's types (@types/node); none of Express, Fastify, Koa or pg's.
+  typeChecksBothWays('server-consumer', consumer, 'fault, grant, action, node, next, served, pg', ['--typeRoots', join(root, 'node_modules/@types'), '--types', 'node']);
 });
 
 test('npx miniapp-auth-kit check-keys runs from the installed package', () => {

@@ -1,6 +1,6 @@
 /**
  * Me: name and photo behind a <consent-button> in an <auth-gate> (deny once, then tap again), the
- * profile read from the backend (`GET /api/me`, with the backend's own session id, never a
+ * profile read from the backend (`GET /api/auth/me`, with the backend's own session id, never a
  * wallet token), the consent record, the language switch and, while signed in, sign-out (never a
  * sign-out that does nothing).
  */
@@ -78,20 +78,21 @@ Page(
 
     profileView(lang, session) {
       const body = this.me.body || {};
-      const profile = body.profile || {};
+      // `user` is the wallet's user info, narrowed by the backend to what this session was allowed.
+      const user = (body.user && typeof body.user === 'object' && body.user) || {};
       const customerId = body.customerId || (session && session.data && session.data.customerId) || '';
-      const own = typeof profile.name === 'string' ? profile.name.trim() : '';
+      const own = user.userName && typeof user.userName.fullName === 'string' ? user.userName.fullName.trim() : '';
       const name = own || (customerId ? `···${customerId.slice(-4)}` : '');
       const initials = own ? own.split(/\s+/).slice(0, 2).map((word) => word.charAt(0).toUpperCase()).join('') : '';
       const status = this.me.state === 'loading' ? t(lang, 'me.loading') : this.me.state === 'failed' ? t(lang, 'me.loadFailed') : '';
-      return { name, initials, avatar: avatarUrl(profile.avatar), customerId, status };
+      return { name, initials, avatar: avatarUrl(user.avatar), customerId, status };
     },
 
-    /** `GET /api/me` once per backend session: the profile the wallet shared with the backend. */
+    /** `GET /api/auth/me` once per backend session: the profile the wallet shared with the backend. */
     loadProfile(sessionId) {
       if (!sessionId || this.me.for === sessionId) return;
       this.me = { for: sessionId, state: 'loading', body: null };
-      request(`${config.backendUrl}/api/me`, { headers: { Authorization: `Bearer ${sessionId}` } }).then(
+      request(`${config.backendUrl}/api/auth/me`, { headers: { Authorization: `Bearer ${sessionId}` } }).then(
         (res) => {
           if (this.me.for !== sessionId) return;
           this.me = res.status === 200 && res.data && typeof res.data === 'object' ? { for: sessionId, state: 'ready', body: res.data } : { for: sessionId, state: 'failed', body: null };
