@@ -49,7 +49,7 @@ export function optionError(where: string, name: string, refused?: string): Type
 
 /** Milliseconds a timer can hold: positive (`allowZero`: or 0), at most `MAX_TIMER_MS`. */
 export const isDuration = (value: unknown, allowZero?: boolean): value is number =>
-  typeof value === 'number' && (value > 0 || (!!allowZero && value === 0)) && value <= MAX_TIMER_MS;
+  typeof value === 'number' && (allowZero ? value >= 0 : value > 0) && value <= MAX_TIMER_MS;
 
 /** A delay that may be 0. */
 export const isDelay = (value: unknown): value is number => isDuration(value, true);

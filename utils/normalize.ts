@@ -33,33 +33,36 @@ export function readErrorScopes(raw: unknown): Record<string, string> {
 
 /** A wallet code in `authErrorScopes` is a denial unless it is one of the table's other codes. */
 export function isDenial(code: string): boolean {
-  const known = tableCode(code);
-  return known === undefined || known === 'USER_CANCELLED';
+  return (tableCode(code) ?? 'USER_CANCELLED') === 'USER_CANCELLED';
 }
 
 /**
  * What a callback's result stands for: a code (a call can succeed for some scopes and fail for
- * others), or the error. `success`: the callback that fired (undefined: `complete`, either way).
+ * others), else the error, thrown. `success`: the callback that fired (undefined: `complete`,
+ * either way).
+ * @throws AuthError
  */
-export function toOutcome(raw: unknown, requested: string[], success?: boolean): AuthCodeResult | AuthError {
+export function toOutcome(raw: unknown, requested: string[], success?: boolean): AuthCodeResult {
   const r: Raw = isObject(raw) ? raw : {};
-  // The code: a string of at most 4096 characters, without surrounding blanks.
   const rawCode = typeof r.authCode === 'string' ? r.authCode : r.authcode;
-  const authCode = typeof rawCode === 'string' && rawCode && rawCode.length <= 4096 && rawCode.trim() === rawCode ? rawCode : undefined;
+  // The code: a non-empty string of at most 4096 characters, without surrounding blanks.
+  const authCode = typeof rawCode === 'string' && rawCode.length <= 4096 && rawCode.trim() === rawCode && rawCode;
   const failedScopes = readErrorScopes(r.authErrorScopes);
   const failed = Object.keys(failedScopes);
-  if (success ?? authCode !== undefined) {
-    if (authCode !== undefined) {
-      // A scope fails only when the wallet says so: some wallets list only part of authSuccessScopes.
-      const reported = Array.isArray(r.authSuccessScopes) ? r.authSuccessScopes.filter(isScopeName) : [];
-      const grantedScopes = [...new Set(requested.concat(reported))].filter((s) => !failed.includes(s));
-      return { authCode, grantedScopes, failedScopes };
-    }
-    if (failed.length === 0 && r.error === undefined) return new AuthError('EMPTY_RESULT', { scopes: requested });
+  // A code counts unless it came to `fail`; `success` without one is an empty result.
+  if (authCode && success !== false) {
+    // A scope fails only when the wallet says so: some wallets list only part of authSuccessScopes.
+    const reported = Array.isArray(r.authSuccessScopes) ? r.authSuccessScopes.filter(isScopeName) : [];
+    const grantedScopes = [...new Set(requested.concat(reported))].filter((s) => !failed.includes(s));
+    return { authCode, grantedScopes, failedScopes };
   }
+  if (success && failed.length === 0 && r.error === undefined) throw new AuthError('EMPTY_RESULT', { scopes: requested });
   const topCode = platformCodeOf(r.error);
-  if (topCode !== undefined) return new AuthError(mapPlatformCode(topCode), { platformCode: topCode, scopes: failed.length > 0 ? failed : requested });
-  return failed.length === 0 ? new AuthError('UNKNOWN', { scopes: requested }) : scopeFailure(failedScopes, failed);
+  throw topCode !== undefined
+    ? new AuthError(mapPlatformCode(topCode), { platformCode: topCode, scopes: failed.length > 0 ? failed : requested })
+    : failed.length === 0
+      ? new AuthError('UNKNOWN', { scopes: requested })
+      : scopeFailure(failedScopes, failed);
 }
 
 /**

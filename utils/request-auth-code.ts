@@ -2,7 +2,7 @@
  * `requestAuthCode`: a promise over `my.getAuthCode` (or the raw `AlipayJSBridge`) that settles
  * exactly once, whatever the host does.
  */
-import { isDelay, isDuration, readOptions } from './checks';
+import { isDelay, isDuration, isFunction, readOptions } from './checks';
 import { AuthError } from './errors';
 import { hostCall, withHost, type HostCall } from './host';
 import { toOutcome } from './normalize';
@@ -20,25 +20,21 @@ export const DEFAULT_BRIDGE_WAIT_MS = 3_000;
  */
 export function callHost(call: HostCall, scopes: string[], timeoutMs: number, onHostAnswer?: () => void): Promise<AuthCodeResult> {
   return new Promise<AuthCodeResult>((resolve, reject) => {
-    const finish = (outcome: AuthCodeResult | AuthError) => {
-      clearTimeout(timer);
-      if (outcome instanceof AuthError) reject(outcome);
-      else resolve(outcome);
-    };
     const answer = (res: unknown, success?: boolean) => {
       onHostAnswer?.();
+      clearTimeout(timer);
       try {
-        finish(toOutcome(res, scopes, success));
-      } catch {
+        resolve(toOutcome(res, scopes, success));
+      } catch (error) {
         // A result whose getters throw is a failure of the call, not an exception of the page.
-        finish(new AuthError('UNKNOWN', { scopes }));
+        reject(error instanceof AuthError ? error : new AuthError('UNKNOWN', { scopes }));
       }
     };
-    const timer = setTimeout(() => finish(new AuthError('TIMEOUT', { scopes })), timeoutMs);
+    const timer = setTimeout(() => reject(new AuthError('TIMEOUT', { scopes })), timeoutMs);
     try {
       const returned = call(scopes, answer);
       // Promise-style hosts resolve instead of (or as well as) calling back.
-      if (returned && typeof (returned as PromiseLike<unknown>).then === 'function') {
+      if (isFunction((returned as PromiseLike<unknown> | undefined)?.then)) {
         (returned as PromiseLike<unknown>).then(
           (res) => res !== undefined && answer(res),
           (err) => answer(err, false),
