@@ -61,11 +61,11 @@ export const TARGETS = {
  */
 export const BUDGETS = {
   request: 2050,
-  'silent-login': 9702,
-  core: 10070,
-  'one-button': 15794,
-  elements: 18982,
-  'elements-ar-ku': 21096,
+  'silent-login': 9704,
+  core: 10073,
+  'one-button': 15796,
+  elements: 18991,
+  'elements-ar-ku': 21104,
 };
 
 /** Other auth clients for their minimal use, KB of min + gzip (issue 18's size review). */

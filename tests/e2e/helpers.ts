@@ -68,6 +68,9 @@ export function useDemo() {
 
   afterEach(async () => {
     for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
+    // A backend fault a failed test left armed would hit the next test's sign-in: each test starts clean.
+    const disarmed = await fetch(new URL('/sim/faults', demo.url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"fault":null}' });
+    expect(disarmed.status).toBe(200);
   });
 
   afterAll(async () => {
