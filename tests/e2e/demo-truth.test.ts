@@ -140,6 +140,37 @@ describe('4: the developer panel names each failure’s side, and tells "Not now
   });
 });
 
+describe('the developer panel’s fault switch', () => {
+  test('a read of the switch answered after "Arm" does not turn "Armed" back into "Nothing armed"', async () => {
+    const { page } = await openDemo({ viewport: PHONE });
+    // Opening the panel (and the pointer entering it) reads the switch; those reads are held until the arm has been answered.
+    let releaseReads: () => void = () => {};
+    const readsHeld = new Promise<void>((resolve) => (releaseReads = resolve));
+    const delivered: Promise<void>[] = [];
+    await page.route('**/sim/faults', (route) => {
+      if (route.request().method() !== 'GET') return route.fallback();
+      const done = (async () => {
+        const answer = await route.fetch();
+        await readsHeld;
+        await route.fulfill({ response: answer });
+      })();
+      delivered.push(done);
+      return done;
+    });
+    await openDevPanel(page);
+    await page.getByLabel('Next code exchange (merchant backend → wallet OpenAPI)').selectOption('HTTP_500');
+    await page.locator('#backend-fault-arm').click();
+    const state = page.locator('#backend-fault-state');
+    await state.getByText('Armed: HTTP_500').waitFor();
+    expect(delivered.length).toBeGreaterThan(0);
+    releaseReads();
+    await Promise.all(delivered);
+    // The stale answers ("nothing armed" when they were read) reach the page's script, which reads their bodies.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    expect(await state.textContent()).toContain('Armed: HTTP_500');
+  });
+});
+
 describe('5: the wallet’s page lists only what the shop says it shares', () => {
   test('contact step: the shop says a phone number and nothing else; the wallet’s page lists the mobile number only', async () => {
     const { page } = await openDemo({ viewport: PHONE });

@@ -477,8 +477,15 @@ function renderPanel() {
     : 'The wallet remembers no grant.';
 }
 
+/** Calls to the fault switch overlap (opening the panel reads it while Arm writes it): the latest call's answer is shown. */
+let backendFaultCall = 0;
+
 async function backendFault(fault) {
   const state = document.getElementById('backend-fault-state');
+  const call = ++backendFaultCall;
+  const show = (text) => {
+    if (call === backendFaultCall) state.textContent = text;
+  };
   try {
     const response = await fetch('/sim/faults', {
       method: fault === undefined ? 'GET' : 'POST',
@@ -488,9 +495,9 @@ async function backendFault(fault) {
     });
     const body = await response.json();
     if (!response.ok) throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
-    state.textContent = body.armed ? `Armed: ${body.armed}. It hits the next code exchange.` : body.available?.length ? 'Nothing armed.' : 'Not available (a real wallet OpenAPI is configured).';
+    show(body.armed ? `Armed: ${body.armed}. It hits the next code exchange.` : body.available?.length ? 'Nothing armed.' : 'Not available (a real wallet OpenAPI is configured).');
   } catch (error) {
-    state.textContent = `Could not reach the fault switch: ${error.message}`;
+    show(`Could not reach the fault switch: ${error.message}`);
   }
 }
 
