@@ -7,8 +7,10 @@
  * Rollup's CLI colours its output unless NO_COLOR is set, even into a pipe or a CI log: off the
  * terminal it runs with NO_COLOR, so logs stay plain text. FORCE_COLOR still wins.
  *
- * Options (for the build's own test): `--config <file>` (default `rollup.config.mjs`), `--out <dir>`
- * (default `dist`). The config writes to `dist/…` as usual; the build redirects it.
+ * Options: `--quiet` (what `npm test` uses) prints rollup's output only when the build fails or
+ * rollup warns (its `(!)` lines), so a passing test run shows the test runner's output alone. For the
+ * build's own test: `--config <file>` (default `rollup.config.mjs`), `--out <dir>` (default `dist`).
+ * The config writes to `dist/…` as usual; the build redirects it.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -24,6 +26,7 @@ function option(name, fallback) {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
+const quiet = process.argv.includes('--quiet');
 const config = resolve(root, option('config', 'rollup.config.mjs'));
 const out = resolve(root, option('out', 'dist'));
 const stage = resolve(dirname(out), `.${basename(out)}-next-${process.pid}`);
@@ -35,11 +38,14 @@ const rollup = createRequire(import.meta.url).resolve('rollup/dist/bin/rollup');
 rmSync(stage, { recursive: true, force: true });
 let status = 1;
 try {
-  const run = spawnSync(process.execPath, [rollup, '-c', fileURLToPath(new URL('rollup-staged.mjs', import.meta.url))], { cwd: root, env, stdio: 'inherit' });
+  const stdio = quiet ? ['inherit', 'pipe', 'pipe'] : 'inherit';
+  const run = spawnSync(process.execPath, [rollup, '-c', fileURLToPath(new URL('rollup-staged.mjs', import.meta.url))], { cwd: root, env, stdio, maxBuffer: 64 << 20 });
   status = run.status ?? 1;
+  const said = quiet ? `${run.stdout ?? ''}${run.stderr ?? ''}` : '';
+  if (status !== 0 || said.includes('(!)')) process.stderr.write(said);
   if (status === 0) {
     const moved = moveInto(stage, out);
-    process.stderr.write(`moved ${moved} files into ${basename(out)}/\n`);
+    if (!quiet) process.stderr.write(`moved ${moved} files into ${basename(out)}/\n`);
   }
 } finally {
   rmSync(stage, { recursive: true, force: true });

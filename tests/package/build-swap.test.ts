@@ -25,9 +25,9 @@ beforeEach(() => {
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the build into `dist`, reading `watched` every millisecond until it ends. */
-async function buildWhileReading(env: Record<string, string>, watched: string[]): Promise<{ status: number | null; missing: string[]; output: string }> {
+async function buildWhileReading(env: Record<string, string>, watched: string[], args: string[] = []): Promise<{ status: number | null; missing: string[]; output: string }> {
   const missing: string[] = [];
-  const child = spawn(process.execPath, ['scripts/build.mjs', '--config', 'tests/package/fixtures/tiny.rollup.mjs', '--out', dist], {
+  const child = spawn(process.execPath, ['scripts/build.mjs', '--config', 'tests/package/fixtures/tiny.rollup.mjs', '--out', dist, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,4 +68,25 @@ test('a failed build leaves dist/ as it was', async () => {
   expect(readFileSync(join(dist, 'index.js'), 'utf8')).toContain('"old"');
   expect(existsSync(join(dist, 'stale.js'))).toBe(true);
   expect(readdirSync(work)).toEqual(['dist']);
+});
+
+describe('--quiet (what `npm test` builds with): silent when all is well, rollup\'s words when not', () => {
+  test('a build that passes without a warning prints nothing, and builds', async () => {
+    const { status, output } = await buildWhileReading({}, [], ['--quiet']);
+    expect([status, output]).toEqual([0, '']);
+    expect(readFileSync(join(dist, 'index.js'), 'utf8')).toContain("'new'");
+  });
+
+  test('a failed build prints why', async () => {
+    const { status, output } = await buildWhileReading({ MAK_TINY_FAIL: '1' }, [], ['--quiet']);
+    expect(status).not.toBe(0);
+    expect(output).toContain('missing.mjs');
+  });
+
+  test('a build that warns prints the warning', async () => {
+    const { status, output } = await buildWhileReading({ MAK_TINY_WARN: '1' }, [], ['--quiet']);
+    expect(status).toBe(0);
+    expect(output).toContain('(!)');
+    expect(output).toContain('mak-no-such-package');
+  });
 });
