@@ -85,22 +85,32 @@ function miniTemplates() {
 }
 
 /**
- * No generators in what ships. For ES2015, TypeScript turns `async` functions into `__awaiter` over
- * `function*`, and an IDE's babel transform of node_modules (`enableNodeModuleBabelTransform`) then
- * needs a regenerator runtime, which the engine cannot take from a global. The kit is compiled for
- * ES2017 (async functions kept) and this plugin turns them into promise chains, and `**` (ES2016)
- * into Math.pow.
+ * ES2015 syntax in what ships, without generators. For ES2015, TypeScript turns `async` functions
+ * into `__awaiter` over `function*`, and an IDE's babel transform of node_modules
+ * (`enableNodeModuleBabelTransform`) then needs a regenerator runtime, which the engine cannot take
+ * from a global. The kit is compiled for ES2020 and babel lowers the rest: async functions into
+ * promise chains, `?.` and `??` (without `document.all`, which no mini program has: `x == null`
+ * where TypeScript writes `x === null || x === void 0`), `catch {}`, object spread (to
+ * `Object.assign`, as TypeScript's ES2017 output) and `**` (to Math.pow).
  */
-function asyncToPromises() {
+function lowerToEs2015() {
   return {
-    name: 'async-to-promises',
+    name: 'lower-to-es2015',
     async renderChunk(code) {
       const out = await transformAsync(code, {
         babelrc: false,
         configFile: false,
         sourceType: 'unambiguous',
         // Helpers written with ES2015 syntax (arrows, const): smaller than the ES5 ones.
-        plugins: [['babel-plugin-transform-async-to-promises', { target: 'es6' }], '@babel/plugin-transform-exponentiation-operator'],
+        assumptions: { noDocumentAll: true, setSpreadProperties: true },
+        plugins: [
+          '@babel/plugin-transform-optional-chaining',
+          '@babel/plugin-transform-nullish-coalescing-operator',
+          '@babel/plugin-transform-optional-catch-binding',
+          ['@babel/plugin-transform-object-rest-spread', { useBuiltIns: true }],
+          ['babel-plugin-transform-async-to-promises', { target: 'es6' }],
+          '@babel/plugin-transform-exponentiation-operator',
+        ],
       });
       return { code: out.code, map: null };
     },
@@ -114,10 +124,10 @@ function asyncToPromises() {
  */
 const noComments = () => terser({ compress: false, mangle: false, ecma: 2015, module: true, format: { comments: false, preserve_annotations: true, beautify: true, indent_level: 2 } });
 
-// What the DSL engines run without a transpiler: no `?.`, `??`, object spread, class fields; async
-// functions and `**` are left to asyncToPromises (the static checks parse every shipped file as
-// ES2015). The server is no part of a mini program: kept out of its compile.
-const tsMini = () => compileKit({ target: 'ES2017', importHelpers: true }, ['utils/testing/**', 'server/**']);
+// Compiled for ES2020 (class fields lowered, which babel is not asked to do); what ES2015 engines
+// lack of it is lowered by lowerToEs2015 (the static checks parse every shipped file as ES2015).
+// The server is no part of a mini program: kept out of its compile.
+const tsMini = () => compileKit({ target: 'ES2020', importHelpers: true }, ['utils/testing/**', 'server/**']);
 
 /**
  * The shared chunk of a module: `ui` when the entry does not import it (directly or not) and it
@@ -151,7 +161,7 @@ export function miniprogramBuild() {
   return [
     {
       input,
-      plugins: [miniGlobals(), tsMini(), mangleInternals(), miniTemplates(), asyncToPromises(), noComments()],
+      plugins: [miniGlobals(), tsMini(), mangleInternals(), miniTemplates(), lowerToEs2015(), noComments()],
       output: {
         dir: 'dist/miniprogram',
         format: 'es',
@@ -164,7 +174,7 @@ export function miniprogramBuild() {
     // For Node and bundlers that want CommonJS (e.g. a DSL app's own unit tests).
     {
       input: ENTRY,
-      plugins: [miniGlobals(), tsMini(), mangleInternals(), asyncToPromises(), noComments()],
+      plugins: [miniGlobals(), tsMini(), mangleInternals(), lowerToEs2015(), noComments()],
       output: { file: 'dist/miniprogram.cjs', format: 'cjs', exports: 'named' },
     },
     declarations('miniprogram', ENTRY),
