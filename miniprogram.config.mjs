@@ -1,9 +1,11 @@
 // The DSL mini program build (dist/miniprogram/): the entry and one folder per component
 // (index.axml/acss/js/json), ES2015 syntax with ES module imports and no generators, comments
-// stripped (pure annotations kept, for the bundlers of DSL toolchains). The entry and every
-// component import one shared chunk, `shared/kit.js`, so `provideAuthorizer` in app.js reaches the
-// components; what only components use and the texts in three languages are in `shared/ui.js`,
-// which only components import (a page that imports the entry carries none of it).
+// stripped (pure annotations kept, for the bundlers of DSL toolchains). The entry, `index.js`, is
+// the core chunk: every component imports it (through `shared/ui.js`), so `provideAuthorizer` in
+// app.js reaches the components; what only components use and the texts in three languages are in
+// `shared/ui.js`, which only components import (a page that imports the entry carries none of it).
+// Each component's own `index.js` only registers it: its code is in `shared/ui.js` (one file
+// gzipped, not three that repeat what they share).
 // `utils/globals.ts` is swapped for `utils/globals.mini.ts`: nothing shipped here names
 // globalThis, global, window, self or document. Internal members are shortened as in the H5 build
 // (one mapping: `mangleInternals`).
@@ -130,9 +132,10 @@ const noComments = () => terser({ compress: false, mangle: false, ecma: 2015, mo
 const tsMini = () => compileKit({ target: 'ES2020', importHelpers: true }, ['utils/testing/**', 'server/**']);
 
 /**
- * The shared chunk of a module: `ui` when the entry does not import it (directly or not) and it
- * imports the texts (`texts`), else `kit`. Nothing in `kit` then imports `ui`: a page or app.js
- * that imports the entry loads no text, and the locale registrations stay out of its bundle.
+ * The chunk of a module: `ui` when the entry does not import it (directly or not) and it imports
+ * the texts (`texts`), else `index`, the entry's own file (no facade re-exporting a `shared/kit.js`:
+ * that file is the entry). Nothing in `index` then imports `ui`: a page or app.js that imports the
+ * entry loads no text, and the locale registrations stay out of its bundle.
  */
 function sharedChunk(entry, texts) {
   const closures = new Map();
@@ -150,25 +153,31 @@ function sharedChunk(entry, texts) {
     }
     return found;
   };
-  return (id, { getModuleInfo }) => (!closure(entry, getModuleInfo).has(id) && closure(id, getModuleInfo).has(texts) ? 'ui' : 'kit');
+  return (id, { getModuleInfo }) => (!closure(entry, getModuleInfo).has(id) && closure(id, getModuleInfo).has(texts) ? 'ui' : 'index');
 }
 
 export function miniprogramBuild() {
   const input = { index: ENTRY };
   for (const name of MINIPROGRAM_COMPONENTS) input[`${name}/index`] = `components/${name}/miniprogram/index.ts`;
   const entryIds = new Set(Object.values(input).map((file) => resolve(file)));
-  const chunkOf = sharedChunk(resolve(ENTRY), resolve('components/shared/i18n.ts'));
+  const entryId = resolve(ENTRY);
+  const chunkOf = sharedChunk(entryId, resolve('components/shared/i18n.ts'));
   return [
     {
       input,
+      // The entry's file also exports, under short names, what the components import of the core
+      // (not in its declarations, no part of its API).
+      preserveEntrySignatures: 'allow-extension',
       plugins: [miniGlobals(), tsMini(), mangleInternals(), miniTemplates(), lowerToEs2015(), noComments()],
       output: {
         dir: 'dist/miniprogram',
         format: 'es',
         entryFileNames: '[name].js',
         chunkFileNames: 'shared/[name].js',
-        // Two shared chunks, one module instance of each for the whole app (see sharedChunk).
-        manualChunks: (id, meta) => (entryIds.has(id) ? undefined : chunkOf(id, meta)),
+        // The core in the entry's file, the components in shared/ui.js: one module instance of each
+        // for the whole app (see sharedChunk). A component's file imports ui.js alone.
+        manualChunks: (id, meta) => (id === entryId ? 'index' : entryIds.has(id) ? undefined : chunkOf(id, meta)),
+        hoistTransitiveImports: false,
       },
     },
     // For Node and bundlers that want CommonJS (e.g. a DSL app's own unit tests).
