@@ -1,9 +1,11 @@
 // The DSL mini program build (dist/miniprogram/): the entry and one folder per component
 // (index.axml/acss/js/json), ES2015 syntax with ES module imports and no generators, comments
-// stripped (pure annotations kept, for the bundlers of DSL toolchains). The entry and every
-// component import one shared chunk, `shared/kit.js`, so `provideAuthorizer` in app.js reaches the
-// components; what only components use and the texts in three languages are in `shared/ui.js`,
-// which only components import (a page that imports the entry carries none of it).
+// stripped (pure annotations kept, for the bundlers of DSL toolchains). The entry, `index.js`, is
+// the core chunk: every component imports it (through `shared/ui.js`), so `provideAuthorizer` in
+// app.js reaches the components; what only components use and the texts in three languages are in
+// `shared/ui.js`, which only components import (a page that imports the entry carries none of it).
+// Each component's own `index.js` only registers it: its code is in `shared/ui.js` (one file
+// gzipped, not three that repeat what they share).
 // `utils/globals.ts` is swapped for `utils/globals.mini.ts`: nothing shipped here names
 // globalThis, global, window, self or document. Internal members are shortened as in the H5 build
 // (one mapping: `mangleInternals`).
@@ -34,6 +36,12 @@ function miniGlobals() {
 }
 
 /**
+ * What csso leaves as written: the values of custom properties and the fallbacks of `var()` (no
+ * space after a comma, `0.45` as `.45`). Quoted strings (font names) stay as they are.
+ */
+const tightValues = (css) => css.split(/("[^"]*"|'[^']*')/).map((part, i) => (i % 2 ? part : part.replace(/,\s+/g, ',').replace(/([(,:\s])0\.(\d)/g, '$1.$2'))).join('');
+
+/**
  * What ships of the templates, styles and JSON: minified (a mini program's package is counted in
  * bytes, and the IDE uploads these files as they are). AXML: comments, and the line breaks and
  * indentation between and inside tags (whitespace with a line break is layout of the source, never
@@ -42,7 +50,7 @@ function miniGlobals() {
  */
 const minify = {
   axml: (text) => text.replace(/<!--[\s\S]*?-->/g, '').replace(/>\s*\n\s*</g, '><').replace(/\s*\n\s*/g, ' ').trim(),
-  acss: (text) => minifyCss(text, { restructure: false }).css,
+  acss: (text) => tightValues(minifyCss(text, { restructure: false }).css),
   json: (text) => JSON.stringify(JSON.parse(text)),
 };
 
@@ -79,22 +87,33 @@ function miniTemplates() {
 }
 
 /**
- * No generators in what ships. For ES2015, TypeScript turns `async` functions into `__awaiter` over
- * `function*`, and an IDE's babel transform of node_modules (`enableNodeModuleBabelTransform`) then
- * needs a regenerator runtime, which the engine cannot take from a global. The kit is compiled for
- * ES2017 (async functions kept) and this plugin turns them into promise chains, and `**` (ES2016)
- * into Math.pow.
+ * ES2015 syntax in what ships, without generators. For ES2015, TypeScript turns `async` functions
+ * into `__awaiter` over `function*`, and an IDE's babel transform of node_modules
+ * (`enableNodeModuleBabelTransform`) then needs a regenerator runtime, which the engine cannot take
+ * from a global. The kit is compiled for ES2020 and babel lowers the rest: async functions into
+ * promise chains (their helpers written out where they are used: smaller once gzipped), `?.` and
+ * `??` (without `document.all`, which no mini program has: `x == null` where TypeScript writes
+ * `x === null || x === void 0`), `catch {}`, object spread (to `Object.assign`, as TypeScript's
+ * ES2017 output) and `**` (to Math.pow).
  */
-function asyncToPromises() {
+function lowerToEs2015() {
   return {
-    name: 'async-to-promises',
+    name: 'lower-to-es2015',
     async renderChunk(code) {
       const out = await transformAsync(code, {
         babelrc: false,
         configFile: false,
         sourceType: 'unambiguous',
         // Helpers written with ES2015 syntax (arrows, const): smaller than the ES5 ones.
-        plugins: [['babel-plugin-transform-async-to-promises', { target: 'es6' }], '@babel/plugin-transform-exponentiation-operator'],
+        assumptions: { noDocumentAll: true, setSpreadProperties: true },
+        plugins: [
+          '@babel/plugin-transform-optional-chaining',
+          '@babel/plugin-transform-nullish-coalescing-operator',
+          '@babel/plugin-transform-optional-catch-binding',
+          ['@babel/plugin-transform-object-rest-spread', { useBuiltIns: true }],
+          ['babel-plugin-transform-async-to-promises', { target: 'es6', inlineHelpers: true }],
+          '@babel/plugin-transform-exponentiation-operator',
+        ],
       });
       return { code: out.code, map: null };
     },
@@ -108,15 +127,16 @@ function asyncToPromises() {
  */
 const noComments = () => terser({ compress: false, mangle: false, ecma: 2015, module: true, format: { comments: false, preserve_annotations: true, beautify: true, indent_level: 2 } });
 
-// What the DSL engines run without a transpiler: no `?.`, `??`, object spread, class fields; async
-// functions and `**` are left to asyncToPromises (the static checks parse every shipped file as
-// ES2015). The server is no part of a mini program: kept out of its compile.
-const tsMini = () => compileKit({ target: 'ES2017', importHelpers: true }, ['utils/testing/**', 'server/**']);
+// Compiled for ES2020 (class fields lowered, which babel is not asked to do); what ES2015 engines
+// lack of it is lowered by lowerToEs2015 (the static checks parse every shipped file as ES2015).
+// The server is no part of a mini program: kept out of its compile.
+const tsMini = () => compileKit({ target: 'ES2020', importHelpers: true }, ['utils/testing/**', 'server/**']);
 
 /**
- * The shared chunk of a module: `ui` when the entry does not import it (directly or not) and it
- * imports the texts (`texts`), else `kit`. Nothing in `kit` then imports `ui`: a page or app.js
- * that imports the entry loads no text, and the locale registrations stay out of its bundle.
+ * The chunk of a module: `ui` when the entry does not import it (directly or not) and it imports
+ * the texts (`texts`), else `index`, the entry's own file (no facade re-exporting a `shared/kit.js`:
+ * that file is the entry). Nothing in `index` then imports `ui`: a page or app.js that imports the
+ * entry loads no text, and the locale registrations stay out of its bundle.
  */
 function sharedChunk(entry, texts) {
   const closures = new Map();
@@ -134,31 +154,37 @@ function sharedChunk(entry, texts) {
     }
     return found;
   };
-  return (id, { getModuleInfo }) => (!closure(entry, getModuleInfo).has(id) && closure(id, getModuleInfo).has(texts) ? 'ui' : 'kit');
+  return (id, { getModuleInfo }) => (!closure(entry, getModuleInfo).has(id) && closure(id, getModuleInfo).has(texts) ? 'ui' : 'index');
 }
 
 export function miniprogramBuild() {
   const input = { index: ENTRY };
   for (const name of MINIPROGRAM_COMPONENTS) input[`${name}/index`] = `components/${name}/miniprogram/index.ts`;
   const entryIds = new Set(Object.values(input).map((file) => resolve(file)));
-  const chunkOf = sharedChunk(resolve(ENTRY), resolve('components/shared/i18n.ts'));
+  const entryId = resolve(ENTRY);
+  const chunkOf = sharedChunk(entryId, resolve('components/shared/i18n.ts'));
   return [
     {
       input,
-      plugins: [miniGlobals(), tsMini(), mangleInternals(), miniTemplates(), asyncToPromises(), noComments()],
+      // The entry's file also exports, under short names, what the components import of the core
+      // (not in its declarations, no part of its API).
+      preserveEntrySignatures: 'allow-extension',
+      plugins: [miniGlobals(), tsMini(), mangleInternals(), miniTemplates(), lowerToEs2015(), noComments()],
       output: {
         dir: 'dist/miniprogram',
         format: 'es',
         entryFileNames: '[name].js',
         chunkFileNames: 'shared/[name].js',
-        // Two shared chunks, one module instance of each for the whole app (see sharedChunk).
-        manualChunks: (id, meta) => (entryIds.has(id) ? undefined : chunkOf(id, meta)),
+        // The core in the entry's file, the components in shared/ui.js: one module instance of each
+        // for the whole app (see sharedChunk). A component's file imports ui.js alone.
+        manualChunks: (id, meta) => (id === entryId ? 'index' : entryIds.has(id) ? undefined : chunkOf(id, meta)),
+        hoistTransitiveImports: false,
       },
     },
     // For Node and bundlers that want CommonJS (e.g. a DSL app's own unit tests).
     {
       input: ENTRY,
-      plugins: [miniGlobals(), tsMini(), mangleInternals(), asyncToPromises(), noComments()],
+      plugins: [miniGlobals(), tsMini(), mangleInternals(), lowerToEs2015(), noComments()],
       output: { file: 'dist/miniprogram.cjs', format: 'cjs', exports: 'named' },
     },
     declarations('miniprogram', ENTRY),

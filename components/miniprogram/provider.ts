@@ -24,7 +24,8 @@ function share(authorizer: Authorizer): void {
   }
 }
 
-const provides = createEmitter<[]>('onProvide');
+// Pure: a page that only reads the authorizer (`withAuthorization`) bundles no emitter.
+const provides = /* @__PURE__ */ createEmitter<[]>('onProvide');
 
 /**
  * Gives the components their authorizer. Call it once, in `app.js`, before any page loads;
