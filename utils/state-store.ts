@@ -112,23 +112,23 @@ export interface StateStore {
    * This instance's view: what it last read or wrote, with its changes not written yet. Session
    * data too large to store is kept here until another instance's write replaces it.
    */
-  readonly state: StoredState;
+  readonly state_: StoredState;
   /** Settles once the first value was read (null: it was read at once). */
-  readonly ready: Promise<void> | null;
+  readonly ready_: Promise<void> | null;
   /**
    * Takes up what another instance stored since this one last looked: read now (synchronous
    * adapters), or what the page's other instances wrote (asynchronous ones).
    */
-  refresh(): void;
+  refresh_(): void;
   /** Takes up what is stored now, read after the writes under way (asynchronous adapters too). */
-  reread(): Promise<unknown>;
+  reread_(): Promise<unknown>;
   /**
    * Applies `change`, made under `epoch`, to this view and to what is stored now. Dropped (false)
    * when a sign-out happened since `epoch`.
    */
-  update(epoch: number, change: StateChange): boolean;
+  update_(epoch: number, change: StateChange): boolean;
   /** Forgets session and consent record here and for every instance over this storage. */
-  signOut(): Promise<unknown>;
+  signOut_(): Promise<unknown>;
 }
 
 const FAILED = /* @__PURE__ */ Symbol('failed');
@@ -241,26 +241,26 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
   }
 
   const store: StateStore = {
-    get state() {
+    get state_() {
       return state;
     },
     // `first` is a promise of the kit's own (`attempt`) when the adapter answers later.
-    ready: sync ? null : (first as Promise<unknown>).then((value) => void (seen === UNSEEN && takeUp(value, false))),
-    refresh() {
+    ready_: sync ? null : (first as Promise<unknown>).then((value) => void (seen === UNSEEN && takeUp(value, false))),
+    refresh_() {
       // Other tabs' writes reach an asynchronous adapter's users when it reads (`reread`, writes).
       if (sync) takeUp(read(), true);
       else if (page.written_ !== undefined) takeUp(page.written_, true);
     },
     // A read and the commit of what waits to be written, if anything.
-    reread: () => save(false),
-    update(epoch, change) {
-      store.refresh();
+    reread_: () => save(false),
+    update_(epoch, change) {
+      store.refresh_();
       if (epoch !== state.epoch) return false;
       void add((s) => (s.epoch === epoch ? { ...change(s), epoch } : s), false);
       return true;
     },
-    signOut() {
-      store.refresh();
+    signOut_() {
+      store.refresh_();
       const epoch = state.epoch + 1;
       return add((s) => emptyState(Math.max(s.epoch + 1, epoch)), true);
     },

@@ -13,17 +13,17 @@ import { authErrorOf } from './helpers';
 /** A state that never keeps a session; every consent scope granted before. */
 function forgetfulState(): SessionState {
   return {
-    epoch: 0,
-    ready: null,
-    refresh: () => undefined,
-    reread: () => Promise.resolve(),
-    current: () => null,
-    stored: () => null,
-    consent: () => 'granted',
-    consentRecord: () => ({}),
-    record: () => undefined,
-    storeSession: () => undefined,
-    signOut: () => Promise.resolve(),
+    epoch_: 0,
+    ready_: null,
+    refresh_: () => undefined,
+    reread_: () => Promise.resolve(),
+    current_: () => null,
+    stored_: () => null,
+    consent_: () => 'granted',
+    consentRecord_: () => ({}),
+    record_: () => undefined,
+    storeSession_: () => undefined,
+    signOut_: () => Promise.resolve(),
   };
 }
 

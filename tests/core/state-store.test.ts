@@ -11,17 +11,17 @@ const grant = (scope: string) => (s: PersistedState) => ({ ...s, consent: { ...s
 it('a change made while an asynchronous write is under way is kept and written next', async () => {
   const storage = asyncMapStorage();
   const store = openStateStore(storage, KEY, () => undefined);
-  await store.ready;
-  store.update(0, grant('USER_NAME'));
+  await store.ready_;
+  store.update_(0, grant('USER_NAME'));
   // The first write has read the storage and is writing now.
   await new Promise((r) => setImmediate(r));
-  store.update(0, grant('USER_AVATAR'));
+  store.update_(0, grant('USER_AVATAR'));
   for (let i = 0; i < 3; i++) {
-    store.update(0, grant(`SCOPE_${i}`));
+    store.update_(0, grant(`SCOPE_${i}`));
     await new Promise((r) => setImmediate(r));
   }
   await flush(20);
   const expected = { USER_NAME: 'granted', USER_AVATAR: 'granted', SCOPE_0: 'granted', SCOPE_1: 'granted', SCOPE_2: 'granted' };
-  expect(store.state.consent).toEqual(expected);
+  expect(store.state_.consent).toEqual(expected);
   expect(parseState(storage.map.get(KEY)).consent).toEqual(expected);
 });

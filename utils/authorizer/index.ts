@@ -38,16 +38,16 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const flights = createFlights(createFlightRunner(catalogue, state, wallet, exchange), statusOf);
   const request = createRequest({ state, flights, sensor, isSilent, emit });
 
-  let loaded = state.ready === null;
-  const ready = state.ready?.then(() => ((loaded = true), emit({ type: 'ready' }), undefined)) ?? Promise.resolve();
+  let loaded = state.ready_ === null;
+  const ready = state.ready_?.then(() => ((loaded = true), emit({ type: 'ready' }), undefined)) ?? Promise.resolve();
 
   function snapshot(): AuthorizerSnapshot {
-    const session = state.current();
+    const session = state.current_();
     return {
       status: flights.status_(),
       engaged: sensor.engaged_,
       session: session && copySession(session),
-      consent: state.consentRecord(),
+      consent: state.consentRecord_(),
       pendingScopes: flights.pendingScopes_(),
     };
   }
@@ -64,12 +64,12 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       }),
     consentState(scope) {
       const [name] = normalizeScopes(scope);
-      state.refresh();
-      return state.consent(name as string);
+      state.refresh_();
+      return state.consent_(name as string);
     },
     session() {
-      state.refresh();
-      const session = state.current();
+      state.refresh_();
+      const session = state.current_();
       return session && copySession(session);
     },
     markEngaged: sensor.mark_,
@@ -77,7 +77,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       return sensor.engaged_;
     },
     async signOut() {
-      const done = state.signOut();
+      const done = state.signOut_();
       flights.abortAll_();
       emit({ type: 'session', session: null });
       emit({ type: 'signed-out' });
@@ -85,7 +85,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     },
     subscribe: events.subscribe,
     snapshot() {
-      state.refresh();
+      state.refresh_();
       return snapshot();
     },
     catalogue,

@@ -11,21 +11,21 @@ import type { ResolvedAuthorizerOptions } from './options';
 
 export interface SessionState {
   /** The sign-out epoch: a flight started under another one stores nothing. */
-  readonly epoch: number;
-  readonly ready: Promise<void> | null;
+  readonly epoch_: number;
+  readonly ready_: Promise<void> | null;
   /** Takes up what other instances stored (before every decision). */
-  refresh(): void;
+  refresh_(): void;
   /** The same from a fresh read (asynchronous adapters too): before a deferred prompt opens. */
-  reread(): Promise<unknown>;
+  reread_(): Promise<unknown>;
   /** The stored session when unexpired. */
-  current(): Session | null;
+  current_(): Session | null;
   /** The stored session, expired or not. */
-  stored(): Session | null;
-  consent(scope: string): ConsentState;
-  consentRecord(): Record<string, 'granted' | 'denied'>;
-  record(epoch: number, scopes: readonly string[], value: 'granted' | 'denied'): void;
-  storeSession(epoch: number, scopes: readonly string[], data: unknown): void;
-  signOut(): Promise<unknown>;
+  stored_(): Session | null;
+  consent_(scope: string): ConsentState;
+  consentRecord_(): Record<string, 'granted' | 'denied'>;
+  record_(epoch: number, scopes: readonly string[], value: 'granted' | 'denied'): void;
+  storeSession_(epoch: number, scopes: readonly string[], data: unknown): void;
+  signOut_(): Promise<unknown>;
 }
 
 /** Reads an expiry from the backend's answer: epoch ms or an ISO date in `expiresAt`. */
@@ -64,30 +64,30 @@ export function createSessionState(
   if (!opts.storage) {
     globalTarget('globalThis')?.addEventListener('storage', (event) => {
       const key = (event as { key?: unknown }).key;
-      if (key === opts.storageKey || key === null) store.refresh();
+      if (key === opts.storageKey || key === null) store.refresh_();
     });
   }
   const live = (s: Session | null) => (s && (s.expiresAt === undefined || s.expiresAt > now()) ? s : null);
 
   return {
-    get epoch() {
-      return store.state.epoch;
+    get epoch_() {
+      return store.state_.epoch;
     },
-    ready: store.ready,
-    refresh: store.refresh,
-    reread: store.reread,
-    current: () => live(store.state.session),
-    stored: () => store.state.session,
-    consent: (scope) => (isSilent(scope) ? 'granted' : (store.state.consent[scope] ?? 'unknown')),
-    consentRecord: () => ({ ...store.state.consent }),
-    record(epoch, scopes, value) {
+    ready_: store.ready_,
+    refresh_: store.refresh_,
+    reread_: store.reread_,
+    current_: () => live(store.state_.session),
+    stored_: () => store.state_.session,
+    consent_: (scope) => (isSilent(scope) ? 'granted' : (store.state_.consent[scope] ?? 'unknown')),
+    consentRecord_: () => ({ ...store.state_.consent }),
+    record_(epoch, scopes, value) {
       // Silent scopes are recorded as granted, never as denied: no prompt ever asks for them.
       const recorded = scopes.filter((s) => value === 'granted' || !isSilent(s));
       if (recorded.length === 0) return;
       // What changes is decided on the state the answer is merged into (another page may have
       // recorded the other answer since this one last looked): the user's latest answer is stored.
       let changed: string[] = [];
-      const merged = store.update(epoch, (state) => {
+      const merged = store.update_(epoch, (state) => {
         changed = recorded.filter((s) => state.consent[s] !== value);
         const consent = { ...state.consent };
         for (const s of changed) consent[s] = value;
@@ -95,15 +95,15 @@ export function createSessionState(
       });
       if (merged) for (const scope of changed) emit({ type: 'consent', scope, state: value });
     },
-    storeSession(epoch, scopes, data) {
+    storeSession_(epoch, scopes, data) {
       const expiresAt = expiryOf(data) ?? (sessionTtlMs === undefined ? undefined : now() + sessionTtlMs);
       // The new session covers what the stored one (this instance's or another's) still covers.
-      const merged = store.update(epoch, (state) => {
+      const merged = store.update_(epoch, (state) => {
         return { ...state, session: newSession([...new Set([...(live(state.session)?.scopes ?? []), ...scopes])], data, expiresAt) };
       });
-      const session = store.state.session;
+      const session = store.state_.session;
       if (merged && session) emit({ type: 'session', session: copySession(session) });
     },
-    signOut: store.signOut,
+    signOut_: store.signOut_,
   };
 }

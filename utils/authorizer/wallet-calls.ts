@@ -26,7 +26,7 @@ export interface WalletCalls {
 }
 
 /** The consent record, and what other instances stored (a sign-out taken up aborts the flights). */
-type RecordState = Pick<SessionState, 'refresh' | 'reread' | 'consent' | 'record'>;
+type RecordState = Pick<SessionState, 'refresh_' | 'reread_' | 'consent_' | 'record_'>;
 
 /**
  * Records the wallet's answer to a call in the consent record, also when the caller has left
@@ -37,11 +37,11 @@ function record(state: RecordState, flight: Flight, scopes: string[], answer: Co
   const { epoch_ } = flight;
   if (answer instanceof AuthError) {
     const refused = answer.scopes.filter((s) => scopes.includes(s));
-    if (answer.code === 'USER_CANCELLED') state.record(epoch_, refused.length > 0 ? refused : scopes, 'denied');
+    if (answer.code === 'USER_CANCELLED') state.record_(epoch_, refused.length > 0 ? refused : scopes, 'denied');
     return;
   }
-  state.record(epoch_, answer.grantedScopes, 'granted');
-  state.record(epoch_, Object.keys(answer.failedScopes).filter((s) => scopes.includes(s) && isDenial(answer.failedScopes[s] as string)), 'denied');
+  state.record_(epoch_, answer.grantedScopes, 'granted');
+  state.record_(epoch_, Object.keys(answer.failedScopes).filter((s) => scopes.includes(s) && isDenial(answer.failedScopes[s] as string)), 'denied');
 }
 
 export function createWalletCalls(
@@ -88,8 +88,8 @@ export function createWalletCalls(
   function turn(flight: Flight, scopes: string[], tap: boolean | undefined, start: (hold: Hold) => void, fail: (error: AuthError) => void): void {
     const task = (hold: Hold) => {
       if (flight.sync_) return start(hold);
-      void state.reread().then(() => {
-        const denied = scopes.filter((s) => state.consent(s) === 'denied' && !flight.reask_?.includes(s));
+      void state.reread_().then(() => {
+        const denied = scopes.filter((s) => state.consent_(s) === 'denied' && !flight.reask_?.includes(s));
         if (denied.length === 0) return start(hold);
         hold();
         fail(new AuthError('DENIED', { scopes: denied }));
@@ -154,7 +154,7 @@ export function createWalletCalls(
             signal: sheet.signal,
             proceed() {
               // A sign-out elsewhere since the sheet opened aborts the request (and closes the sheet).
-              state.refresh();
+              state.refresh_();
               if (done) return;
               close = () => undefined;
               settle();
