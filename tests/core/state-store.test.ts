@@ -6,7 +6,7 @@ import { openStateStore, parseState, type PersistedState } from '../../utils/sta
 import { asyncMapStorage, flush } from './helpers';
 
 const KEY = 'k';
-const grant = (scope: string) => (s: PersistedState) => ({ ...s, consent: { ...s.consent, [scope]: 'granted' as const } });
+const grant = (scope: string) => (s: PersistedState) => ({ ...s, consent_: { ...s.consent_, [scope]: 'granted' as const } });
 
 it('a change made while an asynchronous write is under way is kept and written next', async () => {
   const storage = asyncMapStorage();
@@ -22,6 +22,6 @@ it('a change made while an asynchronous write is under way is kept and written n
   }
   await flush(20);
   const expected = { USER_NAME: 'granted', USER_AVATAR: 'granted', SCOPE_0: 'granted', SCOPE_1: 'granted', SCOPE_2: 'granted' };
-  expect(store.state_.consent).toEqual(expected);
-  expect(parseState(storage.map.get(KEY)).consent).toEqual(expected);
+  expect(store.state_.consent_).toEqual(expected);
+  expect(parseState(storage.map.get(KEY)).consent_).toEqual(expected);
 });

@@ -41,10 +41,10 @@ function expiryOf(data: unknown): number | undefined {
  */
 function changes(previous: StoredState, next: StoredState, signedOut: boolean): AuthorizerEvent[] {
   const events: AuthorizerEvent[] = [];
-  if (signedOut || JSON.stringify(previous.session) !== JSON.stringify(next.session)) events.push({ type: 'session', session: next.session && copySession(next.session) });
+  if (signedOut || JSON.stringify(previous.session_) !== JSON.stringify(next.session_)) events.push({ type: 'session', session: next.session_ && copySession(next.session_) });
   if (signedOut) events.push({ type: 'signed-out' });
-  for (const scope of new Set([...Object.keys(previous.consent), ...Object.keys(next.consent)])) {
-    if (previous.consent[scope] !== next.consent[scope]) events.push({ type: 'consent', scope, state: next.consent[scope] ?? 'unknown' });
+  for (const scope of new Set([...Object.keys(previous.consent_), ...Object.keys(next.consent_)])) {
+    if (previous.consent_[scope] !== next.consent_[scope]) events.push({ type: 'consent', scope, state: next.consent_[scope] ?? 'unknown' });
   }
   return events;
 }
@@ -71,15 +71,15 @@ export function createSessionState(
 
   return {
     get epoch_() {
-      return store.state_.epoch;
+      return store.state_.epoch_;
     },
     ready_: store.ready_,
     refresh_: store.refresh_,
     reread_: store.reread_,
-    current_: () => live(store.state_.session),
-    stored_: () => store.state_.session,
-    consent_: (scope) => (isSilent(scope) ? 'granted' : (store.state_.consent[scope] ?? 'unknown')),
-    consentRecord_: () => ({ ...store.state_.consent }),
+    current_: () => live(store.state_.session_),
+    stored_: () => store.state_.session_,
+    consent_: (scope) => (isSilent(scope) ? 'granted' : (store.state_.consent_[scope] ?? 'unknown')),
+    consentRecord_: () => ({ ...store.state_.consent_ }),
     record_(epoch, scopes, value) {
       // Silent scopes are recorded as granted, never as denied: no prompt ever asks for them.
       const recorded = scopes.filter((s) => value === 'granted' || !isSilent(s));
@@ -88,10 +88,10 @@ export function createSessionState(
       // recorded the other answer since this one last looked): the user's latest answer is stored.
       let changed: string[] = [];
       const merged = store.update_(epoch, (state) => {
-        changed = recorded.filter((s) => state.consent[s] !== value);
-        const consent = { ...state.consent };
+        changed = recorded.filter((s) => state.consent_[s] !== value);
+        const consent = { ...state.consent_ };
         for (const s of changed) consent[s] = value;
-        return { ...state, consent };
+        return { ...state, consent_: consent };
       });
       if (merged) for (const scope of changed) emit({ type: 'consent', scope, state: value });
     },
@@ -99,9 +99,9 @@ export function createSessionState(
       const expiresAt = expiryOf(data) ?? (sessionTtlMs === undefined ? undefined : now() + sessionTtlMs);
       // The new session covers what the stored one (this instance's or another's) still covers.
       const merged = store.update_(epoch, (state) => {
-        return { ...state, session: newSession([...new Set([...(live(state.session)?.scopes ?? []), ...scopes])], data, expiresAt) };
+        return { ...state, session_: newSession([...new Set([...(live(state.session_)?.scopes ?? []), ...scopes])], data, expiresAt) };
       });
-      const session = store.state_.session;
+      const session = store.state_.session_;
       if (merged && session) emit({ type: 'session', session: copySession(session) });
     },
     signOut_: store.signOut_,
