@@ -33,7 +33,7 @@ it('asks again once, then rejects UNKNOWN (retryable) for its scopes', async () 
   const run = (_flight: unknown, gesture: boolean) => (runs.push(gesture), runs.length > 20 ? new Promise<void>(() => undefined) : new Promise<void>((r) => setImmediate(r)));
   const flights = createFlights(run, () => undefined);
   const sensor = createEngagementSensor(null, () => undefined);
-  const request = createRequest({ state: forgetfulState(), flights, sensor, isSilent: () => false, emit: () => undefined });
+  const request = createRequest(forgetfulState(), flights, sensor, () => false, () => undefined);
   const error = await authErrorOf(request(['USER_NAME'], { gesture: true, defer: true, signal: undefined }));
   expect(error).toBeInstanceOf(AuthError);
   expect(error.code).toBe('UNKNOWN');

@@ -36,7 +36,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const wallet = createWalletCalls(opts, sensor, () => presenter, setStatus, isSilent, state);
   const exchange = createCodeExchange(opts, setStatus, wallet.fetchCode_);
   const flights = createFlights(createFlightRunner(catalogue, state, wallet, exchange), statusOf);
-  const request = createRequest({ state, flights, sensor, isSilent, emit });
+  const request = createRequest(state, flights, sensor, isSilent, emit);
 
   let loaded = state.ready_ === null;
   const ready = state.ready_?.then(() => ((loaded = true), emit({ type: 'ready' }), undefined)) ?? Promise.resolve();

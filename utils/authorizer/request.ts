@@ -11,13 +11,6 @@ import type { Flights } from './flights';
 import type { ResolvedAuthorizeOptions } from './options';
 import type { SessionState } from './session-state';
 
-export interface RequestDeps {
-  state: SessionState;
-  flights: Flights;
-  sensor: EngagementSensor;
-  isSilent: (scope: string) => boolean;
-  emit: (event: AuthorizerEvent) => void;
-}
 
 export type Request = (scopes: string[], options: ResolvedAuthorizeOptions) => Promise<Session>;
 
@@ -31,7 +24,13 @@ function narrow(error: unknown, scopes: readonly string[], session: Session | nu
   return new AuthError(error.code, { message: error.message.replace(list(error.scopes), list(mine)), retryable, platformCode, status, dismissed, scopes: mine });
 }
 
-export function createRequest({ state, flights, sensor, isSilent, emit }: RequestDeps): Request {
+export function createRequest(
+  state: SessionState,
+  flights: Flights,
+  sensor: EngagementSensor,
+  isSilent: (scope: string) => boolean,
+  emit: (event: AuthorizerEvent) => void,
+): Request {
   /** Flights to share and the one to start: the rest of the scopes, plus requests a tap takes over. */
   function flightsFor(needed: string[], gesture: boolean, prompts: boolean): Flight[] {
     // A request that needs no prompt never waits behind one that waits for the user.
