@@ -20,8 +20,8 @@ function narrow(error: unknown, scopes: readonly string[], session: Session | nu
   const own = error.scopes.filter((s) => scopes.includes(s));
   const mine = own.length > 0 ? own : scopes.filter((s) => !session?.scopes.includes(s));
   const list = (scopes: string[]) => (scopes.length > 0 ? ` [${scopes.join(' ')}]` : '');
-  const { retryable, platformCode, status, dismissed } = error;
-  return new AuthError(error.code, { message: error.message.replace(list(error.scopes), list(mine)), retryable, platformCode, status, dismissed, scopes: mine });
+  // Its own fields (retryable, platformCode, status, dismissed) carried over.
+  return new AuthError(error.code, { ...error, message: error.message.replace(list(error.scopes), list(mine)), scopes: mine });
 }
 
 export function createRequest(
