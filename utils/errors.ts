@@ -75,6 +75,9 @@ export class AuthError extends Error {
   }
 }
 
+/** The kit's error for `scopes`, with nothing more to say. */
+export const scopeError = (code: AuthErrorCode, scopes: readonly string[]): AuthError => new AuthError(code, { scopes });
+
 export function isAuthError(value: unknown): value is AuthError {
   return value instanceof AuthError;
 }

@@ -4,7 +4,7 @@
  */
 import { abortable, createAbortController, onAbort } from './abort';
 import { hasMethods, isAbortSignal, isDuration, isRecord, optionError, readField, readOptions, REQUIRED } from './checks';
-import { AuthError } from './errors';
+import { AuthError, scopeError } from './errors';
 import { globalMy, globalValue, pageHref } from './globals';
 import { randomHex } from './random';
 import { backendError } from './submit-errors';
@@ -151,6 +151,6 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
       // The key is kept for a resend only after no answer, or one worth trying again.
       const forget = () => keys.delete(authCode);
       answered.then(forget, (error: AuthError) => error.retryable || forget());
-      resolve(abortable(answered, signal, () => new AuthError('ABORTED', { scopes })));
+      resolve(abortable(answered, signal, () => scopeError('ABORTED', scopes)));
     });
 }

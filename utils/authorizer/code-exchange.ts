@@ -3,7 +3,7 @@
  * refused code, one fresh code is submitted once; what the backend answers is kept only if it can
  * be stored and does not carry the code.
  */
-import { AuthError } from '../errors';
+import { AuthError, scopeError } from '../errors';
 import { mentionsCode, submitError } from '../submit-errors';
 import { aborted, type CodeResult, type Flight, type SetStatus } from './flight';
 import type { ResolvedAuthorizerOptions } from './options';
@@ -44,7 +44,7 @@ export function createCodeExchange(
     const signal = flight.controller_.signal;
     if (signal.aborted) throw aborted(scopes);
     // A code past its age is never submitted: treated as refused (one fresh code follows).
-    if (now() - result.obtainedAt_ > codeMaxAgeMs) throw new AuthError('CODE_REJECTED', { scopes });
+    if (now() - result.obtainedAt_ > codeMaxAgeMs) throw scopeError('CODE_REJECTED', scopes);
     setStatus(flight, 'submitting');
     let data: unknown;
     try {
@@ -67,7 +67,7 @@ export function createCodeExchange(
     const fresh = await fetchCode(flight, scopes);
     // The wallet may have asked again and the user refused some: the rest goes on.
     const freshScopes = scopes.filter((s) => fresh.grantedScopes.includes(s));
-    if (freshScopes.length === 0) throw new AuthError('CODE_REJECTED', { scopes });
+    if (freshScopes.length === 0) throw scopeError('CODE_REJECTED', scopes);
     try {
       // An answer carrying the refused code is refused too.
       return { data: await submitOnce(flight, freshScopes, fresh, [first.authCode, fresh.authCode]), scopes: freshScopes };

@@ -4,7 +4,7 @@
  * the answer or error as this caller sees it.
  */
 import type { EngagementSensor } from '../engagement';
-import { AuthError } from '../errors';
+import { AuthError, scopeError } from '../errors';
 import type { AuthorizerEvent, Session } from '../types';
 import { aborted, copySession, covers, type Flight } from './flight';
 import type { Flights } from './flights';
@@ -56,9 +56,9 @@ export function createRequest(
     if (covers(cached, scopes)) return Promise.resolve(copySession(cached as Session));
     const needed = scopes.filter((s) => !cached?.scopes.includes(s));
     const denied = needed.filter((s) => state.consent_(s) === 'denied');
-    if (denied.length > 0 && !gesture) return Promise.reject(new AuthError('DENIED', { scopes: denied }));
+    if (denied.length > 0 && !gesture) return Promise.reject(scopeError('DENIED', denied));
     const prompts = needed.some((s) => state.consent_(s) !== 'granted');
-    if (!gesture && !defer && !sensor.engaged_ && prompts) return Promise.reject(new AuthError('FIRST_SCREEN', { scopes: needed.filter((s) => !isSilent(s)) }));
+    if (!gesture && !defer && !sensor.engaged_ && prompts) return Promise.reject(scopeError('FIRST_SCREEN', needed.filter((s) => !isSilent(s))));
 
     const started = state.epoch_;
     const again = () => request(scopes, { gesture: false, defer, signal }, false);
@@ -70,7 +70,7 @@ export function createRequest(
         // clock). None: a joined flight covered other scopes too and ended before ours were stored:
         // ask again, once, without the old gesture (a prompt now would not come from the user's tap).
         const session = [state.current_(), state.stored_()].find((s) => covers(s, scopes));
-        return session ? copySession(session) : retryOwn ? again() : Promise.reject(new AuthError('UNKNOWN', { scopes }));
+        return session ? copySession(session) : retryOwn ? again() : Promise.reject(scopeError('UNKNOWN', scopes));
       },
       (error) => {
         const current = state.epoch_ === started && !signal?.aborted;

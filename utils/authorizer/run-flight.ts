@@ -2,7 +2,7 @@
  * One flight from plan to session: the wallet calls its plan needs, in order, each code exchanged
  * and the session stored (the wallet calls keep the consent record up to date with every answer).
  */
-import { AuthError } from '../errors';
+import { AuthError, scopeError } from '../errors';
 import { scopeFailure } from '../normalize';
 import { planCalls, type ScopeCatalogue } from '../scopes';
 import type { CodeExchange } from './code-exchange';
@@ -25,7 +25,7 @@ export function createFlightRunner(catalogue: ScopeCatalogue, state: SessionStat
       lost = granted.filter((s) => !exchanged.scopes.includes(s));
     }
     if (failed.length > 0) throw scopeFailure(result.failedScopes, failed);
-    if (lost.length > 0) throw new AuthError('USER_CANCELLED', { scopes: lost });
+    if (lost.length > 0) throw scopeError('USER_CANCELLED', lost);
   }
 
   return (flight, gesture) => {

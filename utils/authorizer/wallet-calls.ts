@@ -7,7 +7,7 @@
 import { abortable, createAbortController, onAbort } from '../abort';
 import { backoffDelay, delay } from '../backoff';
 import type { EngagementSensor } from '../engagement';
-import { AuthError } from '../errors';
+import { AuthError, scopeError } from '../errors';
 import { reportError } from '../emitter';
 import { promptLockOf, type Hold } from '../prompt-lock';
 import { hostObject, withHost, type HostCall } from '../host';
@@ -92,10 +92,10 @@ export function createWalletCalls(
         const denied = scopes.filter((s) => state.consent_(s) === 'denied' && !flight.reask_?.includes(s));
         if (denied.length === 0) return start(hold);
         hold();
-        fail(new AuthError('DENIED', { scopes: denied }));
+        fail(scopeError('DENIED', denied));
       });
     };
-    lock().run(task, tap, opts.timeoutMs, () => fail(new AuthError('TIMEOUT', { scopes })));
+    lock().run(task, tap, opts.timeoutMs, () => fail(scopeError('TIMEOUT', scopes)));
   }
 
   /** A wallet call in the prompt lock's turn, held until the wallet answers. */
