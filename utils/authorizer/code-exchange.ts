@@ -4,7 +4,7 @@
  * be stored and does not carry the code.
  */
 import { AuthError, scopeError } from '../errors';
-import { mentionsCode, submitError } from '../submit-errors';
+import { mentionsCode, submitError, unusableAnswer } from '../submit-errors';
 import { aborted, type CodeResult, type Flight, type SetStatus } from './flight';
 import type { ResolvedAuthorizerOptions } from './options';
 
@@ -18,15 +18,14 @@ export type CodeExchange = (flight: Flight, scopes: string[], first: CodeResult)
 
 /** The answer as it will be stored (a JSON copy), or the reason it cannot be (it carries a code of the exchange). */
 function storable(data: unknown, codes: string[], scopes: string[]): unknown {
-  const refuse = (detail: string) => new AuthError('BACKEND_ERROR', { scopes, retryable: false, detail });
   let copy: unknown = null;
   try {
     // A function or a symbol has no JSON: JSON.parse(undefined) throws too.
     if (data !== undefined) copy = JSON.parse(JSON.stringify(data) as string);
   } catch {
-    throw refuse('not JSON');
+    throw unusableAnswer(scopes, 'not JSON');
   }
-  if (mentionsCode(copy, codes)) throw refuse('echo');
+  if (mentionsCode(copy, codes)) throw unusableAnswer(scopes, 'echo');
   return copy;
 }
 
