@@ -123,10 +123,10 @@ export interface StateStore {
   /** Takes up what is stored now, read after the writes under way (asynchronous adapters too). */
   reread_(): Promise<unknown>;
   /**
-   * Applies `change`, made under `epoch`, to this view and to what is stored now. Dropped (false)
-   * when a sign-out happened since `epoch`.
+   * Applies `change`, made under `epoch`, to this view and to what is stored now: the view before
+   * it (to tell what changed), or null when dropped (a sign-out happened since `epoch`).
    */
-  update_(epoch: number, change: StateChange): boolean;
+  update_(epoch: number, change: StateChange): StoredState | null;
   /** Forgets session and consent record here and for every instance over this storage. */
   signOut_(): Promise<unknown>;
 }
@@ -255,9 +255,10 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
     reread_: () => save(false),
     update_(epoch, change) {
       store.refresh_();
-      if (epoch !== state.epoch_) return false;
+      const previous = state;
+      if (epoch !== previous.epoch_) return null;
       void add((s) => (s.epoch_ === epoch ? { ...change(s), epoch_: epoch } : s), false);
-      return true;
+      return previous;
     },
     signOut_() {
       store.refresh_();

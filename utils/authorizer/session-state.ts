@@ -3,7 +3,7 @@
  * state store, with the events they raise, also when another instance changed them.
  */
 import { globalTarget } from '../globals';
-import { newSession, openStateStore, type StoredState } from '../state-store';
+import { newSession, openStateStore, type StateChange, type StoredState } from '../state-store';
 import { defaultStorage } from '../storage';
 import type { AuthorizerEvent, ConsentState, Session } from '../types';
 import { copySession } from './flight';
@@ -36,12 +36,12 @@ function expiryOf(data: unknown): number | undefined {
 }
 
 /**
- * The events that tell listeners what a state taken up from storage changed: a sign-out elsewhere,
- * and what is stored now (another page may have signed in again since).
+ * The events that tell listeners what a change of the state did: a sign-out elsewhere, a session
+ * stored here (`stored`), and what is stored now (another page may have signed in again since).
  */
-function changes(previous: StoredState, next: StoredState, signedOut: boolean): AuthorizerEvent[] {
+function changes(previous: StoredState, next: StoredState, signedOut: boolean, stored?: boolean): AuthorizerEvent[] {
   const events: AuthorizerEvent[] = [];
-  if (signedOut || JSON.stringify(previous.session_) !== JSON.stringify(next.session_)) events.push({ type: 'session', session: next.session_ && copySession(next.session_) });
+  if (signedOut || stored || JSON.stringify(previous.session_) !== JSON.stringify(next.session_)) events.push({ type: 'session', session: next.session_ && copySession(next.session_) });
   if (signedOut) events.push({ type: 'signed-out' });
   for (const scope of new Set([...Object.keys(previous.consent_), ...Object.keys(next.consent_)])) {
     if (previous.consent_[scope] !== next.consent_[scope]) events.push({ type: 'consent', scope, state: next.consent_[scope] ?? 'unknown' });
@@ -67,6 +67,11 @@ export function createSessionState(
       if (key === opts.storageKey || key === null) store.refresh_();
     });
   }
+  /** A change made here, announced as a change taken up would be (`stored`: a session stored). */
+  const update = (epoch: number, change: StateChange, stored?: boolean) => {
+    const previous = store.update_(epoch, change);
+    if (previous) for (const event of changes(previous, store.state_, false, stored)) emit(event);
+  };
   const live = (s: Session | null) => (s && (s.expiresAt === undefined || s.expiresAt > now()) ? s : null);
 
   return {
@@ -83,26 +88,20 @@ export function createSessionState(
     record_(epoch, scopes, value) {
       // Silent scopes are recorded as granted, never as denied: no prompt ever asks for them.
       const recorded = scopes.filter((s) => value === 'granted' || !isSilent(s));
-      if (recorded.length === 0) return;
-      // What changes is decided on the state the answer is merged into (another page may have
+      // The events tell what changed on the state the answer is merged into (another page may have
       // recorded the other answer since this one last looked): the user's latest answer is stored.
-      let changed: string[] = [];
-      const merged = store.update_(epoch, (state) => {
-        changed = recorded.filter((s) => state.consent_[s] !== value);
-        const consent = { ...state.consent_ };
-        for (const s of changed) consent[s] = value;
-        return { ...state, consent_: consent };
-      });
-      if (merged) for (const scope of changed) emit({ type: 'consent', scope, state: value });
+      if (recorded.length > 0) {
+        update(epoch, (state) => {
+          const consent = { ...state.consent_ };
+          for (const s of recorded) consent[s] = value;
+          return { ...state, consent_: consent };
+        });
+      }
     },
     storeSession_(epoch, scopes, data) {
       const expiresAt = expiryOf(data) ?? (sessionTtlMs === undefined ? undefined : now() + sessionTtlMs);
       // The new session covers what the stored one (this instance's or another's) still covers.
-      const merged = store.update_(epoch, (state) => {
-        return { ...state, session_: newSession([...new Set([...(live(state.session_)?.scopes ?? []), ...scopes])], data, expiresAt) };
-      });
-      const session = store.state_.session_;
-      if (merged && session) emit({ type: 'session', session: copySession(session) });
+      update(epoch, (state) => ({ ...state, session_: newSession([...new Set([...(live(state.session_)?.scopes ?? []), ...scopes])], data, expiresAt) }), true);
     },
     signOut_: store.signOut_,
   };
