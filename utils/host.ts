@@ -56,6 +56,7 @@ export function withHost<T>(explicit: unknown, waitMs: number, scopes: string[],
       resolve(findHost(undefined));
     };
     const timer = setTimeout(done, waitMs);
-    doc.addEventListener('AlipayJSBridgeReady', done, { once: true });
+    // `done` removes itself.
+    doc.addEventListener('AlipayJSBridgeReady', done);
   }).then(use);
 }
