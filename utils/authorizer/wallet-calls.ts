@@ -112,10 +112,7 @@ export function createWalletCalls(
     const silent = scopes.every(isSilent);
     return (silent ? untilAborted(flight, callWallet(flight, scopes, 'fetching'), scopes) : promptCall(flight, scopes, 'fetching')).catch((error: AuthError) => {
       if (!silent || !error.retryable || attempt >= opts.maxRetries) throw error;
-      return delay(backoffDelay(attempt, opts.retryDelayMs), flight.controller_.signal).then(
-        () => fetchCode_(flight, scopes, attempt + 1),
-        () => Promise.reject(aborted(scopes)),
-      );
+      return delay(backoffDelay(attempt, opts.retryDelayMs), flight.controller_.signal, () => aborted(scopes)).then(() => fetchCode_(flight, scopes, attempt + 1));
     });
   }
 
