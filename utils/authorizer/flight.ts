@@ -32,9 +32,9 @@ export type SetStatus = (flight: Flight, status: AuthorizerStatus) => void;
 
 export const aborted = (scopes: readonly string[]) => scopeError('ABORTED', scopes);
 
-/** A copy for the caller (the kit's sessions hold `scopes`, `data` and, when set, `expiresAt`). */
-export function copySession(session: Session): Session {
-  return { ...session, scopes: [...session.scopes] };
+/** A copy for the caller (the kit's sessions hold `scopes`, `data` and, when set, `expiresAt`); null stays null. */
+export function copySession<S extends Session | null>(session: S): S {
+  return session && { ...session, scopes: [...session.scopes] };
 }
 
 export function covers(session: Session | null, scopes: readonly string[]): boolean {

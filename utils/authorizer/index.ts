@@ -42,11 +42,10 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const ready = state.ready_?.then(() => ((loaded = true), emit({ type: 'ready' }), undefined)) ?? Promise.resolve();
 
   function snapshot(): AuthorizerSnapshot {
-    const session = state.current_();
     return {
       status: flights.status_(),
       engaged: sensor.engaged_,
-      session: session && copySession(session),
+      session: copySession(state.current_()),
       consent: state.consentRecord_(),
       pendingScopes: flights.pendingScopes_(),
     };
@@ -69,8 +68,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     },
     session() {
       state.refresh_();
-      const session = state.current_();
-      return session && copySession(session);
+      return copySession(state.current_());
     },
     markEngaged: sensor.mark_,
     get engaged() {

@@ -41,7 +41,7 @@ function expiryOf(data: unknown): number | undefined {
  */
 function changes(previous: StoredState, next: StoredState, signedOut: boolean, stored?: boolean): AuthorizerEvent[] {
   const events: AuthorizerEvent[] = [];
-  if (signedOut || stored || JSON.stringify(previous.session_) !== JSON.stringify(next.session_)) events.push({ type: 'session', session: next.session_ && copySession(next.session_) });
+  if (signedOut || stored || JSON.stringify(previous.session_) !== JSON.stringify(next.session_)) events.push({ type: 'session', session: copySession(next.session_) });
   if (signedOut) events.push({ type: 'signed-out' });
   for (const scope of new Set([...Object.keys(previous.consent_), ...Object.keys(next.consent_)])) {
     if (previous.consent_[scope] !== next.consent_[scope]) events.push({ type: 'consent', scope, state: next.consent_[scope] ?? 'unknown' });
