@@ -43,7 +43,7 @@ function changes(previous: StoredState, next: StoredState, signedOut: boolean, s
   const events: AuthorizerEvent[] = [];
   if (signedOut || stored || JSON.stringify(previous.session_) !== JSON.stringify(next.session_)) events.push({ type: 'session', session: copySession(next.session_) });
   if (signedOut) events.push({ type: 'signed-out' });
-  for (const scope of new Set([...Object.keys(previous.consent_), ...Object.keys(next.consent_)])) {
+  for (const scope of Object.keys({ ...previous.consent_, ...next.consent_ })) {
     if (previous.consent_[scope] !== next.consent_[scope]) events.push({ type: 'consent', scope, state: next.consent_[scope] ?? 'unknown' });
   }
   return events;
