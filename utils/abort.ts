@@ -6,13 +6,12 @@ export { createAbortController } from './abort-controller';
 
 /** Calls `listener` once when `signal` aborts (at once if it has); returns what removes it. */
 export function onAbort(signal: AbortSignal | undefined, listener: () => void): () => void {
-  if (!signal) return () => undefined;
-  if (signal.aborted) {
-    listener();
-    return () => undefined;
+  if (signal && !signal.aborted) {
+    signal.addEventListener('abort', listener, { once: true });
+    return () => signal.removeEventListener('abort', listener);
   }
-  signal.addEventListener('abort', listener, { once: true });
-  return () => signal.removeEventListener('abort', listener);
+  if (signal) listener();
+  return () => undefined;
 }
 
 /** `promise`, or a rejection with `reason()` as soon as `signal` aborts. */

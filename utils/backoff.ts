@@ -1,13 +1,13 @@
 /** Waiting between retries. */
 import { onAbort } from './abort';
 
-/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or rejects when `signal` aborts first: with `reason()`, else the signal's reason. */
+export function delay(ms: number, signal?: AbortSignal, reason?: () => unknown): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => (off(), resolve()), ms);
     const off = onAbort(signal, () => {
       clearTimeout(timer);
-      reject(signal?.reason);
+      reject(reason ? reason() : signal?.reason);
     });
   });
 }

@@ -54,8 +54,8 @@ export const isDuration = (value: unknown, allowZero?: boolean): value is number
 /** A delay that may be 0. */
 export const isDelay = (value: unknown): value is number => isDuration(value, true);
 
-/** What `readOptions` requires (with no default). */
-export const REQUIRED = /* @__PURE__ */ Symbol('required');
+/** What `readOptions` requires (with no default): an object of its own, no default can be it. */
+export const REQUIRED: object = {};
 
 /** One option: its check, and its value when absent (`REQUIRED`: it may not be). */
 export type OptionRule = readonly [check: (value: unknown) => unknown, fallback?: unknown];

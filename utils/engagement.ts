@@ -32,7 +32,8 @@ export function createEngagementSensor(target: EngagementTarget | null | undefin
     engaged = true;
     for (const [t, type, l] of watched.splice(0)) t.removeEventListener(type, l, true);
     onEngaged();
-    for (const wake of [...waiters]) wake();
+    // A wake never changes the set (it only stops listening for the abort).
+    waiters.forEach((wake) => wake());
     waiters.clear();
   }
 

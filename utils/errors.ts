@@ -75,6 +75,9 @@ export class AuthError extends Error {
   }
 }
 
+/** The kit's error for `scopes`, with nothing more to say. */
+export const scopeError = (code: AuthErrorCode, scopes: readonly string[]): AuthError => new AuthError(code, { scopes });
+
 export function isAuthError(value: unknown): value is AuthError {
   return value instanceof AuthError;
 }
@@ -143,5 +146,5 @@ export const REFUSED_CODES: readonly string[] = ['INVALID_CODE', 'USED_CODE', 'E
  */
 export function isTransient(flag: unknown, platformCode: unknown, status: number | undefined): boolean {
   if (typeof flag === 'boolean') return flag;
-  return platformCode === 'UNKNOWN_EXCEPTION' || platformCode === 'REQUEST_TRAFFIC_EXCEED_LIMIT' || status === undefined || status >= 500 || status === 429 || status === 408;
+  return ['UNKNOWN_EXCEPTION', 'REQUEST_TRAFFIC_EXCEED_LIMIT'].includes(platformCode as string) || status === undefined || status >= 500 || status === 429 || status === 408;
 }

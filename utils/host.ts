@@ -37,7 +37,7 @@ export function hostObject(explicit: unknown): unknown {
 }
 
 /** The host available right now, if any. */
-const findHost = (explicit: unknown) => hostCall(hostObject(explicit));
+const findHost = (explicit?: unknown) => hostCall(hostObject(explicit));
 
 /**
  * Calls `call` with the host there now, or (in an H5 page without one) the raw bridge once
@@ -53,9 +53,10 @@ export function withHost<T>(explicit: unknown, waitMs: number, scopes: string[],
     const done = () => {
       clearTimeout(timer);
       doc.removeEventListener('AlipayJSBridgeReady', done);
-      resolve(findHost(undefined));
+      resolve(findHost());
     };
     const timer = setTimeout(done, waitMs);
-    doc.addEventListener('AlipayJSBridgeReady', done, { once: true });
+    // `done` removes itself.
+    doc.addEventListener('AlipayJSBridgeReady', done);
   }).then(use);
 }

@@ -17,13 +17,13 @@ import type { Session, StorageAdapter } from './types';
 export type ConsentRecord = Record<string, 'granted' | 'denied'>;
 
 export interface PersistedState {
-  session: Session | null;
-  consent: ConsentRecord;
+  session_: Session | null;
+  consent_: ConsentRecord;
 }
 
 /** What one storage value holds: the state and the sign-out count it belongs to. */
 export interface StoredState extends PersistedState {
-  epoch: number;
+  epoch_: number;
 }
 
 /** A change to the state, applied to whatever is stored when it is written. */
@@ -34,7 +34,7 @@ const VERSION = 1;
 const MAX_STORED_LENGTH = 262_144; // 256 KiB
 
 export function emptyState(epoch = 0): StoredState {
-  return { session: null, consent: {}, epoch };
+  return { session_: null, consent_: {}, epoch_: epoch };
 }
 
 /** A session; `expiresAt` is set only when there is one. */
@@ -73,7 +73,7 @@ export function parseState(text: unknown): StoredState {
   }
   if (!isObject(raw) || raw.v !== VERSION) return emptyState();
   const epoch = Number.isSafeInteger(raw.epoch) && (raw.epoch as number) > 0 ? (raw.epoch as number) : 0;
-  return { session: readSession(raw.session), consent: readConsent(raw.consent), epoch };
+  return { session_: readSession(raw.session), consent_: readConsent(raw.consent), epoch_: epoch };
 }
 
 /**
@@ -82,12 +82,12 @@ export function parseState(text: unknown): StoredState {
  */
 export function serializeState(state: StoredState, withSession = true): string | undefined {
   try {
-    const text = JSON.stringify({ v: VERSION, epoch: state.epoch || undefined, session: withSession ? state.session : null, consent: state.consent });
+    const text = JSON.stringify({ v: VERSION, epoch: state.epoch_ || undefined, session: withSession ? state.session_ : null, consent: state.consent_ });
     if (text.length <= MAX_STORED_LENGTH) return text;
   } catch {
     // Session data that cannot be serialised: store the rest.
   }
-  return withSession && state.session ? serializeState(state, false) : undefined;
+  return withSession && state.session_ ? serializeState(state, false) : undefined;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -112,23 +112,23 @@ export interface StateStore {
    * This instance's view: what it last read or wrote, with its changes not written yet. Session
    * data too large to store is kept here until another instance's write replaces it.
    */
-  readonly state: StoredState;
+  readonly state_: StoredState;
   /** Settles once the first value was read (null: it was read at once). */
-  readonly ready: Promise<void> | null;
+  readonly ready_: Promise<void> | null;
   /**
    * Takes up what another instance stored since this one last looked: read now (synchronous
    * adapters), or what the page's other instances wrote (asynchronous ones).
    */
-  refresh(): void;
+  refresh_(): void;
   /** Takes up what is stored now, read after the writes under way (asynchronous adapters too). */
-  reread(): Promise<unknown>;
+  reread_(): Promise<unknown>;
   /**
-   * Applies `change`, made under `epoch`, to this view and to what is stored now. Dropped (false)
-   * when a sign-out happened since `epoch`.
+   * Applies `change`, made under `epoch`, to this view and to what is stored now: the view before
+   * it (to tell what changed), or null when dropped (a sign-out happened since `epoch`).
    */
-  update(epoch: number, change: StateChange): boolean;
+  update_(epoch: number, change: StateChange): StoredState | null;
   /** Forgets session and consent record here and for every instance over this storage. */
-  signOut(): Promise<unknown>;
+  signOut_(): Promise<unknown>;
 }
 
 const FAILED = /* @__PURE__ */ Symbol('failed');
@@ -155,7 +155,7 @@ function sharedBy(storage: StorageAdapter, key: string): Shared {
 }
 
 /** A state that holds nothing of the user (empty, or a sign-out marker). */
-const holdsNothing = (s: StoredState) => s.session === null && Object.keys(s.consent).length === 0;
+const holdsNothing = (s: StoredState) => s.session_ === null && Object.keys(s.consent_).length === 0;
 
 /** `f(value)`, now or once a promised value is there. */
 const then = <T, R>(value: T | PromiseLike<T>, f: (v: T) => R | PromiseLike<R>): R | PromiseLike<R> => (isThenable(value) ? (value as PromiseLike<T>).then(f) : f(value as T));
@@ -187,10 +187,10 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
     const next = parseState(value);
     // A value from before a sign-out this instance knows of (removed or cleared by the app, or
     // written by a tab that had not seen the sign-out) holds nothing of the user: the epoch stays.
-    stored = next.epoch < stored.epoch ? emptyState(stored.epoch) : next;
+    stored = next.epoch_ < stored.epoch_ ? emptyState(stored.epoch_) : next;
     const previous = state;
     state = view();
-    if (announce) onTakeUp(previous, state, state.epoch > previous.epoch);
+    if (announce) onTakeUp(previous, state, state.epoch_ > previous.epoch_);
   }
 
   /** One write (null: remove the key); false when the adapter refuses it. */
@@ -206,10 +206,10 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
    * False when nothing could be written.
    */
   function put(next: StoredState): boolean | PromiseLike<boolean> {
-    const full = holdsNothing(next) && next.epoch === 0 ? null : serializeState(next);
+    const full = holdsNothing(next) && next.epoch_ === 0 ? null : serializeState(next);
     // Nothing storable, or the very text stored now.
     if (full === undefined || full === seen) return true;
-    const lean = next.session ? serializeState(next, false) : undefined;
+    const lean = next.session_ ? serializeState(next, false) : undefined;
     return then(write(full), (ok) => ok || (lean !== undefined && lean !== full ? write(lean) : holdsNothing(next) && full !== null && write(null)));
   }
 
@@ -241,28 +241,29 @@ export function openStateStore(storage: StorageAdapter, key: string, onTakeUp: T
   }
 
   const store: StateStore = {
-    get state() {
+    get state_() {
       return state;
     },
     // `first` is a promise of the kit's own (`attempt`) when the adapter answers later.
-    ready: sync ? null : (first as Promise<unknown>).then((value) => void (seen === UNSEEN && takeUp(value, false))),
-    refresh() {
+    ready_: sync ? null : (first as Promise<unknown>).then((value) => void (seen === UNSEEN && takeUp(value, false))),
+    refresh_() {
       // Other tabs' writes reach an asynchronous adapter's users when it reads (`reread`, writes).
       if (sync) takeUp(read(), true);
       else if (page.written_ !== undefined) takeUp(page.written_, true);
     },
     // A read and the commit of what waits to be written, if anything.
-    reread: () => save(false),
-    update(epoch, change) {
-      store.refresh();
-      if (epoch !== state.epoch) return false;
-      void add((s) => (s.epoch === epoch ? { ...change(s), epoch } : s), false);
-      return true;
+    reread_: () => save(false),
+    update_(epoch, change) {
+      store.refresh_();
+      const previous = state;
+      if (epoch !== previous.epoch_) return null;
+      void add((s) => (s.epoch_ === epoch ? { ...change(s), epoch_: epoch } : s), false);
+      return previous;
     },
-    signOut() {
-      store.refresh();
-      const epoch = state.epoch + 1;
-      return add((s) => emptyState(Math.max(s.epoch + 1, epoch)), true);
+    signOut_() {
+      store.refresh_();
+      const epoch = state.epoch_ + 1;
+      return add((s) => emptyState(Math.max(s.epoch_ + 1, epoch)), true);
     },
   };
   if (sync) takeUp(first, false);

@@ -23,6 +23,9 @@ export function mentionsCode(value: unknown, codes: readonly string[]): boolean 
   return codes.some((code) => [JSON.stringify(code).slice(1, -1), bytes(encodeURIComponent(code))].some((trace) => forms.some((form) => form.includes(trace))));
 }
 
+/** A backend answer (or none) the kit cannot use, whatever the backend says: final, not retryable. */
+export const unusableAnswer = (scopes: readonly string[], detail: string, status?: number): AuthError => new AuthError('BACKEND_ERROR', { scopes, status, retryable: false, detail });
+
 /** The kit's error for a backend failure: `code` and `retryable` as the backend (or hook) gave them. */
 export function backendError(scopes: readonly string[], codes: readonly string[], status: unknown, code: unknown, retryable: unknown): AuthError {
   const httpStatus = typeof status === 'number' && Number.isFinite(status) ? status : undefined;

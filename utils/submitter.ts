@@ -4,10 +4,10 @@
  */
 import { abortable, createAbortController, onAbort } from './abort';
 import { hasMethods, isAbortSignal, isDuration, isRecord, optionError, readField, readOptions, REQUIRED } from './checks';
-import { AuthError } from './errors';
+import { AuthError, scopeError } from './errors';
 import { globalMy, globalValue, pageHref } from './globals';
 import { randomHex } from './random';
-import { backendError } from './submit-errors';
+import { backendError, unusableAnswer } from './submit-errors';
 import type { MyRequestHost, SubmitHook } from './types';
 
 export interface HttpSubmitterOptions {
@@ -62,7 +62,7 @@ function readAnswer(status: number | undefined, text: unknown, scopes: string[],
   // `"error": null` in a 2xx envelope means no error; 204 / an empty body: session data null.
   if (status! >= 200 && status! < 300 && error == null) {
     if (json) return body ?? null;
-    throw new AuthError('BACKEND_ERROR', { retryable: false, status, scopes, detail: 'not JSON' });
+    throw unusableAnswer(scopes, 'not JSON', status);
   }
   throw backendError(scopes, [authCode], status, readField(error, 'code'), readField(error, 'retryable'));
 }
@@ -146,11 +146,11 @@ export function httpSubmitter(options: HttpSubmitterOptions): SubmitHook {
       const sent = post(hasMethods(my, 'request') ? (my as MyRequestHost) : null, o.url, headers, JSON.stringify({ authCode, scopes }), o.timeoutMs, o.credentials, signal);
       const answered = sent.then(
         ([status, body]) => readAnswer(status, body, scopes, authCode),
-        () => Promise.reject(new AuthError('BACKEND_ERROR', { retryable: false, scopes, detail: 'no fetch' })),
+        () => Promise.reject(unusableAnswer(scopes, 'no fetch')),
       );
       // The key is kept for a resend only after no answer, or one worth trying again.
       const forget = () => keys.delete(authCode);
       answered.then(forget, (error: AuthError) => error.retryable || forget());
-      resolve(abortable(answered, signal, () => new AuthError('ABORTED', { scopes })));
+      resolve(abortable(answered, signal, () => scopeError('ABORTED', scopes)));
     });
 }

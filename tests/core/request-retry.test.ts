@@ -13,17 +13,17 @@ import { authErrorOf } from './helpers';
 /** A state that never keeps a session; every consent scope granted before. */
 function forgetfulState(): SessionState {
   return {
-    epoch: 0,
-    ready: null,
-    refresh: () => undefined,
-    reread: () => Promise.resolve(),
-    current: () => null,
-    stored: () => null,
-    consent: () => 'granted',
-    consentRecord: () => ({}),
-    record: () => undefined,
-    storeSession: () => undefined,
-    signOut: () => Promise.resolve(),
+    epoch_: 0,
+    ready_: null,
+    refresh_: () => undefined,
+    reread_: () => Promise.resolve(),
+    current_: () => null,
+    stored_: () => null,
+    consent_: () => 'granted',
+    consentRecord_: () => ({}),
+    record_: () => undefined,
+    storeSession_: () => undefined,
+    signOut_: () => Promise.resolve(),
   };
 }
 
@@ -33,7 +33,7 @@ it('asks again once, then rejects UNKNOWN (retryable) for its scopes', async () 
   const run = (_flight: unknown, gesture: boolean) => (runs.push(gesture), runs.length > 20 ? new Promise<void>(() => undefined) : new Promise<void>((r) => setImmediate(r)));
   const flights = createFlights(run, () => undefined);
   const sensor = createEngagementSensor(null, () => undefined);
-  const request = createRequest({ state: forgetfulState(), flights, sensor, isSilent: () => false, emit: () => undefined });
+  const request = createRequest(forgetfulState(), flights, sensor, () => false, () => undefined);
   const error = await authErrorOf(request(['USER_NAME'], { gesture: true, defer: true, signal: undefined }));
   expect(error).toBeInstanceOf(AuthError);
   expect(error.code).toBe('UNKNOWN');

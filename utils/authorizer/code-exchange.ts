@@ -3,8 +3,8 @@
  * refused code, one fresh code is submitted once; what the backend answers is kept only if it can
  * be stored and does not carry the code.
  */
-import { AuthError } from '../errors';
-import { mentionsCode, submitError } from '../submit-errors';
+import { AuthError, scopeError } from '../errors';
+import { mentionsCode, submitError, unusableAnswer } from '../submit-errors';
 import { aborted, type CodeResult, type Flight, type SetStatus } from './flight';
 import type { ResolvedAuthorizerOptions } from './options';
 
@@ -18,15 +18,14 @@ export type CodeExchange = (flight: Flight, scopes: string[], first: CodeResult)
 
 /** The answer as it will be stored (a JSON copy), or the reason it cannot be (it carries a code of the exchange). */
 function storable(data: unknown, codes: string[], scopes: string[]): unknown {
-  const refuse = (detail: string) => new AuthError('BACKEND_ERROR', { scopes, retryable: false, detail });
   let copy: unknown = null;
   try {
     // A function or a symbol has no JSON: JSON.parse(undefined) throws too.
     if (data !== undefined) copy = JSON.parse(JSON.stringify(data) as string);
   } catch {
-    throw refuse('not JSON');
+    throw unusableAnswer(scopes, 'not JSON');
   }
-  if (mentionsCode(copy, codes)) throw refuse('echo');
+  if (mentionsCode(copy, codes)) throw unusableAnswer(scopes, 'echo');
   return copy;
 }
 
@@ -44,7 +43,7 @@ export function createCodeExchange(
     const signal = flight.controller_.signal;
     if (signal.aborted) throw aborted(scopes);
     // A code past its age is never submitted: treated as refused (one fresh code follows).
-    if (now() - result.obtainedAt_ > codeMaxAgeMs) throw new AuthError('CODE_REJECTED', { scopes });
+    if (now() - result.obtainedAt_ > codeMaxAgeMs) throw scopeError('CODE_REJECTED', scopes);
     setStatus(flight, 'submitting');
     let data: unknown;
     try {
@@ -67,7 +66,7 @@ export function createCodeExchange(
     const fresh = await fetchCode(flight, scopes);
     // The wallet may have asked again and the user refused some: the rest goes on.
     const freshScopes = scopes.filter((s) => fresh.grantedScopes.includes(s));
-    if (freshScopes.length === 0) throw new AuthError('CODE_REJECTED', { scopes });
+    if (freshScopes.length === 0) throw scopeError('CODE_REJECTED', scopes);
     try {
       // An answer carrying the refused code is refused too.
       return { data: await submitOnce(flight, freshScopes, fresh, [first.authCode, fresh.authCode]), scopes: freshScopes };

@@ -1,5 +1,5 @@
 /** A flight: one request under way for a set of scopes, shared by every caller asking for them. */
-import { AuthError } from '../errors';
+import { AuthError, scopeError } from '../errors';
 import type { AuthCodeResult, AuthorizerStatus, Session } from '../types';
 
 export interface Flight {
@@ -30,11 +30,11 @@ export type CodeResult = AuthCodeResult & { obtainedAt_: number };
 /** Reports a status change of a flight (the authorizer's events). */
 export type SetStatus = (flight: Flight, status: AuthorizerStatus) => void;
 
-export const aborted = (scopes: readonly string[]) => new AuthError('ABORTED', { scopes });
+export const aborted = (scopes: readonly string[]) => scopeError('ABORTED', scopes);
 
-/** A copy for the caller (the kit's sessions hold `scopes`, `data` and, when set, `expiresAt`). */
-export function copySession(session: Session): Session {
-  return { ...session, scopes: [...session.scopes] };
+/** A copy for the caller (the kit's sessions hold `scopes`, `data` and, when set, `expiresAt`); null stays null. */
+export function copySession<S extends Session | null>(session: S): S {
+  return session && { ...session, scopes: [...session.scopes] };
 }
 
 export function covers(session: Session | null, scopes: readonly string[]): boolean {

@@ -36,18 +36,17 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const wallet = createWalletCalls(opts, sensor, () => presenter, setStatus, isSilent, state);
   const exchange = createCodeExchange(opts, setStatus, wallet.fetchCode_);
   const flights = createFlights(createFlightRunner(catalogue, state, wallet, exchange), statusOf);
-  const request = createRequest({ state, flights, sensor, isSilent, emit });
+  const request = createRequest(state, flights, sensor, isSilent, emit);
 
-  let loaded = state.ready === null;
-  const ready = state.ready?.then(() => ((loaded = true), emit({ type: 'ready' }), undefined)) ?? Promise.resolve();
+  let loaded = state.ready_ === null;
+  const ready = state.ready_?.then(() => ((loaded = true), emit({ type: 'ready' }), undefined)) ?? Promise.resolve();
 
   function snapshot(): AuthorizerSnapshot {
-    const session = state.current();
     return {
       status: flights.status_(),
       engaged: sensor.engaged_,
-      session: session && copySession(session),
-      consent: state.consentRecord(),
+      session: copySession(state.current_()),
+      consent: state.consentRecord_(),
       pendingScopes: flights.pendingScopes_(),
     };
   }
@@ -64,20 +63,19 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       }),
     consentState(scope) {
       const [name] = normalizeScopes(scope);
-      state.refresh();
-      return state.consent(name as string);
+      state.refresh_();
+      return state.consent_(name as string);
     },
     session() {
-      state.refresh();
-      const session = state.current();
-      return session && copySession(session);
+      state.refresh_();
+      return copySession(state.current_());
     },
     markEngaged: sensor.mark_,
     get engaged() {
       return sensor.engaged_;
     },
     async signOut() {
-      const done = state.signOut();
+      const done = state.signOut_();
       flights.abortAll_();
       emit({ type: 'session', session: null });
       emit({ type: 'signed-out' });
@@ -85,7 +83,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     },
     subscribe: events.subscribe,
     snapshot() {
-      state.refresh();
+      state.refresh_();
       return snapshot();
     },
     catalogue,

@@ -3,7 +3,7 @@
  * state store, with the events they raise, also when another instance changed them.
  */
 import { globalTarget } from '../globals';
-import { newSession, openStateStore, type StoredState } from '../state-store';
+import { newSession, openStateStore, type StateChange, type StoredState } from '../state-store';
 import { defaultStorage } from '../storage';
 import type { AuthorizerEvent, ConsentState, Session } from '../types';
 import { copySession } from './flight';
@@ -11,21 +11,21 @@ import type { ResolvedAuthorizerOptions } from './options';
 
 export interface SessionState {
   /** The sign-out epoch: a flight started under another one stores nothing. */
-  readonly epoch: number;
-  readonly ready: Promise<void> | null;
+  readonly epoch_: number;
+  readonly ready_: Promise<void> | null;
   /** Takes up what other instances stored (before every decision). */
-  refresh(): void;
+  refresh_(): void;
   /** The same from a fresh read (asynchronous adapters too): before a deferred prompt opens. */
-  reread(): Promise<unknown>;
+  reread_(): Promise<unknown>;
   /** The stored session when unexpired. */
-  current(): Session | null;
+  current_(): Session | null;
   /** The stored session, expired or not. */
-  stored(): Session | null;
-  consent(scope: string): ConsentState;
-  consentRecord(): Record<string, 'granted' | 'denied'>;
-  record(epoch: number, scopes: readonly string[], value: 'granted' | 'denied'): void;
-  storeSession(epoch: number, scopes: readonly string[], data: unknown): void;
-  signOut(): Promise<unknown>;
+  stored_(): Session | null;
+  consent_(scope: string): ConsentState;
+  consentRecord_(): Record<string, 'granted' | 'denied'>;
+  record_(epoch: number, scopes: readonly string[], value: 'granted' | 'denied'): void;
+  storeSession_(epoch: number, scopes: readonly string[], data: unknown): void;
+  signOut_(): Promise<unknown>;
 }
 
 /** Reads an expiry from the backend's answer: epoch ms or an ISO date in `expiresAt`. */
@@ -36,15 +36,15 @@ function expiryOf(data: unknown): number | undefined {
 }
 
 /**
- * The events that tell listeners what a state taken up from storage changed: a sign-out elsewhere,
- * and what is stored now (another page may have signed in again since).
+ * The events that tell listeners what a change of the state did: a sign-out elsewhere, a session
+ * stored here (`stored`), and what is stored now (another page may have signed in again since).
  */
-function changes(previous: StoredState, next: StoredState, signedOut: boolean): AuthorizerEvent[] {
+function changes(previous: StoredState, next: StoredState, signedOut: boolean, stored?: boolean): AuthorizerEvent[] {
   const events: AuthorizerEvent[] = [];
-  if (signedOut || JSON.stringify(previous.session) !== JSON.stringify(next.session)) events.push({ type: 'session', session: next.session && copySession(next.session) });
+  if (signedOut || stored || JSON.stringify(previous.session_) !== JSON.stringify(next.session_)) events.push({ type: 'session', session: copySession(next.session_) });
   if (signedOut) events.push({ type: 'signed-out' });
-  for (const scope of new Set([...Object.keys(previous.consent), ...Object.keys(next.consent)])) {
-    if (previous.consent[scope] !== next.consent[scope]) events.push({ type: 'consent', scope, state: next.consent[scope] ?? 'unknown' });
+  for (const scope of Object.keys({ ...previous.consent_, ...next.consent_ })) {
+    if (previous.consent_[scope] !== next.consent_[scope]) events.push({ type: 'consent', scope, state: next.consent_[scope] ?? 'unknown' });
   }
   return events;
 }
@@ -64,46 +64,45 @@ export function createSessionState(
   if (!opts.storage) {
     globalTarget('globalThis')?.addEventListener('storage', (event) => {
       const key = (event as { key?: unknown }).key;
-      if (key === opts.storageKey || key === null) store.refresh();
+      if (key === opts.storageKey || key === null) store.refresh_();
     });
   }
+  /** A change made here, announced as a change taken up would be (`stored`: a session stored). */
+  const update = (epoch: number, change: StateChange, stored?: boolean) => {
+    const previous = store.update_(epoch, change);
+    if (previous) for (const event of changes(previous, store.state_, false, stored)) emit(event);
+  };
   const live = (s: Session | null) => (s && (s.expiresAt === undefined || s.expiresAt > now()) ? s : null);
 
   return {
-    get epoch() {
-      return store.state.epoch;
+    get epoch_() {
+      return store.state_.epoch_;
     },
-    ready: store.ready,
-    refresh: store.refresh,
-    reread: store.reread,
-    current: () => live(store.state.session),
-    stored: () => store.state.session,
-    consent: (scope) => (isSilent(scope) ? 'granted' : (store.state.consent[scope] ?? 'unknown')),
-    consentRecord: () => ({ ...store.state.consent }),
-    record(epoch, scopes, value) {
+    ready_: store.ready_,
+    refresh_: store.refresh_,
+    reread_: store.reread_,
+    current_: () => live(store.state_.session_),
+    stored_: () => store.state_.session_,
+    consent_: (scope) => (isSilent(scope) ? 'granted' : (store.state_.consent_[scope] ?? 'unknown')),
+    consentRecord_: () => ({ ...store.state_.consent_ }),
+    record_(epoch, scopes, value) {
       // Silent scopes are recorded as granted, never as denied: no prompt ever asks for them.
       const recorded = scopes.filter((s) => value === 'granted' || !isSilent(s));
-      if (recorded.length === 0) return;
-      // What changes is decided on the state the answer is merged into (another page may have
+      // The events tell what changed on the state the answer is merged into (another page may have
       // recorded the other answer since this one last looked): the user's latest answer is stored.
-      let changed: string[] = [];
-      const merged = store.update(epoch, (state) => {
-        changed = recorded.filter((s) => state.consent[s] !== value);
-        const consent = { ...state.consent };
-        for (const s of changed) consent[s] = value;
-        return { ...state, consent };
-      });
-      if (merged) for (const scope of changed) emit({ type: 'consent', scope, state: value });
+      if (recorded.length > 0) {
+        update(epoch, (state) => {
+          const consent = { ...state.consent_ };
+          for (const s of recorded) consent[s] = value;
+          return { ...state, consent_: consent };
+        });
+      }
     },
-    storeSession(epoch, scopes, data) {
+    storeSession_(epoch, scopes, data) {
       const expiresAt = expiryOf(data) ?? (sessionTtlMs === undefined ? undefined : now() + sessionTtlMs);
       // The new session covers what the stored one (this instance's or another's) still covers.
-      const merged = store.update(epoch, (state) => {
-        return { ...state, session: newSession([...new Set([...(live(state.session)?.scopes ?? []), ...scopes])], data, expiresAt) };
-      });
-      const session = store.state.session;
-      if (merged && session) emit({ type: 'session', session: copySession(session) });
+      update(epoch, (state) => ({ ...state, session_: newSession([...new Set([...(live(state.session_)?.scopes ?? []), ...scopes])], data, expiresAt) }), true);
     },
-    signOut: store.signOut,
+    signOut_: store.signOut_,
   };
 }

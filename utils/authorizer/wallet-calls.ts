@@ -7,7 +7,7 @@
 import { abortable, createAbortController, onAbort } from '../abort';
 import { backoffDelay, delay } from '../backoff';
 import type { EngagementSensor } from '../engagement';
-import { AuthError } from '../errors';
+import { AuthError, scopeError } from '../errors';
 import { reportError } from '../emitter';
 import { promptLockOf, type Hold } from '../prompt-lock';
 import { hostObject, withHost, type HostCall } from '../host';
@@ -26,7 +26,7 @@ export interface WalletCalls {
 }
 
 /** The consent record, and what other instances stored (a sign-out taken up aborts the flights). */
-type RecordState = Pick<SessionState, 'refresh' | 'reread' | 'consent' | 'record'>;
+type RecordState = Pick<SessionState, 'refresh_' | 'reread_' | 'consent_' | 'record_'>;
 
 /**
  * Records the wallet's answer to a call in the consent record, also when the caller has left
@@ -37,11 +37,11 @@ function record(state: RecordState, flight: Flight, scopes: string[], answer: Co
   const { epoch_ } = flight;
   if (answer instanceof AuthError) {
     const refused = answer.scopes.filter((s) => scopes.includes(s));
-    if (answer.code === 'USER_CANCELLED') state.record(epoch_, refused.length > 0 ? refused : scopes, 'denied');
+    if (answer.code === 'USER_CANCELLED') state.record_(epoch_, refused.length > 0 ? refused : scopes, 'denied');
     return;
   }
-  state.record(epoch_, answer.grantedScopes, 'granted');
-  state.record(epoch_, Object.keys(answer.failedScopes).filter((s) => scopes.includes(s) && isDenial(answer.failedScopes[s] as string)), 'denied');
+  state.record_(epoch_, answer.grantedScopes, 'granted');
+  state.record_(epoch_, Object.keys(answer.failedScopes).filter((s) => scopes.includes(s) && isDenial(answer.failedScopes[s] as string)), 'denied');
 }
 
 export function createWalletCalls(
@@ -88,14 +88,14 @@ export function createWalletCalls(
   function turn(flight: Flight, scopes: string[], tap: boolean | undefined, start: (hold: Hold) => void, fail: (error: AuthError) => void): void {
     const task = (hold: Hold) => {
       if (flight.sync_) return start(hold);
-      void state.reread().then(() => {
-        const denied = scopes.filter((s) => state.consent(s) === 'denied' && !flight.reask_?.includes(s));
+      void state.reread_().then(() => {
+        const denied = scopes.filter((s) => state.consent_(s) === 'denied' && !flight.reask_?.includes(s));
         if (denied.length === 0) return start(hold);
         hold();
-        fail(new AuthError('DENIED', { scopes: denied }));
+        fail(scopeError('DENIED', denied));
       });
     };
-    lock().run(task, tap, opts.timeoutMs, () => fail(new AuthError('TIMEOUT', { scopes })));
+    lock().run(task, tap, opts.timeoutMs, () => fail(scopeError('TIMEOUT', scopes)));
   }
 
   /** A wallet call in the prompt lock's turn, held until the wallet answers. */
@@ -112,10 +112,7 @@ export function createWalletCalls(
     const silent = scopes.every(isSilent);
     return (silent ? untilAborted(flight, callWallet(flight, scopes, 'fetching'), scopes) : promptCall(flight, scopes, 'fetching')).catch((error: AuthError) => {
       if (!silent || !error.retryable || attempt >= opts.maxRetries) throw error;
-      return delay(backoffDelay(attempt, opts.retryDelayMs), flight.controller_.signal).then(
-        () => fetchCode_(flight, scopes, attempt + 1),
-        () => Promise.reject(aborted(scopes)),
-      );
+      return delay(backoffDelay(attempt, opts.retryDelayMs), flight.controller_.signal, () => aborted(scopes)).then(() => fetchCode_(flight, scopes, attempt + 1));
     });
   }
 
@@ -154,7 +151,7 @@ export function createWalletCalls(
             signal: sheet.signal,
             proceed() {
               // A sign-out elsewhere since the sheet opened aborts the request (and closes the sheet).
-              state.refresh();
+              state.refresh_();
               if (done) return;
               close = () => undefined;
               settle();
