@@ -6,10 +6,7 @@ export const CONSENT_PROMPT_CSS = `${TOKENS}${BUTTON}
   /* The sheet takes its shape from the space it is shown in (a phone frame, a panel), not the window. */
   container-type: size;
   position: fixed;
-  top: 0;
-  right: 0;
-  bottom: 0;
-  left: 0;
+  inset: 0;
   z-index: var(--mak-z-index, 1000);
   display: block;
   color: var(--_text);
@@ -17,11 +14,8 @@ export const CONSENT_PROMPT_CSS = `${TOKENS}${BUTTON}
 :host(:not([data-state="open"])) { display: none; }
 .backdrop {
   position: absolute;
-  top: 0;
-  right: 0;
-  bottom: 0;
-  left: 0;
-  background: var(--mak-backdrop, rgba(0, 0, 0, 0.45));
+  inset: 0;
+  background: var(--mak-backdrop, rgba(0,0,0,.45));
   animation: mak-fade var(--_duration) ease-out;
 }
 .sheet {

@@ -7,11 +7,11 @@ export const TOKENS = `
 :host {
   --_accent: var(--mak-accent, #1360e0);
   --_accent-pressed: var(--mak-accent-pressed, #0d4fbd);
-  --_on-accent: var(--mak-on-accent, #ffffff);
+  --_on-accent: var(--mak-on-accent, #fff);
   --_accent-soft: var(--mak-accent-soft, #e8f0fe);
   --_text: var(--mak-text, #1d2129);
   --_text-2: var(--mak-text-secondary, #555c66);
-  --_surface: var(--mak-surface, #ffffff);
+  --_surface: var(--mak-surface, #fff);
   --_danger: var(--mak-danger, #c4281c);
   --_success: var(--mak-success, #0a7a46);
   --_success-soft: var(--mak-success-soft, #e6f6ee);
@@ -24,8 +24,7 @@ export const TOKENS = `
   font-family: var(--_font);
   -webkit-tap-highlight-color: transparent;
 }
-:host([hidden]) { display: none !important; }
-[hidden] { display: none !important; }
+:host([hidden]), [hidden] { display: none !important; }
 @media (prefers-reduced-motion: reduce) {
   :host { --_duration: 0ms; }
 }
