@@ -33,8 +33,7 @@ export class ConsentButtonElement extends KitElement {
     super(CONSENT_BUTTON_CSS, true);
     const doc = this.ownerDocument;
     this.labelSlot_ = h(doc, 'slot');
-    const check = svgIcon(doc, 'check', ['M5 12.5l4.5 4.5L19 7.5']);
-    check.setAttribute('part', 'icon');
+    const check = svgIcon(doc, { class: 'check', part: 'icon' }, ['M5 12.5l4.5 4.5L19 7.5']);
     // The state's icon has a box of its own before the label in every state, in a grid whose last
     // column mirrors it: the button has one size in every state (the page never reflows under it).
     this.button_ = h(doc, 'button', { type: 'button', class: 'btn', part: 'button', 'aria-describedby': 'status' }, [

@@ -39,7 +39,7 @@ export class ConsentPromptElement extends KitElement {
     this.note_ = h(doc, 'p', { class: 'note', part: 'note' });
     this.continueButton_ = h(doc, 'button', { type: 'button', class: 'btn continue', part: 'button continue' });
     this.dismissButton_ = h(doc, 'button', { type: 'button', class: 'btn quiet dismiss', part: 'button dismiss' });
-    const shield = svgIcon(doc, 'shield', ['M12 3l7 3v5c0 4.4-3 8.3-7 9.5C8 19.3 5 15.4 5 11V6l7-3z', 'M9 12l2 2 4-4']);
+    const shield = svgIcon(doc, { class: 'shield' }, ['M12 3l7 3v5c0 4.4-3 8.3-7 9.5C8 19.3 5 15.4 5 11V6l7-3z', 'M9 12l2 2 4-4']);
     const backdrop = h(doc, 'div', { class: 'backdrop', part: 'backdrop' });
     this.sheet_ = h(
       doc,
