@@ -33,7 +33,7 @@ export class AuthGateElement extends KitElement {
       exportparts: 'button, label, icon, spinner, status, message, rationale',
     });
     this.fallbackSlot_ = h(doc, 'slot', { name: 'fallback', part: 'fallback' }, [this.fallbackButton_]);
-    this.wrapper_ = h(doc, 'div', { class: 'root', part: 'root' });
+    this.wrapper_ = h(doc, 'div', { part: 'root' });
     this.parking_ = h(doc, 'div', { hidden: '' });
     this.root_.append(this.wrapper_, this.parking_);
     this.upgradeProperties_('scopes');

@@ -37,16 +37,16 @@ export class ConsentButtonElement extends KitElement {
     // The state's icon has a box of its own before the label in every state, in a grid whose last
     // column mirrors it: the button has one size in every state (the page never reflows under it).
     this.button_ = h(doc, 'button', { type: 'button', class: 'btn', part: 'button', 'aria-describedby': 'status' }, [
-      h(doc, 'span', { class: 'icon-box', 'aria-hidden': 'true' }, [h(doc, 'span', { class: 'spinner', part: 'spinner' }), check]),
-      h(doc, 'span', { class: 'label', part: 'label' }, [this.labelSlot_]),
+      h(doc, 'span', { class: 'icon-box', 'aria-hidden': 'true' }, [h(doc, 'span', { part: 'spinner' }), check]),
+      h(doc, 'span', { part: 'label' }, [this.labelSlot_]),
     ]);
-    this.message_ = h(doc, 'span', { class: 'message', part: 'message' });
-    this.rationaleText_ = h(doc, 'span', { class: 'rationale', part: 'rationale' });
-    this.wrapper_ = h(doc, 'div', { class: 'root', part: 'root' }, [
+    this.message_ = h(doc, 'span', { part: 'message' });
+    this.rationaleText_ = h(doc, 'span', { part: 'rationale' });
+    this.wrapper_ = h(doc, 'div', { part: 'root' }, [
       this.button_,
       // A polite live region: the outcome of a tap is announced without moving focus. Its first
       // line is always there (empty when idle), so a state's message never pushes the page down.
-      h(doc, 'div', { class: 'status', part: 'status', id: 'status', role: 'status' }, [this.message_, this.rationaleText_]),
+      h(doc, 'div', { part: 'status', id: 'status', role: 'status' }, [this.message_, this.rationaleText_]),
     ]);
     this.root_.append(this.wrapper_);
     this.addEventListener('click', this.onClick_);

@@ -34,28 +34,28 @@ export class ConsentPromptElement extends KitElement {
     super(CONSENT_PROMPT_CSS, false);
     this.prompts_ = createPromptQueue(this.sheetView_());
     const doc = this.ownerDocument;
-    this.titleNode_ = h(doc, 'h2', { class: 'title', part: 'title', id: 'title' });
-    this.rationaleBox_ = h(doc, 'div', { class: 'rationale', part: 'rationale', id: 'rationale' });
-    this.note_ = h(doc, 'p', { class: 'note', part: 'note' });
+    this.titleNode_ = h(doc, 'h2', { part: 'title', id: 'title' });
+    this.rationaleBox_ = h(doc, 'div', { part: 'rationale', id: 'rationale' });
+    this.note_ = h(doc, 'p', { part: 'note' });
     this.continueButton_ = h(doc, 'button', { type: 'button', class: 'btn continue', part: 'button continue' });
     this.dismissButton_ = h(doc, 'button', { type: 'button', class: 'btn quiet dismiss', part: 'button dismiss' });
     const shield = svgIcon(doc, { class: 'shield' }, ['M12 3l7 3v5c0 4.4-3 8.3-7 9.5C8 19.3 5 15.4 5 11V6l7-3z', 'M9 12l2 2 4-4']);
-    const backdrop = h(doc, 'div', { class: 'backdrop', part: 'backdrop' });
+    const backdrop = h(doc, 'div', { part: 'backdrop' });
     this.sheet_ = h(
       doc,
       'div',
-      { class: 'sheet', part: 'sheet', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'title', 'aria-describedby': 'rationale', tabindex: '-1' },
+      { part: 'sheet', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'title', 'aria-describedby': 'rationale', tabindex: '-1' },
       [
-        h(doc, 'div', { class: 'handle', part: 'handle', 'aria-hidden': 'true' }),
+        h(doc, 'div', { part: 'handle', 'aria-hidden': 'true' }),
         h(doc, 'div', { class: 'badge', part: 'icon', 'aria-hidden': 'true' }, [shield]),
         this.titleNode_,
         this.rationaleBox_,
         this.note_,
-        h(doc, 'div', { class: 'actions', part: 'actions' }, [this.continueButton_, this.dismissButton_]),
+        h(doc, 'div', { part: 'actions' }, [this.continueButton_, this.dismissButton_]),
       ],
     );
     // Closed, the whole sheet carries `hidden`: nothing of it is rendered or in the accessibility tree.
-    this.wrapper_ = h(doc, 'div', { class: 'root', part: 'root', hidden: '' }, [backdrop, this.sheet_]);
+    this.wrapper_ = h(doc, 'div', { part: 'root', hidden: '' }, [backdrop, this.sheet_]);
     this.root_.append(this.wrapper_);
     this.continueButton_.addEventListener('click', this.onContinue_);
     this.dismissButton_.addEventListener('click', this.onDismiss_);

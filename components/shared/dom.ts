@@ -17,14 +17,17 @@ function fill<T extends Element>(node: T, attrs: Record<string, string>, childre
   return node;
 }
 
-/** An element with fixed attributes (internal names only) and children (strings become text). */
+/**
+ * An element with fixed attributes (internal names only) and children (strings become text). A
+ * part without a class of its own is its class too (the styles select by class).
+ */
 export function h<K extends keyof HTMLElementTagNameMap>(
   doc: Document,
   tag: K,
   attrs: Record<string, string> = {},
   children: Array<Node | string> = [],
 ): HTMLElementTagNameMap[K] {
-  return fill(doc.createElement(tag), attrs, children);
+  return fill(doc.createElement(tag), attrs.part && !attrs.class ? { class: attrs.part, ...attrs } : attrs, children);
 }
 
 /** Writes text only when it changed (keeps live regions from re-announcing). */
