@@ -11,7 +11,7 @@ export const CONSENT_PROMPT_CSS = `${TOKENS}${BUTTON}
   display: block;
   color: var(--_text);
 }
-:host(:not([data-state="open"])) { display: none; }
+:host(:not([data-state=open])) { display: none; }
 .backdrop {
   position: absolute;
   inset: 0;

@@ -53,7 +53,7 @@ export const BUTTON = `
   touch-action: manipulation;
   user-select: none;
   -webkit-user-select: none;
-  transition: background-color var(--_duration) ease, transform var(--_duration) ease, opacity var(--_duration) ease;
+  transition: background-color var(--_duration), transform var(--_duration), opacity var(--_duration); /* ease */
 }
 .btn:active:not(:disabled) { background: var(--_accent-pressed); transform: scale(0.98); }
 .btn:focus:not(:focus-visible) { outline: none; }
