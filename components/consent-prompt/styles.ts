@@ -63,6 +63,9 @@ export const CONSENT_PROMPT_CSS = `${TOKENS}${BUTTON}
 .note { margin: 4px 0 0; font-size: 13px; line-height: 1.45; color: var(--_text-2); }
 .actions { display: flex; flex-direction: column; gap: 8px; margin-block-start: 20px; }
 .actions .btn { inline-size: 100%; }
+/* "Not now": a quiet button. */
+.btn.quiet { background: transparent; color: var(--_text-2); }
+.btn.quiet:active:not(:disabled) { background: rgba(0, 0, 0, 0.06); }
 @keyframes mak-fade { from { opacity: 0; } }
 @keyframes mak-rise { from { transform: translateY(100%); } }
 @container (min-width: 600px) {

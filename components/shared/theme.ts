@@ -30,7 +30,7 @@ export const TOKENS = `
 }
 `;
 
-/** A real button in the wallet style, shared by the consent button and the sheet. */
+/** A real button in the wallet style, shared by the consent button and the sheet (the sheet adds the quiet one). */
 export const BUTTON = `
 .btn {
   box-sizing: border-box;
@@ -59,8 +59,6 @@ export const BUTTON = `
 .btn:focus:not(:focus-visible) { outline: none; }
 .btn:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
 .btn:disabled { opacity: 0.45; cursor: not-allowed; }
-.btn.quiet { background: transparent; color: var(--_text-2); }
-.btn.quiet:active:not(:disabled) { background: rgba(0, 0, 0, 0.06); }
 @media (forced-colors: active) {
   .btn { border: 1px solid ButtonText; }
   .btn:focus-visible { outline-color: Highlight; }
