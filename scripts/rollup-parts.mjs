@@ -2,7 +2,7 @@
 // the DSL kit): the kit's TypeScript compiled for bundling, modules swapped per target, the internal
 // property names shortened, and one declaration build per entry.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import typescript from '@rollup/plugin-typescript';
 import { transform } from 'esbuild';
 import { dts } from 'rollup-plugin-dts';
@@ -61,24 +61,38 @@ function sourceFiles(dir, out = []) {
 let mapping = null;
 
 /**
+ * The H5 elements' sources (`components/` outside its `miniprogram/` folders): their members'
+ * names are given short names after every other, so the core and the DSL kit, which every page
+ * pays for, keep the shortest ones.
+ */
+const H5_ELEMENTS = /^components[\\/](?!(?:.*[\\/])?miniprogram[\\/])/;
+
+/**
  * One mapping for every build, computed from the sources alone (so the ESM, CommonJS, IIFE and DSL
  * builds, each chunk of each, name a member alike): the internal names by how often they occur
- * (then by name), each given the shortest free name; a name the sources use as a property (or
+ * (then by name), each given the shortest free name (the H5 elements' own names last); a name the sources use as a property (or
  * key) of two characters or fewer is never given.
  */
 export function internalNames(root = '.') {
   if (mapping) return mapping;
   const counts = new Map();
+  const beyondElements = new Set();
   const taken = new Set(RESERVED);
   for (const dir of SOURCE_DIRS) {
     for (const file of sourceFiles(join(root, dir))) {
       const text = readFileSync(file, 'utf8');
-      for (const [word] of text.matchAll(/[A-Za-z$][\w$]*/g)) if (INTERNAL_NAME.test(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+      const element = H5_ELEMENTS.test(relative(root, file));
+      for (const [word] of text.matchAll(/[A-Za-z$][\w$]*/g)) {
+        if (!INTERNAL_NAME.test(word)) continue;
+        counts.set(word, (counts.get(word) ?? 0) + 1);
+        if (!element) beyondElements.add(word);
+      }
       // Short names used as properties (`.v`, `{ id: … }`): never given to an internal member.
       for (const [, word] of text.matchAll(/(?:\.|[{,]\s*)([A-Za-z$][\w$]?)(?=\s*:|\b)/g)) taken.add(word);
     }
   }
-  const names = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
+  const last = (name) => (beyondElements.has(name) ? 0 : 1);
+  const names = [...counts].sort((a, b) => last(a[0]) - last(b[0]) || b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
   const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
   const short = [...letters, ...[...letters].flatMap((a) => [...letters, ...'0123456789'].map((b) => a + b))].filter((n) => !taken.has(n));
   if (names.length > short.length) throw new Error(`mangle: ${names.length} internal names, ${short.length} short names`);

@@ -14,29 +14,29 @@ export const CONSENT_BUTTON_TAG = 'consent-button';
 export class AuthGateElement extends KitElement {
   static readonly observedAttributes = ['scopes', 'rationale', 'locale', 'button-label'];
 
-  private readonly wrapper: HTMLDivElement;
-  private readonly contentSlot: HTMLSlotElement;
-  private readonly fallbackSlot: HTMLSlotElement;
-  private readonly fallbackButton: HTMLElement;
+  private readonly wrapper_: HTMLDivElement;
+  private readonly contentSlot_: HTMLSlotElement;
+  private readonly fallbackSlot_: HTMLSlotElement;
+  private readonly fallbackButton_: HTMLElement;
   /**
    * Where the built-in button waits while the gate is open: still connected, so the answer of
    * the tap that opened the gate (its `consent-authorized` event) still reaches the page.
    */
-  private readonly parking: HTMLDivElement;
+  private readonly parking_: HTMLDivElement;
 
   constructor() {
     super(AUTH_GATE_CSS, false);
     const doc = this.ownerDocument;
-    this.contentSlot = h(doc, 'slot', { part: 'content' });
-    this.fallbackButton = h(doc, CONSENT_BUTTON_TAG as 'div', {
+    this.contentSlot_ = h(doc, 'slot', { part: 'content' });
+    this.fallbackButton_ = h(doc, CONSENT_BUTTON_TAG as 'div', {
       part: 'consent-button',
       exportparts: 'button, label, icon, spinner, status, message, rationale',
     });
-    this.fallbackSlot = h(doc, 'slot', { name: 'fallback', part: 'fallback' }, [this.fallbackButton]);
-    this.wrapper = h(doc, 'div', { class: 'root', part: 'root' });
-    this.parking = h(doc, 'div', { hidden: '' });
-    this.root.append(this.wrapper, this.parking);
-    this.upgradeProperties('scopes');
+    this.fallbackSlot_ = h(doc, 'slot', { name: 'fallback', part: 'fallback' }, [this.fallbackButton_]);
+    this.wrapper_ = h(doc, 'div', { part: 'root' });
+    this.parking_ = h(doc, 'div', { hidden: '' });
+    this.root_.append(this.wrapper_, this.parking_);
+    this.upgradeProperties_('scopes');
   }
 
   get scopes(): string[] {
@@ -53,16 +53,16 @@ export class AuthGateElement extends KitElement {
     return scopes.every(isScopeName) && covers(this.authorizer?.session() ?? null, scopes);
   }
 
-  protected render(): void {
+  protected render_(): void {
     const locale = this.resolvedLocale;
     const authorized = this.authorized;
-    this.applyLocale(this.wrapper, locale);
+    this.applyLocale_(this.wrapper_, locale);
     setAttr(this, 'data-state', authorized ? 'authorized' : 'unauthorized');
     // Only one slot is in the shadow tree: the other content is unassigned, so not rendered.
-    const slot = authorized ? this.contentSlot : this.fallbackSlot;
-    if (this.wrapper.firstChild !== slot || this.wrapper.childNodes.length !== 1) this.wrapper.replaceChildren(slot);
-    const button = this.fallbackButton;
-    const home = authorized ? this.parking : this.fallbackSlot;
+    const slot = authorized ? this.contentSlot_ : this.fallbackSlot_;
+    if (this.wrapper_.firstChild !== slot || this.wrapper_.childNodes.length !== 1) this.wrapper_.replaceChildren(slot);
+    const button = this.fallbackButton_;
+    const home = authorized ? this.parking_ : this.fallbackSlot_;
     if (button.parentNode !== home) home.append(button);
 
     setAttr(button, 'scopes', this.getAttribute('scopes'));
@@ -72,6 +72,6 @@ export class AuthGateElement extends KitElement {
     const own = this.authorizer;
     const target = button as HTMLElement & { authorizer?: unknown };
     if (own && target.authorizer !== own) target.authorizer = own;
-    this.watchExpiry();
+    this.watchExpiry_();
   }
 }

@@ -17,41 +17,40 @@ import { CONSENT_BUTTON_CSS } from './styles';
 export class ConsentButtonElement extends KitElement {
   static readonly observedAttributes = ['scopes', 'rationale', 'locale', 'disabled'];
 
-  private readonly wrapper: HTMLDivElement;
-  private readonly button: HTMLButtonElement;
-  private readonly labelSlot: HTMLSlotElement;
-  private readonly message: HTMLSpanElement;
-  private readonly rationaleText: HTMLSpanElement;
+  private readonly wrapper_: HTMLDivElement;
+  private readonly button_: HTMLButtonElement;
+  private readonly labelSlot_: HTMLSlotElement;
+  private readonly message_: HTMLSpanElement;
+  private readonly rationaleText_: HTMLSpanElement;
   /** Taps so far; only the latest tap's answer changes the state and fires events. */
-  private taps = 0;
-  private pendingTap = 0;
-  private outcome: 'denied' | 'error' | null = null;
-  private lastError: Error | null = null;
-  private removeSource: (() => void) | null = null;
+  private taps_ = 0;
+  private pendingTap_ = 0;
+  private outcome_: 'denied' | 'error' | null = null;
+  private lastError_: Error | null = null;
+  private removeSource_: (() => void) | null = null;
 
   constructor() {
     super(CONSENT_BUTTON_CSS, true);
     const doc = this.ownerDocument;
-    this.labelSlot = h(doc, 'slot');
-    const check = svgIcon(doc, 'check', ['M5 12.5l4.5 4.5L19 7.5']);
-    check.setAttribute('part', 'icon');
+    this.labelSlot_ = h(doc, 'slot');
+    const check = svgIcon(doc, { class: 'check', part: 'icon' }, ['M5 12.5l4.5 4.5L19 7.5']);
     // The state's icon has a box of its own before the label in every state, in a grid whose last
     // column mirrors it: the button has one size in every state (the page never reflows under it).
-    this.button = h(doc, 'button', { type: 'button', class: 'btn', part: 'button', 'aria-describedby': 'status' }, [
-      h(doc, 'span', { class: 'icon-box', 'aria-hidden': 'true' }, [h(doc, 'span', { class: 'spinner', part: 'spinner' }), check]),
-      h(doc, 'span', { class: 'label', part: 'label' }, [this.labelSlot]),
+    this.button_ = h(doc, 'button', { type: 'button', class: 'btn', part: 'button', 'aria-describedby': 'status' }, [
+      h(doc, 'span', { class: 'icon-box', 'aria-hidden': 'true' }, [h(doc, 'span', { part: 'spinner' }), check]),
+      h(doc, 'span', { part: 'label' }, [this.labelSlot_]),
     ]);
-    this.message = h(doc, 'span', { class: 'message', part: 'message' });
-    this.rationaleText = h(doc, 'span', { class: 'rationale', part: 'rationale' });
-    this.wrapper = h(doc, 'div', { class: 'root', part: 'root' }, [
-      this.button,
+    this.message_ = h(doc, 'span', { part: 'message' });
+    this.rationaleText_ = h(doc, 'span', { part: 'rationale' });
+    this.wrapper_ = h(doc, 'div', { part: 'root' }, [
+      this.button_,
       // A polite live region: the outcome of a tap is announced without moving focus. Its first
       // line is always there (empty when idle), so a state's message never pushes the page down.
-      h(doc, 'div', { class: 'status', part: 'status', id: 'status', role: 'status' }, [this.message, this.rationaleText]),
+      h(doc, 'div', { part: 'status', id: 'status', role: 'status' }, [this.message_, this.rationaleText_]),
     ]);
-    this.root.append(this.wrapper);
-    this.addEventListener('click', this.onClick);
-    this.upgradeProperties('scopes', 'disabled');
+    this.root_.append(this.wrapper_);
+    this.addEventListener('click', this.onClick_);
+    this.upgradeProperties_('scopes', 'disabled');
   }
 
   // ------------------------------------------------------------------------------------------
@@ -76,12 +75,12 @@ export class ConsentButtonElement extends KitElement {
 
   /** `idle`, `pending`, `authorized`, `denied` or `error` (also reflected as `data-state`). */
   get state(): ConsentButtonState {
-    return deriveButtonState({ pending: this.pendingTap !== 0, outcome: this.outcome, authorizer: this.authorizer, scopes: this.scopes });
+    return deriveButtonState({ pending: this.pendingTap_ !== 0, outcome: this.outcome_, authorizer: this.authorizer, scopes: this.scopes });
   }
 
   /** The error of the last tap, while the button shows it. */
   get error(): Error | null {
-    return this.outcome ? this.lastError : null;
+    return this.outcome_ ? this.lastError_ : null;
   }
 
   /** The session when it covers this button's scopes. */
@@ -93,17 +92,17 @@ export class ConsentButtonElement extends KitElement {
   // ------------------------------------------------------------------------------------------
   // The tap
 
-  private readonly onClick = (event: Event): void => {
+  private readonly onClick_ = (event: Event): void => {
     // The host itself (element.click()), the inner button, or the line under it when it invites a
     // tap ("Tap to allow access."); not the rationale.
     const path = event.composedPath();
-    const onHint = path.includes(this.message) && this.message.classList.contains('tap');
-    if (path[0] !== this && !path.includes(this.button) && !onHint) return;
+    const onHint = path.includes(this.message_) && this.message_.classList.contains('tap');
+    if (path[0] !== this && !path.includes(this.button_) && !onHint) return;
     if (this.disabled) return;
-    this.request();
+    this.request_();
   };
 
-  private request(): void {
+  private request_(): void {
     const authorizer = this.authorizer;
     const scopes = this.scopes;
     let answer: Promise<Session>;
@@ -114,32 +113,32 @@ export class ConsentButtonElement extends KitElement {
     } catch (error) {
       answer = Promise.reject(error);
     }
-    const tap = ++this.taps;
-    this.pendingTap = tap;
-    this.outcome = null;
-    this.lastError = null;
-    this.render();
+    const tap = ++this.taps_;
+    this.pendingTap_ = tap;
+    this.outcome_ = null;
+    this.lastError_ = null;
+    this.render_();
     answer.then(
-      (session) => this.settle(tap, session, null),
-      (error: unknown) => this.settle(tap, null, error instanceof Error ? error : new Error(String(error))),
+      (session) => this.settle_(tap, session, null),
+      (error: unknown) => this.settle_(tap, null, error instanceof Error ? error : new Error(String(error))),
     );
   }
 
-  private settle(tap: number, session: Session | null, error: Error | null): void {
-    if (tap !== this.taps) return;
-    this.pendingTap = 0;
+  private settle_(tap: number, session: Session | null, error: Error | null): void {
+    if (tap !== this.taps_) return;
+    this.pendingTap_ = 0;
     if (session) {
-      this.render();
+      this.render_();
       fire(this, 'consent-authorized', { session, scopes: this.scopes });
       return;
     }
     const failure = classifyFailure(error);
     // Aborted (signed out, replaced): back to what the authorizer says, no event.
     if (failure !== 'aborted') {
-      this.outcome = failure;
-      this.lastError = error;
+      this.outcome_ = failure;
+      this.lastError_ = error;
     }
-    this.render();
+    this.render_();
     if (failure === 'denied') {
       fire(this, 'consent-denied', { scopes: deniedScopes(error as AuthError, this.scopes), error: error as AuthError });
     } else if (failure === 'error') {
@@ -150,44 +149,44 @@ export class ConsentButtonElement extends KitElement {
   // ------------------------------------------------------------------------------------------
   // Rendering
 
-  protected override onConnect(): void {
-    this.removeSource = addRationaleSource(this);
+  protected override onConnect_(): void {
+    this.removeSource_ = addRationaleSource(this);
   }
 
-  protected override onDisconnect(): void {
-    this.removeSource?.();
-    this.removeSource = null;
+  protected override onDisconnect_(): void {
+    this.removeSource_?.();
+    this.removeSource_ = null;
   }
 
-  protected override onAuthorizerEvent(event: AuthorizerEvent): void {
+  protected override onAuthorizerEvent_(event: AuthorizerEvent): void {
     // A sign-out forgets everything, including what the last tap ended with.
     if (event.type === 'signed-out') {
-      this.outcome = null;
-      this.lastError = null;
+      this.outcome_ = null;
+      this.lastError_ = null;
     }
-    this.render();
+    this.render_();
   }
 
-  protected override onAuthorizerChange(_previous: Authorizer | null, _next: Authorizer | null): void {
-    this.outcome = null;
-    this.lastError = null;
+  protected override onAuthorizerChange_(_previous: Authorizer | null, _next: Authorizer | null): void {
+    this.outcome_ = null;
+    this.lastError_ = null;
   }
 
-  protected render(): void {
+  protected render_(): void {
     const locale = this.resolvedLocale;
-    const t = this.texts(locale);
+    const t = this.texts_(locale);
     const state = this.state;
-    this.applyLocale(this.wrapper, locale);
+    this.applyLocale_(this.wrapper_, locale);
     setAttr(this, 'data-state', state);
-    if (this.button.disabled !== this.disabled) this.button.disabled = this.disabled;
-    setAttr(this.button, 'aria-busy', state === 'pending' ? 'true' : null);
+    if (this.button_.disabled !== this.disabled) this.button_.disabled = this.disabled;
+    setAttr(this.button_, 'aria-busy', state === 'pending' ? 'true' : null);
     // Done: announced as such, and styled so (a tap still only confirms the session, asking nothing).
-    setAttr(this.button, 'aria-disabled', state === 'authorized' ? 'true' : null);
+    setAttr(this.button_, 'aria-disabled', state === 'authorized' ? 'true' : null);
     // Shown when the application gives no label of its own: the data it asks for.
-    setText(this.labelSlot, defaultLabel(this.scopes, this.authorizer, t));
-    setText(this.message, statusText(state, this.lastError, t));
-    this.message.classList.toggle('tap', !this.disabled && tapHelps(state, this.lastError));
-    setText(this.rationaleText, state === 'denied' ? rationaleFor(this.rationale, this.scopes, this.authorizer, t) : '');
-    this.watchExpiry();
+    setText(this.labelSlot_, defaultLabel(this.scopes, this.authorizer, t));
+    setText(this.message_, statusText(state, this.lastError_, t));
+    this.message_.classList.toggle('tap', !this.disabled && tapHelps(state, this.lastError_));
+    setText(this.rationaleText_, state === 'denied' ? rationaleFor(this.rationale, this.scopes, this.authorizer, t) : '');
+    this.watchExpiry_();
   }
 }

@@ -6,22 +6,16 @@ export const CONSENT_PROMPT_CSS = `${TOKENS}${BUTTON}
   /* The sheet takes its shape from the space it is shown in (a phone frame, a panel), not the window. */
   container-type: size;
   position: fixed;
-  top: 0;
-  right: 0;
-  bottom: 0;
-  left: 0;
+  inset: 0;
   z-index: var(--mak-z-index, 1000);
   display: block;
   color: var(--_text);
 }
-:host(:not([data-state="open"])) { display: none; }
+:host(:not([data-state=open])) { display: none; }
 .backdrop {
   position: absolute;
-  top: 0;
-  right: 0;
-  bottom: 0;
-  left: 0;
-  background: var(--mak-backdrop, rgba(0, 0, 0, 0.45));
+  inset: 0;
+  background: var(--mak-backdrop, rgba(0,0,0,.45));
   animation: mak-fade var(--_duration) ease-out;
 }
 .sheet {
@@ -69,6 +63,9 @@ export const CONSENT_PROMPT_CSS = `${TOKENS}${BUTTON}
 .note { margin: 4px 0 0; font-size: 13px; line-height: 1.45; color: var(--_text-2); }
 .actions { display: flex; flex-direction: column; gap: 8px; margin-block-start: 20px; }
 .actions .btn { inline-size: 100%; }
+/* "Not now": a quiet button. */
+.btn.quiet { background: transparent; color: var(--_text-2); }
+.btn.quiet:active:not(:disabled) { background: rgba(0, 0, 0, 0.06); }
 @keyframes mak-fade { from { opacity: 0; } }
 @keyframes mak-rise { from { transform: translateY(100%); } }
 @container (min-width: 600px) {

@@ -10,17 +10,24 @@
 export const SafeHTMLElement: typeof HTMLElement =
   typeof HTMLElement === 'function' ? HTMLElement : (class {} as unknown as typeof HTMLElement);
 
-/** An element with fixed attributes (internal names only) and children (strings become text). */
+/** `node` with fixed attributes (internal names only) and children (strings become text). */
+function fill<T extends Element>(node: T, attrs: Record<string, string>, children: Array<Node | string>): T {
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+/**
+ * An element with fixed attributes (internal names only) and children (strings become text). A
+ * part without a class of its own is its class too (the styles select by class).
+ */
 export function h<K extends keyof HTMLElementTagNameMap>(
   doc: Document,
   tag: K,
   attrs: Record<string, string> = {},
   children: Array<Node | string> = [],
 ): HTMLElementTagNameMap[K] {
-  const node = doc.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
+  return fill(doc.createElement(tag), attrs.part && !attrs.class ? { class: attrs.part, ...attrs } : attrs, children);
 }
 
 /** Writes text only when it changed (keeps live regions from re-announcing). */
@@ -66,16 +73,8 @@ export function deepActiveElement(doc: Document): HTMLElement | null {
 /** The SVG namespace, for the elements' own icons (fixed shapes, no outside text). */
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 
-export function svgIcon(doc: Document, className: string, paths: string[]): SVGSVGElement {
-  const svg = doc.createElementNS(SVG_NS, 'svg');
-  svg.setAttribute('class', className);
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  for (const d of paths) {
-    const path = doc.createElementNS(SVG_NS, 'path');
-    path.setAttribute('d', d);
-    svg.append(path);
-  }
-  return svg;
+/** An icon of `paths` (24 × 24), hidden from assistive technology; `attrs`: its class, part. */
+export function svgIcon(doc: Document, attrs: Record<string, string>, paths: string[]): SVGSVGElement {
+  const svg = (tag: string, a: Record<string, string>, children: Node[] = []) => fill(doc.createElementNS(SVG_NS, tag), a, children);
+  return svg('svg', { ...attrs, viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false' }, paths.map((d) => svg('path', { d }))) as SVGSVGElement;
 }

@@ -8,7 +8,7 @@ import { isWalletClosed } from '../../utils/errors';
 // The cancellations that are not refusals are the core's rules; the elements read them the same way.
 export { isConsentDismissed, isWalletClosed } from '../../utils/errors';
 
-export const CONSENT_EVENTS = Object.freeze({
+export const CONSENT_EVENTS = /* @__PURE__ */ Object.freeze({
   authorized: 'consent-authorized',
   denied: 'consent-denied',
   error: 'consent-error',

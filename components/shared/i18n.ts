@@ -125,7 +125,7 @@ export const CONSENT_MESSAGES: Readonly<Partial<Record<Locale, Readonly<ConsentM
 
 /** Adds a table for good: no one can replace or remove it (read only, as the tables are). */
 function addTable<T extends object>(tables: T, locale: Locale, messages: ConsentMessages): T {
-  if (!(locale in tables)) Object.defineProperty(tables, locale, { value: freeze(messages), enumerable: true, writable: false, configurable: false });
+  if (!(locale in tables)) Object.defineProperty(tables, locale, { value: freeze(messages), enumerable: true }); // not writable, not configurable
   return tables;
 }
 

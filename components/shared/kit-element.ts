@@ -14,18 +14,18 @@ import { isAuthorizerLike } from './authorizer-like';
 import { optionError, quoted } from '../../utils/checks';
 
 export abstract class KitElement extends SafeHTMLElement {
-  protected readonly root: ShadowRoot;
-  private ownAuthorizer: Authorizer | null = null;
-  private ownMessages: LocalizedMessageOverrides | null = null;
-  private bound: Authorizer | null = null;
-  private unsubscribe: (() => void) | null = null;
-  private cleanups: Array<() => void> = [];
-  private expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  protected readonly root_: ShadowRoot;
+  private ownAuthorizer_: Authorizer | null = null;
+  private ownMessages_: LocalizedMessageOverrides | null = null;
+  private bound_: Authorizer | null = null;
+  private unsubscribe_: (() => void) | null = null;
+  private cleanups_: Array<() => void> = [];
+  private expiryTimer_: ReturnType<typeof setTimeout> | null = null;
 
   constructor(css: string, delegatesFocus: boolean) {
     super();
-    this.root = this.attachShadow({ mode: 'open', delegatesFocus });
-    applyStyles(this.root, css, getConfig().styleNonce);
+    this.root_ = this.attachShadow({ mode: 'open', delegatesFocus });
+    applyStyles(this.root_, css, getConfig().styleNonce);
   }
 
   /**
@@ -33,7 +33,7 @@ export abstract class KitElement extends SafeHTMLElement {
    * class's accessor: move it through the accessor (frameworks set properties early). `names`: the
    * element's own properties; the shared ones follow.
    */
-  protected upgradeProperties(...names: string[]): void {
+  protected upgradeProperties_(...names: string[]): void {
     const self = this as unknown as Record<string, unknown>;
     for (const name of [...names, 'rationale', 'locale', 'authorizer', 'messages']) {
       if (Object.prototype.hasOwnProperty.call(this, name)) {
@@ -49,28 +49,28 @@ export abstract class KitElement extends SafeHTMLElement {
 
   /** The authorizer this element follows: its own, else the one of `defineConsentElements`. */
   get authorizer(): Authorizer | null {
-    return this.ownAuthorizer ?? getConfig().authorizer;
+    return this.ownAuthorizer_ ?? getConfig().authorizer;
   }
 
   set authorizer(value: Authorizer | null) {
     if (value !== null && value !== undefined && !isAuthorizerLike(value)) {
       throw optionError(`<${this.localName}>`, 'authorizer', quoted(value));
     }
-    this.ownAuthorizer = value ?? null;
+    this.ownAuthorizer_ = value ?? null;
     if (this.isConnected) {
-      this.bind();
-      this.render();
+      this.bind_();
+      this.render_();
     }
   }
 
   /** Text overrides for this element, keyed by locale (on top of `defineConsentElements({ messages })`). */
   get messages(): LocalizedMessageOverrides | null {
-    return this.ownMessages;
+    return this.ownMessages_;
   }
 
   set messages(value: LocalizedMessageOverrides | null) {
-    this.ownMessages = value === null || value === undefined ? null : readMessageOverrides(value, `<${this.localName}>`);
-    if (this.isConnected) this.render();
+    this.ownMessages_ = value === null || value === undefined ? null : readMessageOverrides(value, `<${this.localName}>`);
+    if (this.isConnected) this.render_();
   }
 
   /**
@@ -98,12 +98,12 @@ export abstract class KitElement extends SafeHTMLElement {
     return resolveLocale(this, getConfig().locale);
   }
 
-  protected texts(locale: Locale): ConsentMessages {
-    return messagesFor(locale, getConfig().messages, this.ownMessages);
+  protected texts_(locale: Locale): ConsentMessages {
+    return messagesFor(locale, getConfig().messages, this.ownMessages_);
   }
 
   /** `lang` and `dir` on the element's inner wrapper: right to left for Arabic and Kurdish. */
-  protected applyLocale(wrapper: HTMLElement, locale: Locale): void {
+  protected applyLocale_(wrapper: HTMLElement, locale: Locale): void {
     setAttr(wrapper, 'lang', locale === 'ku' ? 'ckb' : locale);
     setAttr(wrapper, 'dir', directionOf(locale));
   }
@@ -112,65 +112,65 @@ export abstract class KitElement extends SafeHTMLElement {
   // Lifecycle
 
   connectedCallback(): void {
-    this.bind();
-    this.cleanups.push(
+    this.bind_();
+    this.cleanups_.push(
       onConfigChange(() => {
-        this.bind();
-        this.render();
+        this.bind_();
+        this.render_();
       }),
-      watchLang(this.ownerDocument, () => this.render()),
+      watchLang(this.ownerDocument, () => this.render_()),
     );
-    this.onConnect();
-    this.render();
+    this.onConnect_();
+    this.render_();
   }
 
   disconnectedCallback(): void {
-    this.unbind();
-    for (const cleanup of this.cleanups.splice(0)) cleanup();
-    if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
-    this.expiryTimer = null;
-    this.onDisconnect();
+    this.unbind_();
+    for (const cleanup of this.cleanups_.splice(0)) cleanup();
+    if (this.expiryTimer_ !== null) clearTimeout(this.expiryTimer_);
+    this.expiryTimer_ = null;
+    this.onDisconnect_();
   }
 
   attributeChangedCallback(_name: string, previous: string | null, next: string | null): void {
-    if (previous !== next && this.isConnected) this.render();
+    if (previous !== next && this.isConnected) this.render_();
   }
 
-  protected onConnect(): void {}
-  protected onDisconnect(): void {}
-  protected abstract render(): void;
+  protected onConnect_(): void {}
+  protected onDisconnect_(): void {}
+  protected abstract render_(): void;
 
   /** Called for every authorizer event (session, consent, status, sign-out…). */
-  protected onAuthorizerEvent(_event: AuthorizerEvent, _snapshot: AuthorizerSnapshot): void {
-    this.render();
+  protected onAuthorizerEvent_(_event: AuthorizerEvent, _snapshot: AuthorizerSnapshot): void {
+    this.render_();
   }
 
   /** Called when the element starts following another authorizer. */
-  protected onAuthorizerChange(_previous: Authorizer | null, _next: Authorizer | null): void {}
+  protected onAuthorizerChange_(_previous: Authorizer | null, _next: Authorizer | null): void {}
 
-  private bind(): void {
+  private bind_(): void {
     const next = this.authorizer;
-    if (next === this.bound && this.unsubscribe) return;
-    const previous = this.bound;
-    this.unbind();
-    this.bound = next;
-    if (next) this.unsubscribe = next.subscribe((event, snapshot) => this.onAuthorizerEvent(event, snapshot));
-    if (previous !== next) this.onAuthorizerChange(previous, next);
+    if (next === this.bound_ && this.unsubscribe_) return;
+    const previous = this.bound_;
+    this.unbind_();
+    this.bound_ = next;
+    if (next) this.unsubscribe_ = next.subscribe((event, snapshot) => this.onAuthorizerEvent_(event, snapshot));
+    if (previous !== next) this.onAuthorizerChange_(previous, next);
   }
 
-  private unbind(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = null;
+  private unbind_(): void {
+    this.unsubscribe_?.();
+    this.unsubscribe_ = null;
   }
 
   /** Renders again when the session expires (no event marks an expiry). */
-  protected watchExpiry(): void {
-    if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
-    this.expiryTimer = null;
+  protected watchExpiry_(): void {
+    if (this.expiryTimer_ !== null) clearTimeout(this.expiryTimer_);
+    this.expiryTimer_ = null;
     const expiresAt = this.isConnected ? this.authorizer?.session()?.expiresAt : undefined;
-    this.expiryTimer = expiryTimer(expiresAt, () => {
-      this.expiryTimer = null;
-      if (this.isConnected) this.render();
+    this.expiryTimer_ = expiryTimer(expiresAt, () => {
+      this.expiryTimer_ = null;
+      if (this.isConnected) this.render_();
     });
   }
 }

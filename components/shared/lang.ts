@@ -13,10 +13,8 @@ export function resolveLocale(element: Element, fallback: Locale | null): Locale
   return loadedLocale(fromAttr || localeFromTag(closestLang(element)) || fallback || 'en');
 }
 
-interface Watch {
-  observer: MutationObserver;
-  listeners: Set<() => void>;
-}
+/** A document's one observer and the listeners it calls. */
+type Watch = [MutationObserver, Set<() => void>];
 
 const watches = new WeakMap<Document, Watch>();
 
@@ -27,15 +25,15 @@ export function watchLang(doc: Document, listener: () => void): () => void {
   let watch = watches.get(doc);
   if (!watch) {
     const listeners = new Set<() => void>();
-    watch = {
-      listeners,
-      observer: new Observer(() => {
+    watch = [
+      new Observer(() => {
         for (const l of [...listeners]) l();
       }),
-    };
+      listeners,
+    ];
     watches.set(doc, watch);
   }
-  const { observer, listeners } = watch;
+  const [observer, listeners] = watch;
   if (listeners.size === 0) observer.observe(doc.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
   listeners.add(listener);
   return () => {

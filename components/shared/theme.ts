@@ -7,11 +7,11 @@ export const TOKENS = `
 :host {
   --_accent: var(--mak-accent, #1360e0);
   --_accent-pressed: var(--mak-accent-pressed, #0d4fbd);
-  --_on-accent: var(--mak-on-accent, #ffffff);
+  --_on-accent: var(--mak-on-accent, #fff);
   --_accent-soft: var(--mak-accent-soft, #e8f0fe);
   --_text: var(--mak-text, #1d2129);
   --_text-2: var(--mak-text-secondary, #555c66);
-  --_surface: var(--mak-surface, #ffffff);
+  --_surface: var(--mak-surface, #fff);
   --_danger: var(--mak-danger, #c4281c);
   --_success: var(--mak-success, #0a7a46);
   --_success-soft: var(--mak-success-soft, #e6f6ee);
@@ -24,14 +24,13 @@ export const TOKENS = `
   font-family: var(--_font);
   -webkit-tap-highlight-color: transparent;
 }
-:host([hidden]) { display: none !important; }
-[hidden] { display: none !important; }
+:host([hidden]), [hidden] { display: none !important; }
 @media (prefers-reduced-motion: reduce) {
   :host { --_duration: 0ms; }
 }
 `;
 
-/** A real button in the wallet style, shared by the consent button and the sheet. */
+/** A real button in the wallet style, shared by the consent button and the sheet (the sheet adds the quiet one). */
 export const BUTTON = `
 .btn {
   box-sizing: border-box;
@@ -54,14 +53,12 @@ export const BUTTON = `
   touch-action: manipulation;
   user-select: none;
   -webkit-user-select: none;
-  transition: background-color var(--_duration) ease, transform var(--_duration) ease, opacity var(--_duration) ease;
+  transition: background-color var(--_duration), transform var(--_duration), opacity var(--_duration); /* ease */
 }
 .btn:active:not(:disabled) { background: var(--_accent-pressed); transform: scale(0.98); }
 .btn:focus:not(:focus-visible) { outline: none; }
 .btn:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
 .btn:disabled { opacity: 0.45; cursor: not-allowed; }
-.btn.quiet { background: transparent; color: var(--_text-2); }
-.btn.quiet:active:not(:disabled) { background: rgba(0, 0, 0, 0.06); }
 @media (forced-colors: active) {
   .btn { border: 1px solid ButtonText; }
   .btn:focus-visible { outline-color: Highlight; }

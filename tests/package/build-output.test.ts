@@ -46,6 +46,22 @@ test('one mapping from the sources: every internal name gets the same short name
   for (const text of [esm, cjs]) expect(text).toContain(`.${mapping.controller_}.signal`);
 });
 
+test('the H5 elements’ own member names take their short names after every other (the core and the DSL kit keep the shortest)', () => {
+  const mapping = parts.internalNames(root);
+  const sources = ['utils', 'components', 'server'].flatMap((dir) => filesUnder(join(root, dir))).filter((f) => f.endsWith('.ts'));
+  const isElement = (f: string) => /^components[\\/](?!(?:.*[\\/])?miniprogram[\\/])/.test(f.slice(root.length + 1));
+  const beyond = new Set(sources.filter((f) => !isElement(f)).flatMap((f) => [...read(f).matchAll(/[A-Za-z$][\w$]*/g)].map((m) => m[0])));
+  const elementOnly = Object.keys(mapping).filter((name) => !beyond.has(name));
+  const others = Object.keys(mapping).filter((name) => beyond.has(name));
+  // The elements' members follow the convention too (`this.render_()`).
+  expect(elementOnly).toEqual(expect.arrayContaining(['render_', 'root_', 'wrapper_']));
+  // Short names are given in order: every other name got one before any element's.
+  const order = Object.values(mapping);
+  const lastOther = Math.max(...others.map((name) => order.indexOf(mapping[name]!)));
+  const firstElement = Math.min(...elementOnly.map((name) => order.indexOf(mapping[name]!)));
+  expect(lastOther).toBeLessThan(firstElement);
+});
+
 test('the CommonJS build and the ESM build work together on one page (shared objects agree on names)', async () => {
   // The prompt lock is kept on the host and shared by every copy of the kit: an ESM authorizer and
   // a CommonJS one take turns on it.
