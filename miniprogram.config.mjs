@@ -42,6 +42,26 @@ function miniGlobals() {
 const tightValues = (css) => css.split(/("[^"]*"|'[^']*')/).map((part, i) => (i % 2 ? part : part.replace(/,\s+/g, ',').replace(/([(,:\s])0\.(\d)/g, '$1.$2'))).join('');
 
 /**
+ * The kit's own custom properties (`--_mak-*`: set on the roots in shared/base.acss, read by every
+ * rule that colours something) ship under short names, `--_m` and a letter or two, one mapping for
+ * every file, in the order the sources first name them (shared/base.acss first). The page's
+ * `--mak-*` variables keep their names: they are the styles' API.
+ */
+function privateVarNames(sources) {
+  const names = new Map();
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  for (const text of sources) {
+    for (const [name] of text.matchAll(/--_mak-[\w-]+/g)) {
+      const i = names.size;
+      if (!names.has(name)) names.set(name, `--_m${i < 26 ? letters[i] : letters[Math.floor(i / 26) - 1] + letters[i % 26]}`);
+    }
+  }
+  return names;
+}
+
+const shortVars = (names) => (css) => css.replace(/--_mak-[\w-]+/g, (name) => names.get(name));
+
+/**
  * What ships of the templates, styles and JSON: minified (a mini program's package is counted in
  * bytes, and the IDE uploads these files as they are). AXML: comments, and the line breaks and
  * indentation between and inside tags (whitespace with a line break is layout of the source, never
@@ -78,8 +98,12 @@ function miniTemplates() {
       for (const file of files) this.addWatchFile(resolve(file.source));
     },
     generateBundle() {
+      const sources = new Map(files.map((file) => [file, readFileSync(file.source, 'utf8')]));
+      const styles = files.filter((file) => file.ext === 'acss').sort((a, b) => Number(b.target.startsWith('shared/')) - Number(a.target.startsWith('shared/')));
+      const vars = shortVars(privateVarNames(styles.map((file) => sources.get(file))));
       for (const file of files) {
-        this.emitFile({ type: 'asset', fileName: file.target, source: minify[file.ext](readFileSync(file.source, 'utf8')) });
+        const text = minify[file.ext](sources.get(file));
+        this.emitFile({ type: 'asset', fileName: file.target, source: file.ext === 'acss' ? vars(text) : text });
       }
       this.emitFile({ type: 'asset', fileName: 'package.json', source: JSON.stringify(FOLDER_PACKAGE) });
     },

@@ -171,3 +171,33 @@ export function ruleOutline(acss: string): string[] {
   });
   return out;
 }
+
+/** The kit's own custom properties a stylesheet declares (`--_…`), in order. */
+export function privateVars(acss: string): string[] {
+  const out: string[] = [];
+  syntax.walk(syntax.parse(acss), (node) => {
+    if (node.type === 'Declaration' && String(node.property).startsWith('--_')) out.push(String(node.property));
+  });
+  return out;
+}
+
+/**
+ * The source name of each shipped name of the kit's own custom properties, paired by their
+ * declarations in the shared styles (the same rules in the same order, see ruleOutline).
+ */
+export function sourceVarNames(sourceBase: string, shippedBase: string): Map<string, string> {
+  const source = privateVars(sourceBase);
+  const shipped = privateVars(shippedBase);
+  if (source.length !== shipped.length) throw new Error(`${shipped.length} private variables shipped, ${source.length} in the source`);
+  const names = new Map<string, string>();
+  shipped.forEach((name, i) => {
+    const known = names.get(name);
+    if (known !== undefined && known !== source[i]) throw new Error(`${name} ships for both ${known} and ${source[i]}`);
+    names.set(name, source[i] as string);
+  });
+  if (new Set(names.values()).size !== names.size) throw new Error('two shipped names for one source name');
+  return names;
+}
+
+/** A stylesheet with the kit's own custom properties renamed through `names` (others as they are). */
+export const renameVars = (acss: string, names: Map<string, string>): string => acss.replace(/--_[\w-]+/g, (name) => names.get(name) ?? name);

@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { createWalletSimulator } from '../../utils/testing';
 import { DIST, KIT_COMPONENTS, MiniProgram, ROOT } from './harness';
 import { elementsOf, parseAxml, readAxml, type TemplateNode } from './harness/axml';
-import { ariaProblems, attributeSelectors, checkAxml, checkJs, compileAxml, ruleOutline, tapHandlers } from './static-checks';
+import { ariaProblems, attributeSelectors, checkAxml, checkJs, compileAxml, privateVars, renameVars, ruleOutline, sourceVarNames, tapHandlers } from './static-checks';
 import { filesUnder } from '../support/files';
 
 const jsFiles = filesUnder(DIST).filter((f) => f.endsWith('.js'));
@@ -162,7 +162,25 @@ describe('what ships of the templates, styles and JSON is their source minified,
     expect(text).not.toMatch(/\/\*|\n/);
     const outline = ruleOutline(read(`${source}.acss`));
     expect(outline.length).toBeGreaterThan(0);
-    expect(ruleOutline(text)).toEqual(outline);
+    // The kit's own variables under their shipped (short) names: read back through one mapping.
+    expect(ruleOutline(renameVars(text, shippedVarNames()))).toEqual(outline);
+  });
+
+  test('the kit’s own variables (--_mak-*) ship under short names, one mapping for every file: each one a style reads is one the shared styles set', () => {
+    const names = shippedVarNames();
+    expect(names.size).toBeGreaterThan(8);
+    for (const [shipped, source] of names) {
+      expect(source).toMatch(/^--_mak-/);
+      expect(shipped.length).toBeLessThanOrEqual(6);
+    }
+    const defined = new Set(privateVars(read(join(DIST, 'shared', 'base.acss'))));
+    for (const { shipped } of sources) {
+      const text = read(join(DIST, `${shipped}.acss`));
+      expect(text).not.toMatch(/--_mak-/);
+      for (const [, name] of text.matchAll(/var\((--_[\w-]+)/g)) expect([shipped, name, defined.has(name as string)]).toEqual([shipped, name, true]);
+    }
+    // The page's variables keep their names (the styles' API).
+    expect(read(join(DIST, 'shared', 'base.acss'))).toMatch(/var\(--mak-accent,/);
   });
 
   test('the JSON files are compact and say what their sources say', () => {
@@ -215,9 +233,14 @@ test('the checkers catch what Alipay’s parser refuses, attribute selectors and
   ]);
 });
 
-/** The `--_mak-*` colours of the shared styles: `light` at the top, `dark` under prefers-color-scheme. */
+/** The source name (`--_mak-*`) of each of the kit's own variables as shipped. */
+function shippedVarNames(): Map<string, string> {
+  return sourceVarNames(readFileSync(join(ROOT, 'components', 'miniprogram', 'base.acss'), 'utf8'), readFileSync(join(DIST, 'shared', 'base.acss'), 'utf8'));
+}
+
+/** The `--_mak-*` colours of the shared styles (as shipped, by their source names): `light` at the top, `dark` under prefers-color-scheme. */
 function colourSets(): { light: Record<string, string>; dark: Record<string, string> } {
-  const acss = readFileSync(join(DIST, 'shared', 'base.acss'), 'utf8');
+  const acss = renameVars(readFileSync(join(DIST, 'shared', 'base.acss'), 'utf8'), shippedVarNames());
   const darkStart = acss.search(/@media\s*\(prefers-color-scheme:\s*dark\)/);
   expect(darkStart).toBeGreaterThan(0);
   const read = (text: string) => Object.fromEntries([...text.matchAll(/(--_mak-[\w-]+):\s*([^;}]+)[;}]/g)].map((m) => [m[1] as string, m[2] as string]));
