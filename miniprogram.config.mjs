@@ -111,6 +111,24 @@ function miniTemplates() {
 }
 
 /**
+ * `a.b ?? c` as `a.b != null ? a.b : c` (a chain of property reads, no call, read twice as
+ * `pureGetters` assumes) instead of babel's `(_a$b = a.b) != null ? _a$b : c` and its `var _a$b`.
+ */
+export const memberNullish = ({ types: t }) => {
+  const key = (node) => t.isIdentifier(node) || t.isNumericLiteral(node) || t.isStringLiteral(node);
+  const plain = (node) => t.isIdentifier(node) || t.isThisExpression(node) || (t.isMemberExpression(node) && plain(node.object) && (!node.computed || key(node.property)));
+  return {
+    visitor: {
+      LogicalExpression(path) {
+        const { node } = path;
+        if (node.operator !== '??' || !t.isMemberExpression(node.left) || !plain(node.left)) return;
+        path.replaceWith(t.conditionalExpression(t.binaryExpression('!=', t.cloneNode(node.left), t.nullLiteral()), t.cloneNode(node.left), node.right));
+      },
+    },
+  };
+};
+
+/**
  * ES2015 syntax in what ships, without generators. For ES2015, TypeScript turns `async` functions
  * into `__awaiter` over `function*`, and an IDE's babel transform of node_modules
  * (`enableNodeModuleBabelTransform`) then needs a regenerator runtime, which the engine cannot take
@@ -120,7 +138,7 @@ function miniTemplates() {
  * `x === null || x === void 0`), `catch {}`, object spread (to `Object.assign`, as TypeScript's
  * ES2017 output) and `**` (to Math.pow).
  */
-function lowerToEs2015() {
+export function lowerToEs2015() {
   return {
     name: 'lower-to-es2015',
     async renderChunk(code) {
@@ -129,8 +147,9 @@ function lowerToEs2015() {
         configFile: false,
         sourceType: 'unambiguous',
         // Helpers written with ES2015 syntax (arrows, const): smaller than the ES5 ones.
-        assumptions: { noDocumentAll: true, setSpreadProperties: true },
+        assumptions: { noDocumentAll: true, setSpreadProperties: true, pureGetters: true },
         plugins: [
+          memberNullish,
           '@babel/plugin-transform-optional-chaining',
           '@babel/plugin-transform-nullish-coalescing-operator',
           '@babel/plugin-transform-optional-catch-binding',
