@@ -111,12 +111,30 @@ function miniTemplates() {
 }
 
 /**
- * `a.b ?? c` as `a.b != null ? a.b : c` (a chain of property reads, no call, read twice as
- * `pureGetters` assumes) instead of babel's `(_a$b = a.b) != null ? _a$b : c` and its `var _a$b`.
+ * `??` and `?.` after a chain of property reads (no call) read that chain twice, as `pureGetters`
+ * assumes, instead of keeping it in a temporary and its `var`: `a.b ?? c` as `a.b != null ? a.b : c`,
+ * `a.b?.c()` as `a.b == null ? void 0 : a.b.c()` (one `?.` per chain; others are left to babel).
  */
 export const memberNullish = ({ types: t }) => {
   const key = (node) => t.isIdentifier(node) || t.isNumericLiteral(node) || t.isStringLiteral(node);
   const plain = (node) => t.isIdentifier(node) || t.isThisExpression(node) || (t.isMemberExpression(node) && plain(node.object) && (!node.computed || key(node.property)));
+  const optional = (node) => t.isOptionalMemberExpression(node) || t.isOptionalCallExpression(node);
+  const inner = (node) => (t.isOptionalMemberExpression(node) ? node.object : node.callee);
+  /** The chain with every link a plain one. */
+  const regular = (node) => {
+    if (t.isOptionalMemberExpression(node)) return t.memberExpression(regular(node.object), node.property, node.computed);
+    if (t.isOptionalCallExpression(node)) return t.callExpression(regular(node.callee), node.arguments);
+    return node;
+  };
+  const chain = (path) => {
+    const { node, parent } = path;
+    if (optional(parent) && inner(parent) === node) return;
+    const links = [];
+    for (let link = node; optional(link); link = inner(link)) if (link.optional) links.push(link);
+    if (links.length !== 1 || !plain(inner(links[0]))) return;
+    const base = inner(links[0]);
+    path.replaceWith(t.conditionalExpression(t.binaryExpression('==', t.cloneNode(base), t.nullLiteral()), t.unaryExpression('void', t.numericLiteral(0)), regular(node)));
+  };
   return {
     visitor: {
       LogicalExpression(path) {
@@ -124,6 +142,8 @@ export const memberNullish = ({ types: t }) => {
         if (node.operator !== '??' || !t.isMemberExpression(node.left) || !plain(node.left)) return;
         path.replaceWith(t.conditionalExpression(t.binaryExpression('!=', t.cloneNode(node.left), t.nullLiteral()), t.cloneNode(node.left), node.right));
       },
+      OptionalMemberExpression: chain,
+      OptionalCallExpression: chain,
     },
   };
 };

@@ -1,7 +1,7 @@
 /**
- * The DSL build's lowering to ES2015 (miniprogram.config.mjs, `lowerToEs2015`): `??` on a chain of
- * property reads reads it twice instead of keeping it in a temporary (smaller once minified), and
- * never evaluates a call twice.
+ * The DSL build's lowering to ES2015 (miniprogram.config.mjs, `lowerToEs2015`): `??` and `?.` after
+ * a chain of property reads read it twice instead of keeping it in a temporary (smaller once
+ * minified), with the operators' values and `this`, and never evaluate a call twice.
  */
 import { runInNewContext } from 'node:vm';
 import { loadRepoModule } from '../demo-server/helpers';
@@ -28,5 +28,25 @@ test('`??` on a call or through one keeps a temporary: the call runs once', asyn
   let calls = 0;
   const f = runInNewContext(out) as (g: () => unknown) => unknown[];
   expect(f(() => (calls++, { a: 7, 0: null }))).toEqual([{ a: 7, 0: null }, 7, 3]);
+  expect(calls).toBe(3);
+});
+
+test('`?.` after a chain of property reads: no temporary, the operator’s values, `this` kept for calls', async () => {
+  const out = await lower('(o) => [o.a?.b, o.a?.b.c, o.f?.(), o.a?.m(), o.a?.[0]];');
+  expect(out).not.toMatch(/\?\.|\bvar\b/);
+  const f = runInNewContext(out) as (o: unknown) => unknown[];
+  expect(f({ a: null, f: undefined })).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  const a = { b: { c: 3 }, 0: 'zero', m(this: unknown) { return this === a; } };
+  expect(f({ a, f(this: { a: unknown }) { return this.a === a; } })).toEqual([{ c: 3 }, 3, true, true, 'zero']);
+  // `?.` short-circuits its own link only: a null further on throws (a TypeError of the vm's realm).
+  expect(() => f({ a: { b: null } })).toThrow(/null/);
+});
+
+test('`?.` after a call: the call runs once', async () => {
+  const out = await lower('(g) => [g()?.a, g().b?.c, g().b?.c?.d];');
+  expect(out).not.toMatch(/\?\./);
+  let calls = 0;
+  const f = runInNewContext(out) as (g: () => unknown) => unknown[];
+  expect(f(() => (calls++, { a: 1, b: { c: 2 } }))).toEqual([1, 2, undefined]);
   expect(calls).toBe(3);
 });
