@@ -31,8 +31,8 @@ export const CONSENT_PROMPT_CSS = `${TOKENS}${BUTTON}
   padding-block: 8px max(20px, env(safe-area-inset-bottom));
   padding-inline: 20px;
   background: var(--_surface);
-  border-start-start-radius: var(--mak-sheet-radius, 16px);
-  border-start-end-radius: var(--mak-sheet-radius, 16px);
+  /* Both top corners (the same two in either direction). */
+  border-radius: var(--mak-sheet-radius, 16px) var(--mak-sheet-radius, 16px) 0 0;
   box-shadow: 0 -8px 32px rgba(0, 0, 0, 0.16);
   text-align: start;
   animation: mak-rise calc(var(--_duration) * 1.4) cubic-bezier(0.2, 0.8, 0.2, 1);
