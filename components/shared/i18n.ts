@@ -192,15 +192,13 @@ export function directionOf(locale: Locale): 'ltr' | 'rtl' {
  * for a group.
  */
 export function messagesFor(locale: Locale, ...layers: Array<LocalizedMessageOverrides | null | undefined>): ConsentMessages {
-  return layered(tables[locale] ?? CONSENT_MESSAGES.en, locale, layers);
+  // A table read as a layer of overrides gives every text of it (each group's title and label included).
+  return buttonMessagesFor(locale, CONSENT_MESSAGES, ...layers);
 }
 
 /** `messagesFor` without the consent sheet's English (the button's texts: its page may have no sheet). */
 export function buttonMessagesFor(locale: Locale, ...layers: Array<LocalizedMessageOverrides | null | undefined>): ConsentMessages {
-  return layered((tables[locale] ?? en) as ConsentMessages, locale, layers);
-}
-
-function layered(base: Readonly<ConsentMessages>, locale: Locale, layers: Array<LocalizedMessageOverrides | null | undefined>): ConsentMessages {
+  const base = (tables[locale] ?? en) as ConsentMessages;
   const out: ConsentMessages = { ...base, rationale: { ...base.rationale }, sheetTitles: { ...base.sheetTitles }, labels: { ...base.labels } };
   // The layers are validated overrides (strings); an empty string keeps the text under it.
   for (const layer of layers) {
