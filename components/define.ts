@@ -31,7 +31,8 @@ export interface DefineConsentElementsOptions {
   styleNonce?: string;
 }
 
-export const ELEMENT_TAGS = Object.freeze({
+// The defines write the tags out, so a page that never reads this table does not ship it.
+export const ELEMENT_TAGS = /* @__PURE__ */ Object.freeze({
   button: 'consent-button',
   prompt: 'consent-prompt',
   gate: 'auth-gate',
@@ -74,7 +75,7 @@ function define(where: string, options: unknown, elements: ReadonlyArray<readonl
  * has engaged. A click on the button is the gesture, as with all three defined.
  */
 export function defineConsentButton(options: DefineConsentElementsOptions): void {
-  define('defineConsentButton', options, [[ELEMENT_TAGS.button, ConsentButtonElement]]);
+  define('defineConsentButton', options, [['consent-button', ConsentButtonElement]]);
 }
 
 /**
@@ -82,23 +83,23 @@ export function defineConsentButton(options: DefineConsentElementsOptions): void
  * without a tap goes through a sheet (one in the page, else one created on demand).
  */
 export function defineConsentPrompt(options: DefineConsentElementsOptions): void {
-  installPresenter(define('defineConsentPrompt', options, [[ELEMENT_TAGS.prompt, ConsentPromptElement]]).authorizer);
+  installPresenter(define('defineConsentPrompt', options, [['consent-prompt', ConsentPromptElement]]).authorizer);
 }
 
 /** Defines `<auth-gate>` and the `<consent-button>` it shows when no fallback is given. */
 export function defineAuthGate(options: DefineConsentElementsOptions): void {
   define('defineAuthGate', options, [
-    [ELEMENT_TAGS.gate, AuthGateElement],
-    [ELEMENT_TAGS.button, ConsentButtonElement],
+    ['auth-gate', AuthGateElement],
+    ['consent-button', ConsentButtonElement],
   ]);
 }
 
 /** Defines all three elements; deferred consent prompts go through the sheet. */
 export function defineConsentElements(options: DefineConsentElementsOptions): void {
   const config = define('defineConsentElements', options, [
-    [ELEMENT_TAGS.button, ConsentButtonElement],
-    [ELEMENT_TAGS.prompt, ConsentPromptElement],
-    [ELEMENT_TAGS.gate, AuthGateElement],
+    ['consent-button', ConsentButtonElement],
+    ['consent-prompt', ConsentPromptElement],
+    ['auth-gate', AuthGateElement],
   ]);
   // From now on a consent prompt due without a tap goes through a sheet (created on demand).
   installPresenter(config.authorizer);

@@ -40,14 +40,14 @@ export const CONSENT_BUTTON_CSS = `${TOKENS}${BUTTON}
 :host([data-state=pending]) .btn { cursor: progress; }
 :host([data-state=authorized]) .check { display: inline-block; }
 :host([data-state=authorized]) .btn,
-:host([data-state=authorized]) .btn:active:not(:disabled) { background: var(--_success-soft); color: var(--_success); transform: none; cursor: default; }
+:host([data-state=authorized]) .btn:active:not(:disabled) { background: var(--mak-success-soft, #e6f6ee); color: var(--_success); transform: none; cursor: default; }
 .status { inline-size: 0; min-inline-size: 100%; font-size: 13px; line-height: 1.45; color: var(--_text-2); text-align: start; }
 .message, .rationale { display: block; margin-block-start: 6px; }
 .message { min-block-size: 1.45em; }
 .rationale:empty { display: none; }
 .message.tap { cursor: pointer; text-decoration: underline; text-underline-offset: 3px; }
 :host([data-state=denied]) .message { color: var(--_text); font-weight: 600; }
-:host([data-state=error]) .message { color: var(--_danger); font-weight: 600; }
+:host([data-state=error]) .message { color: var(--mak-danger, #c4281c); font-weight: 600; }
 :host([data-state=authorized]) .message { color: var(--_success); }
 @keyframes mak-spin { to { transform: rotate(360deg); } }
 @media (prefers-reduced-motion: reduce) { .spinner { animation-duration: 2.4s; } }

@@ -8,6 +8,7 @@
 import type { Authorizer, PendingConsent } from '../../utils';
 import { deepActiveElement, h, setAttr, setText, svgIcon } from '../shared/dom';
 import { fire } from '../shared/events';
+import { messagesFor } from '../shared/i18n';
 import { KitElement } from '../shared/kit-element';
 import { isPendingConsent } from './pending';
 import { createPromptQueue, type PromptQueue, type SheetView } from './prompt-queue';
@@ -184,7 +185,7 @@ export class ConsentPromptElement extends KitElement {
 
   protected render_(): void {
     const locale = this.resolvedLocale;
-    const t = this.texts_(locale);
+    const t = this.texts_(locale, messagesFor);
     const current = this.prompts_.current;
     const open = current !== null;
     this.applyLocale_(this.wrapper_, locale);

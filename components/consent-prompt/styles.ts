@@ -30,9 +30,9 @@ export const CONSENT_PROMPT_CSS = `${TOKENS}${BUTTON}
   overscroll-behavior: contain;
   padding-block: 8px max(20px, env(safe-area-inset-bottom));
   padding-inline: 20px;
-  background: var(--_surface);
-  border-start-start-radius: var(--mak-sheet-radius, 16px);
-  border-start-end-radius: var(--mak-sheet-radius, 16px);
+  background: var(--mak-surface, #fff);
+  /* Both top corners (the same two in either direction). */
+  border-radius: var(--mak-sheet-radius, 16px) var(--mak-sheet-radius, 16px) 0 0;
   box-shadow: 0 -8px 32px rgba(0, 0, 0, 0.16);
   text-align: start;
   animation: mak-rise calc(var(--_duration) * 1.4) cubic-bezier(0.2, 0.8, 0.2, 1);
@@ -54,7 +54,7 @@ export const CONSENT_PROMPT_CSS = `${TOKENS}${BUTTON}
   block-size: 48px;
   margin-block-end: 12px;
   border-radius: 50%;
-  background: var(--_accent-soft);
+  background: var(--mak-accent-soft, #e8f0fe);
   color: var(--_accent);
 }
 .badge svg { inline-size: 26px; block-size: 26px; fill: none; stroke: currentColor; stroke-width: 1.8; stroke-linejoin: round; stroke-linecap: round; }

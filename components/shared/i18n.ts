@@ -66,7 +66,8 @@ export type ConsentMessageOverrides = Partial<Omit<ConsentMessages, GroupTextKey
 /** Overrides per locale: `{ ar: { continue: '…' } }`. */
 export type LocalizedMessageOverrides = Partial<Record<Locale, ConsentMessageOverrides>>;
 
-const en: ConsentMessages = {
+/** English for the button (and every element): a page with only buttons ships no sheet texts. */
+const en = {
   label: 'Allow access',
   labels: {
     base: 'Sign in with my wallet',
@@ -88,6 +89,25 @@ const en: ConsentMessages = {
   offline: 'No internet connection. Tap to try again.',
   noAnswer: 'Your wallet didn’t answer. Tap to try again.',
   noWallet: 'Open this page from your wallet app.',
+  // The sheet's keys (its English is `sheetEn`), so that every key is known to the override checks.
+  sheetTitle: '',
+  sheetTitles: {} as Record<ScopeGroup, string>,
+  sheetNote: '',
+  continue: '',
+  notNow: '',
+  rationale: {
+    base: 'Your wallet account is used to sign you in.',
+    profile: 'Your name and profile picture are used to set up your account in this miniapp.',
+    contact: 'Your phone number and email are used to contact you about this service.',
+    identity: 'Your identity details (ID type and number, name) are used to verify your account.',
+    notification: 'Allow notifications so this miniapp can send you updates in your wallet inbox.',
+    payment: 'Payment access lets you pay in this miniapp with your wallet.',
+    other: 'This miniapp needs your permission to continue.',
+  },
+};
+
+/** The consent sheet's English (the other languages' modules carry their sheet texts). */
+const sheetEn = {
   sheetTitle: 'Allow access?',
   sheetTitles: {
     base: 'Sign in with your wallet?',
@@ -101,27 +121,29 @@ const en: ConsentMessages = {
   sheetNote: 'Your wallet will ask you to confirm.',
   continue: 'Continue',
   notNow: 'Not now',
-  rationale: {
-    base: 'Your wallet account is used to sign you in.',
-    profile: 'Your name and profile picture are used to set up your account in this miniapp.',
-    contact: 'Your phone number and email are used to contact you about this service.',
-    identity: 'Your identity details (ID type and number, name) are used to verify your account.',
-    notification: 'Allow notifications so this miniapp can send you updates in your wallet inbox.',
-    payment: 'Payment access lets you pay in this miniapp with your wallet.',
-    other: 'This miniapp needs your permission to continue.',
-  },
 };
+
+type SheetTextKey = keyof typeof sheetEn;
 
 function freeze(messages: ConsentMessages): Readonly<ConsentMessages> {
   for (const key of GROUP_TEXT_KEYS) Object.freeze(messages[key]);
   return Object.freeze(messages);
 }
 
+/** The tables loaded: Arabic and Kurdish once their module is imported, and English whole once `CONSENT_MESSAGES` is. */
+const tables: Partial<Record<Locale, Readonly<ConsentMessages>>> = {};
+
 /**
  * The tables loaded so far (each read only): English always; Arabic and Kurdish once their module
  * (`miniapp-auth-kit/components/locales/ar`, `/ku`) is imported, so a page pays only for its languages.
  */
-export const CONSENT_MESSAGES: Readonly<Partial<Record<Locale, Readonly<ConsentMessages>>>> & { readonly en: Readonly<ConsentMessages> } = addTable({} as { en: Readonly<ConsentMessages> }, 'en', en);
+export const CONSENT_MESSAGES: Readonly<Partial<Record<Locale, Readonly<ConsentMessages>>>> & { readonly en: Readonly<ConsentMessages> } =
+  /* @__PURE__ */ withEnglish();
+
+/** The tables with English whole: a page with only buttons, that never reads them, ships no sheet English. */
+function withEnglish(): { en: Readonly<ConsentMessages> } {
+  return addTable(tables as { en: Readonly<ConsentMessages> }, 'en', { ...en, ...sheetEn });
+}
 
 /** Adds a table for good: no one can replace or remove it (read only, as the tables are). */
 function addTable<T extends object>(tables: T, locale: Locale, messages: ConsentMessages): T {
@@ -131,12 +153,12 @@ function addTable<T extends object>(tables: T, locale: Locale, messages: Consent
 
 /** Adds a language's table (what the locale modules do when imported). */
 export function registerLocale(locale: Exclude<Locale, 'en'>, messages: ConsentMessages): void {
-  addTable(CONSENT_MESSAGES, locale, messages);
+  addTable(tables, locale, messages);
 }
 
 /** The locale an element renders in: the one asked for when its texts are loaded, else English. */
 export function loadedLocale(locale: Locale): Locale {
-  return CONSENT_MESSAGES[locale] ? locale : 'en';
+  return tables[locale] ? locale : 'en';
 }
 
 const MESSAGE_KEYS = Object.keys(en).filter((k) => !(GROUP_TEXT_KEYS as string[]).includes(k)) as Array<Exclude<keyof ConsentMessages, GroupTextKey>>;
@@ -170,7 +192,13 @@ export function directionOf(locale: Locale): 'ltr' | 'rtl' {
  * for a group.
  */
 export function messagesFor(locale: Locale, ...layers: Array<LocalizedMessageOverrides | null | undefined>): ConsentMessages {
-  const base = CONSENT_MESSAGES[locale] ?? CONSENT_MESSAGES.en;
+  // A table read as a layer of overrides gives every text of it (each group's title and label included).
+  return buttonMessagesFor(locale, CONSENT_MESSAGES, ...layers);
+}
+
+/** `messagesFor` without the consent sheet's English (the button's texts: its page may have no sheet). */
+export function buttonMessagesFor(locale: Locale, ...layers: Array<LocalizedMessageOverrides | null | undefined>): ConsentMessages {
+  const base = (tables[locale] ?? en) as ConsentMessages;
   const out: ConsentMessages = { ...base, rationale: { ...base.rationale }, sheetTitles: { ...base.sheetTitles }, labels: { ...base.labels } };
   // The layers are validated overrides (strings); an empty string keeps the text under it.
   for (const layer of layers) {

@@ -7,7 +7,7 @@ import type { Authorizer, AuthorizerEvent, AuthorizerSnapshot } from '../../util
 import { expiryTimer } from './expiry';
 import { getConfig, onConfigChange } from './context';
 import { SafeHTMLElement, setAttr } from './dom';
-import { directionOf, messagesFor, readMessageOverrides, type ConsentMessages, type Locale, type LocalizedMessageOverrides } from './i18n';
+import { buttonMessagesFor, directionOf, readMessageOverrides, type ConsentMessages, type Locale, type LocalizedMessageOverrides } from './i18n';
 import { resolveLocale, watchLang } from './lang';
 import { applyStyles } from './styles';
 import { isAuthorizerLike } from './authorizer-like';
@@ -98,8 +98,9 @@ export abstract class KitElement extends SafeHTMLElement {
     return resolveLocale(this, getConfig().locale);
   }
 
-  protected texts_(locale: Locale): ConsentMessages {
-    return messagesFor(locale, getConfig().messages, this.ownMessages_);
+  /** The texts in `locale` with the overrides: `of` the button's (default) or every text (the sheet's). */
+  protected texts_(locale: Locale, of = buttonMessagesFor): ConsentMessages {
+    return of(locale, getConfig().messages, this.ownMessages_);
   }
 
   /** `lang` and `dir` on the element's inner wrapper: right to left for Arabic and Kurdish. */

@@ -1,24 +1,15 @@
 /**
  * The design tokens every element shares. Applications theme through the documented `--mak-*`
  * custom properties (they inherit through shadow roots); the private `--_*` names carry the
- * defaults. Defaults follow a wallet look: rounded, clear, 44px touch targets, AA contrast.
+ * defaults used more than once (a default used once is written where it is used). Defaults follow a wallet look: rounded, clear, 44px touch targets, AA contrast.
  */
 export const TOKENS = `
 :host {
   --_accent: var(--mak-accent, #1360e0);
-  --_accent-pressed: var(--mak-accent-pressed, #0d4fbd);
-  --_on-accent: var(--mak-on-accent, #fff);
-  --_accent-soft: var(--mak-accent-soft, #e8f0fe);
   --_text: var(--mak-text, #1d2129);
   --_text-2: var(--mak-text-secondary, #555c66);
-  --_surface: var(--mak-surface, #fff);
-  --_danger: var(--mak-danger, #c4281c);
   --_success: var(--mak-success, #0a7a46);
-  --_success-soft: var(--mak-success-soft, #e6f6ee);
-  --_radius: var(--mak-radius, 12px);
   --_font: var(--mak-font, system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Arabic", Tahoma, sans-serif);
-  --_font-size: var(--mak-font-size, 16px);
-  --_focus: var(--mak-focus-ring, #1360e0);
   --_touch: var(--mak-touch-target, 44px);
   --_duration: var(--mak-duration, 180ms);
   font-family: var(--_font);
@@ -44,10 +35,10 @@ export const BUTTON = `
   padding-block: 10px;
   padding-inline: 20px;
   border: 0;
-  border-radius: var(--_radius);
+  border-radius: var(--mak-radius, 12px);
   background: var(--_accent);
-  color: var(--_on-accent);
-  font: 600 var(--_font-size)/1.25 var(--_font);
+  color: var(--mak-on-accent, #fff);
+  font: 600 var(--mak-font-size, 16px)/1.25 var(--_font);
   text-align: center;
   cursor: pointer;
   touch-action: manipulation;
@@ -55,9 +46,9 @@ export const BUTTON = `
   -webkit-user-select: none;
   transition: background-color var(--_duration), transform var(--_duration), opacity var(--_duration); /* ease */
 }
-.btn:active:not(:disabled) { background: var(--_accent-pressed); transform: scale(0.98); }
+.btn:active:not(:disabled) { background: var(--mak-accent-pressed, #0d4fbd); transform: scale(0.98); }
 .btn:focus:not(:focus-visible) { outline: none; }
-.btn:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
+.btn:focus-visible { outline: 3px solid var(--mak-focus-ring, #1360e0); outline-offset: 2px; }
 .btn:disabled { opacity: 0.45; cursor: not-allowed; }
 @media (forced-colors: active) {
   .btn { border: 1px solid ButtonText; }
