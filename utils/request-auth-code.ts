@@ -51,17 +51,14 @@ export function callHost(call: HostCall, scopes: string[], timeoutMs: number, on
  * Rejects with `AuthError`: `INVALID_SCOPE` before the host is called, `NOT_IN_MINIAPP` without a
  * host, else the wallet's failure mapped to the kit's codes; TypeError for options that are not.
  */
-export function requestAuthCode(scopes: ScopeInput, options?: RequestAuthCodeOptions): Promise<AuthCodeResult> {
+export async function requestAuthCode(scopes: ScopeInput, options: RequestAuthCodeOptions = {}): Promise<AuthCodeResult> {
   // Bad input rejects (never throws); the wallet is called synchronously, in the caller's task.
-  return new Promise((resolve) => {
-    const list = normalizeScopes(scopes);
-    // bridgeWaitMs 0: do not wait for a late AlipayJSBridge.
-    const o = readOptions<{ host: unknown; timeoutMs: number; bridgeWaitMs: number }>(
-      'requestAuthCode',
-      options,
-      { host: [hostCall], timeoutMs: [isDuration, DEFAULT_TIMEOUT_MS], bridgeWaitMs: [isDelay, DEFAULT_BRIDGE_WAIT_MS] },
-      true,
-    );
-    resolve(withHost(o.host, o.bridgeWaitMs, list, (host) => callHost(host, list, o.timeoutMs)));
-  });
+  const list = normalizeScopes(scopes);
+  // bridgeWaitMs 0: do not wait for a late AlipayJSBridge.
+  const o = readOptions<{ host: unknown; timeoutMs: number; bridgeWaitMs: number }>(
+    'requestAuthCode',
+    options,
+    { host: [hostCall], timeoutMs: [isDuration, DEFAULT_TIMEOUT_MS], bridgeWaitMs: [isDelay, DEFAULT_BRIDGE_WAIT_MS] },
+  );
+  return withHost(o.host, o.bridgeWaitMs, list, (host) => callHost(host, list, o.timeoutMs));
 }
