@@ -5,7 +5,7 @@
  */
 import { hasMethods } from './checks';
 import { AuthError } from './errors';
-import { globalMy, globalTarget, globalValue } from './globals';
+import { globalTarget, globalValue } from './globals';
 import type { AlipayBridgeHost, AuthCodeHost } from './types';
 
 /** Starts one getAuthCode call; `answer(result, success?)` hears every callback (success true, fail false, either undefined). */
@@ -32,7 +32,7 @@ export function hostCall(value: unknown): HostCall | undefined {
 /** The host object in use right now: the explicit one, else the global `my`, else the bridge. */
 export function hostObject(explicit: unknown): unknown {
   if (explicit !== undefined) return explicit;
-  const my = globalMy();
+  const my = globalValue('my');
   return hasMethods(my, 'getAuthCode') ? my : globalValue('AlipayJSBridge');
 }
 
@@ -48,7 +48,7 @@ export function withHost<T>(explicit: unknown, waitMs: number, scopes: string[],
   const now = findHost(explicit);
   const doc = globalTarget('document');
   const use = (host: HostCall | undefined) => (host ? call(host) : Promise.reject(new AuthError('NOT_IN_MINIAPP', { scopes })));
-  if (now || explicit !== undefined || !doc || waitMs <= 0) return use(now);
+  if (now || explicit !== undefined || !doc || !waitMs) return use(now);
   return new Promise<HostCall | undefined>((resolve) => {
     const done = () => {
       clearTimeout(timer);
