@@ -4,7 +4,7 @@
  * `AlipayJSBridge.call('getAuthCode', { scopeNicks }, callback)`.
  */
 import { hasMethods } from './checks';
-import { AuthError } from './errors';
+import { scopeError } from './errors';
 import { globalTarget, globalValue } from './globals';
 import type { AlipayBridgeHost, AuthCodeHost } from './types';
 
@@ -47,7 +47,7 @@ const findHost = (explicit?: unknown) => hostCall(hostObject(explicit));
 export function withHost<T>(explicit: unknown, waitMs: number, scopes: string[], call: (host: HostCall) => Promise<T>): Promise<T> {
   const now = findHost(explicit);
   const doc = globalTarget('document');
-  const use = (host: HostCall | undefined) => (host ? call(host) : Promise.reject(new AuthError('NOT_IN_MINIAPP', { scopes })));
+  const use = (host: HostCall | undefined) => (host ? call(host) : Promise.reject(scopeError('NOT_IN_MINIAPP', scopes)));
   if (now || explicit !== undefined || !doc || !waitMs) return use(now);
   return new Promise<HostCall | undefined>((resolve) => {
     const done = () => {

@@ -4,7 +4,7 @@
  * expected.
  */
 import { isObject, isRecord } from './checks';
-import { AuthError, mapPlatformCode, tableCode } from './errors';
+import { AuthError, mapPlatformCode, scopeError, tableCode } from './errors';
 import { isScopeName } from './scope-names';
 import type { AuthCodeResult } from './types';
 
@@ -55,12 +55,12 @@ export function toOutcome(raw: unknown, requested: string[], success?: boolean):
     const grantedScopes = [...new Set(requested.concat(reported))].filter((s) => !failed.includes(s));
     return { authCode, grantedScopes, failedScopes };
   }
-  if (success && !failed[0] && r.error === undefined) throw new AuthError('EMPTY_RESULT', { scopes: requested });
+  if (success && !failed[0] && r.error === undefined) throw scopeError('EMPTY_RESULT', requested);
   const topCode = platformCodeOf(r.error);
   throw topCode !== undefined
     ? new AuthError(mapPlatformCode(topCode), { platformCode: topCode, scopes: failed[0] ? failed : requested })
     : !failed[0]
-      ? new AuthError('UNKNOWN', { scopes: requested })
+      ? scopeError('UNKNOWN', requested)
       : scopeFailure(failedScopes, failed);
 }
 

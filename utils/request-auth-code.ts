@@ -3,7 +3,7 @@
  * exactly once, whatever the host does.
  */
 import { isDelay, isDuration, isFunction, readOptions } from './checks';
-import { AuthError } from './errors';
+import { AuthError, scopeError } from './errors';
 import { hostCall, withHost, type HostCall } from './host';
 import { toOutcome } from './normalize';
 import { normalizeScopes } from './scope-names';
@@ -27,10 +27,10 @@ export function callHost(call: HostCall, scopes: string[], timeoutMs: number, on
         resolve(toOutcome(res, scopes, success));
       } catch (error) {
         // A result whose getters throw is a failure of the call, not an exception of the page.
-        reject(error instanceof AuthError ? error : new AuthError('UNKNOWN', { scopes }));
+        reject(error instanceof AuthError ? error : scopeError('UNKNOWN', scopes));
       }
     };
-    const timer = setTimeout(() => reject(new AuthError('TIMEOUT', { scopes })), timeoutMs);
+    const timer = setTimeout(() => reject(scopeError('TIMEOUT', scopes)), timeoutMs);
     try {
       const returned = call(scopes, answer);
       // Promise-style hosts resolve instead of (or as well as) calling back.
