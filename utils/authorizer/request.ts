@@ -40,12 +40,7 @@ export function createRequest(
     const rest = needed.filter((s) => !joined.some((f) => f.scopes.includes(s)));
     const scopes = [...new Set(rest.concat(...absorbed.map((f) => f.scopes)))];
     if (scopes.length === 0) return joined;
-    const mine = flights.create_(scopes, state.epoch_);
-    // The absorbed flights are aborted before this one starts: their sheets close and free the
-    // lock, so the wallet opens inside this tap.
-    for (const f of absorbed) flights.absorb_(f, mine);
-    flights.launch_(mine, gesture);
-    return [...joined, mine];
+    return [...joined, flights.launch_(scopes, state.epoch_, gesture, absorbed)];
   }
 
   function request(scopes: string[], options: ResolvedAuthorizeOptions, retryOwn = true): Promise<Session> {
