@@ -10,7 +10,7 @@
  * What is read back is untrusted (corrupted, foreign or tampered values): anything that does not
  * parse cleanly is dropped, never thrown; a read that fails is no news, and nothing is written on it.
  */
-import { isObject, isRecord } from './checks';
+import { isFunction, isObject, isRecord } from './checks';
 import { isScopeName } from './scope-names';
 import type { Session, StorageAdapter } from './types';
 
@@ -91,7 +91,7 @@ export function serializeState(state: StoredState, withSession = true): string |
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return isObject(value) && typeof value.then === 'function';
+  return isObject(value) && isFunction(value.then);
 }
 
 /** Calls a storage method: a throw is `FAILED`, a rejection resolves `FAILED`. */

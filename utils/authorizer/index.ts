@@ -4,6 +4,7 @@
  * code exchange, and the flights that share requests. The application owns only `submit`.
  */
 import { abortable } from '../abort';
+import { isFunction } from '../checks';
 import { createEmitter } from '../emitter';
 import { createEngagementSensor } from '../engagement';
 import { normalizeScopes } from '../scope-names';
@@ -88,7 +89,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     },
     catalogue,
     setConsentPresenter(next) {
-      if (next !== null && typeof next !== 'function') throw new TypeError('setConsentPresenter(presenter)');
+      if (next !== null && !isFunction(next)) throw new TypeError('setConsentPresenter(presenter)');
       presenter = next;
       return () => void (presenter === next && (presenter = null));
     },
