@@ -47,7 +47,7 @@ export function newSession(scopes: string[], data: unknown, expiresAt: number | 
 function readSession(raw: unknown): Session | null {
   if (!isObject(raw)) return null;
   const { scopes, data, expiresAt } = raw;
-  if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every(isScopeName)) return null;
+  if (!Array.isArray(scopes) || !scopes[0] || !scopes.every(isScopeName)) return null;
   if (expiresAt !== undefined && !Number.isFinite(expiresAt)) return null;
   return newSession([...new Set(scopes as string[])], data === undefined ? null : data, expiresAt as number | undefined);
 }
