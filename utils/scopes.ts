@@ -73,8 +73,7 @@ export function isSilentScope(scope: string, catalogue: ScopeCatalogue = SCOPES)
 }
 
 function isScopeInfo(value: unknown): value is ScopeInfo {
-  const v = value as Partial<ScopeInfo> | null;
-  return isObject(v) && typeof v.silent === 'boolean' && SCOPE_GROUPS.includes(v.group as ScopeGroup) && [undefined, true, false].includes(v.alone);
+  return isObject(value) && typeof value.silent === 'boolean' && SCOPE_GROUPS.includes(value.group as ScopeGroup) && [undefined, true, false].includes(value.alone as boolean | undefined);
 }
 
 /**
