@@ -54,14 +54,13 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
 
   return {
     // Bad input rejects (never throws); the wallet is called synchronously, in the caller's task.
-    authorize: (scopes, authorizeOptions) =>
-      new Promise((resolve) => {
-        const list = normalizeScopes(scopes);
-        const o = readAuthorizeOptions(authorizeOptions);
-        if (o.signal?.aborted) throw aborted(list);
-        // An abort during the storage load rejects at once and starts nothing afterwards.
-        resolve(loaded ? request(list, o) : abortable(ready, o.signal, () => aborted(list)).then(() => request(list, o)));
-      }),
+    async authorize(scopes, authorizeOptions) {
+      const list = normalizeScopes(scopes);
+      const o = readAuthorizeOptions(authorizeOptions);
+      if (o.signal?.aborted) throw aborted(list);
+      // An abort during the storage load rejects at once and starts nothing afterwards.
+      return loaded ? request(list, o) : abortable(ready, o.signal, () => aborted(list)).then(() => request(list, o));
+    },
     consentState(scope) {
       const [name] = normalizeScopes(scope);
       state.refresh_();
