@@ -28,7 +28,7 @@ export const unusableAnswer = (scopes: readonly string[], detail: string, status
 
 /** The kit's error for a backend failure: `code` and `retryable` as the backend (or hook) gave them. */
 export function backendError(scopes: readonly string[], codes: readonly string[], status: unknown, code: unknown, retryable: unknown): AuthError {
-  const httpStatus = typeof status === 'number' && Number.isFinite(status) ? status : undefined;
+  const httpStatus = Number.isFinite(status) ? (status as number) : undefined;
   const init = { scopes, status: httpStatus };
   if (typeof code === 'string' && REFUSED_CODES.includes(code)) return new AuthError('CODE_REJECTED', { ...init, platformCode: code });
   const platformCode = typeof code === 'number' || (typeof code === 'string' && /^[\w.-]{1,64}$/.test(code) && !mentionsCode(code, codes)) ? code : undefined;
