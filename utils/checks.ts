@@ -43,8 +43,8 @@ export function quoted(value: unknown): string {
 }
 
 /** A programmer error: `where: name`, then the refused value when given (already `quoted`). */
-export function optionError(where: string, name: string, refused?: string): TypeError {
-  return new TypeError(`${where}: ${name}${refused ? ` ${refused}` : ''}`);
+export function optionError(where: string, name: string, refused = ''): TypeError {
+  return new TypeError(`${where}: ${name} ${refused}`.trim());
 }
 
 /** Milliseconds a timer can hold: positive (`allowZero`: or 0), at most `MAX_TIMER_MS`. */
@@ -62,12 +62,11 @@ export type OptionRule = readonly [check: (value: unknown) => unknown, fallback?
 
 /**
  * Reads an options argument by its rules, in their order: each value the caller gave must pass its
- * check, an absent one (undefined) takes its default. `optional`: the whole argument may be left
- * out. A getter of the caller's that throws is the caller's own error, passed on as it is.
+ * check, an absent one (undefined) takes its default. A caller whose whole argument may be left out
+ * gives it `= {}` as its default. A getter of the caller's that throws is the caller's own error, passed on as it is.
  * @throws TypeError `where: options` or `where: options.<key> <refused value>`
  */
-export function readOptions<T>(where: string, options: unknown, rules: Record<string, OptionRule>, optional?: boolean): T {
-  if (options === undefined && optional) options = {};
+export function readOptions<T>(where: string, options: unknown, rules: Record<string, OptionRule>): T {
   if (!isObject(options)) throw optionError(where, 'options');
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(rules)) {

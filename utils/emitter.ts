@@ -1,10 +1,11 @@
 /** Listeners of application code: a throwing listener never breaks the kit or the other listeners. */
+import { isFunction } from './checks';
 import { globalValue } from './globals';
 
 /** Reports an error from application code (a listener, a presenter) without throwing, as EventTarget does. */
 export function reportError(error: unknown): void {
-  const report = globalValue('reportError');
-  if (typeof report === 'function') report(error);
+  const report = globalValue('reportError') as ((error: unknown) => void) | undefined;
+  if (isFunction(report)) report(error);
   else if (typeof console !== 'undefined') console.error(error);
 }
 
@@ -18,7 +19,7 @@ export function createEmitter<A extends unknown[]>(where: string): Emitter<A> {
   const listeners = new Set<(...args: A) => void>();
   return {
     subscribe(listener) {
-      if (typeof listener !== 'function') throw new TypeError(`${where}(listener)`);
+      if (!isFunction(listener)) throw new TypeError(`${where}(listener)`);
       // A wrapper each time: the same function subscribed twice gets two subscriptions.
       const entry = (...args: A) => listener(...args);
       listeners.add(entry);

@@ -4,8 +4,8 @@
  * `AlipayJSBridge.call('getAuthCode', { scopeNicks }, callback)`.
  */
 import { hasMethods } from './checks';
-import { AuthError } from './errors';
-import { globalMy, globalTarget, globalValue } from './globals';
+import { scopeError } from './errors';
+import { globalTarget, globalValue } from './globals';
 import type { AlipayBridgeHost, AuthCodeHost } from './types';
 
 /** Starts one getAuthCode call; `answer(result, success?)` hears every callback (success true, fail false, either undefined). */
@@ -32,7 +32,7 @@ export function hostCall(value: unknown): HostCall | undefined {
 /** The host object in use right now: the explicit one, else the global `my`, else the bridge. */
 export function hostObject(explicit: unknown): unknown {
   if (explicit !== undefined) return explicit;
-  const my = globalMy();
+  const my = globalValue('my');
   return hasMethods(my, 'getAuthCode') ? my : globalValue('AlipayJSBridge');
 }
 
@@ -47,8 +47,8 @@ const findHost = (explicit?: unknown) => hostCall(hostObject(explicit));
 export function withHost<T>(explicit: unknown, waitMs: number, scopes: string[], call: (host: HostCall) => Promise<T>): Promise<T> {
   const now = findHost(explicit);
   const doc = globalTarget('document');
-  const use = (host: HostCall | undefined) => (host ? call(host) : Promise.reject(new AuthError('NOT_IN_MINIAPP', { scopes })));
-  if (now || explicit !== undefined || !doc || waitMs <= 0) return use(now);
+  const use = (host: HostCall | undefined) => (host ? call(host) : Promise.reject(scopeError('NOT_IN_MINIAPP', scopes)));
+  if (now || explicit !== undefined || !doc || !waitMs) return use(now);
   return new Promise<HostCall | undefined>((resolve) => {
     const done = () => {
       clearTimeout(timer);

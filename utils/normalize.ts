@@ -4,7 +4,7 @@
  * expected.
  */
 import { isObject, isRecord } from './checks';
-import { AuthError, mapPlatformCode, tableCode } from './errors';
+import { AuthError, mapPlatformCode, scopeError, tableCode } from './errors';
 import { isScopeName } from './scope-names';
 import type { AuthCodeResult } from './types';
 
@@ -16,8 +16,7 @@ function platformCodeOf(raw: unknown): string | number | undefined {
 }
 
 /** `authErrorScopes` as a clean map; accepts an object or a JSON string, drops anything odd. */
-export function readErrorScopes(raw: unknown): Record<string, string> {
-  let value = raw;
+export function readErrorScopes(value: unknown): Record<string, string> {
   if (typeof value === 'string') {
     try {
       value = value.length > 16384 ? 0 : JSON.parse(value);
@@ -56,12 +55,12 @@ export function toOutcome(raw: unknown, requested: string[], success?: boolean):
     const grantedScopes = [...new Set(requested.concat(reported))].filter((s) => !failed.includes(s));
     return { authCode, grantedScopes, failedScopes };
   }
-  if (success && failed.length === 0 && r.error === undefined) throw new AuthError('EMPTY_RESULT', { scopes: requested });
+  if (success && !failed[0] && r.error === undefined) throw scopeError('EMPTY_RESULT', requested);
   const topCode = platformCodeOf(r.error);
   throw topCode !== undefined
-    ? new AuthError(mapPlatformCode(topCode), { platformCode: topCode, scopes: failed.length > 0 ? failed : requested })
-    : failed.length === 0
-      ? new AuthError('UNKNOWN', { scopes: requested })
+    ? new AuthError(mapPlatformCode(topCode), { platformCode: topCode, scopes: failed[0] ? failed : requested })
+    : !failed[0]
+      ? scopeError('UNKNOWN', requested)
       : scopeFailure(failedScopes, failed);
 }
 
@@ -71,7 +70,8 @@ export function toOutcome(raw: unknown, requested: string[], success?: boolean):
  */
 export function scopeFailure(failedScopes: Record<string, string>, failed: string[]): AuthError {
   const denied = failed.filter((s) => isDenial(failedScopes[s] as string));
-  const scopes = denied.length > 0 ? denied : failed;
+  // (Scope names are never empty: `denied[0]` is whether any was denied.)
+  const scopes = denied[0] ? denied : failed;
   const code = failedScopes[scopes[0] as string] as string;
-  return new AuthError(denied.length > 0 ? 'USER_CANCELLED' : mapPlatformCode(code), { platformCode: code || undefined, scopes });
+  return new AuthError(denied[0] ? 'USER_CANCELLED' : mapPlatformCode(code), { platformCode: code || undefined, scopes });
 }

@@ -3,7 +3,7 @@
  * exactly once, whatever the host does.
  */
 import { isDelay, isDuration, isFunction, readOptions } from './checks';
-import { AuthError } from './errors';
+import { AuthError, scopeError } from './errors';
 import { hostCall, withHost, type HostCall } from './host';
 import { toOutcome } from './normalize';
 import { normalizeScopes } from './scope-names';
@@ -27,10 +27,10 @@ export function callHost(call: HostCall, scopes: string[], timeoutMs: number, on
         resolve(toOutcome(res, scopes, success));
       } catch (error) {
         // A result whose getters throw is a failure of the call, not an exception of the page.
-        reject(error instanceof AuthError ? error : new AuthError('UNKNOWN', { scopes }));
+        reject(error instanceof AuthError ? error : scopeError('UNKNOWN', scopes));
       }
     };
-    const timer = setTimeout(() => reject(new AuthError('TIMEOUT', { scopes })), timeoutMs);
+    const timer = setTimeout(() => reject(scopeError('TIMEOUT', scopes)), timeoutMs);
     try {
       const returned = call(scopes, answer);
       // Promise-style hosts resolve instead of (or as well as) calling back.
@@ -51,17 +51,14 @@ export function callHost(call: HostCall, scopes: string[], timeoutMs: number, on
  * Rejects with `AuthError`: `INVALID_SCOPE` before the host is called, `NOT_IN_MINIAPP` without a
  * host, else the wallet's failure mapped to the kit's codes; TypeError for options that are not.
  */
-export function requestAuthCode(scopes: ScopeInput, options?: RequestAuthCodeOptions): Promise<AuthCodeResult> {
+export async function requestAuthCode(scopes: ScopeInput, options: RequestAuthCodeOptions = {}): Promise<AuthCodeResult> {
   // Bad input rejects (never throws); the wallet is called synchronously, in the caller's task.
-  return new Promise((resolve) => {
-    const list = normalizeScopes(scopes);
-    // bridgeWaitMs 0: do not wait for a late AlipayJSBridge.
-    const o = readOptions<{ host: unknown; timeoutMs: number; bridgeWaitMs: number }>(
-      'requestAuthCode',
-      options,
-      { host: [hostCall], timeoutMs: [isDuration, DEFAULT_TIMEOUT_MS], bridgeWaitMs: [isDelay, DEFAULT_BRIDGE_WAIT_MS] },
-      true,
-    );
-    resolve(withHost(o.host, o.bridgeWaitMs, list, (host) => callHost(host, list, o.timeoutMs)));
-  });
+  const list = normalizeScopes(scopes);
+  // bridgeWaitMs 0: do not wait for a late AlipayJSBridge.
+  const o = readOptions<{ host: unknown; timeoutMs: number; bridgeWaitMs: number }>(
+    'requestAuthCode',
+    options,
+    { host: [hostCall], timeoutMs: [isDuration, DEFAULT_TIMEOUT_MS], bridgeWaitMs: [isDelay, DEFAULT_BRIDGE_WAIT_MS] },
+  );
+  return withHost(o.host, o.bridgeWaitMs, list, (host) => callHost(host, list, o.timeoutMs));
 }

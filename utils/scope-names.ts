@@ -17,8 +17,9 @@ const invalid = (item: unknown, detail?: string) =>
  * @throws AuthError `INVALID_SCOPE`
  */
 export function normalizeScopes(input: ScopeInput | unknown): string[] {
-  const list: readonly unknown[] = typeof input === 'string' ? [input] : Array.isArray(input) ? input : [];
-  if (list.length === 0 || list.length > 64) throw invalid(input, Array.isArray(input) ? `${list.length} scopes` : undefined);
+  // Anything but an array is one item (a non-string one fails the name check below).
+  const list: readonly unknown[] = Array.isArray(input) ? input : [input];
+  if (list.length === 0 || list.length > 64) throw invalid(input, `${list.length} scopes`);
   const out: string[] = [];
   for (const item of list) {
     if (!isScopeName(item)) throw invalid(item);

@@ -73,8 +73,7 @@ export function isSilentScope(scope: string, catalogue: ScopeCatalogue = SCOPES)
 }
 
 function isScopeInfo(value: unknown): value is ScopeInfo {
-  const v = value as Partial<ScopeInfo> | null;
-  return isObject(v) && typeof v.silent === 'boolean' && SCOPE_GROUPS.includes(v.group as ScopeGroup) && [undefined, true, false].includes(v.alone);
+  return isObject(value) && typeof value.silent === 'boolean' && SCOPE_GROUPS.includes(value.group as ScopeGroup) && [undefined, true, false].includes(value.alone as boolean | undefined);
 }
 
 /**
@@ -115,8 +114,8 @@ export function planCalls(list: readonly string[], catalogue: ScopeCatalogue): s
   const rest = shared.filter((s) => !contact.includes(s));
   // Each call is keyed by where the caller's list first asks for what it is about.
   const calls: Array<[number, string[]]> = consent.filter((s) => of(s).alone).map((s) => [list.indexOf(s), [s]]);
-  if (rest.length > 0) calls.push([list.indexOf(contact.length > 0 ? (profile as string) : (rest[0] as string)), rest]);
-  if (contact.length > 0) calls.push([list.indexOf(contact[0] as string), contact]);
+  if (rest[0]) calls.push([list.indexOf(contact[0] ? (profile as string) : (rest[0] as string)), rest]);
+  if (contact[0]) calls.push([list.indexOf(contact[0] as string), contact]);
   calls.sort((a, b) => a[0] - b[0]);
   const plan = calls.map(([, call]) => call);
   plan[0] = [...silent, ...(plan[0] ?? [])];

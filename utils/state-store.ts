@@ -10,7 +10,7 @@
  * What is read back is untrusted (corrupted, foreign or tampered values): anything that does not
  * parse cleanly is dropped, never thrown; a read that fails is no news, and nothing is written on it.
  */
-import { isObject, isRecord } from './checks';
+import { isFunction, isObject, isRecord } from './checks';
 import { isScopeName } from './scope-names';
 import type { Session, StorageAdapter } from './types';
 
@@ -47,7 +47,7 @@ export function newSession(scopes: string[], data: unknown, expiresAt: number | 
 function readSession(raw: unknown): Session | null {
   if (!isObject(raw)) return null;
   const { scopes, data, expiresAt } = raw;
-  if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every(isScopeName)) return null;
+  if (!Array.isArray(scopes) || !scopes[0] || !scopes.every(isScopeName)) return null;
   if (expiresAt !== undefined && !Number.isFinite(expiresAt)) return null;
   return newSession([...new Set(scopes as string[])], data === undefined ? null : data, expiresAt as number | undefined);
 }
@@ -91,7 +91,7 @@ export function serializeState(state: StoredState, withSession = true): string |
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return isObject(value) && typeof value.then === 'function';
+  return isObject(value) && isFunction(value.then);
 }
 
 /** Calls a storage method: a throw is `FAILED`, a rejection resolves `FAILED`. */

@@ -1,5 +1,5 @@
 /** Storage adapters: the host's `my.*StorageSync`, else `localStorage`, else memory. */
-import { hasMethods, isObject } from './checks';
+import { hasMethods, isFunction, isObject } from './checks';
 import { globalMy, globalValue } from './globals';
 import type { MyStorageHost, StorageAdapter } from './types';
 
@@ -21,7 +21,7 @@ export function myStorage(my: MyStorageHost): StorageAdapter {
       return typeof data === 'string' ? data : null;
     },
     set: (key, value) => void my.setStorageSync({ key, data: value }),
-    remove: (key) => void (typeof my.removeStorageSync === 'function' ? my.removeStorageSync({ key }) : my.setStorageSync({ key, data: '' })),
+    remove: (key) => void (isFunction(my.removeStorageSync) ? my.removeStorageSync({ key }) : my.setStorageSync({ key, data: '' })),
   };
 }
 

@@ -28,9 +28,10 @@ export const unusableAnswer = (scopes: readonly string[], detail: string, status
 
 /** The kit's error for a backend failure: `code` and `retryable` as the backend (or hook) gave them. */
 export function backendError(scopes: readonly string[], codes: readonly string[], status: unknown, code: unknown, retryable: unknown): AuthError {
-  const httpStatus = typeof status === 'number' && Number.isFinite(status) ? status : undefined;
+  const httpStatus = Number.isFinite(status) ? (status as number) : undefined;
   const init = { scopes, status: httpStatus };
-  if (typeof code === 'string' && REFUSED_CODES.includes(code)) return new AuthError('CODE_REJECTED', { ...init, platformCode: code });
+  // (The list holds strings only: anything else is not in it.)
+  if (REFUSED_CODES.includes(code as string)) return new AuthError('CODE_REJECTED', { ...init, platformCode: code as string });
   const platformCode = typeof code === 'number' || (typeof code === 'string' && /^[\w.-]{1,64}$/.test(code) && !mentionsCode(code, codes)) ? code : undefined;
   return new AuthError('BACKEND_ERROR', { ...init, platformCode, retryable: isTransient(retryable, platformCode, httpStatus), });
 }
@@ -40,7 +41,7 @@ export function submitError(error: unknown, scopes: readonly string[], codes: re
   const field = (key: string) => readField(error, key);
   const platform = field('platformCode');
   const plain = field('code');
-  const refused = [platform, plain].find((v) => typeof v === 'string' && REFUSED_CODES.includes(v));
+  const refused = [platform, plain].find((v) => REFUSED_CODES.includes(v as string));
   const code = refused ?? (typeof platform === 'string' || typeof platform === 'number' ? platform : plain);
   let own = false;
   try {

@@ -3,7 +3,7 @@
  * with `my.request` when the host has it, else `fetch`. The code travels only in the body.
  */
 import { abortable, createAbortController, onAbort } from './abort';
-import { hasMethods, isAbortSignal, isDuration, isRecord, optionError, readField, readOptions, REQUIRED } from './checks';
+import { hasMethods, isAbortSignal, isFunction, isDuration, isRecord, optionError, readField, readOptions, REQUIRED } from './checks';
 import { AuthError, scopeError } from './errors';
 import { globalMy, globalValue, pageHref } from './globals';
 import { randomHex } from './random';
@@ -36,7 +36,7 @@ export function isSecureUrl(url: unknown): boolean {
   if (typeof url !== 'string' || url.length > 2048) return false;
   let href = url;
   const URLCtor = globalValue('URL') as typeof URL | undefined;
-  if (typeof URLCtor === 'function') {
+  if (isFunction(URLCtor)) {
     try {
       href = new URLCtor(url, pageHref() as string | undefined).href;
     } catch {
@@ -102,7 +102,7 @@ function post(my: MyRequestHost | null, url: string, headers: Record<string, str
       return;
     }
     const fetchFn = globalValue('fetch') as typeof fetch | undefined;
-    if (typeof fetchFn !== 'function') return reject();
+    if (!isFunction(fetchFn)) return reject();
     // A body cut short (connection lost, timeout) is a failed call, not an empty answer.
     fetchFn(url, { method: 'POST', headers, body, credentials, signal: controller.signal, cache: 'no-store' })
       .then((r) => r.text().then((text) => done(r.status, text)))

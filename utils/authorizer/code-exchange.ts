@@ -66,7 +66,7 @@ export function createCodeExchange(
     const fresh = await fetchCode(flight, scopes);
     // The wallet may have asked again and the user refused some: the rest goes on.
     const freshScopes = scopes.filter((s) => fresh.grantedScopes.includes(s));
-    if (freshScopes.length === 0) throw scopeError('CODE_REJECTED', scopes);
+    if (!freshScopes[0]) throw scopeError('CODE_REJECTED', scopes);
     try {
       // An answer carrying the refused code is refused too.
       return { data: await submitOnce(flight, freshScopes, fresh, [first.authCode, fresh.authCode]), scopes: freshScopes };

@@ -11,13 +11,14 @@ const STATUS_RANK: readonly AuthorizerStatus[] = ['idle', 'waiting', 'fetching',
 export interface Flights {
   /** The flights of `epoch` that still run. */
   live_(epoch: number): Flight[];
-  /** A new flight, registered but not started (so callers can be moved onto it first). */
-  create_(scopes: string[], epoch: number): Flight;
-  launch_(flight: Flight, gesture: boolean): void;
+  /**
+   * A new flight, started: the callers of `absorbed` (requests a tap takes over) are moved onto it
+   * and those flights aborted first (their sheets close and free the lock, so the wallet opens
+   * inside this tap).
+   */
+  launch_(scopes: string[], epoch: number, gesture: boolean, absorbed: Flight[]): Flight;
   /** One caller waiting for a flight; rejects ABORTED when `signal` aborts first. */
   waitFor_(flight: Flight, signal: AbortSignal | undefined): Promise<void>;
-  /** A tap takes over a request still waiting for the user: its callers now wait for `into`. */
-  absorb_(waiting: Flight, into: Flight): void;
   abortAll_(): void;
   /** The most advanced status of the flights. */
   status_(): AuthorizerStatus;
@@ -30,12 +31,19 @@ export function createFlights(run: (flight: Flight, gesture: boolean) => Promise
 
   return {
     live_: (epoch) => [...all].filter((f) => f.epoch_ === epoch && !f.controller_.signal.aborted),
-    create_(scopes, epoch) {
-      const flight: Flight = { scopes, epoch_: epoch, controller_: createAbortController(), status_: 'idle', waiters_: new Set(), promise_: Promise.resolve() };
+    launch_(scopes, epoch, gesture, absorbed) {
+      // `promise_` is set below, before anyone can wait for it.
+      const flight = { scopes, epoch_: epoch, controller_: createAbortController(), status_: 'idle', waiters_: new Set() } as unknown as Flight;
       all.add(flight);
-      return flight;
-    },
-    launch_(flight, gesture) {
+      // A tap takes over requests still waiting for the user: their callers now wait for this one.
+      for (const waiting of absorbed) {
+        for (const w of waiting.waiters_) {
+          w.current_ = flight;
+          flight.waiters_.add(w);
+        }
+        waiting.waiters_.clear();
+        abort(waiting);
+      }
       const end = () => (all.delete(flight), abort(flight), onEnd(flight));
       // `then(end, end)` rather than `finally`: DSL engines may predate ES2018 built-ins.
       flight.tap_ = gesture;
@@ -44,6 +52,7 @@ export function createFlights(run: (flight: Flight, gesture: boolean) => Promise
       flight.tap_ = flight.sync_ = false;
       // Errors reach callers through waitFor; never leave an unhandled rejection behind.
       flight.promise_.catch(() => undefined);
+      return flight;
     },
     waitFor_(flight, signal) {
       const waiter: Waiter = { current_: flight };
@@ -69,14 +78,6 @@ export function createFlights(run: (flight: Flight, gesture: boolean) => Promise
           );
         void follow(flight);
       });
-    },
-    absorb_(waiting, into) {
-      for (const w of waiting.waiters_) {
-        w.current_ = into;
-        into.waiters_.add(w);
-      }
-      waiting.waiters_.clear();
-      abort(waiting);
     },
     abortAll_() {
       all.forEach(abort);

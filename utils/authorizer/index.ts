@@ -4,6 +4,7 @@
  * code exchange, and the flights that share requests. The application owns only `submit`.
  */
 import { abortable } from '../abort';
+import { isFunction } from '../checks';
 import { createEmitter } from '../emitter';
 import { createEngagementSensor } from '../engagement';
 import { normalizeScopes } from '../scope-names';
@@ -53,14 +54,13 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
 
   return {
     // Bad input rejects (never throws); the wallet is called synchronously, in the caller's task.
-    authorize: (scopes, authorizeOptions) =>
-      new Promise((resolve) => {
-        const list = normalizeScopes(scopes);
-        const o = readAuthorizeOptions(authorizeOptions);
-        if (o.signal?.aborted) throw aborted(list);
-        // An abort during the storage load rejects at once and starts nothing afterwards.
-        resolve(loaded ? request(list, o) : abortable(ready, o.signal, () => aborted(list)).then(() => request(list, o)));
-      }),
+    async authorize(scopes, authorizeOptions) {
+      const list = normalizeScopes(scopes);
+      const o = readAuthorizeOptions(authorizeOptions);
+      if (o.signal?.aborted) throw aborted(list);
+      // An abort during the storage load rejects at once and starts nothing afterwards.
+      return loaded ? request(list, o) : abortable(ready, o.signal, () => aborted(list)).then(() => request(list, o));
+    },
     consentState(scope) {
       const [name] = normalizeScopes(scope);
       state.refresh_();
@@ -88,7 +88,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     },
     catalogue,
     setConsentPresenter(next) {
-      if (next !== null && typeof next !== 'function') throw new TypeError('setConsentPresenter(presenter)');
+      if (next !== null && !isFunction(next)) throw new TypeError('setConsentPresenter(presenter)');
       presenter = next;
       return () => void (presenter === next && (presenter = null));
     },

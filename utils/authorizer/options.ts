@@ -55,6 +55,6 @@ export function readAuthorizerOptions(options: unknown): ResolvedAuthorizerOptio
   };
 }
 
-export function readAuthorizeOptions(options: unknown): ResolvedAuthorizeOptions {
-  return readOptions('authorize', options, { gesture: [isBoolean, false], defer: [isBoolean, true], signal: [isAbortSignal] }, true);
+export function readAuthorizeOptions(options: unknown = {}): ResolvedAuthorizeOptions {
+  return readOptions('authorize', options, { gesture: [isBoolean, false], defer: [isBoolean, true], signal: [isAbortSignal] });
 }

@@ -18,8 +18,8 @@ export type Request = (scopes: string[], options: ResolvedAuthorizeOptions) => P
 function narrow(error: unknown, scopes: readonly string[], session: Session | null): unknown {
   if (!(error instanceof AuthError) || error.scopes.every((s) => scopes.includes(s))) return error;
   const own = error.scopes.filter((s) => scopes.includes(s));
-  const mine = own.length > 0 ? own : scopes.filter((s) => !session?.scopes.includes(s));
-  const list = (scopes: string[]) => (scopes.length > 0 ? ` [${scopes.join(' ')}]` : '');
+  const mine = own[0] ? own : scopes.filter((s) => !session?.scopes.includes(s));
+  const list = (scopes: string[]) => (scopes[0] ? ` [${scopes.join(' ')}]` : '');
   // Its own fields (retryable, platformCode, status, dismissed) carried over.
   return new AuthError(error.code, { ...error, message: error.message.replace(list(error.scopes), list(mine)), scopes: mine });
 }
@@ -39,13 +39,8 @@ export function createRequest(
     const absorbed = gesture ? overlapping.filter((f) => f.status_ === 'waiting') : [];
     const rest = needed.filter((s) => !joined.some((f) => f.scopes.includes(s)));
     const scopes = [...new Set(rest.concat(...absorbed.map((f) => f.scopes)))];
-    if (scopes.length === 0) return joined;
-    const mine = flights.create_(scopes, state.epoch_);
-    // The absorbed flights are aborted before this one starts: their sheets close and free the
-    // lock, so the wallet opens inside this tap.
-    for (const f of absorbed) flights.absorb_(f, mine);
-    flights.launch_(mine, gesture);
-    return [...joined, mine];
+    if (!scopes[0]) return joined;
+    return [...joined, flights.launch_(scopes, state.epoch_, gesture, absorbed)];
   }
 
   function request(scopes: string[], options: ResolvedAuthorizeOptions, retryOwn = true): Promise<Session> {
@@ -56,7 +51,7 @@ export function createRequest(
     if (covers(cached, scopes)) return Promise.resolve(copySession(cached as Session));
     const needed = scopes.filter((s) => !cached?.scopes.includes(s));
     const denied = needed.filter((s) => state.consent_(s) === 'denied');
-    if (denied.length > 0 && !gesture) return Promise.reject(scopeError('DENIED', denied));
+    if (denied[0] && !gesture) return Promise.reject(scopeError('DENIED', denied));
     const prompts = needed.some((s) => state.consent_(s) !== 'granted');
     if (!gesture && !defer && !sensor.engaged_ && prompts) return Promise.reject(scopeError('FIRST_SCREEN', needed.filter((s) => !isSilent(s))));
 

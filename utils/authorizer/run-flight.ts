@@ -17,15 +17,15 @@ export function createFlightRunner(catalogue: ScopeCatalogue, state: SessionStat
     const failed = Object.keys(result.failedScopes).filter((s) => scopes.includes(s));
     const granted = scopes.filter((s) => result.grantedScopes.includes(s));
     let lost: string[] = [];
-    if (granted.length > 0) {
+    if (granted[0]) {
       const exchanged = await exchange(flight, granted, result);
       state.storeSession_(flight.epoch_, exchanged.scopes, exchanged.data);
       // The fresh code after a refused one may cover fewer scopes (the wallet asked again and
       // the user refused some): the request fails for those, without asking once more.
       lost = granted.filter((s) => !exchanged.scopes.includes(s));
     }
-    if (failed.length > 0) throw scopeFailure(result.failedScopes, failed);
-    if (lost.length > 0) throw scopeError('USER_CANCELLED', lost);
+    if (failed[0]) throw scopeFailure(result.failedScopes, failed);
+    if (lost[0]) throw scopeError('USER_CANCELLED', lost);
   }
 
   return (flight, gesture) => {
@@ -39,7 +39,7 @@ export function createFlightRunner(catalogue: ScopeCatalogue, state: SessionStat
     const next = (i: number, later: boolean): Promise<void> => {
       if (i >= plan.length) return Promise.resolve();
       const scopes = (plan[i] as string[]).filter((s) => !covers(state.current_(), [s]));
-      if (scopes.length === 0) return next(i + 1, later);
+      if (!scopes[0]) return next(i + 1, later);
       if (flight.controller_.signal.aborted) return Promise.reject(aborted(flight.scopes));
       const consent = scopes.some((s) => state.consent_(s) !== 'granted');
       return runCall(flight, scopes, consent, gesture || later).then(() => next(i + 1, later || consent));

@@ -90,7 +90,7 @@ export function createSessionState(
       const recorded = scopes.filter((s) => value === 'granted' || !isSilent(s));
       // The events tell what changed on the state the answer is merged into (another page may have
       // recorded the other answer since this one last looked): the user's latest answer is stored.
-      if (recorded.length > 0) {
+      if (recorded[0]) {
         update(epoch, (state) => {
           const consent = { ...state.consent_ };
           for (const s of recorded) consent[s] = value;

@@ -37,7 +37,7 @@ function record(state: RecordState, flight: Flight, scopes: string[], answer: Co
   const { epoch_ } = flight;
   if (answer instanceof AuthError) {
     const refused = answer.scopes.filter((s) => scopes.includes(s));
-    if (answer.code === 'USER_CANCELLED') state.record_(epoch_, refused.length > 0 ? refused : scopes, 'denied');
+    if (answer.code === 'USER_CANCELLED') state.record_(epoch_, refused[0] ? refused : scopes, 'denied');
     return;
   }
   state.record_(epoch_, answer.grantedScopes, 'granted');
@@ -90,7 +90,7 @@ export function createWalletCalls(
       if (flight.sync_) return start(hold);
       void state.reread_().then(() => {
         const denied = scopes.filter((s) => state.consent_(s) === 'denied' && !flight.reask_?.includes(s));
-        if (denied.length === 0) return start(hold);
+        if (!denied[0]) return start(hold);
         hold();
         fail(scopeError('DENIED', denied));
       });
