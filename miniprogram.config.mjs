@@ -129,6 +129,8 @@ export const memberNullish = ({ types: t }) => {
   const chain = (path) => {
     const { node, parent } = path;
     if (optional(parent) && inner(parent) === node) return;
+    // Left to babel: a chain called as a whole (`(o.a?.m)()` keeps `this`), a tag, or deleted.
+    if ((t.isCallExpression(parent) && parent.callee === node) || (t.isTaggedTemplateExpression(parent) && parent.tag === node) || t.isUnaryExpression(parent, { operator: 'delete' })) return;
     const links = [];
     for (let link = node; optional(link); link = inner(link)) if (link.optional) links.push(link);
     if (links.length !== 1 || !plain(inner(links[0]))) return;

@@ -151,6 +151,24 @@ describe('authorizer – consent presenter', () => {
     expect(sim.calls).toHaveLength(1);
   });
 
+  it('a request made by page code while a tap takes over the sheet (its close) joins the tap and gets its session', async () => {
+    const { sim, auth } = setup();
+    let inner: Promise<unknown> | undefined;
+    auth.setConsentPresenter((pending) => {
+      // The sheet's close runs page code (an event, a focus return) that may ask again.
+      pending.signal.addEventListener('abort', () => void (inner ??= auth.authorize('USER_NAME')), { once: true });
+    });
+    auth.markEngaged();
+    const deferred = track(auth.authorize('USER_NAME'));
+    await flush();
+    const tapped = auth.authorize('USER_NAME', { gesture: true });
+    expect(inner).toBeDefined();
+    await expect(tapped).resolves.toMatchObject({ scopes: ['USER_NAME'] });
+    await expect(inner).resolves.toMatchObject({ scopes: ['USER_NAME'] });
+    await deferred.promise;
+    expect(sim.calls).toHaveLength(1);
+  });
+
   it('the function returned by setConsentPresenter removes it', async () => {
     const { sim, auth } = setup();
     const sheets = sheetRecorder();

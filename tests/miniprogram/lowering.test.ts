@@ -50,3 +50,14 @@ test('`?.` after a call: the call runs once', async () => {
   expect(f(() => (calls++, { a: 1, b: { c: 2 } }))).toEqual([1, 2, undefined]);
   expect(calls).toBe(3);
 });
+
+test('a chain called as a whole keeps `this`, and `delete` through `?.` deletes (left to babel)', async () => {
+  const out = await lower('(o) => [(o.a?.m)(), delete o.a?.b, o.a];');
+  expect(out).not.toMatch(/\?\./);
+  const f = runInNewContext(out) as (o: unknown) => unknown[];
+  const a = { b: 1, m(this: unknown) { return this === a; } };
+  const [kept, deleted, left] = f({ a });
+  expect([kept, deleted, left]).toEqual([true, true, { m: a.m }]);
+  const remove = runInNewContext(await lower('(o) => delete o.a?.b')) as (o: unknown) => boolean;
+  expect(remove({ a: null })).toBe(true);
+});

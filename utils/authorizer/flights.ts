@@ -32,8 +32,9 @@ export function createFlights(run: (flight: Flight, gesture: boolean) => Promise
   return {
     live_: (epoch) => [...all].filter((f) => f.epoch_ === epoch && !f.controller_.signal.aborted),
     launch_(scopes, epoch, gesture, absorbed) {
-      // `promise_` is set below, before anyone can wait for it.
-      const flight = { scopes, epoch_: epoch, controller_: createAbortController(), status_: 'idle', waiters_: new Set() } as unknown as Flight;
+      // Aborting the absorbed flights below reaches page code (a sheet's signal), which may join this
+      // flight before `run` gives it its promise: it follows a settled one meanwhile.
+      const flight = { scopes, epoch_: epoch, controller_: createAbortController(), status_: 'idle', waiters_: new Set(), promise_: Promise.resolve() } as unknown as Flight;
       all.add(flight);
       // A tap takes over requests still waiting for the user: their callers now wait for this one.
       for (const waiting of absorbed) {
