@@ -16,6 +16,9 @@ const OTHER_DSL_ENGINES = ['page-wrapper', 'no-component2', 'babel'];
 
 module.exports = {
   testTimeout: 20000,
+  // PostgreSQL for the database tests when MAK_PG_URL is not set (tests/support/postgres-cluster.cjs).
+  globalSetup: '<rootDir>/tests/support/global-setup.cjs',
+  globalTeardown: '<rootDir>/tests/support/global-teardown.cjs',
   projects: [
     { ...project, displayName: 'kit', roots: ['<rootDir>/tests'], testMatch: ['**/*.test.ts'] },
     ...OTHER_DSL_ENGINES.map((engine) => ({

@@ -1,25 +1,19 @@
 /**
- * PostgreSQL for the tests: the cluster `.ci/run` starts (`scripts/pg-cluster.sh`), reached through
- * MAK_PG_URL. Each test file gets a database of its own. In CI a missing cluster fails the tests;
- * locally they are skipped with one line saying how to run them.
+ * PostgreSQL for the tests: the cluster `.ci/run` starts, or the one jest's global setup starts
+ * when MAK_PG_URL is not set (tests/support/postgres-cluster.cjs), reached through MAK_PG_URL.
+ * Each test file gets a database of its own. Without a cluster the tests fail: never a skip.
  */
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 
 export const PG_URL = process.env.MAK_PG_URL;
 
-/** `describe` when PostgreSQL is there; in CI a failing test when it is not; locally a skip, said once. */
+/** `describe` when PostgreSQL is there; else one failing test that says how to get it. */
 export function describePg(name: string, body: () => void): void {
   if (PG_URL) return describe(name, body);
-  if (process.env.CI) {
-    describe(name, () => it('has a PostgreSQL cluster (MAK_PG_URL)', () => {
-      throw new Error('MAK_PG_URL is not set: .ci/run must start PostgreSQL (scripts/pg-cluster.sh)');
-    }));
-    return;
-  }
-  // eslint-disable-next-line no-console
-  console.log(`skipped (no PostgreSQL): ${name}. Run: eval "$(bash scripts/pg-cluster.sh start)"`);
-  describe.skip(name, body);
+  describe(name, () => it('has a PostgreSQL cluster (MAK_PG_URL)', () => {
+    throw new Error('No PostgreSQL: install it (apt-get install postgresql; jest then starts a throwaway cluster) or set MAK_PG_URL');
+  }));
 }
 
 export interface TestDatabase {

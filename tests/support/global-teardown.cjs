@@ -1,0 +1,1 @@
+module.exports = require('./postgres-cluster.cjs').teardown;
