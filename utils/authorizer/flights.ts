@@ -34,7 +34,7 @@ export function createFlights(run: (flight: Flight, gesture: boolean) => Promise
     launch_(scopes, epoch, gesture, absorbed) {
       // Aborting the absorbed flights below reaches page code (a sheet's signal), which may join this
       // flight before `run` gives it its promise: it follows a settled one meanwhile.
-      const flight = { scopes, epoch_: epoch, controller_: createAbortController(), status_: 'idle', waiters_: new Set(), promise_: Promise.resolve() } as unknown as Flight;
+      const flight: Flight = { scopes, epoch_: epoch, controller_: createAbortController(), status_: 'idle', waiters_: new Set(), promise_: Promise.resolve() };
       all.add(flight);
       // A tap takes over requests still waiting for the user: their callers now wait for this one.
       for (const waiting of absorbed) {

@@ -11,7 +11,6 @@ import type { Flights } from './flights';
 import type { ResolvedAuthorizeOptions } from './options';
 import type { SessionState } from './session-state';
 
-
 export type Request = (scopes: string[], options: ResolvedAuthorizeOptions) => Promise<Session>;
 
 /** The error as a caller sees it: only its own scopes, in its fields and its message. */
